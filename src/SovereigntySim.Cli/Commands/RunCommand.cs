@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SovereigntySim.Hosting;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Cli.Commands;
+
+public sealed class RunSettings : ScenarioSettings
+{
+    [CommandOption("--out <DIR>"), Description("Output folder (default results/<scenario>-<seed>).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--speed <X>"), Description("Pace the run: simulated seconds per wall second (default: as fast as possible).")]
+    public double? Speed { get; init; }
+
+    [CommandOption("--engine <ENGINE>"), Description("orleans (default) or reference (the plain single-threaded runner).")]
+    public string Engine { get; init; } = "orleans";
+
+    [CommandOption("--warmup"), Description("First run a small copy of the scenario (1% of the people, 14 days) to warm up the JIT; used by bench.")]
+    public bool Warmup { get; init; }
+
+    public override ValidationResult Validate() =>
+        Speed is <= 0 ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
+        : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
+        : ValidationResult.Success();
+}
+
+public sealed class RunCommand : AsyncCommand<RunSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellation)
+    {
+        var spec = settings.Load();
+        if (spec is null) return ExitCodes.Usage;
+        var outDir = settings.Out ?? Runner.DefaultOutputDirectory(spec);
+        if (settings.Warmup)
+        {
+            var warmDir = Path.Combine(Path.GetTempPath(), $"sovsim-warmup-{Environment.ProcessId}");
+            await using (var warm = await Start(settings.Engine, WarmupScenario.From(spec))) await Runner.RunAsync(warm, warmDir);
+            Directory.Delete(warmDir, recursive: true);
+        }
+        await using var engine = await Start(settings.Engine, spec);
+        var result = await Progress.Run(engine, outDir, settings.Speed, cancellation);
+        SummaryTable.Print(result);
+        if (!result.Completed)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
+            return ExitCodes.Interrupted;
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<ISimulationEngine> Start(string engine, Domain.Scenario.ScenarioSpec spec)
+    {
+        if (engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(spec));
+        var cluster = await EmbeddedCluster.StartAsync();
+        return await OrleansEngine.StartAsync(cluster.Client, spec, owned: cluster);
+    }
+}

@@ -1,0 +1,53 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SovereigntySim.Cli.Commands;
+
+namespace SovereigntySim.Cli;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        using var interrupt = new CancellationTokenSource();
+        // Ctrl-C asks the run to stop between slices; it then writes everything computed so far.
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        var app = new CommandApp();
+        app.Configure(c =>
+        {
+            c.SetApplicationName("sovsim");
+            c.PropagateExceptions();
+            c.AddCommand<RunCommand>("run").WithDescription("Run a scenario on the embedded Orleans silo and write its results.");
+            c.AddCommand<ValidateCommand>("validate").WithDescription("Check a scenario file (and --set overrides) without running it.");
+            c.AddCommand<BenchCommand>("bench").WithDescription("Time a scenario on the Orleans engine and on the reference runner.");
+            c.AddCommand<SchemaCommand>("schema").WithDescription("Print the JSON Schema of scenario files.");
+        });
+        try
+        {
+            int code = await app.RunAsync(args, interrupt.Token);
+            return code < 0 ? ExitCodes.Usage : code;
+        }
+        catch (CommandAppException e)
+        {
+            AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e)
+        {
+            // Never a stack trace at a user: say what failed; details are for a debugger.
+            Console.Error.WriteLine($"sovsim: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,373 @@
+using MathNet.Numerics.Distributions;
+using SovereigntySim.Domain.Randomness;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Agents;
+
+/// <summary>
+/// The caseload of one detention facility for one destination (or a partition of it): every migrant with their
+/// own state, random stream and history, held column-wise so a million fit in memory and only the migrants with
+/// something due are touched. Daily it detains new arrivals, advances legal tracks (appeals, asylum, travel
+/// documents) and releases those at the legal limit of detention; on request it books the longest-held removable
+/// people on a flight and takes back what screening decided for each of them.
+/// </summary>
+public sealed class Caseload : Agent
+{
+    private readonly CaseloadInfo _info;
+    private readonly PopulationSpec _pop;
+    private readonly FacilitySpec _facility;
+    private readonly EnforcementSpec _enforcement;
+    private readonly MigrantTable _m = new();
+    private readonly MigrantLog _log;
+    private readonly StreamRandom _migrantRandom = new(0);
+    private readonly int _capacity;
+    private readonly long _limitTicks;
+    private readonly double[] _documentMix, _legalMix;
+
+    // Removable people by (admission, index): the longest held fly first, and keep that priority when re-booked.
+    private readonly PriorityQueue<int, long> _removable = new();
+    // Legal and administrative steps due, by (tick, index).
+    private readonly PriorityQueue<int, long> _due = new();
+    // Everyone in admission order, for release at the detention limit.
+    private readonly List<int> _byAdmission = [];
+    private int _releaseHead;
+    private readonly List<int> _releaseLater = [];
+    private readonly Dictionary<string, List<int>> _booked = new(StringComparer.Ordinal);
+
+    private int _detained;
+    private long _lastAccountTick;
+    private double _bedTicks;
+    private long _deferred;
+    private string? _flight;
+
+    public Caseload(string id, World world) : base(id, world)
+    {
+        _info = world.CaseloadsByAgent[id];
+        _pop = _info.Population;
+        _facility = world.Facilities[_pop.Facility];
+        _enforcement = world.Enforcement[_facility.Agency];
+        _log = new MigrantLog(world.Spec.Output.MigrantEvents);
+        _limitTicks = Clock.TicksForDays(_enforcement.DetentionLimitDays);
+        // Beds are shared among the facility's caseloads in proportion to their expected load.
+        var atFacility = world.Caseloads.Where(c => c.Population.Facility == _pop.Facility).ToList();
+        double Load(PopulationSpec p) => (p.Initial + 30 * p.ArrivalsPerDay) / p.Partitions + 1;
+        _capacity = (int)Math.Max(1, Math.Floor(_facility.Capacity * Load(_pop) / atFacility.Sum(c => Load(c.Population))));
+        _documentMix = [_pop.Documents.Verified, _pop.Documents.Partial, _pop.Documents.Missing, _pop.Documents.Disputed];
+        _legalMix = [_pop.LegalStatus.FinalOrder, _pop.LegalStatus.PendingAppeal, _pop.LegalStatus.AsylumClaim];
+    }
+
+    public int Detained => _detained;
+
+    protected override void On(string from, IMessage message)
+    {
+        switch (message)
+        {
+            case Start: Begin(); break;
+            case Wake { Purpose: "day" }: Day(); break;
+            case SeatRequest r: Book(from, r); break;
+            case PassengerOutcomes o: Settle(from, o); break;
+        }
+    }
+
+    protected override void AfterInbox() => _log.Flush(Log, Now, Id);
+
+    private void Begin()
+    {
+        int share = _pop.Initial / _pop.Partitions + (_info.Partition < _pop.Initial % _pop.Partitions ? 1 : 0);
+        int admitted = Math.Min(share, _capacity);
+        // Initial detainees have already spent some time inside; admit them in order of admission.
+        var admissions = new long[admitted];
+        for (int i = 0; i < admitted; i++) admissions[i] = -(long)Math.Floor(Random.NextDouble() * Clock.TicksForDays(_pop.InitialDetentionMaxDays));
+        Array.Sort(admissions);
+        foreach (var a in admissions) Admit(a);
+        _deferred += share - admitted;
+        if (share > admitted) Log("caseload.overCapacity", null, null, Field.Of("deferred", share - admitted));
+        WakeAt(Clock.NextDayStart(Now), "day");
+    }
+
+    private void Day()
+    {
+        Advance();
+        ReleaseAtLimit();
+        int arrivals = _pop.ArrivalsPerDay <= 0 ? 0 : Poisson.Sample(Random, _pop.ArrivalsPerDay / _pop.Partitions);
+        int room = Math.Max(0, _capacity - _detained);
+        for (int i = 0; i < Math.Min(arrivals, room); i++) Admit(Now);
+        _deferred += Math.Max(0, arrivals - room);
+        Account();
+        Log("caseload.day", null, null,
+            Field.Of("detained", _detained), Field.Of("bedDays", _bedTicks / Clock.TicksPerDay),
+            Field.Of("cost", _bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
+        _bedTicks = 0;
+        _deferred = 0;
+        WakeAt(Clock.NextDayStart(Now), "day");
+    }
+
+    private void Account()
+    {
+        _bedTicks += (double)_detained * (Now - _lastAccountTick);
+        _lastAccountTick = Now;
+    }
+
+    private void Admit(long admissionTick)
+    {
+        Account();
+        int i = _m.Add(admissionTick);
+        long id = _info.MigrantId(i);
+        var r = _migrantRandom.Position(Seeds.ForMigrant(World.Seed, id), 0);
+        _m.ThirdCountry[i] = r.Bernoulli(_pop.ThirdCountryShare);
+        _m.Documents[i] = (DocumentStatus)Categorical.Sample(r, _documentMix);
+        _m.Legal[i] = (LegalStatus)Categorical.Sample(r, _legalMix);
+        var v = Vulnerability.None;
+        if (r.Bernoulli(_pop.Vulnerabilities.Minor)) v |= Vulnerability.Minor;
+        if (r.Bernoulli(_pop.Vulnerabilities.Medical)) v |= Vulnerability.Medical;
+        if (r.Bernoulli(_pop.Vulnerabilities.FamilyTies)) v |= Vulnerability.FamilyTies;
+        _m.Vulnerabilities[i] = v;
+        _m.RandomCounter[i] = (uint)r.Counter;
+        _detained++;
+        _byAdmission.Add(i);
+        Record(i, MigrantEventKind.Detained, Reason.None);
+        NextStep(i);
+    }
+
+    /// <summary>Decides what the migrant waits for next: a legal decision, a travel document, or a flight.</summary>
+    private void NextStep(int i, long notBefore = 0)
+    {
+        long at = Math.Max(Now, notBefore);
+        if (_m.Legal[i] == LegalStatus.PendingAppeal)
+            Schedule(i, at + Draw(i, _pop.Process.AppealMeanDays));
+        else if (_m.Legal[i] == LegalStatus.AsylumClaim)
+            Schedule(i, at + Draw(i, _pop.Process.AsylumMeanDays));
+        else if (_m.Documents[i] == DocumentStatus.Missing)
+            Schedule(i, at + Draw(i, _pop.Process.TravelDocumentMeanDays));
+        else if (at > Now)
+            Schedule(i, at);
+        else
+            MakeRemovable(i);
+        // Enforcement that books pending cases puts them on the queue at once: the due-process gap advocates flag.
+        if (_enforcement.BookPendingCases && _m.Legal[i] != LegalStatus.FinalOrder && _m.Documents[i] != DocumentStatus.Missing && at <= Now)
+            MakeRemovable(i);
+    }
+
+    private long Draw(int i, double meanDays)
+    {
+        if (meanDays <= 0) return 0;
+        var r = MigrantStream(i);
+        long ticks = Clock.TicksForDays(Exponential.Sample(r, 1 / meanDays));
+        _m.RandomCounter[i] = (uint)r.Counter;
+        return ticks;
+    }
+
+    private StreamRandom MigrantStream(int i) => _migrantRandom.Position(Seeds.ForMigrant(World.Seed, _info.MigrantId(i)), _m.RandomCounter[i]);
+
+    private void Schedule(int i, long tick)
+    {
+        _m.Status[i] = MigrantStatus.Detained;
+        _m.DueTick[i] = tick;
+        _due.Enqueue(i, (tick << 24) | (uint)i);
+    }
+
+    private void MakeRemovable(int i)
+    {
+        if (_m.Status[i] == MigrantStatus.Removable) return;
+        _m.Status[i] = MigrantStatus.Removable;
+        _removable.Enqueue(i, (_m.Admitted[i] + (1L << 40)) << 22 | (uint)i);
+        Record(i, MigrantEventKind.Removable, Reason.None);
+    }
+
+    private void Advance()
+    {
+        while (_due.TryPeek(out int i, out long key) && (key >> 24) <= Now)
+        {
+            _due.Dequeue();
+            if (_m.Status[i] != MigrantStatus.Detained && _m.Status[i] != MigrantStatus.Removable) continue;
+            if (_m.DueTick[i] != key >> 24) continue; // superseded by a later schedule
+            var r = MigrantStream(i);
+            switch (_m.Legal[i])
+            {
+                case LegalStatus.PendingAppeal:
+                    bool won = r.Bernoulli(_pop.Process.AppealSuccessRate);
+                    _m.RandomCounter[i] = (uint)r.Counter;
+                    if (won) { Leave(i, MigrantStatus.Relief, MigrantEventKind.ReliefGranted, Reason.AppealGranted); continue; }
+                    _m.Legal[i] = LegalStatus.FinalOrder;
+                    Record(i, MigrantEventKind.AppealDenied, Reason.FinalOrder);
+                    break;
+                case LegalStatus.AsylumClaim:
+                    bool granted = r.Bernoulli(_pop.Process.AsylumGrantRate);
+                    _m.RandomCounter[i] = (uint)r.Counter;
+                    if (granted) { Leave(i, MigrantStatus.Relief, MigrantEventKind.ReliefGranted, Reason.AsylumGranted); continue; }
+                    _m.Legal[i] = LegalStatus.FinalOrder;
+                    Record(i, MigrantEventKind.AsylumDenied, Reason.FinalOrder);
+                    break;
+                default:
+                    if (_m.Documents[i] is DocumentStatus.Missing or DocumentStatus.Disputed || _m.NeedsReverification[i])
+                    {
+                        _m.Documents[i] = DocumentStatus.Verified;
+                        _m.NeedsReverification[i] = false;
+                        Record(i, MigrantEventKind.TravelDocumentIssued, Reason.TravelDocument);
+                    }
+                    break;
+            }
+            _m.Status[i] = MigrantStatus.Detained;
+            NextStep(i);
+        }
+    }
+
+    private void ReleaseAtLimit()
+    {
+        for (int k = _releaseLater.Count - 1; k >= 0; k--)
+        {
+            int i = _releaseLater[k];
+            if (_m.Status[i] == MigrantStatus.Booked) continue;
+            _releaseLater.RemoveAt(k);
+            if (_m.Status[i] is MigrantStatus.Detained or MigrantStatus.Removable) Leave(i, MigrantStatus.Released, MigrantEventKind.Released, Reason.DetentionLimit);
+        }
+        while (_releaseHead < _byAdmission.Count && _m.Admitted[_byAdmission[_releaseHead]] + _limitTicks <= Now)
+        {
+            int i = _byAdmission[_releaseHead++];
+            switch (_m.Status[i])
+            {
+                case MigrantStatus.Detained or MigrantStatus.Removable: Leave(i, MigrantStatus.Released, MigrantEventKind.Released, Reason.DetentionLimit); break;
+                case MigrantStatus.Booked: _releaseLater.Add(i); break; // on a flight now; released if it comes back
+            }
+        }
+    }
+
+    private void Leave(int i, MigrantStatus status, MigrantEventKind kind, Reason reason)
+    {
+        Account();
+        _m.Status[i] = status;
+        _detained--;
+        Record(i, kind, reason);
+    }
+
+    private void Book(string flight, SeatRequest request)
+    {
+        _flight = flight;
+        var seats = new List<Passenger>(request.Seats);
+        var booked = new List<int>(request.Seats);
+        var skipped = new List<(int, long)>();
+        while (seats.Count < request.Seats && _removable.TryDequeue(out int i, out long priority))
+        {
+            if (_m.Status[i] != MigrantStatus.Removable) continue;
+            if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
+            _m.Status[i] = MigrantStatus.Booked;
+            booked.Add(i);
+            seats.Add(new Passenger(_info.MigrantId(i), _m.ThirdCountry[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i],
+                (int)Clock.Days(Now - _m.Admitted[i])));
+            Record(i, MigrantEventKind.Booked, Reason.None);
+        }
+        foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
+        _booked[flight] = booked;
+        _flight = null;
+        Send(flight, new ManifestPart(seats));
+    }
+
+    private bool Bookable(int i, BookingRules rules)
+    {
+        if (_m.Legal[i] != LegalStatus.FinalOrder && !rules.BookPendingCases) return false;
+        if (rules.KnownRefusesThirdCountry && _m.ThirdCountry[i]) return false;
+        if (rules.KnownStandard is { } standard)
+        {
+            var d = _m.Documents[i];
+            if (d == DocumentStatus.Missing) return false;
+            if (standard == DocumentStandard.Verified && d != DocumentStatus.Verified) return false;
+            if (standard == DocumentStandard.Partial && d == DocumentStatus.Disputed) return false;
+        }
+        return true;
+    }
+
+    private void Settle(string flight, PassengerOutcomes outcomes)
+    {
+        _flight = flight;
+        _booked.Remove(flight);
+        foreach (var o in outcomes.Outcomes)
+        {
+            int i = (int)(uint)o.MigrantId;
+            if (_m.Status[i] != MigrantStatus.Booked) continue;
+            switch (o.Fate)
+            {
+                case PassengerFate.Removed:
+                    Leave(i, MigrantStatus.Removed, MigrantEventKind.Removed, Reason.None);
+                    break;
+                case PassengerFate.Returned:
+                    _m.Status[i] = MigrantStatus.Detained;
+                    Record(i, MigrantEventKind.Returned, o.Reason);
+                    NextStep(i, Now + Clock.TicksFor(24));
+                    break;
+                default:
+                    _m.Status[i] = MigrantStatus.Detained;
+                    _m.Refusals[i]++;
+                    Record(i, MigrantEventKind.Refused, o.Reason);
+                    AfterRefusal(i, o.Reason);
+                    break;
+            }
+        }
+        _flight = null;
+    }
+
+    /// <summary>What enforcement must fix before trying again depends on why the person was refused.</summary>
+    private void AfterRefusal(int i, Reason reason)
+    {
+        var r = MigrantStream(i);
+        bool appeals = _m.Legal[i] == LegalStatus.FinalOrder && r.Bernoulli(_pop.Process.AppealAfterRefusalRate);
+        _m.RandomCounter[i] = (uint)r.Counter;
+        if (appeals)
+        {
+            _m.Legal[i] = LegalStatus.PendingAppeal;
+            Record(i, MigrantEventKind.AppealFiled, reason);
+            NextStep(i);
+            return;
+        }
+        switch (reason)
+        {
+            case Reason.MissingDocuments or Reason.UnverifiedDocuments or Reason.DisputedDocuments:
+                // A consulate must issue or confirm a travel document first.
+                _m.NeedsReverification[i] = true;
+                Schedule(i, Now + Draw(i, _pop.Process.TravelDocumentMeanDays));
+                break;
+            case Reason.PendingLegalProcess:
+                // Held until the pending decision, whose step is still queued; never re-booked before it.
+                if (_m.DueTick[i] > Now) _m.Status[i] = MigrantStatus.Detained;
+                else Schedule(i, Now + Clock.TicksForDays(7));
+                break;
+            case Reason.ThirdCountryNational:
+                Schedule(i, Now + Clock.TicksForDays(30));
+                break;
+            case Reason.UnaccompaniedMinor:
+                _m.Vulnerabilities[i] |= Vulnerability.FamilyTies; // child-protection hand-over arranged
+                Schedule(i, Now + Clock.TicksForDays(14));
+                break;
+            case Reason.MedicalClearance:
+                _m.Vulnerabilities[i] &= ~Vulnerability.Medical; // fit-to-fly certificate obtained
+                Schedule(i, Now + Clock.TicksForDays(7));
+                break;
+            default:
+                Schedule(i, Now + Clock.TicksFor(24));
+                break;
+        }
+    }
+
+    private void Record(int i, MigrantEventKind kind, Reason reason)
+    {
+        _m.AddHistory(i, Now, kind, reason, _flight);
+        _log.Record(Log, Now, Id, _info.MigrantId(i), kind, reason, _flight);
+    }
+
+    /// <summary>One migrant's state and history, by local index.</summary>
+    public MigrantView? View(long migrantId)
+    {
+        int i = (int)(uint)migrantId;
+        if ((migrantId >> 32) != _info.Index || i >= _m.Count) return null;
+        return new MigrantView(migrantId, _m.ThirdCountry[i] ? "third-country" : _pop.Destination, _pop.Destination, _pop.Facility,
+            _m.Status[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.Refusals[i],
+            Clock.Iso(Math.Max(0, _m.Admitted[i])), _m.History(i).Select(h =>
+                new MigrantHistoryEntry(Clock.Iso(h.Tick), Names.Camel(h.Kind), h.Reason == Reason.None ? null : Names.Camel(h.Reason), h.Flight)).ToList());
+    }
+}
+
+public sealed record MigrantHistoryEntry(string Time, string Kind, string? Reason, string? Flight);
+
+public sealed record MigrantView(
+    long Id, string Nationality, string Destination, string Facility, MigrantStatus Status, DocumentStatus Documents,
+    LegalStatus Legal, Vulnerability Vulnerabilities, int Refusals, string DetainedSince, IReadOnlyList<MigrantHistoryEntry> History);

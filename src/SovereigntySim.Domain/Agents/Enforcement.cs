@@ -1,0 +1,109 @@
+using SovereigntySim.Domain.Bargaining;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Agents;
+
+/// <summary>
+/// Removal enforcement (ICE ERO): runs its flight plans, one flight at a time, each created when its manifest is
+/// due (departure minus notice). It adapts each flight to what its state agreed with the destination (aircraft,
+/// restraints, notice, passengers, monitors, weekly cap) and, if told to, leaves off manifests the people the
+/// destination's known policy would refuse.
+/// </summary>
+public sealed class Enforcement : Agent
+{
+    private readonly EnforcementSpec _spec;
+    private readonly List<FlightPlanSpec> _plans;
+    private readonly Dictionary<string, Terms> _agreed = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, int), int> _scheduledPerWeek = [];
+
+    public Enforcement(string id, World world) : base(id, world)
+    {
+        _spec = world.Spec.Agencies.Enforcement.First(e => AgentIds.Enforcement(e.Id) == id);
+        _plans = world.Spec.FlightPlans.Where(p => p.Agency == _spec.Id).ToList();
+    }
+
+    protected override void On(string from, IMessage message)
+    {
+        switch (message)
+        {
+            case Start:
+                for (int p = 0; p < _plans.Count; p++) ScheduleManifest(p, 0);
+                break;
+            case Wake { Purpose: "manifest" } w:
+                CreateFlight((int)(w.Ref >> 32), (int)(uint)w.Ref);
+                break;
+            case TermsAgreed t:
+                _agreed[t.Destination] = t.Terms;
+                Log("enforcement.termsAdopted", AgentIds.Country(t.Destination), null, Field.Of("terms", t.Terms.ToString()));
+                break;
+        }
+    }
+
+    private long Departure(FlightPlanSpec plan, int n) =>
+        Clock.TickAt(plan.First.OffsetFrom(World.Spec.Start)) + (long)Math.Round(n * plan.IntervalHours * TimeSpan.TicksPerHour / Clock.Step.Ticks);
+
+    private void ScheduleManifest(int p, int n)
+    {
+        var plan = _plans[p];
+        if (plan.Count > 0 && n >= plan.Count) return;
+        long departure = Departure(plan, n);
+        if (departure >= Clock.EndTick) return;
+        long manifest = Math.Max(Now, departure - Clock.TicksFor(Notice(plan)));
+        WakeAt(manifest, "manifest", ((long)p << 32) | (uint)n);
+    }
+
+    private double Notice(FlightPlanSpec plan) =>
+        _agreed.TryGetValue(plan.Destination, out var t) ? Math.Max(plan.NoticeHours, t.NoticeHours) : plan.NoticeHours;
+
+    private void CreateFlight(int p, int n)
+    {
+        var plan = _plans[p];
+        ScheduleManifest(p, n + 1);
+        long departure = Departure(plan, n);
+        var flightId = AgentIds.Flight(plan.Id, n);
+        var terms = Adapt(plan, departure);
+        if (_agreed.TryGetValue(plan.Destination, out var agreed) && agreed.WeeklyCap > 0)
+        {
+            var key = (plan.Destination, Clock.Week(departure));
+            int count = _scheduledPerWeek.GetValueOrDefault(key);
+            if (count >= agreed.WeeklyCap)
+            {
+                Log("flight.cancelled", flightId, ["weeklyCap"], Field.Of("destination", plan.Destination));
+                return;
+            }
+            _scheduledPerWeek[key] = count + 1;
+        }
+        var caseloads = World.CaseloadsOf(plan.Facility, plan.Destination).Select(c => c.AgentId).ToList();
+        Send(flightId, new FlightScheduled(terms, caseloads, Rules(plan.Destination)));
+    }
+
+    private FlightTerms Adapt(FlightPlanSpec plan, long departure)
+    {
+        var terms = new FlightTerms(_spec.Id, plan.Facility, _spec.Country, plan.Destination, plan.Aircraft, plan.Seats, plan.Restraints,
+            plan.HealthScreening, plan.Monitors, plan.FlightHours, plan.CostPerHour, departure, Now);
+        if (!_agreed.TryGetValue(plan.Destination, out var t)) return terms;
+        var aircraft = t.Aircraft switch
+        {
+            AircraftKind.ReceivingState => AircraftKind.ReceivingState,
+            AircraftKind.Charter when plan.Aircraft == AircraftKind.Military => AircraftKind.Charter,
+            _ => plan.Aircraft,
+        };
+        return terms with
+        {
+            Aircraft = aircraft,
+            Restraints = plan.Restraints && t.Restraints,
+            Seats = Math.Min(plan.Seats, t.PassengersPerFlight),
+            Monitors = plan.Monitors || t.Monitoring,
+            HealthScreening = true,
+        };
+    }
+
+    private BookingRules Rules(string destination)
+    {
+        if (!_spec.FilterManifests) return new BookingRules(_spec.BookPendingCases, null, false);
+        var policy = World.Countries[destination].Acceptance;
+        if (_agreed.TryGetValue(destination, out var t)) policy = t.ApplyTo(policy);
+        return new BookingRules(_spec.BookPendingCases, policy.DocumentationStandard, !policy.AcceptThirdCountryNationals);
+    }
+}

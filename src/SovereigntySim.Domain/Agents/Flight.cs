@@ -1,0 +1,166 @@
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Agents;
+
+/// <summary>
+/// One removal flight: Planned → ManifestSubmitted → Cleared / PartiallyCleared / Refused → Departed →
+/// Landed / TurnedBack / Diverted → Closed. It gathers its manifest from the caseloads, submits it to the receiving
+/// state's screening, flies the people cleared, and tells everyone concerned what happened.
+/// </summary>
+public sealed class Flight(string id, World world) : Agent(id, world)
+{
+    private FlightTerms _terms = null!;
+    private IReadOnlyList<string> _caseloads = [];
+    private readonly List<Passenger> _manifest = [];
+    private readonly Dictionary<long, string> _caseloadOf = [];
+    private int _parts;
+    private List<Passenger> _boarded = [];
+    private FlightStatus _status = FlightStatus.Planned;
+    private bool _diverted;
+
+    public FlightStatus Status => _status;
+
+    protected override void On(string from, IMessage message)
+    {
+        switch (message)
+        {
+            case FlightScheduled s: Plan(s); break;
+            case ManifestPart p: Collect(from, p); break;
+            case ScreeningDecision d: Decided(d); break;
+            case ClearanceReview r: Reviewed(r); break;
+            case Wake { Purpose: "depart" }: Depart(); break;
+            case Wake { Purpose: "land" }: Land(); break;
+        }
+    }
+
+    private void Plan(FlightScheduled s)
+    {
+        _terms = s.Terms;
+        _caseloads = s.Caseloads;
+        Log("flight.planned", null, null,
+            Field.Of("destination", _terms.Destination), Field.Of("aircraft", Names.Camel(_terms.Aircraft)), Field.Of("seats", _terms.Seats),
+            Field.Of("departure", Clock.Iso(_terms.DepartureTick)), Field.Of("restraints", _terms.Restraints));
+        // Seats are split evenly over the caseload's partitions; the first ones take the remainder.
+        int n = _caseloads.Count;
+        for (int k = 0; k < n; k++) Send(_caseloads[k], new SeatRequest(_terms.Seats / n + (k < _terms.Seats % n ? 1 : 0), s.Rules));
+    }
+
+    private void Collect(string caseload, ManifestPart part)
+    {
+        foreach (var p in part.Passengers)
+        {
+            _manifest.Add(p);
+            _caseloadOf[p.MigrantId] = caseload;
+        }
+        if (++_parts < _caseloads.Count) return;
+        if (_manifest.Count == 0)
+        {
+            Log("flight.cancelled", null, ["noRemovablePassengers"]);
+            _status = FlightStatus.Closed;
+            return;
+        }
+        _status = FlightStatus.ManifestSubmitted;
+        Log("flight.manifestSubmitted", null, null, Field.Of("passengers", _manifest.Count),
+            Field.Of("noticeHours", Clock.Hours(_terms.DepartureTick - Now)));
+        if (World.ScreeningOf(_terms.Destination) is { } screening) Send(screening, new ManifestSubmitted(_terms, _manifest));
+        else Decided(new ScreeningDecision(FlightVerdict.Cleared, [Reason.NoScreeningAgency], []));
+    }
+
+    private void Decided(ScreeningDecision d)
+    {
+        var refused = d.Refusals.ToDictionary(r => r.MigrantId, r => r.Reason);
+        if (d.Verdict == FlightVerdict.Refused)
+        {
+            var reason = d.FlightReasons[0];
+            Close(FlightStatus.Refused, d.FlightReasons, _manifest.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Refused,
+                refused.TryGetValue(p.MigrantId, out var own) ? own : reason)));
+            return;
+        }
+        _status = d.Verdict == FlightVerdict.Cleared ? FlightStatus.Cleared : FlightStatus.PartiallyCleared;
+        _boarded = _manifest.Where(p => !refused.ContainsKey(p.MigrantId)).ToList();
+        Log(d.Verdict == FlightVerdict.Cleared ? "flight.cleared" : "flight.partiallyCleared", null, [.. d.FlightReasons.Select(Names.Camel)],
+            Field.Of("boarding", _boarded.Count), Field.Of("refusedPeople", refused.Count));
+        ReturnToCaseloads(d.Refusals.Select(r => new PassengerOutcome(r.MigrantId, PassengerFate.Refused, r.Reason)));
+        WakeAt(Math.Max(Now, _terms.DepartureTick), "depart");
+    }
+
+    private void Reviewed(ClearanceReview r)
+    {
+        switch (_status)
+        {
+            case FlightStatus.Cleared or FlightStatus.PartiallyCleared when r.Revoked:
+                Close(FlightStatus.Refused, [Reason.ClearanceRevoked, .. r.Violations.Where(v => v != Reason.ClearanceRevoked)],
+                    _boarded.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Refused, Reason.ClearanceRevoked)));
+                break;
+            case FlightStatus.Cleared or FlightStatus.PartiallyCleared:
+                // Not yet gone: enforcement complies (removes restraints) and keeps the clearance.
+                _terms = _terms with { Restraints = false };
+                Log("flight.amended", null, [.. r.Violations.Select(Names.Camel)]);
+                break;
+            case FlightStatus.Departed when r.Revoked:
+                // Airborne and no longer welcome: the aircraft returns with everyone (Colombia, Jan 2025).
+                Close(FlightStatus.TurnedBack, r.Violations, _boarded.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Returned, Reason.TurnedBack)), flown: true);
+                break;
+            case FlightStatus.Departed:
+                // Airborne with restraints the receiving state now refuses: diverted, people moved to its own aircraft
+                // and delivered unrestrained (Brazil, Jan 2025).
+                _diverted = true;
+                Log("flight.diverted", null, [.. r.Violations.Select(Names.Camel)], Field.Of("passengers", _boarded.Count));
+                Report(FlightStatus.Diverted, r.Violations);
+                break;
+        }
+    }
+
+    private void Depart()
+    {
+        if (_status is not (FlightStatus.Cleared or FlightStatus.PartiallyCleared)) return;
+        _status = FlightStatus.Departed;
+        Log("flight.departed", null, null, Field.Of("passengers", _boarded.Count), Field.Of("aircraft", Names.Camel(_terms.Aircraft)),
+            Field.Of("restraints", _terms.Restraints));
+        Report(FlightStatus.Departed, []);
+        WakeAt(Now + Clock.TicksFor(_terms.FlightHours / 2), "land");
+    }
+
+    private void Land()
+    {
+        if (_status != FlightStatus.Departed) return;
+        _status = FlightStatus.Landed;
+        Log("flight.landed", null, _diverted ? ["diverted"] : null, Field.Of("removed", _boarded.Count));
+        Close(FlightStatus.Landed, [], _boarded.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Removed, Reason.None)), flown: true);
+    }
+
+    private void Close(FlightStatus outcome, IReadOnlyList<Reason> reasons, IEnumerable<PassengerOutcome> people, bool flown = false)
+    {
+        var reasonNames = reasons.Select(Names.Camel).ToList();
+        if (outcome == FlightStatus.Refused)
+            Log("flight.refused", null, reasonNames, Field.Of("passengers", _manifest.Count));
+        else if (outcome == FlightStatus.TurnedBack)
+            Log("flight.turnedBack", null, reasonNames, Field.Of("passengers", _boarded.Count));
+        ReturnToCaseloads(people);
+        Report(outcome, reasons);
+        _status = FlightStatus.Closed;
+        double hours = flown ? _terms.FlightHours : 0;
+        Log("flight.closed", null, null, Field.Of("outcome", Names.Camel(outcome)), Field.Of("flightHours", hours),
+            Field.Of("cost", hours * _terms.CostPerHour), Field.Of("payer", _terms.Aircraft == AircraftKind.ReceivingState ? _terms.Destination : _terms.Origin));
+    }
+
+    private void ReturnToCaseloads(IEnumerable<PassengerOutcome> outcomes)
+    {
+        foreach (var group in outcomes.GroupBy(o => _caseloadOf[o.MigrantId]).OrderBy(g => g.Key, StringComparer.Ordinal))
+            Send(group.Key, new PassengerOutcomes(group.ToList()));
+    }
+
+    /// <summary>Tells the origin state, the destination's screening and the watchers (advocates, observers).</summary>
+    private void Report(FlightStatus status, IReadOnlyList<Reason> reasons)
+    {
+        var people = status == FlightStatus.Refused ? _manifest : _boarded;
+        var report = new FlightReport(_terms.Origin, _terms.Destination, status, _terms.Aircraft, _terms.Restraints, people.Count,
+            people.Count(p => (p.Vulnerabilities & Vulnerability.Minor) != 0),
+            people.Count(p => (p.Vulnerabilities & Vulnerability.Medical) != 0),
+            people.Count(p => p.Legal != LegalStatus.FinalOrder), reasons);
+        Send(AgentIds.Country(_terms.Origin), report);
+        if (World.ScreeningOf(_terms.Destination) is { } screening && status != FlightStatus.Departed) Send(screening, report);
+        foreach (var watcher in World.Watchers(_terms.Origin, _terms.Destination)) Send(watcher, report);
+    }
+}

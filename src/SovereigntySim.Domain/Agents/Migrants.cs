@@ -1,0 +1,88 @@
+namespace SovereigntySim.Domain.Agents;
+
+public enum DocumentStatus : byte { Verified, Partial, Missing, Disputed }
+
+public enum LegalStatus : byte { FinalOrder, PendingAppeal, AsylumClaim }
+
+[Flags]
+public enum Vulnerability : byte { None = 0, Minor = 1, Medical = 2, FamilyTies = 4 }
+
+/// <summary>Where a migrant stands in the removal process.</summary>
+public enum MigrantStatus : byte
+{
+    /// <summary>Detained, waiting for a legal decision, a travel document or a cool-down after a refusal.</summary>
+    Detained,
+    /// <summary>Detained and ready to be booked on a flight.</summary>
+    Removable,
+    Booked,
+    Removed,
+    /// <summary>Released at the legal limit of detention (Zadvydas).</summary>
+    Released,
+    /// <summary>Won an appeal or asylum: leaves the removal caseload.</summary>
+    Relief,
+}
+
+/// <summary>Why a flight or a person was refused, or what else happened to them.</summary>
+public enum Reason : byte
+{
+    None,
+    AircraftType,
+    MissingNotice,
+    CapReached,
+    Restraints,
+    HealthScreening,
+    Monitoring,
+    PassengerLimit,
+    ProceduralIrregularities,
+    UnverifiedDocuments,
+    MissingDocuments,
+    DisputedDocuments,
+    ThirdCountryNational,
+    PendingLegalProcess,
+    UnaccompaniedMinor,
+    MedicalClearance,
+    ClearanceRevoked,
+    TurnedBack,
+    NoScreeningAgency,
+    DetentionLimit,
+    AppealGranted,
+    AsylumGranted,
+    AppealDenied,
+    AsylumDenied,
+    TravelDocument,
+    FinalOrder,
+}
+
+public enum MigrantEventKind : byte
+{
+    Detained,
+    AppealFiled,
+    AppealDenied,
+    AsylumDenied,
+    ReliefGranted,
+    TravelDocumentIssued,
+    Removable,
+    Booked,
+    Refused,
+    Returned,
+    Removed,
+    Released,
+}
+
+/// <summary>One person on a manifest, with the circumstances the receiving state screens.</summary>
+public readonly record struct Passenger(
+    long MigrantId,
+    bool ThirdCountry,
+    DocumentStatus Documents,
+    LegalStatus Legal,
+    Vulnerability Vulnerabilities,
+    int DaysDetained);
+
+public static class Names
+{
+    public static string Camel<T>(T value) where T : struct, Enum
+    {
+        var s = value.ToString();
+        return char.ToLowerInvariant(s[0]) + s[1..];
+    }
+}

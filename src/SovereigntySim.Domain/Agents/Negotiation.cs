@@ -1,0 +1,119 @@
+using SovereigntySim.Domain.Bargaining;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Agents;
+
+/// <summary>
+/// Hosts the alternating-offers protocol (Rubinstein 1982; the stacked alternating offers of NegMAS/GENIUS) between
+/// two foreign ministries: one offer per round, the other side accepts or counters. It ends in an agreement (whose
+/// terms become policy), a breakdown (a side walks away) or the deadline, and records both utilities and the Nash
+/// product of the deal.
+/// </summary>
+public sealed class Negotiation : Agent
+{
+    private readonly string _sending, _receiving;
+    private readonly IssueSpace _space;
+    private bool _open;
+    private long _opened, _deadline;
+    private int _round;
+    private bool _sendingTurn;
+    private Terms? _onTable;
+    private long _rounds;
+
+    public Negotiation(string id, World world) : base(id, world)
+    {
+        var pair = id["negotiation/".Length..].Split('-', 2);
+        (_sending, _receiving) = (pair[0], pair[1]);
+        _space = new IssueSpace(world.Negotiation);
+    }
+
+    private MinistrySpec? SendingMinistry => World.MinistryOf(_sending);
+    private MinistrySpec? ReceivingMinistry => World.MinistryOf(_receiving);
+
+    protected override void On(string from, IMessage message)
+    {
+        switch (message)
+        {
+            case OpenNegotiation o: Open(o.Cause); break;
+            case ScriptedEvent s: Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted"); break;
+            case Wake { Purpose: "round" } w when _open && w.Ref == _round: Round(); break;
+            case OfferResponse r when _open && r.Round == _round: Answered(r); break;
+        }
+    }
+
+    private void Open(string cause)
+    {
+        if (_open) return;
+        if (SendingMinistry is null || ReceivingMinistry is null)
+        {
+            Log("negotiation.unavailable", null, ["noForeignMinistry"]);
+            return;
+        }
+        _open = true;
+        _opened = Now;
+        _deadline = Now + Clock.TicksForDays(World.Negotiation.DeadlineDays);
+        _round = 1;
+        _onTable = null;
+        _sendingTurn = World.Negotiation.FirstMover == FirstMover.Sending;
+        Log("negotiation.opened", null, [cause], Field.Of("sending", _sending), Field.Of("receiving", _receiving),
+            Field.Of("deadline", Clock.Iso(_deadline)));
+        foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
+            Send(AgentIds.Country(c), new NegotiationOpened(_sending, _receiving));
+        // The first round starts once both states have briefed their ministries.
+        WakeAt(Now + 1, "round", _round);
+    }
+
+    private void Round()
+    {
+        if (Now >= _deadline) { End("deadline"); return; }
+        var ministry = _sendingTurn ? SendingMinistry! : ReceivingMinistry!;
+        double t = (double)(Now - _opened) / Math.Max(1, _deadline - _opened);
+        Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable, t));
+    }
+
+    private (double Sending, double Receiving) Utilities(Terms terms)
+    {
+        var x = _space.Positions(terms);
+        return (new Utility(SendingMinistry!.Weights, true).Of(x), new Utility(ReceivingMinistry!.Weights, false).Of(x));
+    }
+
+    private void Answered(OfferResponse r)
+    {
+        _rounds++;
+        string by = _sendingTurn ? _sending : _receiving;
+        if (r.Accept && _onTable is { } deal)
+        {
+            var (us, ur) = Utilities(deal);
+            double nash = Nash.Product(us, SendingMinistry!.ReservationValue, ur, ReceivingMinistry!.ReservationValue);
+            Log("negotiation.agreement", null, [$"accepted by {by}"],
+                Field.Of("round", _round), Field.Of("day", Clock.DayIndex(Now) + 1), Field.Of("hoursOpen", Clock.Hours(Now - _opened)),
+                Field.Of("utility.sending", Math.Round(us, 6)), Field.Of("utility.receiving", Math.Round(ur, 6)), Field.Of("nashProduct", Math.Round(nash, 6)),
+                Field.Of("terms", deal.ToString()));
+            foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
+                Send(AgentIds.Country(c), new AgreementReached(_sending, _receiving, deal));
+            foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))
+                Send(AgentIds.Ministry(m), new AgreementReached(_sending, _receiving, deal));
+            _open = false;
+            return;
+        }
+        if (r.Walkaway) { End("breakdown", by); return; }
+        _onTable = r.Counter;
+        var (s, v) = Utilities(r.Counter!);
+        Log("negotiation.offer", null, null, Field.Of("round", _round), Field.Of("by", by),
+            Field.Of("utility.sending", Math.Round(s, 6)), Field.Of("utility.receiving", Math.Round(v, 6)), Field.Of("terms", r.Counter!.ToString()));
+        _round++;
+        _sendingTurn = !_sendingTurn;
+        WakeAt(Now + Clock.TicksFor(World.Negotiation.RoundHours), "round", _round);
+    }
+
+    private void End(string outcome, string? by = null)
+    {
+        _open = false;
+        Log("negotiation." + outcome, null, by is null ? null : [$"walked away: {by}"], Field.Of("round", _round), Field.Of("hoursOpen", Clock.Hours(Now - _opened)));
+        foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
+            Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, outcome));
+        foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))
+            Send(AgentIds.Ministry(m), new NegotiationEnded(_sending, _receiving, outcome));
+    }
+}

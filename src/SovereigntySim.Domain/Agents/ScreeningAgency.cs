@@ -1,0 +1,64 @@
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Screening;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Agents;
+
+/// <summary>The receiving state's immigration screening: inspects each manifest under the current acceptance
+/// policy, keeps count of cleared flights per week, and reviews cleared flights when the policy changes.</summary>
+public sealed class ScreeningAgency : Agent
+{
+    private readonly ScreeningSpec _spec;
+    private AcceptancePolicySpec _policy;
+    private readonly Dictionary<int, int> _clearedPerWeek = [];
+    private readonly SortedDictionary<string, FlightTerms> _cleared = new(StringComparer.Ordinal);
+
+    public ScreeningAgency(string id, World world) : base(id, world)
+    {
+        _spec = world.Spec.Agencies.Screening.First(s => AgentIds.Screening(s.Id) == id);
+        _policy = world.Countries[_spec.Country].Acceptance;
+    }
+
+    protected override void On(string from, IMessage message)
+    {
+        switch (message)
+        {
+            case ManifestSubmitted m: Inspect(from, m); break;
+            case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false); break;
+            case RevokeClearances: Review(revokeAll: true); break;
+            case FlightReport { Status: FlightStatus.Landed or FlightStatus.TurnedBack or FlightStatus.Refused }: _cleared.Remove(from); break;
+        }
+    }
+
+    private void Inspect(string flight, ManifestSubmitted m)
+    {
+        int week = Clock.Week(m.Terms.DepartureTick);
+        int cap = _policy.WeeklyFlightCap;
+        bool capReached = cap > 0 && _clearedPerWeek.GetValueOrDefault(week) >= cap;
+        double noticeGiven = Clock.Hours(m.Terms.DepartureTick - Now);
+        var decision = ScreeningRules.Decide(_policy, _spec, m.Terms, m.Passengers, noticeGiven, capReached, Random);
+        if (decision.Verdict != FlightVerdict.Refused)
+        {
+            _clearedPerWeek[week] = _clearedPerWeek.GetValueOrDefault(week) + 1;
+            _cleared[flight] = m.Terms;
+        }
+        var personReasons = decision.Refusals.GroupBy(r => r.Reason).OrderBy(g => g.Key)
+            .Select(g => Field.Of("refused." + Names.Camel(g.Key), g.Count())).ToList();
+        Log("screening.decision", flight, [.. decision.FlightReasons.Select(Names.Camel)],
+            [Field.Of("verdict", Names.Camel(decision.Verdict)), Field.Of("passengers", m.Passengers.Count), Field.Of("refusedPeople", decision.Refusals.Count), .. personReasons]);
+        Send(flight, decision, Clock.TicksFor(_spec.InspectionHours));
+    }
+
+    private void Review(bool revokeAll)
+    {
+        foreach (var (flight, terms) in _cleared)
+        {
+            var violations = ScreeningRules.FlightViolations(_policy, terms, double.MaxValue, capReached: false);
+            if (!revokeAll && violations.Count == 0) continue;
+            bool revoked = revokeAll || violations.Any(v => v != Reason.Restraints);
+            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
+            Send(flight, new ClearanceReview(revokeAll ? [Reason.ClearanceRevoked, .. violations] : violations, revoked));
+        }
+        if (revokeAll) _cleared.Clear();
+    }
+}

@@ -1,0 +1,55 @@
+namespace SovereigntySim.Domain.Bargaining;
+
+/// <summary>
+/// Time-dependent concession (Faratin, Sierra and Jennings 1998): the share of the way from the best value to the
+/// reservation value conceded by time fraction t is α(t) = k + (1 − k)·t^(1/β); β &lt; 1 holds out (Boulware),
+/// β &gt; 1 concedes early (Conceder).
+/// </summary>
+public static class Concession
+{
+    public static double Alpha(double timeFraction, double beta, double initial)
+    {
+        double t = Math.Clamp(timeFraction, 0, 1);
+        return initial + (1 - initial) * Math.Pow(t, 1 / beta);
+    }
+
+    /// <summary>The utility a side aims for at time t, between 1 and its reservation value.</summary>
+    public static double Aspiration(double timeFraction, double beta, double initial, double reservation) =>
+        1 - Alpha(timeFraction, beta, initial) * (1 - Math.Clamp(reservation, 0, 1));
+}
+
+/// <summary>
+/// Builds the offer that gives its author a target utility while leaving the other side as much as possible: it
+/// concedes first on the issues that cost it least per unit of value to the other side (a greedy trade-off over a
+/// linear additive utility, which is optimal for the continuous problem; Faratin, Sierra and Jennings 2002).
+/// </summary>
+public static class TradeOff
+{
+    public static double[] Offer(Utility self, Utility other, double target)
+    {
+        int n = self.Weights.Length;
+        var x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = self.Sending ? 1 : 0;
+        double slack = Math.Max(0, self.Of(x) - target);
+        var order = Enumerable.Range(0, n)
+            .OrderBy(i => self.Weights[i] / Math.Max(other.Weights[i], 1e-9))
+            .ThenBy(i => i)
+            .ToArray();
+        foreach (int i in order)
+        {
+            if (slack <= 1e-12) break;
+            double w = self.Weights[i];
+            if (w <= 0) { x[i] = self.Sending ? 0 : 1; continue; }
+            double give = Math.Min(1, slack / w);
+            x[i] = self.Sending ? 1 - give : give;
+            slack -= give * w;
+        }
+        return x;
+    }
+}
+
+/// <summary>Nash bargaining: the product of both sides' gains over their disagreement values.</summary>
+public static class Nash
+{
+    public static double Product(double u1, double d1, double u2, double d2) => Math.Max(0, u1 - d1) * Math.Max(0, u2 - d2);
+}

@@ -1,0 +1,420 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace SovereigntySim.Domain.Scenario;
+
+// The scenario as a researcher writes it. Property names map to camelCase YAML keys; [Required], [Range] and
+// [Description] drive both validation and the published JSON Schema, so the three never drift apart.
+
+[Description("A SovereigntySim scenario: who acts, under which policies, over which simulated period.")]
+public sealed record ScenarioSpec
+{
+    [Required, Description("Short name; used for the default output folder.")]
+    public string Name { get; init; } = "";
+
+    [Description("What the scenario models and its sources.")]
+    public string Description { get; init; } = "";
+
+    [Range(0, long.MaxValue), Description("Root seed; every agent's random stream is derived from it.")]
+    public long Seed { get; init; } = 1;
+
+    [Required, Description("Simulated start, ISO 8601 with offset, e.g. 2025-01-20T00:00:00Z.")]
+    public DateTimeOffset Start { get; init; }
+
+    [Required, Description("Simulated length, e.g. 30d or 36h.")]
+    public TimeSpan Duration { get; init; }
+
+    [Description("Clock step; must divide one day (e.g. 15m, 1h, 6h, 1d).")]
+    public TimeSpan Step { get; init; } = TimeSpan.FromHours(1);
+
+    public OutputSpec Output { get; init; } = new();
+
+    [Required, Description("Countries, as sending and receiving states.")]
+    public List<CountrySpec> Countries { get; init; } = [];
+
+    public AgenciesSpec Agencies { get; init; } = new();
+
+    [Description("Directed relations between countries (tension, trade exposure).")]
+    public List<RelationSpec> Relations { get; init; } = [];
+
+    [Description("Detention facilities run by enforcement agencies.")]
+    public List<FacilitySpec> Facilities { get; init; } = [];
+
+    [Description("Population generators: who is detained where, awaiting removal to which country.")]
+    public List<PopulationSpec> Populations { get; init; } = [];
+
+    [Description("Removal flight schedules.")]
+    public List<FlightPlanSpec> FlightPlans { get; init; } = [];
+
+    public NegotiationSpec Negotiation { get; init; } = new();
+
+    [Description("Scripted events at fixed simulated times.")]
+    public List<ScriptedEventSpec> Events { get; init; } = [];
+}
+
+public enum MigrantEventLog
+{
+    /// <summary>One line per migrant-event in events.jsonl.</summary>
+    Full,
+    /// <summary>One line per caseload and step with counts and the SHA-256 of its migrant-events.</summary>
+    Compact,
+}
+
+public sealed record OutputSpec
+{
+    [Description("full: one line per migrant-event; compact: one digest line per caseload and step (for large runs).")]
+    public MigrantEventLog MigrantEvents { get; init; } = MigrantEventLog.Full;
+}
+
+public enum DocumentStandard { Any, Partial, Verified }
+
+public enum AircraftKind
+{
+    /// <summary>Sending state's military aircraft (e.g. C-17).</summary>
+    Military,
+    /// <summary>Civilian charter (ICE Air).</summary>
+    Charter,
+    /// <summary>The receiving state's own aircraft picks its nationals up (Colombia, Jan 2025).</summary>
+    ReceivingState,
+}
+
+[Description("What a receiving state requires before it clears a removal flight.")]
+public sealed record AcceptancePolicySpec
+{
+    [Description("Lowest document status accepted without refusal: any, partial (verified by consular check) or verified.")]
+    public DocumentStandard DocumentationStandard { get; init; } = DocumentStandard.Partial;
+    [Description("Refuse military aircraft.")]
+    public bool CivilianAircraftOnly { get; init; }
+    [Range(0.0, 720.0), Description("Hours of notice required between manifest submission and departure.")]
+    public double AdvanceNoticeHours { get; init; } = 24;
+    [Range(0, 1000), Description("Flights cleared per ISO week; 0 means no cap.")]
+    public int WeeklyFlightCap { get; init; }
+    [Range(1, 500), Description("Most passengers accepted on one flight.")]
+    public int MaxPassengersPerFlight { get; init; } = 135;
+    [Description("Accept deportees in restraints (handcuffs, shackles).")]
+    public bool RestraintsAllowed { get; init; } = true;
+    [Description("Require a health screening certificate for the flight.")]
+    public bool HealthScreeningRequired { get; init; }
+    [Description("Accept nationals of other countries.")]
+    public bool AcceptThirdCountryNationals { get; init; }
+    [Description("Require independent monitors on board.")]
+    public bool MonitoringRequired { get; init; }
+}
+
+[Description("A partial acceptance policy: only the keys given change.")]
+public sealed record PolicyPatchSpec
+{
+    public DocumentStandard? DocumentationStandard { get; init; }
+    public bool? CivilianAircraftOnly { get; init; }
+    [Range(0.0, 720.0)] public double? AdvanceNoticeHours { get; init; }
+    [Range(0, 1000)] public int? WeeklyFlightCap { get; init; }
+    [Range(1, 500)] public int? MaxPassengersPerFlight { get; init; }
+    public bool? RestraintsAllowed { get; init; }
+    public bool? HealthScreeningRequired { get; init; }
+    public bool? AcceptThirdCountryNationals { get; init; }
+    public bool? MonitoringRequired { get; init; }
+}
+
+[Description("Domestic politics of a country (Putnam's level II, Fearon's audiences).")]
+public sealed record PoliticsSpec
+{
+    [Range(0.0, 1.0), Description("Domestic pressure against cooperating on removals (receiving) or for removals (sending).")]
+    public double DomesticPressure { get; init; } = 0.3;
+    [Range(0.0, 1.0), Description("Share of domestic pressure above its baseline that fades each day.")]
+    public double PressureDecayPerDay { get; init; } = 0.1;
+    [Range(0.0, 1.0), Description("How much sovereignty and dignity matter to the public; drives counter-escalation.")]
+    public double SovereigntySalience { get; init; } = 0.5;
+    [Range(0.0, 1.0), Description("Audience cost added per day of public confrontation (Fearon 1994), in utility units.")]
+    public double AudienceCostPerDay { get; init; } = 0.01;
+    [Range(0.0, 1.0), Description("Win-set: utility a deal must reach to be ratified at home, per unit of domestic pressure (Putnam 1988).")]
+    public double RatificationWeight { get; init; } = 0.3;
+    [Range(0.0, 1.0), Description("Salience at or above which the country answers sanctions with its own next rung.")]
+    public double CounterEscalationSalience { get; init; } = 0.6;
+}
+
+public enum InstrumentKind { VisaSanctions, Tariff, AidSuspension, CounterTariff }
+
+[Description("One rung on a country's escalation ladder, in order of use.")]
+public sealed record InstrumentSpec
+{
+    [Required] public InstrumentKind Kind { get; init; }
+    [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); ignored for visa sanctions.")]
+    public double Rate { get; init; }
+    [Range(0.0, 1.0), Description("Daily cost to the target while applied, in utility units.")]
+    public double DailyCostToTarget { get; init; } = 0.02;
+    [Range(0.0, 1.0), Description("Daily cost to the user while applied, in utility units.")]
+    public double DailyCostToSelf { get; init; } = 0.005;
+    [Range(0.0, 720.0), Description("Hours between the threat and its application if no agreement is reached.")]
+    public double GraceHours { get; init; } = 24;
+}
+
+public sealed record CountrySpec
+{
+    [Required, Description("Short code, e.g. US, MX.")] public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    [Description("Policy applied to removal flights arriving in this country.")]
+    public AcceptancePolicySpec Acceptance { get; init; } = new();
+    public PoliticsSpec Politics { get; init; } = new();
+    [Description("Escalation ladder, first rung first.")]
+    public List<InstrumentSpec> Instruments { get; init; } = [];
+}
+
+public sealed record RelationSpec
+{
+    [Required] public string From { get; init; } = "";
+    [Required] public string To { get; init; } = "";
+    [Range(0.0, 1.0), Description("Initial tension of From toward To.")]
+    public double Tension { get; init; } = 0.1;
+    [Range(0.0, 1.0), Description("Share of From's exports that go to To: scales the damage of To's tariffs.")]
+    public double TradeExposure { get; init; } = 0.1;
+}
+
+[Description("Agencies by kind.")]
+public sealed record AgenciesSpec
+{
+    public List<EnforcementSpec> Enforcement { get; init; } = [];
+    public List<ScreeningSpec> Screening { get; init; } = [];
+    public List<MinistrySpec> Ministries { get; init; } = [];
+    public List<AdvocacySpec> Advocacy { get; init; } = [];
+    public List<ObserverSpec> Observers { get; init; } = [];
+}
+
+[Description("Removal enforcement (e.g. ICE ERO): detention, manifests, flights, re-booking, release.")]
+public sealed record EnforcementSpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required] public string Country { get; init; } = "";
+    [Range(1.0, 3650.0), Description("Days after which a detainee whose removal is not foreseeable is released (Zadvydas v. Davis, 2001).")]
+    public double DetentionLimitDays { get; init; } = 180;
+    [Description("Leave off manifests the people the receiving state's known policy would refuse.")]
+    public bool FilterManifests { get; init; }
+    [Description("Book people with a pending appeal or asylum claim (a due-process gap advocates report).")]
+    public bool BookPendingCases { get; init; }
+}
+
+[Description("The receiving state's immigration screening (e.g. Mexico's INM): inspects each manifest.")]
+public sealed record ScreeningSpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required] public string Country { get; init; } = "";
+    [Range(0.0, 1.0), Description("Probability a consular check verifies partial documents.")]
+    public double PartialVerificationRate { get; init; } = 0.7;
+    [Range(0.0, 1.0), Description("Probability disputed documents are accepted when the standard is 'any'.")]
+    public double DisputedAcceptRate { get; init; } = 0.5;
+    [Range(0.0, 1.0), Description("Refuse the whole flight for procedural irregularities when more than this share of its passengers is refused.")]
+    public double IrregularityThreshold { get; init; } = 0.25;
+    [Range(0.0, 240.0), Description("Hours the inspection takes.")]
+    public double InspectionHours { get; init; } = 4;
+    [Range(0.0, 1.0), Description("Probability an individual inspection finds a nationality record for a third-country national (refused when not accepted).")]
+    public double NationalityCheckRate { get; init; } = 1.0;
+}
+
+public enum ConcessionTactic { Boulware, Linear, Conceder }
+
+[Description("A foreign ministry (e.g. State, SRE): negotiates for its country.")]
+public sealed record MinistrySpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required] public string Country { get; init; } = "";
+    [Range(0.01, 50.0), Description("Concession exponent beta (Faratin et al. 1998): <1 Boulware (late), 1 linear, >1 Conceder (early).")]
+    public double Beta { get; init; } = 1.0;
+    [Range(0.0, 1.0), Description("Initial concession k: share of the range conceded in the first offer.")]
+    public double InitialConcession { get; init; } = 0.05;
+    [Range(0.0, 1.0), Description("Reservation utility before any cost of delay.")]
+    public double ReservationValue { get; init; } = 0.4;
+    [Range(0.0, 10.0), Description("How strongly each unit of daily delay cost lowers the reservation value.")]
+    public double DelayCostWeight { get; init; } = 1.0;
+    [Range(1, 1000), Description("Rounds without an acceptable offer before asking its country to escalate.")]
+    public int EscalateAfterRounds { get; init; } = 3;
+    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1.")]
+    public IssueWeightsSpec Weights { get; init; } = new();
+}
+
+[Description("Relative importance of each negotiated term.")]
+public sealed record IssueWeightsSpec
+{
+    [Range(0.0, 100.0)] public double Aircraft { get; init; } = 1;
+    [Range(0.0, 100.0)] public double Restraints { get; init; } = 1;
+    [Range(0.0, 100.0)] public double Notice { get; init; } = 1;
+    [Range(0.0, 100.0)] public double WeeklyCap { get; init; } = 1;
+    [Range(0.0, 100.0)] public double PassengersPerFlight { get; init; } = 1;
+    [Range(0.0, 100.0)] public double Documentation { get; init; } = 1;
+    [Range(0.0, 100.0)] public double ThirdCountryNationals { get; init; } = 1;
+    [Range(0.0, 100.0)] public double Monitoring { get; init; } = 1;
+}
+
+public enum TreatmentConcern { Restraints, MilitaryAircraft, Minors, Medical, DueProcess }
+
+[Description("An advocacy group: reacts to treatment events and raises domestic pressure.")]
+public sealed record AdvocacySpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required, Description("Country whose domestic pressure the group raises.")] public string Country { get; init; } = "";
+    [Description("Treatment events the group reacts to.")]
+    public List<TreatmentConcern> Watches { get; init; } = [TreatmentConcern.Restraints, TreatmentConcern.Minors, TreatmentConcern.Medical, TreatmentConcern.DueProcess];
+    [Range(0.0, 1.0), Description("Domestic pressure added per alert.")]
+    public double PressurePerAlert { get; init; } = 0.03;
+    [Range(0.0, 1.0), Description("Domestic pressure added per affected person, on top of the alert.")]
+    public double PressurePerPerson { get; init; } = 0.0005;
+}
+
+[Description("An international observer: publishes periodic assessments that add reputational costs.")]
+public sealed record ObserverSpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required, Description("Country whose removal practice is assessed.")] public string Assesses { get; init; } = "";
+    [Range(0.25, 365.0), Description("Days between assessments.")]
+    public double IntervalDays { get; init; } = 7;
+    [Range(0.0, 1.0), Description("Reputational cost added per concern found, in utility units.")]
+    public double CostPerConcern { get; init; } = 0.01;
+}
+
+public sealed record FacilitySpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required, Description("Enforcement agency that runs it.")] public string Agency { get; init; } = "";
+    [Range(1, 10_000_000), Description("Beds.")] public int Capacity { get; init; } = 1000;
+    [Range(0.0, 10000.0), Description("Cost per bed-day in USD.")] public double DailyCostPerBed { get; init; } = 150;
+}
+
+[Description("Shares of document statuses; must sum to 1.")]
+public sealed record DocumentMixSpec
+{
+    [Range(0.0, 1.0)] public double Verified { get; init; } = 0.6;
+    [Range(0.0, 1.0)] public double Partial { get; init; } = 0.25;
+    [Range(0.0, 1.0)] public double Missing { get; init; } = 0.1;
+    [Range(0.0, 1.0)] public double Disputed { get; init; } = 0.05;
+}
+
+[Description("Shares of legal statuses; must sum to 1.")]
+public sealed record LegalMixSpec
+{
+    [Range(0.0, 1.0)] public double FinalOrder { get; init; } = 0.85;
+    [Range(0.0, 1.0)] public double PendingAppeal { get; init; } = 0.1;
+    [Range(0.0, 1.0)] public double AsylumClaim { get; init; } = 0.05;
+}
+
+[Description("Independent probabilities of vulnerabilities.")]
+public sealed record VulnerabilitySpec
+{
+    [Range(0.0, 1.0)] public double Minor { get; init; } = 0.02;
+    [Range(0.0, 1.0)] public double Medical { get; init; } = 0.05;
+    [Range(0.0, 1.0)] public double FamilyTies { get; init; } = 0.3;
+}
+
+[Description("The legal track of a detained case.")]
+public sealed record LegalProcessSpec
+{
+    [Range(0.0, 3650.0), Description("Mean days until an appeal is decided (exponential).")]
+    public double AppealMeanDays { get; init; } = 45;
+    [Range(0.0, 1.0), Description("Probability an appeal succeeds (the person is released from the removal docket).")]
+    public double AppealSuccessRate { get; init; } = 0.15;
+    [Range(0.0, 3650.0), Description("Mean days until an asylum claim is decided (exponential).")]
+    public double AsylumMeanDays { get; init; } = 30;
+    [Range(0.0, 1.0), Description("Probability asylum (or withholding) is granted.")]
+    public double AsylumGrantRate { get; init; } = 0.2;
+    [Range(0.0, 3650.0), Description("Mean days for a consulate to issue a travel document to someone with missing papers (exponential).")]
+    public double TravelDocumentMeanDays { get; init; } = 20;
+    [Range(0.0, 1.0), Description("Extra chance per refusal that the person files a new appeal.")]
+    public double AppealAfterRefusalRate { get; init; } = 0.1;
+}
+
+public sealed record PopulationSpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required] public string Facility { get; init; } = "";
+    [Required, Description("Country of removal.")] public string Destination { get; init; } = "";
+    [Range(0, 100_000_000), Description("People detained at the start.")] public int Initial { get; init; }
+    [Range(0.0, 1_000_000.0), Description("Mean new detentions per day (Poisson).")] public double ArrivalsPerDay { get; init; }
+    [Range(0.0, 1.0), Description("Share whose nationality is not the destination's.")] public double ThirdCountryShare { get; init; }
+    [Range(0.0, 3650.0), Description("Days already spent in detention by the initial population, drawn uniformly up to this.")]
+    public double InitialDetentionMaxDays { get; init; } = 60;
+    public DocumentMixSpec Documents { get; init; } = new();
+    public LegalMixSpec LegalStatus { get; init; } = new();
+    public VulnerabilitySpec Vulnerabilities { get; init; } = new();
+    public LegalProcessSpec Process { get; init; } = new();
+    [Range(1, 4096), Description("Caseload partitions (grains) that share this population.")]
+    public int Partitions { get; init; } = 1;
+}
+
+public sealed record FlightPlanSpec
+{
+    [Required] public string Id { get; init; } = "";
+    [Required, Description("Enforcement agency that operates it.")] public string Agency { get; init; } = "";
+    [Required, Description("Facility it departs from.")] public string Facility { get; init; } = "";
+    [Required] public string Destination { get; init; } = "";
+    public AircraftKind Aircraft { get; init; } = AircraftKind.Charter;
+    [Range(1, 500)] public int Seats { get; init; } = 135;
+    [Range(0.1, 30.0), Description("Block hours of the round trip.")] public double FlightHours { get; init; } = 5;
+    [Range(0.0, 1_000_000.0), Description("Cost per flight-hour in USD.")] public double CostPerHour { get; init; } = 8577;
+    [Description("Deportees fly in restraints.")] public bool Restraints { get; init; } = true;
+    [Description("A health screening certificate accompanies the manifest.")] public bool HealthScreening { get; init; } = true;
+    [Description("Independent monitors fly on board.")] public bool Monitors { get; init; }
+    [Range(0.0, 720.0), Description("Hours between manifest submission and departure.")] public double NoticeHours { get; init; } = 48;
+    [Required, Description("First departure, e.g. 'day 1 10:00'.")] public ScenarioTime First { get; init; }
+    [Range(0.25, 8760.0), Description("Hours between departures.")] public double IntervalHours { get; init; } = 24;
+    [Range(0, 1_000_000), Description("Number of flights; 0 means until the end.")] public int Count { get; init; }
+}
+
+[Description("How disputes over refused flights are negotiated.")]
+public sealed record NegotiationSpec
+{
+    public bool Enabled { get; init; } = true;
+    [Range(1, 1000), Description("Refused or turned-back flights that open a negotiation.")]
+    public int OpenAfterRefusals { get; init; } = 1;
+    [Range(0.25, 720.0), Description("Hours per round of offers.")]
+    public double RoundHours { get; init; } = 4;
+    [Range(0.25, 3650.0), Description("Days before the negotiation ends at its deadline.")]
+    public double DeadlineDays { get; init; } = 30;
+    [Description("Side that makes the first offer: sending or receiving.")]
+    public FirstMover FirstMover { get; init; } = FirstMover.Sending;
+    [Range(0, 100), Description("Further stalled rounds after the ladder is exhausted before breakdown.")]
+    public int BreakdownAfterRounds { get; init; } = 6;
+    [Range(0.0, 1.0), Description("Weight of a threatened (not yet applied) instrument's cost in the target's delay cost.")]
+    public double ThreatCredibility { get; init; } = 0.5;
+    [Range(1, 1000), Description("Highest weekly flight cap on the table.")]
+    public int MaxWeeklyCap { get; init; } = 40;
+    [Range(0.0, 720.0), Description("Longest advance notice on the table, in hours.")]
+    public double MaxNoticeHours { get; init; } = 72;
+    [Range(1, 500), Description("Smallest passengers-per-flight limit on the table.")]
+    public int MinPassengers { get; init; } = 50;
+    [Range(1, 500), Description("Largest passengers-per-flight limit on the table.")]
+    public int MaxPassengers { get; init; } = 135;
+    [Range(0.0, 365.0), Description("Days of current costs a negotiator counts as the cost of further delay.")]
+    public double CostHorizonDays { get; init; } = 7;
+    [Range(0.0, 1.0), Description("Daily cost to the sending state, in utility units, of each refused or turned-back flight in dispute.")]
+    public double StrandedFlightDailyCost { get; init; } = 0.005;
+}
+
+public enum FirstMover { Sending, Receiving }
+
+public enum ScriptedEventKind
+{
+    /// <summary>A country changes its acceptance policy.</summary>
+    SetPolicy,
+    /// <summary>A country threatens its next (or the named) instrument against another.</summary>
+    Threaten,
+    /// <summary>A country applies an instrument at once.</summary>
+    Impose,
+    /// <summary>A country lifts all instruments it applies to another.</summary>
+    Lift,
+    /// <summary>A receiving country revokes the clearance of flights already cleared or airborne.</summary>
+    RevokeClearances,
+    /// <summary>Set a country's domestic pressure.</summary>
+    SetPressure,
+    /// <summary>Open a negotiation between two countries now.</summary>
+    OpenNegotiation,
+}
+
+public sealed record ScriptedEventSpec
+{
+    [Required, Description("When: 'day N HH:MM' (day 1 is the start date) or an ISO 8601 timestamp.")]
+    public ScenarioTime At { get; init; }
+    [Required] public ScriptedEventKind Kind { get; init; }
+    [Description("Acting country.")] public string Country { get; init; } = "";
+    [Description("Other country (target of a threat, partner of a negotiation).")] public string Against { get; init; } = "";
+    [Description("Instrument for threaten/impose; the next rung when omitted.")] public InstrumentKind? Instrument { get; init; }
+    [Description("For setPolicy.")] public PolicyPatchSpec? Policy { get; init; }
+    [Range(0.0, 1.0), Description("For setPressure.")] public double? Value { get; init; }
+    [Description("Free text copied into the event log.")] public string Note { get; init; } = "";
+}

@@ -1,0 +1,132 @@
+using SovereigntySim.Domain.Agents;
+
+namespace SovereigntySim.Domain.Simulation;
+
+/// <summary>Delivers batches to agents, wherever they live (in this process, or in grains across silos).</summary>
+public interface IAgentHost
+{
+    /// <summary>Hands every batch to its agent for this tick; returns the deliveries in the order of the batches.</summary>
+    Task<IReadOnlyList<Delivery>> DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation);
+}
+
+/// <summary>Events produced between two ticks, in canonical order.</summary>
+public sealed record Slice(long FromTick, long NextTick, IReadOnlyList<SimEvent> Events, bool Finished);
+
+/// <summary>
+/// The simulation kernel: it owns simulated time and message order. Each tick it delivers due messages in rounds;
+/// within a round every agent gets its inbox sorted by (sender, sender's sequence), and messages sent with no delay
+/// are delivered in the next round of the same tick. Ticks in which nothing is due are skipped. The result is the
+/// same whether agents run sequentially or concurrently, in one process or on many silos.
+/// </summary>
+public sealed class Kernel
+{
+    public const int MaxRoundsPerTick = 200;
+
+    private readonly World _world;
+    private readonly IAgentHost _host;
+    private readonly PriorityQueue<Pending, (long Tick, long Order)> _future = new();
+    private long _order;
+
+    public Kernel(World world, IAgentHost host)
+    {
+        _world = world;
+        _host = host;
+        long seq = 0;
+        foreach (var id in world.StaticAgents) Schedule(0, id, AgentIds.Script, ++seq, new Start());
+        foreach (var e in world.Spec.Events)
+        {
+            var tick = world.Clock.TickAt(e.At.OffsetFrom(world.Spec.Start));
+            Schedule(tick, ScriptTarget(e), AgentIds.Script, ++seq, new ScriptedEvent(e));
+        }
+    }
+
+    public long Now { get; private set; }
+    public bool Finished { get; private set; }
+    public World World => _world;
+
+    private static string ScriptTarget(Scenario.ScriptedEventSpec e) => e.Kind == Scenario.ScriptedEventKind.OpenNegotiation
+        ? AgentIds.Negotiation(e.Country, e.Against)
+        : AgentIds.Country(e.Country);
+
+    private void Schedule(long tick, string to, string from, long seq, IMessage body) =>
+        _future.Enqueue(new Pending(to, new Envelope(from, seq, body)), (tick, ++_order));
+
+    /// <summary>Runs every tick before <paramref name="untilTick"/> (or to the end), returning their events.</summary>
+    public async Task<Slice> RunAsync(long untilTick, CancellationToken cancellation = default)
+    {
+        var events = new List<SimEvent>();
+        long from = Now;
+        untilTick = Math.Min(untilTick, _world.Clock.EndTick);
+        while (_future.TryPeek(out _, out var due) && due.Tick < untilTick)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            Now = due.Tick;
+            var inbox = new List<Pending>();
+            while (_future.TryPeek(out var p, out var d) && d.Tick == Now) inbox.Add(_future.Dequeue());
+            for (int round = 0; inbox.Count > 0; round++)
+            {
+                if (round == MaxRoundsPerTick)
+                    throw new InvalidOperationException($"agents kept exchanging messages for {MaxRoundsPerTick} rounds at {_world.Clock.Iso(Now)}");
+                var batches = Batch(inbox);
+                var deliveries = await _host.DeliverAsync(Now, batches, cancellation);
+                inbox = [];
+                foreach (var delivery in deliveries)
+                {
+                    events.AddRange(delivery.Events);
+                    foreach (var o in delivery.Outgoing)
+                    {
+                        var pending = new Pending(o.To, new Envelope(delivery.AgentId, o.Seq, o.Body));
+                        if (o.DelayTicks == 0) inbox.Add(pending);
+                        else if (Now + o.DelayTicks < _world.Clock.EndTick) _future.Enqueue(pending, (Now + o.DelayTicks, ++_order));
+                    }
+                }
+            }
+        }
+        Now = untilTick;
+        Finished = untilTick >= _world.Clock.EndTick || _future.Count == 0;
+        return new Slice(from, Now, events, Finished);
+    }
+
+    private static List<AgentBatch> Batch(List<Pending> inbox)
+    {
+        inbox.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.To, b.To);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Envelope.From, b.Envelope.From);
+            return c != 0 ? c : a.Envelope.Seq.CompareTo(b.Envelope.Seq);
+        });
+        var batches = new List<AgentBatch>();
+        for (int i = 0; i < inbox.Count;)
+        {
+            int j = i;
+            var list = new List<Envelope>();
+            while (j < inbox.Count && inbox[j].To == inbox[i].To) list.Add(inbox[j++].Envelope);
+            batches.Add(new AgentBatch(inbox[i].To, list));
+            i = j;
+        }
+        return batches;
+    }
+
+    private readonly record struct Pending(string To, Envelope Envelope);
+}
+
+/// <summary>The reference host: every agent in this process, handled one after another.</summary>
+public sealed class SequentialAgentHost(World world) : IAgentHost
+{
+    private readonly Dictionary<string, Agent> _agents = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, Agent> Agents => _agents;
+
+    public Task<IReadOnlyList<Delivery>> DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation)
+    {
+        var result = new Delivery[batches.Count];
+        for (int i = 0; i < batches.Count; i++)
+        {
+            var b = batches[i];
+            if (!_agents.TryGetValue(b.AgentId, out var agent)) _agents[b.AgentId] = agent = AgentFactory.Create(b.AgentId, world);
+            result[i] = agent.Handle(tick, b.Inbox);
+        }
+        return Task.FromResult<IReadOnlyList<Delivery>>(result);
+    }
+}

@@ -1,0 +1,103 @@
+using SovereigntySim.Domain.Scenario;
+
+namespace SovereigntySim.Domain.Simulation;
+
+/// <summary>Agent identities. Their ordinal order is the canonical order of delivery and logging.</summary>
+public static class AgentIds
+{
+    public const string Script = "script";
+    public static string Country(string id) => $"country/{id}";
+    public static string Enforcement(string id) => $"enforcement/{id}";
+    public static string Screening(string id) => $"screening/{id}";
+    public static string Ministry(string id) => $"ministry/{id}";
+    public static string Advocacy(string id) => $"advocacy/{id}";
+    public static string Observer(string id) => $"observer/{id}";
+    public static string Caseload(string populationId, int partition) => $"caseload/{populationId}/{partition:D3}";
+    public static string Flight(string planId, int number) => $"flight/{planId}/{number:D5}";
+    public static string Negotiation(string sending, string receiving) => $"negotiation/{sending}-{receiving}";
+
+    public static string KindOf(string agentId)
+    {
+        int slash = agentId.IndexOf('/');
+        return slash < 0 ? agentId : agentId[..slash];
+    }
+}
+
+/// <summary>A population's caseload partitions and where its migrants' ids start.</summary>
+public sealed record CaseloadInfo(PopulationSpec Population, int Partition, int Index, string AgentId)
+{
+    /// <summary>Migrant ids carry their caseload in the high 32 bits, so any migrant can be found by id.</summary>
+    public long MigrantId(int local) => ((long)Index << 32) | (uint)local;
+}
+
+/// <summary>
+/// A scenario compiled for running: the spec plus the lookups agents need. Built the same way on every silo from
+/// the same spec, so it never has to travel.
+/// </summary>
+public sealed class World
+{
+    public World(ScenarioSpec spec)
+    {
+        Spec = spec;
+        Clock = new SimClock(spec.Start, spec.Step, spec.Duration);
+        Countries = spec.Countries.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var caseloads = new List<CaseloadInfo>();
+        foreach (var p in spec.Populations)
+            for (int q = 0; q < p.Partitions; q++)
+                caseloads.Add(new CaseloadInfo(p, q, caseloads.Count, AgentIds.Caseload(p.Id, q)));
+        Caseloads = caseloads;
+        CaseloadsByAgent = caseloads.ToDictionary(c => c.AgentId, StringComparer.Ordinal);
+        Facilities = spec.Facilities.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        Enforcement = spec.Agencies.Enforcement.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        FlightPlans = spec.FlightPlans.ToDictionary(f => f.Id, StringComparer.Ordinal);
+
+        var ids = new List<string>();
+        ids.AddRange(spec.Countries.Select(c => AgentIds.Country(c.Id)));
+        ids.AddRange(spec.Agencies.Enforcement.Select(a => AgentIds.Enforcement(a.Id)));
+        ids.AddRange(spec.Agencies.Screening.Select(a => AgentIds.Screening(a.Id)));
+        ids.AddRange(spec.Agencies.Ministries.Select(a => AgentIds.Ministry(a.Id)));
+        ids.AddRange(spec.Agencies.Advocacy.Select(a => AgentIds.Advocacy(a.Id)));
+        ids.AddRange(spec.Agencies.Observers.Select(a => AgentIds.Observer(a.Id)));
+        ids.AddRange(caseloads.Select(c => c.AgentId));
+        ids.Sort(StringComparer.Ordinal);
+        StaticAgents = ids;
+    }
+
+    public ScenarioSpec Spec { get; }
+    public long Seed => Spec.Seed;
+    public SimClock Clock { get; }
+    public IReadOnlyDictionary<string, CountrySpec> Countries { get; }
+    public IReadOnlyList<CaseloadInfo> Caseloads { get; }
+    public IReadOnlyDictionary<string, CaseloadInfo> CaseloadsByAgent { get; }
+    public IReadOnlyDictionary<string, FacilitySpec> Facilities { get; }
+    public IReadOnlyDictionary<string, EnforcementSpec> Enforcement { get; }
+    public IReadOnlyDictionary<string, FlightPlanSpec> FlightPlans { get; }
+
+    /// <summary>Agents that exist from the start (flights and negotiations are created by messages).</summary>
+    public IReadOnlyList<string> StaticAgents { get; }
+
+    public NegotiationSpec Negotiation => Spec.Negotiation;
+
+    public IEnumerable<CaseloadInfo> CaseloadsOf(string facility, string destination) =>
+        Caseloads.Where(c => c.Population.Facility == facility && c.Population.Destination == destination);
+
+    public string? ScreeningOf(string country) =>
+        Spec.Agencies.Screening.FirstOrDefault(s => s.Country == country) is { } s ? AgentIds.Screening(s.Id) : null;
+
+    public MinistrySpec? MinistryOf(string country) => Spec.Agencies.Ministries.FirstOrDefault(m => m.Country == country);
+
+    public IEnumerable<string> EnforcementAgenciesOf(string country) =>
+        Spec.Agencies.Enforcement.Where(e => e.Country == country).Select(e => AgentIds.Enforcement(e.Id));
+
+    public string CountryOfEnforcement(string enforcementId) => Enforcement[enforcementId].Country;
+
+    public RelationSpec Relation(string from, string to) =>
+        Spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec { From = from, To = to };
+
+    /// <summary>Advocacy groups and observers that watch flights between these countries.</summary>
+    public IEnumerable<string> Watchers(string origin, string destination) =>
+        Spec.Agencies.Advocacy.Where(a => a.Country == origin || a.Country == destination).Select(a => AgentIds.Advocacy(a.Id))
+            .Concat(Spec.Agencies.Observers.Where(o => o.Assesses == origin).Select(o => AgentIds.Observer(o.Id)));
+
+    public CaseloadInfo CaseloadOfMigrant(long migrantId) => Caseloads[(int)(migrantId >> 32)];
+}

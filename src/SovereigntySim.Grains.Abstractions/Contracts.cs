@@ -1,0 +1,57 @@
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Scenario;
+using Orleans.Concurrency;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Grains;
+
+// The records grains exchange. Domain types inside them (batches, deliveries, events, the scenario) stay free of
+// Orleans attributes and travel through the System.Text.Json codec the hosts register; these wrappers are
+// [Immutable] so calls inside a silo pass them by reference instead of copying.
+
+[GenerateSerializer, Immutable, Alias("sovsim.DeliverCall")]
+public sealed record DeliverCall([property: Id(0)] long Tick, [property: Id(1)] AgentBatch Batch);
+
+[GenerateSerializer, Immutable, Alias("sovsim.DeliverResult")]
+public sealed record DeliverResult([property: Id(0)] Delivery Delivery);
+
+[GenerateSerializer, Immutable, Alias("sovsim.SliceResult")]
+public sealed record SliceResult([property: Id(0)] Slice Slice);
+
+[GenerateSerializer, Immutable, Alias("sovsim.ScenarioPayload")]
+public sealed record ScenarioPayload([property: Id(0)] ScenarioSpec Spec);
+
+[GenerateSerializer, Immutable, Alias("sovsim.MigrantLookup")]
+public sealed record MigrantLookup([property: Id(0)] MigrantView? Migrant);
+
+/// <summary>One simulation run: owns the kernel (simulated time and message order). Keyed by run id.</summary>
+[Alias("sovsim.ISimulationGrain")]
+public interface ISimulationGrain : IGrainWithStringKey
+{
+    [Alias("Start")] Task Start(ScenarioPayload scenario);
+    [Alias("Run")] Task<SliceResult> Run(long untilTick);
+    // Agent grains ask for the scenario while the simulation grain awaits their delivery: it must interleave.
+    [Alias("GetScenario"), AlwaysInterleave] Task<ScenarioPayload> GetScenario();
+    [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
+    [Alias("End")] Task End();
+}
+
+/// <summary>Hosts one agent of one run. Keyed "runId|agentId".</summary>
+[Alias("sovsim.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    [Alias("Deliver")] Task<DeliverResult> Deliver(DeliverCall call);
+    [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
+    [Alias("Release")] Task Release();
+}
+
+public static class AgentGrainKey
+{
+    public static string Of(string runId, string agentId) => $"{runId}|{agentId}";
+
+    public static (string RunId, string AgentId) Parse(string key)
+    {
+        int bar = key.IndexOf('|');
+        return (key[..bar], key[(bar + 1)..]);
+    }
+}

@@ -1,0 +1,43 @@
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Grains;
+
+/// <summary>A thin host for one domain agent: builds it on its first message and passes batches through.</summary>
+public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
+{
+    private Agent? _agent;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Agent state lives in memory for the length of a run; the simulation grain releases it at the end.
+        DelayDeactivation(TimeSpan.FromDays(365));
+        return Task.CompletedTask;
+    }
+
+    public async Task<DeliverResult> Deliver(DeliverCall call)
+    {
+        var agent = _agent ??= await Create();
+        return new DeliverResult(agent.Handle(call.Tick, call.Batch.Inbox));
+    }
+
+    public async Task<MigrantLookup> GetMigrant(long migrantId)
+    {
+        var agent = _agent ??= await Create();
+        return new MigrantLookup((agent as Caseload)?.View(migrantId));
+    }
+
+    public Task Release()
+    {
+        _agent = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    private async Task<Agent> Create()
+    {
+        var (runId, agentId) = AgentGrainKey.Parse(this.GetPrimaryKeyString());
+        var world = await worlds.Get(runId, async () => (await grains.GetGrain<ISimulationGrain>(runId).GetScenario()).Spec);
+        return AgentFactory.Create(agentId, world);
+    }
+}

@@ -1,0 +1,67 @@
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Grains;
+
+/// <summary>
+/// Keeps simulated time for one run: the domain kernel decides what is delivered when and in which order; this
+/// grain only carries batches to agent grains, concurrently, and hands the events back to the caller.
+/// </summary>
+public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGrain, IAgentHost
+{
+    private ScenarioPayload? _scenario;
+    private Kernel? _kernel;
+    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run lives in memory: keep it until End, however slowly a paced run advances.
+        DelayDeactivation(TimeSpan.FromDays(365));
+        return Task.CompletedTask;
+    }
+
+    public Task Start(ScenarioPayload scenario)
+    {
+        if (_kernel is not null) throw new InvalidOperationException($"run {this.GetPrimaryKeyString()} has already started");
+        _scenario = scenario;
+        _kernel = new Kernel(new World(scenario.Spec), this);
+        return Task.CompletedTask;
+    }
+
+    public async Task<SliceResult> Run(long untilTick)
+    {
+        var kernel = _kernel ?? throw new InvalidOperationException("the run has not started");
+        return new SliceResult(await kernel.RunAsync(untilTick));
+    }
+
+    public Task<ScenarioPayload> GetScenario() =>
+        Task.FromResult(_scenario ?? throw new InvalidOperationException("the run has not started"));
+
+    public Task<MigrantLookup> GetMigrant(long migrantId)
+    {
+        var world = _kernel?.World ?? throw new InvalidOperationException("the run has not started");
+        if ((migrantId >> 32) >= world.Caseloads.Count || migrantId < 0) return Task.FromResult(new MigrantLookup(null));
+        var agent = world.CaseloadOfMigrant(migrantId).AgentId;
+        return Agent(agent).GetMigrant(migrantId);
+    }
+
+    public async Task End()
+    {
+        await Task.WhenAll(_agents.Select(a => Agent(a).Release()));
+        _agents.Clear();
+        DeactivateOnIdle();
+    }
+
+    private IAgentGrain Agent(string agentId) => grains.GetGrain<IAgentGrain>(AgentGrainKey.Of(this.GetPrimaryKeyString(), agentId));
+
+    async Task<IReadOnlyList<Delivery>> IAgentHost.DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation)
+    {
+        var calls = new Task<DeliverResult>[batches.Count];
+        for (int i = 0; i < batches.Count; i++)
+        {
+            _agents.Add(batches[i].AgentId);
+            calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i]));
+        }
+        var results = await Task.WhenAll(calls);
+        return results.Select(r => r.Delivery).ToArray();
+    }
+}

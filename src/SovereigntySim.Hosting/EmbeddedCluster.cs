@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using SovereigntySim.Grains;
+using SovereigntySim.Hosting.Serialization;
+
+namespace SovereigntySim.Hosting;
+
+/// <summary>The embedded default: one silo in this process, localhost clustering, in-memory storage.</summary>
+public sealed class EmbeddedCluster : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private EmbeddedCluster(IHost host) => _host = host;
+
+    public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<EmbeddedCluster> StartAsync(CancellationToken cancellation = default)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+        // Ports chosen by the OS so several runs (and test hosts) can share a machine.
+        builder.UseOrleans(silo => silo.ConfigureSovereigntySim().UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()));
+        var host = builder.Build();
+        await host.StartAsync(cancellation);
+        return new EmbeddedCluster(host);
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+public static class SiloConfiguration
+{
+    /// <summary>What every SovereigntySim silo needs, whatever its clustering: grains, serialisation, memory storage.</summary>
+    public static ISiloBuilder ConfigureSovereigntySim(this ISiloBuilder silo)
+    {
+        silo.Services.AddDomainSerialization();
+        silo.Services.AddSingleton<WorldCache>();
+        silo.AddMemoryGrainStorageAsDefault();
+        // A long step of a large run may keep a grain busy for a while; it is not stuck.
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+        silo.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+        return silo;
+    }
+}

@@ -1,0 +1,41 @@
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Hosting.Engines;
+
+/// <summary>Something that advances a run: the Orleans engine, or the plain reference runner.</summary>
+public interface ISimulationEngine : IAsyncDisposable
+{
+    string Name { get; }
+    World World { get; }
+    Task<Slice> RunAsync(long untilTick, CancellationToken cancellation);
+    Task<MigrantView?> GetMigrantAsync(long migrantId);
+}
+
+/// <summary>The reference runner: the same domain model in one plain single-threaded loop, without Orleans.
+/// It is the test oracle for the Orleans engine and the floor its speed is measured against.</summary>
+public sealed class ReferenceEngine : ISimulationEngine
+{
+    private readonly Kernel _kernel;
+    private readonly SequentialAgentHost _host;
+
+    public ReferenceEngine(World world)
+    {
+        World = world;
+        _host = new SequentialAgentHost(world);
+        _kernel = new Kernel(world, _host);
+    }
+
+    public string Name => "reference";
+    public World World { get; }
+
+    public Task<Slice> RunAsync(long untilTick, CancellationToken cancellation) => _kernel.RunAsync(untilTick, cancellation);
+
+    public Task<MigrantView?> GetMigrantAsync(long migrantId)
+    {
+        if (migrantId < 0 || (migrantId >> 32) >= World.Caseloads.Count) return Task.FromResult<MigrantView?>(null);
+        return Task.FromResult(_host.Agents.GetValueOrDefault(World.CaseloadOfMigrant(migrantId).AgentId) is Caseload c ? c.View(migrantId) : null);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Grains;
+
+namespace SovereigntySim.Hosting.Engines;
+
+/// <summary>Runs a scenario on an Orleans cluster (embedded or remote) through its simulation grain.</summary>
+public sealed class OrleansEngine : ISimulationEngine
+{
+    private readonly ISimulationGrain _run;
+    private readonly IAsyncDisposable? _owned;
+
+    private OrleansEngine(World world, ISimulationGrain run, IAsyncDisposable? owned)
+    {
+        World = world;
+        _run = run;
+        _owned = owned;
+    }
+
+    public string Name => "orleans";
+    public World World { get; }
+
+    /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the engine.</summary>
+    public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null)
+    {
+        // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
+        var runId = $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var run = client.GetGrain<ISimulationGrain>(runId);
+        await run.Start(new ScenarioPayload(spec));
+        return new OrleansEngine(new World(spec), run, owned);
+    }
+
+    public async Task<Slice> RunAsync(long untilTick, CancellationToken cancellation) =>
+        (await _run.Run(untilTick).WaitAsync(cancellation)).Slice;
+
+    public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await _run.End(); }
+        finally { if (_owned is not null) await _owned.DisposeAsync(); }
+    }
+}

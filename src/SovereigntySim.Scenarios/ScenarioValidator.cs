@@ -1,0 +1,169 @@
+using System.Globalization;
+
+namespace SovereigntySim.Scenarios;
+
+/// <summary>Rules that span several values (unique ids, references, sums, the clock), checked on a bound scenario.
+/// Errors point at the offending node, or at its nearest written ancestor when it was left at its default.</summary>
+internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<string, SourcePos> positions, List<ScenarioError> errors)
+{
+    private const double SumTolerance = 1e-6;
+
+    /// <summary>Fields each event kind needs; the engine ignores the others.</summary>
+    private static readonly Dictionary<ScriptedEventKind, string[]> EventNeeds = new()
+    {
+        [ScriptedEventKind.SetPolicy] = ["country", "policy"],
+        [ScriptedEventKind.Threaten] = ["country", "against"],
+        [ScriptedEventKind.Impose] = ["country", "against"],
+        [ScriptedEventKind.Lift] = ["country", "against"],
+        [ScriptedEventKind.RevokeClearances] = ["country"],
+        [ScriptedEventKind.SetPressure] = ["country", "value"],
+        [ScriptedEventKind.OpenNegotiation] = ["country", "against"],
+    };
+
+    public void Run()
+    {
+        bool clockOk = CheckClock();
+
+        var countries = Unique(spec.Countries.Select((c, i) => (c.Id, $"countries[{i}].id")), "country id");
+        const string CountryRef = "a country id defined in countries";
+
+        var a = spec.Agencies;
+        Unique(
+            a.Enforcement.Select((x, i) => (x.Id, $"agencies.enforcement[{i}].id"))
+                .Concat(a.Screening.Select((x, i) => (x.Id, $"agencies.screening[{i}].id")))
+                .Concat(a.Ministries.Select((x, i) => (x.Id, $"agencies.ministries[{i}].id")))
+                .Concat(a.Advocacy.Select((x, i) => (x.Id, $"agencies.advocacy[{i}].id")))
+                .Concat(a.Observers.Select((x, i) => (x.Id, $"agencies.observers[{i}].id"))),
+            "agency id (all agencies share one set of ids)");
+        var enforcement = a.Enforcement.Select(x => x.Id).Distinct().ToList();
+        const string EnforcementRef = "an enforcement agency id defined in agencies.enforcement";
+
+        for (int i = 0; i < a.Enforcement.Count; i++) Ref(a.Enforcement[i].Country, $"agencies.enforcement[{i}].country", countries, CountryRef);
+        for (int i = 0; i < a.Screening.Count; i++) Ref(a.Screening[i].Country, $"agencies.screening[{i}].country", countries, CountryRef);
+        for (int i = 0; i < a.Ministries.Count; i++) Ref(a.Ministries[i].Country, $"agencies.ministries[{i}].country", countries, CountryRef);
+        for (int i = 0; i < a.Advocacy.Count; i++) Ref(a.Advocacy[i].Country, $"agencies.advocacy[{i}].country", countries, CountryRef);
+        for (int i = 0; i < a.Observers.Count; i++) Ref(a.Observers[i].Assesses, $"agencies.observers[{i}].assesses", countries, CountryRef);
+
+        for (int i = 0; i < spec.Relations.Count; i++)
+        {
+            var r = spec.Relations[i];
+            Ref(r.From, $"relations[{i}].from", countries, CountryRef);
+            Ref(r.To, $"relations[{i}].to", countries, CountryRef);
+            if (r.From == r.To) Error($"relations[{i}].to", $"a country other than from ('{r.From}')", $"'{r.To}'");
+        }
+
+        var facilities = Unique(spec.Facilities.Select((f, i) => (f.Id, $"facilities[{i}].id")), "facility id");
+        const string FacilityRef = "a facility id defined in facilities";
+        for (int i = 0; i < spec.Facilities.Count; i++) Ref(spec.Facilities[i].Agency, $"facilities[{i}].agency", enforcement, EnforcementRef);
+
+        Unique(spec.Populations.Select((p, i) => (p.Id, $"populations[{i}].id")), "population id");
+        var populated = new Dictionary<(string, string), string>();
+        for (int i = 0; i < spec.Populations.Count; i++)
+        {
+            var p = spec.Populations[i];
+            string at = $"populations[{i}]";
+            Ref(p.Facility, $"{at}.facility", facilities, FacilityRef);
+            Ref(p.Destination, $"{at}.destination", countries, CountryRef);
+            if (!populated.TryAdd((p.Facility, p.Destination), at))
+                Error(at, "at most one population per facility and destination",
+                    $"a second one for facility '{p.Facility}' and destination '{p.Destination}' (the first is {populated[(p.Facility, p.Destination)]})");
+            var d = p.Documents;
+            SumsToOne($"{at}.documents", ("verified", d.Verified), ("partial", d.Partial), ("missing", d.Missing), ("disputed", d.Disputed));
+            var l = p.LegalStatus;
+            SumsToOne($"{at}.legalStatus", ("finalOrder", l.FinalOrder), ("pendingAppeal", l.PendingAppeal), ("asylumClaim", l.AsylumClaim));
+        }
+
+        Unique(spec.FlightPlans.Select((f, i) => (f.Id, $"flightPlans[{i}].id")), "flight plan id");
+        for (int i = 0; i < spec.FlightPlans.Count; i++)
+        {
+            var f = spec.FlightPlans[i];
+            string at = $"flightPlans[{i}]";
+            Ref(f.Agency, $"{at}.agency", enforcement, EnforcementRef);
+            bool known = Ref(f.Facility, $"{at}.facility", facilities, FacilityRef) & Ref(f.Destination, $"{at}.destination", countries, CountryRef);
+            if (known && !populated.ContainsKey((f.Facility, f.Destination)))
+                Error($"{at}.destination", $"a population with facility '{f.Facility}' and destination '{f.Destination}' in populations", "none");
+            if (clockOk) Within(f.First, $"{at}.first");
+        }
+
+        for (int i = 0; i < spec.Events.Count; i++)
+        {
+            var e = spec.Events[i];
+            string at = $"events[{i}]";
+            if (clockOk) Within(e.At, $"{at}.at");
+            var given = new Dictionary<string, bool>
+            {
+                ["country"] = e.Country.Length > 0, ["against"] = e.Against.Length > 0, ["policy"] = e.Policy is not null, ["value"] = e.Value is not null,
+            };
+            foreach (var need in EventNeeds.GetValueOrDefault(e.Kind, []).Where(n => !given[n]))
+                Error($"{at}.{need}", $"key '{need}' (kind {ScenarioModel.CamelCase(e.Kind.ToString())} needs it)", "an event without it");
+            if (given["country"]) Ref(e.Country, $"{at}.country", countries, CountryRef);
+            if (given["against"]) Ref(e.Against, $"{at}.against", countries, CountryRef);
+        }
+    }
+
+    /// <summary>The kernel advances in whole steps and reports per day, so steps must tile days and the run.</summary>
+    private bool CheckClock()
+    {
+        bool stepOk = false;
+        if (spec.Step <= TimeSpan.Zero) Error("step", "a positive duration", Show(spec.Step));
+        else if (TimeSpan.TicksPerDay % spec.Step.Ticks != 0) Error("step", "a step that divides one day exactly (e.g. 15m, 1h, 6h, 1d)", Show(spec.Step));
+        else stepOk = true;
+
+        if (spec.Duration <= TimeSpan.Zero)
+        {
+            Error("duration", "a positive duration", Show(spec.Duration));
+            return false;
+        }
+        if (DateTimeOffset.MaxValue - spec.Start < spec.Duration)
+        {
+            Error("duration", "a duration that ends before the year 10000", Show(spec.Duration));
+            return false;
+        }
+        if (stepOk && spec.Duration.Ticks % spec.Step.Ticks != 0)
+            Error("duration", $"a whole multiple of step ({DurationText.Format(spec.Step)})", Show(spec.Duration));
+        return true;
+    }
+
+    private void Within(ScenarioTime t, string path)
+    {
+        var offset = t.OffsetFrom(spec.Start);
+        if (offset >= TimeSpan.Zero && offset < spec.Duration) return;
+        var end = new ScenarioTime(spec.Duration, null);
+        Error(path, $"a time within the scenario, from day 1 00:00 ({Iso(spec.Start)}) to before {end} ({Iso(spec.Start + spec.Duration)})", $"'{(t.Absolute is { } a ? Iso(a) : t.ToString())}'");
+    }
+
+    private List<string> Unique(IEnumerable<(string Id, string Path)> items, string what)
+    {
+        var first = new Dictionary<string, string>();
+        foreach (var (id, path) in items)
+            if (!first.TryAdd(id, path)) Error(path, $"a unique {what}", $"'{id}', already used at {first[id]}");
+        return first.Keys.ToList();
+    }
+
+    private bool Ref(string id, string path, List<string> known, string what)
+    {
+        if (known.Contains(id)) return true;
+        Error(path, $"{what} ({(known.Count == 0 ? "none defined" : string.Join(", ", known))})", $"'{id}'");
+        return false;
+    }
+
+    private void SumsToOne(string path, params (string Name, double Share)[] shares)
+    {
+        double sum = shares.Sum(s => s.Share);
+        if (Math.Abs(sum - 1) <= SumTolerance) return;
+        Error(path, "shares summing to 1", $"{Num(sum)} ({string.Join(" + ", shares.Select(s => $"{s.Name} {Num(s.Share)}"))})");
+    }
+
+    private void Error(string path, string expected, string found)
+    {
+        // Defaults have no node: fall back to the closest ancestor that was written.
+        string p = path;
+        SourcePos pos;
+        while (!positions.TryGetValue(p, out pos) && p.Length > 0) p = Paths.Parent(p);
+        errors.Add(pos.Error(path, expected, found));
+    }
+
+    private static string Show(TimeSpan t) => t == TimeSpan.Zero ? "a zero duration" : $"'{DurationText.Format(t)}'";
+    private static string Iso(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+    private static string Num(double x) => Math.Round(x, 9).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,155 @@
+using static SovereigntySim.Scenarios.Tests.Scenarios;
+
+namespace SovereigntySim.Scenarios.Tests;
+
+public class ValidationTests
+{
+    [Fact]
+    public void Base_scenario_is_valid() => LoadOk(Base);
+
+    /// <summary>Applies the edit, then asserts exactly one error has <paramref name="path"/>, placed at
+    /// <paramref name="at"/> (searched after the edited text) and saying <paramref name="message"/>.</summary>
+    private static void AssertRule(string from, string to, string path, string at, string message)
+    {
+        var yaml = Base.Edit(from, to);
+        var result = Load(yaml);
+        Assert.False(result.Ok);
+        var error = Assert.Single(result.Errors, e => e.Path == path);
+        AssertAt(error, Where(yaml, at, after: to), path, message);
+    }
+
+    [Theory]
+    [InlineData("agencies:", "  - id: US\nagencies:", "countries[2].id", "US",
+        "expected a unique country id, found 'US', already used at countries[0].id")]
+    [InlineData("    - id: unhcr\n      assesses", "    - id: ice\n      assesses", "agencies.observers[0].id", "ice",
+        "expected a unique agency id (all agencies share one set of ids), found 'ice', already used at agencies.enforcement[0].id")]
+    [InlineData("populations:", "  - id: dilley\n    agency: ice\npopulations:", "facilities[1].id", "dilley",
+        "expected a unique facility id, found 'dilley', already used at facilities[0].id")]
+    [InlineData("flightPlans:", "  - id: mx-dilley\n    facility: dilley\n    destination: US\nflightPlans:", "populations[1].id", "mx-dilley",
+        "expected a unique population id, found 'mx-dilley'")]
+    [InlineData("events:", "  - {id: mx-daily, agency: ice, facility: dilley, destination: MX, first: day 2}\nevents:", "flightPlans[1].id", "mx-daily",
+        "expected a unique flight plan id, found 'mx-daily'")]
+    public void Ids_are_unique(string from, string to, string path, string at, string message) => AssertRule(from, to, path, at, message);
+
+    [Theory]
+    [InlineData("      country: US\n  screening", "      country: CA\n  screening", "agencies.enforcement[0].country")]
+    [InlineData("      country: MX\n  ministries", "      country: CA\n  ministries", "agencies.screening[0].country")]
+    [InlineData("    - id: sre\n      country: MX", "    - id: sre\n      country: CA", "agencies.ministries[1].country")]
+    [InlineData("      country: US\n  observers", "      country: CA\n  observers", "agencies.advocacy[0].country")]
+    [InlineData("assesses: US", "assesses: CA", "agencies.observers[0].assesses")]
+    [InlineData("  - from: US", "  - from: CA", "relations[0].from")]
+    [InlineData("    to: MX", "    to: CA", "relations[0].to")]
+    [InlineData("destination: MX\nflightPlans", "destination: CA\nflightPlans", "populations[0].destination")]
+    [InlineData("destination: MX\n    first", "destination: CA\n    first", "flightPlans[0].destination")]
+    [InlineData("    country: US\n    against: MX", "    country: CA\n    against: MX", "events[0].country")]
+    [InlineData("    against: MX", "    against: CA", "events[0].against")]
+    public void Country_references_must_exist(string from, string to, string path) =>
+        AssertRule(from, to, path, "CA", "expected a country id defined in countries (US, MX), found 'CA'");
+
+    [Theory]
+    [InlineData("    agency: ice\npopulations", "    agency: inm\npopulations", "facilities[0].agency", "inm")]
+    [InlineData("  - id: mx-daily\n    agency: ice", "  - id: mx-daily\n    agency: aclu", "flightPlans[0].agency", "aclu")]
+    public void Agency_references_must_be_enforcement_agencies(string from, string to, string path, string id) =>
+        AssertRule(from, to, path, id, $"expected an enforcement agency id defined in agencies.enforcement (ice), found '{id}'");
+
+    [Theory]
+    [InlineData("    facility: dilley\n    destination: MX\nflightPlans", "    facility: nowhere\n    destination: MX\nflightPlans", "populations[0].facility")]
+    [InlineData("    facility: dilley\n    destination: MX\n    first", "    facility: nowhere\n    destination: MX\n    first", "flightPlans[0].facility")]
+    public void Facility_references_must_exist(string from, string to, string path) =>
+        AssertRule(from, to, path, "nowhere", "expected a facility id defined in facilities (dilley), found 'nowhere'");
+
+    [Fact]
+    public void Relations_join_two_different_countries() =>
+        AssertRule("    to: MX", "    to: US", "relations[0].to", "US", "expected a country other than from ('US'), found 'US'");
+
+    [Theory]
+    [InlineData("threaten", "    country: US", "against")]
+    [InlineData("impose", "    country: US", "against")]
+    [InlineData("lift", "    country: US", "against")]
+    [InlineData("openNegotiation", "    country: US", "against")]
+    [InlineData("openNegotiation", "    against: MX", "country")]
+    [InlineData("setPolicy", "    country: MX", "policy")]
+    [InlineData("setPolicy", "    policy: {weeklyFlightCap: 3}", "country")]
+    [InlineData("setPressure", "    country: MX", "value")]
+    [InlineData("setPressure", "    value: 0.4", "country")]
+    [InlineData("revokeClearances", "    against: US", "country")]
+    public void Event_kinds_need_their_fields(string kind, string fields, string missing)
+    {
+        var yaml = Base.Edit("    kind: threaten\n    country: US\n    against: MX", $"    kind: {kind}\n{fields}");
+        AssertAt(SingleError(yaml), Where(yaml, "at: day 3"), $"events[0].{missing}",
+            $"expected key '{missing}' (kind {kind} needs it), found an event without it");
+    }
+
+    [Theory]
+    [InlineData("revokeClearances", "    country: MX")]
+    [InlineData("setPressure", "    country: MX\n    value: 0.4")]
+    [InlineData("setPolicy", "    country: MX\n    policy: {}")]
+    [InlineData("lift", "    country: US\n    against: MX")]
+    public void Events_with_their_fields_are_valid(string kind, string fields) =>
+        LoadOk(Base.Edit("    kind: threaten\n    country: US\n    against: MX", $"    kind: {kind}\n{fields}"));
+
+    [Fact]
+    public void One_population_per_facility_and_destination() =>
+        AssertRule("flightPlans:", "  - id: more\n    facility: dilley\n    destination: MX\nflightPlans:", "populations[1]", "id: more",
+            "expected at most one population per facility and destination, found a second one for facility 'dilley' and destination 'MX' (the first is populations[0])");
+
+    [Fact]
+    public void Flight_plans_need_a_population_to_fly() =>
+        AssertRule("events:", "  - {id: us-back, agency: ice, facility: dilley, destination: US, first: day 2}\nevents:", "flightPlans[1].destination", "US",
+            "expected a population with facility 'dilley' and destination 'US' in populations, found none");
+
+    [Theory]
+    [InlineData("documents: {verified: 0.5}", "populations[0].documents", "found 0.9 (verified 0.5 + partial 0.25 + missing 0.1 + disputed 0.05)")]
+    [InlineData("legalStatus: {finalOrder: 0.9}", "populations[0].legalStatus", "found 1.05 (finalOrder 0.9 + pendingAppeal 0.1 + asylumClaim 0.05)")]
+    public void Mixes_sum_to_one(string mix, string path, string message) =>
+        AssertRule("destination: MX\nflightPlans", $"destination: MX\n    {mix}\nflightPlans", path, "{", "expected shares summing to 1, " + message);
+
+    [Fact]
+    public void Mixes_may_differ_from_one_by_rounding_only()
+    {
+        var spec = LoadOk(Base.Edit("destination: MX\nflightPlans",
+            "destination: MX\n    documents: {verified: 0.7, partial: 0.15, missing: 0.1, disputed: 0.05}\n    legalStatus: {finalOrder: 0.3333333, pendingAppeal: 0.3333333, asylumClaim: 0.3333334}\nflightPlans"));
+        Assert.Equal(0.7, spec.Populations[0].Documents.Verified);
+    }
+
+    [Theory]
+    [InlineData("duration: 30d\nstep: 7h", "step", "7h", "expected a step that divides one day exactly (e.g. 15m, 1h, 6h, 1d), found '7h'")]
+    [InlineData("duration: 30d\nstep: 2d", "step", "2d", "expected a step that divides one day exactly")]
+    [InlineData("duration: 30d\nstep: 0m", "step", "0m", "expected a positive duration, found a zero duration")]
+    [InlineData("step: 1h\nduration: 0h", "duration", "0h", "expected a positive duration")]
+    [InlineData("step: 6h\nduration: 3d3h", "duration", "3d3h", "expected a whole multiple of step (6h), found '75h'")]
+    public void Clock_step_and_duration_fit_together(string clock, string path, string at, string message)
+    {
+        var yaml = Base.Edit("duration: 30d\nstep: 1h", clock).Edit("first: day 1 10:00", "first: day 1 00:00").Edit("at: day 3 08:00", "at: day 1 00:00");
+        var error = Assert.Single(Load(yaml).Errors, e => e.Path == path);
+        AssertAt(error, Where(yaml, at, after: path + ":"), path, message);
+    }
+
+    [Fact]
+    public void Duration_not_a_multiple_of_the_default_step_is_reported()
+    {
+        var yaml = Minimal.Edit("duration: 30d", "duration: 90m");
+        AssertAt(SingleError(yaml), Where(yaml, "90m"), "duration", "expected a whole multiple of step (1h), found '90m'");
+    }
+
+    [Theory]
+    [InlineData("at: day 31 00:00", "events[0].at", "'day 31 00:00'")]
+    [InlineData("at: 2025-01-19T23:00:00Z", "events[0].at", "'2025-01-19T23:00:00+00:00'")]
+    [InlineData("first: day 45 06:00", "flightPlans[0].first", "'day 45 06:00'")]
+    public void Times_fall_within_the_scenario(string time, string path, string found)
+    {
+        var from = time.StartsWith("at") ? "at: day 3 08:00" : "first: day 1 10:00";
+        AssertRule(from, time, path, time.Split(": ")[1],
+            "expected a time within the scenario, from day 1 00:00 (2025-01-20T00:00:00+00:00) to before day 31 00:00 (2025-02-19T00:00:00+00:00), found " + found);
+    }
+
+    [Theory]
+    [InlineData("day 30 23:59")]
+    [InlineData("day 1")]
+    [InlineData("2025-02-18T23:00:00Z")]
+    public void Times_at_the_edges_of_the_scenario_are_valid(string time)
+    {
+        var spec = LoadOk(Base.Edit("at: day 3 08:00", $"at: {time}"));
+        Assert.InRange(spec.Events[0].At.OffsetFrom(spec.Start), TimeSpan.Zero, spec.Duration - TimeSpan.FromMinutes(1));
+    }
+}
