@@ -18,6 +18,7 @@ public sealed class Country : Agent
     private double _pressure;
     private readonly Dictionary<string, double> _tension = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, Dispute> _disputes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _agreedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _nextRung = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Measure>> _imposed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Measure>> _suffered = new(StringComparer.Ordinal);
@@ -118,6 +119,8 @@ public sealed class Country : Agent
     private void FlightOutcome(FlightReport r)
     {
         if (r.Status is not (FlightStatus.Refused or FlightStatus.TurnedBack)) return;
+        // A flight planned before the latest agreement was refused under the old terms: no new dispute over it.
+        if (_agreedAt.TryGetValue(r.Destination, out var agreed) && r.ManifestTick < agreed) return;
         AddTension(r.Destination, r.Status == FlightStatus.TurnedBack ? 0.1 : 0.05);
         var d = DisputeWith(r.Destination, sending: true);
         d.Refusals++;
@@ -170,6 +173,7 @@ public sealed class Country : Agent
         }
         AddTension(partner, -0.2);
         _disputes.Remove(partner);
+        _agreedAt[partner] = Now;
         _changed = true;
     }
 

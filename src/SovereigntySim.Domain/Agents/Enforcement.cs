@@ -60,7 +60,8 @@ public sealed class Enforcement : Agent
     {
         var plan = _plans[p];
         ScheduleManifest(p, n + 1);
-        long departure = Departure(plan, n);
+        // A notice period agreed after this manifest was planned pushes the departure back rather than break it.
+        long departure = Math.Max(Departure(plan, n), Now + Clock.TicksFor(Notice(plan)));
         var flightId = AgentIds.Flight(plan.Id, n);
         var terms = Adapt(plan, departure);
         if (_agreed.TryGetValue(plan.Destination, out var agreed) && agreed.WeeklyCap > 0)

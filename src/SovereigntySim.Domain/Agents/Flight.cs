@@ -158,7 +158,7 @@ public sealed class Flight(string id, World world) : Agent(id, world)
         var report = new FlightReport(_terms.Origin, _terms.Destination, status, _terms.Aircraft, _terms.Restraints, people.Count,
             people.Count(p => (p.Vulnerabilities & Vulnerability.Minor) != 0),
             people.Count(p => (p.Vulnerabilities & Vulnerability.Medical) != 0),
-            people.Count(p => p.Legal != LegalStatus.FinalOrder), reasons);
+            people.Count(p => p.Legal != LegalStatus.FinalOrder), reasons, _terms.ManifestTick);
         Send(AgentIds.Country(_terms.Origin), report);
         if (World.ScreeningOf(_terms.Destination) is { } screening && status != FlightStatus.Departed) Send(screening, report);
         foreach (var watcher in World.Watchers(_terms.Origin, _terms.Destination)) Send(watcher, report);

@@ -61,7 +61,8 @@ public sealed record FlightReport(
     int Minors,
     int Medical,
     int PendingCases,
-    IReadOnlyList<Reason> Reasons) : IMessage;
+    IReadOnlyList<Reason> Reasons,
+    long ManifestTick) : IMessage;
 
 public sealed record PolicyChanged(AcceptancePolicySpec Policy, string Cause) : IMessage;
 public sealed record RevokeClearances(string Cause) : IMessage;

@@ -15,6 +15,7 @@ public sealed class Ministry : Agent
 {
     private readonly MinistrySpec _spec;
     private readonly IssueSpace _space;
+    private readonly double[][] _levels;
     private readonly Dictionary<string, PoliticalState> _politics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _stalled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exhausted = new(StringComparer.Ordinal);
@@ -23,6 +24,7 @@ public sealed class Ministry : Agent
     {
         _spec = world.Spec.Agencies.Ministries.First(m => AgentIds.Ministry(m.Id) == id);
         _space = new IssueSpace(world.Negotiation);
+        _levels = _space.Levels();
     }
 
     protected override void On(string from, IMessage message)
@@ -64,7 +66,7 @@ public sealed class Ministry : Agent
             if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false);
             if (r.Sending && Stalled(r.Partner)) return new OfferResponse(r.Round, false, null, true);
         }
-        var counter = _space.FromPositions(TradeOff.Offer(self, other, aspiration), r.Sending);
+        var counter = _space.FromPositions(TradeOff.Offer(self, other, aspiration, _levels), r.Sending);
         return new OfferResponse(r.Round, false, counter, false);
     }
 

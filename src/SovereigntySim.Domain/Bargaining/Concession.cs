@@ -19,30 +19,34 @@ public static class Concession
 }
 
 /// <summary>
-/// Builds the offer that gives its author a target utility while leaving the other side as much as possible: it
-/// concedes first on the issues that cost it least per unit of value to the other side (a greedy trade-off over a
-/// linear additive utility, which is optimal for the continuous problem; Faratin, Sierra and Jennings 2002).
+/// Builds the offer that gives its author at least a target utility while leaving the other side as much as
+/// possible: it concedes first on the issues that cost it least per unit of value to the other side, level by level,
+/// skipping a step that would fall below the target and going on with cheaper issues (a greedy trade-off over a
+/// linear additive utility; Faratin, Sierra and Jennings 2002).
 /// </summary>
 public static class TradeOff
 {
-    public static double[] Offer(Utility self, Utility other, double target)
+    public static double[] Offer(Utility self, Utility other, double target, double[][] levels)
     {
         int n = self.Weights.Length;
         var x = new double[n];
         for (int i = 0; i < n; i++) x[i] = self.Sending ? 1 : 0;
-        double slack = Math.Max(0, self.Of(x) - target);
+        double u = self.Of(x);
         var order = Enumerable.Range(0, n)
             .OrderBy(i => self.Weights[i] / Math.Max(other.Weights[i], 1e-9))
             .ThenBy(i => i)
             .ToArray();
         foreach (int i in order)
         {
-            if (slack <= 1e-12) break;
-            double w = self.Weights[i];
-            if (w <= 0) { x[i] = self.Sending ? 0 : 1; continue; }
-            double give = Math.Min(1, slack / w);
-            x[i] = self.Sending ? 1 - give : give;
-            slack -= give * w;
+            // Walk from this side's end of the issue toward the other's.
+            var steps = self.Sending ? levels[i].Reverse() : levels[i];
+            foreach (var level in steps)
+            {
+                double next = u - self.Weights[i] * Math.Abs(level - x[i]);
+                if (next < target - 1e-12) break;
+                u = next;
+                x[i] = level;
+            }
         }
         return x;
     }

@@ -72,6 +72,15 @@ public sealed class IssueSpace(NegotiationSpec settings)
         return new Terms(aircraft, Snap(x[1], 2) == 1, notice, cap, passengers, docs, Snap(x[6], 2) == 1, Snap(x[7], 2) == 0);
     }
 
+    /// <summary>The positions each issue can take, from 0 to 1.</summary>
+    public double[][] Levels() =>
+    [
+        Steps(2), Steps(1), Steps((int)settings.MaxNoticeHours), Steps(settings.MaxWeeklyCap),
+        Steps(Math.Max(1, settings.MaxPassengers - settings.MinPassengers)), Steps(2), Steps(1), Steps(1),
+    ];
+
+    private static double[] Steps(int n) => Enumerable.Range(0, n + 1).Select(k => (double)k / n).ToArray();
+
     public Terms SendingIdeal() => FromPositions([1, 1, 1, 1, 1, 1, 1, 1], true);
     public Terms ReceivingIdeal() => FromPositions([0, 0, 0, 0, 0, 0, 0, 0], false);
 }
