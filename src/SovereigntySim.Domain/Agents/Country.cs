@@ -236,7 +236,13 @@ public sealed class Country : Agent
         int rung = instrument is { } kind
             ? _spec.Instruments.FindIndex(i => i.Kind == kind && !inForce.Any(m => m.Instrument == i))
             : _nextRung.GetValueOrDefault(against);
-        if (rung < 0 || rung >= _spec.Instruments.Count)
+        if (instrument is { } named && rung < 0)
+        {
+            // Every rung of that kind is already threatened or applied: nothing new to do.
+            Log("instrument.inForce", AgentIds.Country(against), null, Field.Of("instrument", Names.Camel(named)));
+            return;
+        }
+        if (rung >= _spec.Instruments.Count)
         {
             Log("escalation.exhausted", AgentIds.Country(against));
             if (World.MinistryOf(_spec.Id) is { } m) Send(AgentIds.Ministry(m.Id), new LadderExhausted(against));

@@ -140,7 +140,7 @@ public sealed record InstrumentSpec
     [Required] public InstrumentKind Kind { get; init; }
     [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); ignored for visa sanctions.")]
     public double Rate { get; init; }
-    [Range(0.0, 1.0), Description("Daily cost to the target while applied, in utility units.")]
+    [Range(0.0, 10.0), Description("Daily cost to the target while applied, in utility units (tariffs: at full trade exposure).")]
     public double DailyCostToTarget { get; init; } = 0.02;
     [Range(0.0, 1.0), Description("Daily cost to the user while applied, in utility units.")]
     public double DailyCostToSelf { get; init; } = 0.005;
