@@ -14,9 +14,11 @@ public sealed class ValidateCommand : Command<ScenarioSettings>
     }
 }
 
-public sealed class SchemaCommand : Command<CommandSettings>
+public sealed class NoSettings : CommandSettings;
+
+public sealed class SchemaCommand : Command<NoSettings>
 {
-    public override int Execute(CommandContext context, CommandSettings settings, CancellationToken cancellation)
+    public override int Execute(CommandContext context, NoSettings settings, CancellationToken cancellation)
     {
         Console.Write(SovereigntySim.Scenarios.ScenarioSchema.Generate());
         return ExitCodes.Ok;

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>End-to-end tests of the sovsim command, run as a separate process exactly as a user runs it.</summary>
+public sealed class CliTests
+{
+    private static readonly string Sovsim = Path.Combine(AppContext.BaseDirectory, "sovsim.dll");
+
+    public sealed record Result(int ExitCode, string Out, string Err);
+
+    public static async Task<Result> Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        psi.ArgumentList.Add(Sovsim);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await p.WaitForExitAsync(timeout.Token);
+        return new Result(p.ExitCode, await stdout, await stderr);
+    }
+
+    private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+
+    [Fact]
+    public async Task Run_mexico_writes_outputs_that_tell_the_story()
+    {
+        var dir = Repo.TempDir();
+        var r = await Run("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+
+        var s = Summary(dir);
+        var events = Path.Combine(dir, "events.jsonl");
+        Assert.Equal("mexico-flight-refusal", (string)s["scenario"]!);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
+        Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
+        Assert.True((double)s["wallSeconds"]! > 0);
+        Assert.True((bool)s["completed"]!);
+
+        var m = s["metrics"]!;
+        Assert.True((double)m["flights"]!["refused"]! >= 1);
+        Assert.True((double)m["refusalReasons"]!["flights"]!["proceduralIrregularities"]! >= 1);
+        Assert.True((double)m["refusalReasons"]!["people"]!["unverifiedDocuments"]! >= 1);
+        Assert.True((double)m["migrants"]!["removed"]! > 1000);
+        Assert.True((double)m["detention"]!["bedDays"]! > 0);
+        Assert.True((double)m["flights"]!["flightCost"]! > 0);
+        var negotiation = m["negotiations"]![0]!;
+        Assert.Equal("agreement", (string)negotiation["outcome"]!);
+        Assert.True((double)negotiation["utilitySending"]! > 0 && (double)negotiation["utilityReceiving"]! > 0);
+        Assert.True((double)negotiation["nashProduct"]! > 0);
+        Assert.False(string.IsNullOrEmpty((string?)negotiation["terms"]));
+        Assert.True((double)m["advocacyAlerts"]! > 0);
+
+        var rows = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"));
+        Assert.StartsWith("day,date,", rows[0]);
+        Assert.Equal(1 + 30, rows.Length);
+        Assert.StartsWith("30,2025-02-18,", rows[^1]);
+    }
+
+    [Fact]
+    public async Task Run_colombia_turns_back_two_flights_and_agrees_the_same_day()
+    {
+        var dir = Repo.TempDir();
+        var r = await Run("run", "scenarios/colombia-2025.yaml", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        var m = Summary(dir)["metrics"]!;
+        Assert.Equal(2, (double)m["flights"]!["turnedBack"]!);
+        var n = m["negotiations"]![0]!;
+        Assert.Equal("agreement", (string)n["outcome"]!);
+        Assert.True((double)n["hoursOpen"]! < 24);
+        Assert.Contains("aircraft=ReceivingState", (string)n["terms"]!);
+        Assert.Contains("restraints=False", (string)n["terms"]!);
+        Assert.True((double)m["escalations"]!["applied"]! >= 1);
+        Assert.True((double)m["migrants"]!["removed"]! > 0);
+    }
+
+    [Fact]
+    public async Task Same_seed_gives_the_same_digest_and_set_overrides_apply()
+    {
+        string a = Repo.TempDir(), b = Repo.TempDir(), c = Repo.TempDir();
+        Assert.Equal(0, (await Run("run", "scenarios/colombia-2025.yaml", "--out", a)).ExitCode);
+        Assert.Equal(0, (await Run("run", "scenarios/colombia-2025.yaml", "--out", b, "--engine", "reference")).ExitCode);
+        Assert.Equal(0, (await Run("run", "scenarios/colombia-2025.yaml", "--out", c, "--seed", "7",
+            "--set", "countries.CO.politics.sovereigntySalience=0.1")).ExitCode);
+        Assert.Equal((string)Summary(a)["digest"]!, (string)Summary(b)["digest"]!);
+        Assert.NotEqual((string)Summary(a)["digest"]!, (string)Summary(c)["digest"]!);
+        Assert.Equal(7, (long)Summary(c)["seed"]!);
+        // With sovereignty no longer salient, Colombia does not answer tariffs with its own.
+        Assert.DoesNotContain(File.ReadLines(Path.Combine(c, "events.jsonl")), l => l.Contains("\"counterTariff\""));
+        Assert.Contains(File.ReadLines(Path.Combine(a, "events.jsonl")), l => l.Contains("\"counterTariff\""));
+    }
+
+    [Theory]
+    [InlineData("validate", "scenarios/no-such-file.yaml")]
+    [InlineData("run", "tests/SovereigntySim.Scenarios.Tests/corpus/unknown-key.yaml")]
+    public async Task Bad_input_exits_2_with_a_located_message_and_no_stack_trace(string command, string file)
+    {
+        var r = await Run(command, file);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@":\d+:\d+: ", r.Err);
+        Assert.DoesNotContain("   at ", r.Err + r.Out);
+    }
+
+    [Fact]
+    public async Task A_bad_override_is_reported_against_the_argument()
+    {
+        var r = await Run("run", "scenarios/colombia-2025.yaml", "--set", "countries.CO.acceptance.weeklyFlightCap=many");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--set:1:", r.Err);
+        Assert.Contains("weeklyFlightCap", r.Err);
+    }
+
+    [Fact]
+    public async Task Validate_accepts_the_shipped_scenarios()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(Repo.Root, "scenarios"), "*.yaml"))
+        {
+            var r = await Run("validate", file);
+            Assert.True(r.ExitCode == 0, file + ": " + r.Err);
+            Assert.Contains(": ok", r.Out);
+        }
+    }
+
+    [Fact]
+    public async Task Schema_command_prints_the_published_schema()
+    {
+        var r = await Run("schema");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "docs", "scenario.schema.json")), r.Out);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_a_paced_run_and_keeps_what_was_computed()
+    {
+        var dir = Repo.TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var events = Path.Combine(dir, "events.jsonl");
+        // Wait (bounded) until the run has written something, then interrupt it as a terminal would.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(File.Exists(events) && new FileInfo(events).Length > 0, "the paced run wrote nothing");
+        Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
+        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        Assert.True(p.ExitCode == 130, await stderr + await stdout);
+        var s = Summary(dir);
+        Assert.False((bool)s["completed"]!);
+        Assert.True((long)s["events"]! > 0);
+        Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
+        Assert.True(File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Length < 31);
+    }
+}

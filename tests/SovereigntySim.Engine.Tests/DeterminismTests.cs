@@ -1,0 +1,57 @@
+using Orleans.Runtime;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Grains;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>The same scenario and seed give the same event log whatever runs it: the plain reference runner,
+/// one silo, or three silos with agents spread across them.</summary>
+public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
+    : IClassFixture<OneSiloCluster>, IClassFixture<ThreeSiloCluster>
+{
+    private static async Task<RunResult> Run(ISimulationEngine engine)
+    {
+        await using (engine) return await Runner.RunAsync(engine, Repo.TempDir());
+    }
+
+    [Theory]
+    [InlineData("mexico-flight-refusal.yaml")]
+    [InlineData("colombia-2025.yaml")]
+    public async Task Reference_one_silo_and_three_silos_give_the_same_digest(string scenario)
+    {
+        var spec = Repo.Load(scenario);
+        var reference = await Run(new ReferenceEngine(new World(spec)));
+        var single = await Run(await OrleansEngine.StartAsync(one.Client, spec));
+        var spread = await Run(await OrleansEngine.StartAsync(three.Client, spec));
+
+        Assert.True(reference.Events > 1000, $"only {reference.Events} events");
+        Assert.Equal(reference.Digest, single.Digest);
+        Assert.Equal(reference.Digest, spread.Digest);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, "events.jsonl")),
+                     File.ReadAllBytes(Path.Combine(spread.OutputDirectory, "events.jsonl")));
+    }
+
+    [Fact]
+    public async Task Three_silo_runs_really_place_agents_on_several_silos()
+    {
+        var spec = Repo.Load("mexico-flight-refusal.yaml", "duration=5d");
+        await using var engine = await OrleansEngine.StartAsync(three.Client, spec);
+        await engine.RunAsync(engine.World.Clock.EndTick, CancellationToken.None);
+        var stats = await three.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var silosWithAgents = stats.Where(s => s.GrainType.Contains(nameof(AgentGrain)) && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct().Count();
+        Assert.True(silosWithAgents >= 2, $"agent grains on {silosWithAgents} silo(s)");
+    }
+
+    [Fact]
+    public async Task Same_seed_repeats_and_another_seed_differs()
+    {
+        var spec = Repo.Load("mexico-flight-refusal.yaml", "duration=10d");
+        var first = await Run(await OrleansEngine.StartAsync(one.Client, spec));
+        var again = await Run(await OrleansEngine.StartAsync(one.Client, spec));
+        var other = await Run(await OrleansEngine.StartAsync(one.Client, spec with { Seed = spec.Seed + 1 }));
+        Assert.Equal(first.Digest, again.Digest);
+        Assert.NotEqual(first.Digest, other.Digest);
+    }
+}
