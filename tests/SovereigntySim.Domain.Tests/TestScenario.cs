@@ -135,6 +135,7 @@ internal static class TestScenario
         {
             Documents = new DocumentMixSpec { Verified = 1, Partial = 0, Missing = 0, Disputed = 0 },
             LegalStatus = new LegalMixSpec { FinalOrder = 1, PendingAppeal = 0, AsylumClaim = 0 },
+            Vulnerabilities = new VulnerabilitySpec { Minor = 0, Medical = 0.05, FamilyTies = 0.3 },
         });
 
     // ---- running ----------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
     {
         var spec = settings.Load();
         if (spec is null) return ExitCodes.Usage;
-        var outDir = settings.Out ?? Path.Combine("results", $"bench-{spec.Name}-{spec.Seed}");
+        var outDir = settings.Out ?? Path.Combine("results", $"bench-{spec.Name}-{spec.Seed}" + (settings.Scale is { } f ? $"-x{f}" : ""));
         Directory.CreateDirectory(outDir);
         var runs = new Dictionary<string, JsonNode>();
         foreach (var engine in new[] { "orleans", "reference" })
@@ -33,6 +33,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
             var args = new List<string> { "run", settings.File, "--engine", engine, "--warmup", "--out", dir };
             foreach (var s in settings.Set) args.AddRange(["--set", s]);
             if (settings.Seed is { } seed) args.AddRange(["--seed", seed.ToString()]);
+            if (settings.Scale is { } scale) args.AddRange(["--scale", scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)]);
             int code = await RunChild(args, cancellation);
             if (code != 0)
             {

@@ -22,7 +22,8 @@ public sealed class RunSettings : ScenarioSettings
     public bool Warmup { get; init; }
 
     public override ValidationResult Validate() =>
-        Speed is <= 0 ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
+        base.Validate() is { Successful: false } invalid ? invalid
+        : Speed is <= 0 ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
         : ValidationResult.Success();
 }
@@ -37,7 +38,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         if (settings.Warmup)
         {
             var warmDir = Path.Combine(Path.GetTempPath(), $"sovsim-warmup-{Environment.ProcessId}");
-            await using (var warm = await Start(settings.Engine, WarmupScenario.From(spec))) await Runner.RunAsync(warm, warmDir);
+            await using (var warm = await Start(settings.Engine, ScenarioScaling.Warmup(spec))) await Runner.RunAsync(warm, warmDir);
             Directory.Delete(warmDir, recursive: true);
         }
         await using var engine = await Start(settings.Engine, spec);

@@ -17,6 +17,13 @@ public class ScenarioSettings : CommandSettings
     [CommandOption("--seed <N>"), Description("Seed (same as --set seed=N).")]
     public long? Seed { get; init; }
 
+    [CommandOption("--scale <FACTOR>"), Description("Scale the volume: people, beds and flight frequency (e.g. 0.01 for 1%).")]
+    public double? Scale { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() => Scale is <= 0
+        ? Spectre.Console.ValidationResult.Error("--scale must be a positive factor")
+        : Spectre.Console.ValidationResult.Success();
+
     /// <summary>Loads the scenario, or prints every error as file:line:column and returns null.</summary>
     public ScenarioSpec? Load()
     {
@@ -25,6 +32,6 @@ public class ScenarioSettings : CommandSettings
         var result = ScenarioLoader.Load(File, overrides);
         foreach (var error in result.Errors) Console.Error.WriteLine(error.ToString());
         if (!result.Ok) Console.Error.WriteLine($"{File}: {result.Errors.Count} error(s); nothing was run.");
-        return result.Ok ? result.Spec : null;
+        return result.Ok ? Hosting.Runs.ScenarioScaling.Scale(result.Spec!, Scale ?? 1) : null;
     }
 }

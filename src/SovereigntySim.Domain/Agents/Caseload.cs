@@ -47,7 +47,7 @@ public sealed class Caseload : Agent
         _pop = _info.Population;
         _facility = world.Facilities[_pop.Facility];
         _enforcement = world.Enforcement[_facility.Agency];
-        _log = new MigrantLog(world.Spec.Output.MigrantEvents);
+        _log = new MigrantLog(world.Spec.Output.MigrantEvents, Log);
         _limitTicks = Clock.TicksForDays(_enforcement.DetentionLimitDays);
         // Beds are shared among the facility's caseloads in proportion to their expected load.
         var atFacility = world.Caseloads.Where(c => c.Population.Facility == _pop.Facility).ToList();
@@ -70,7 +70,7 @@ public sealed class Caseload : Agent
         }
     }
 
-    protected override void AfterInbox() => _log.Flush(Log, Now, Id);
+    protected override void AfterInbox() => _log.Flush(Now, Id);
 
     private void Begin()
     {
@@ -351,7 +351,7 @@ public sealed class Caseload : Agent
     private void Record(int i, MigrantEventKind kind, Reason reason)
     {
         _m.AddHistory(i, Now, kind, reason, _flight);
-        _log.Record(Log, Now, Id, _info.MigrantId(i), kind, reason, _flight);
+        _log.Record(Now, Id, _info.MigrantId(i), kind, reason, _flight);
     }
 
     /// <summary>One migrant's state and history, by local index.</summary>

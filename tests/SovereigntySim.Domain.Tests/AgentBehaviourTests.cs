@@ -1,0 +1,497 @@
+using System.Globalization;
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+
+namespace SovereigntySim.Domain.Tests;
+
+/// <summary>Behaviour of the agents, observed through the event log of small kernel runs.</summary>
+public sealed class AgentBehaviourTests
+{
+    private static RunMetrics Metrics(RunResult run)
+    {
+        var m = new MetricsAccumulator(run.World.Clock);
+        foreach (var e in run.Events) m.Add(e);
+        m.Finish(run.World.Clock.EndTick);
+        return m.Summary();
+    }
+
+    private static ScriptedEventSpec Script(int day, int hour, ScriptedEventKind kind, string country, string against = "", InstrumentKind? instrument = null) =>
+        new() { At = TestScenario.Day(day, hour), Kind = kind, Country = country, Against = against, Instrument = instrument };
+
+    // ---- screening in the loop --------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Military_aircraft_to_a_civilian_only_country_is_refused_and_a_negotiation_opens()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military }));
+
+        var refused = run.OfKind("flight.refused").ToList();
+        Assert.NotEmpty(refused);
+        var first = refused[0];
+        Assert.Equal("flight/mx-charter/00000", first.Actor);
+        Assert.Equal(["aircraftType"], first.Reasons);
+        Assert.DoesNotContain(run.Events, e => e.Kind is "flight.departed" or "flight.landed");
+
+        var decision = run.OfKind("screening.decision").First();
+        Assert.Equal("screening/INM", decision.Actor);
+        Assert.Equal("flight/mx-charter/00000", decision.Subject);
+        Assert.Equal("refused", decision.Text("verdict"));
+
+        // Everyone on the manifest comes back refused for the flight's reason.
+        var people = run.OfKind("migrant.refused").Where(e => e.Text("flight") == first.Actor).ToList();
+        Assert.Equal((int)first.Number("passengers"), people.Count);
+        Assert.All(people, e => Assert.Equal(["aircraftType"], e.Reasons));
+
+        var opened = run.OfKind("negotiation.opened").First();
+        Assert.Equal("negotiation/US-MX", opened.Actor);
+        Assert.Equal(first.Tick, opened.Tick);
+        Assert.Contains("aircraftType", opened.Reasons![0]);
+        Assert.Contains(run.Events, e => e is { Kind: "dispute.opened", Actor: "country/US", Subject: "country/MX" } && e.Text("role") == "sending");
+        Assert.Contains(run.Events, e => e is { Kind: "dispute.opened", Actor: "country/MX", Subject: "country/US" } && e.Text("role") == "receiving");
+        Assert.NotEmpty(run.OfKind("negotiation.offer"));
+    }
+
+    [Fact]
+    public async Task Without_ministries_a_refusal_cannot_be_negotiated()
+    {
+        var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military }).WithAgencies(a => a with { Ministries = [] });
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Contains(run.Events, e => e.Kind == "negotiation.unavailable" && e.Reasons![0] == "noForeignMinistry");
+        Assert.Empty(run.OfKind("negotiation.opened"));
+    }
+
+    [Fact]
+    public async Task Too_little_notice_is_refused_as_missing_notice()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().WithPlan(p => p with { NoticeHours = 12 }));
+        var refused = run.OfKind("flight.refused").First();
+        Assert.Equal(["missingNotice"], refused.Reasons);
+        Assert.Equal(12, run.OfKind("flight.manifestSubmitted").First().Number("noticeHours"));
+    }
+
+    [Fact]
+    public async Task The_weekly_cap_refuses_flights_beyond_it()
+    {
+        var spec = TestScenario.Small().Generous().WithAcceptance("MX", a => a with { WeeklyFlightCap = 2 })
+            .WithAgencies(a => a with { Ministries = [] });
+        var run = await TestScenario.RunAsync(spec);
+        var decisions = run.OfKind("screening.decision").ToList();
+        // Departures on days 2..7 fall in the ISO week of the start (Mon 20 Jan 2025): two are cleared, then capReached.
+        var week = decisions.Where(d => run.World.Clock.Week(d.Tick + 24) == 202504).ToList();
+        Assert.Equal(6, week.Count);
+        Assert.Equal(["cleared", "cleared"], week.Take(2).Select(d => d.Text("verdict")));
+        Assert.All(week.Skip(2), d => Assert.Equal(["capReached"], d.Reasons));
+        // The next week opens two more clearances.
+        var next = decisions.Where(d => run.World.Clock.Week(d.Tick + 24) == 202505).ToList();
+        Assert.Equal("cleared", next[0].Text("verdict"));
+    }
+
+    // ---- flights that land ------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Under_a_generous_policy_flights_land_and_migrants_are_removed()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().Generous());
+        var totals = Metrics(run).Totals;
+
+        Assert.Empty(run.OfKind("flight.refused"));
+        Assert.True(totals["flights.landed"] >= 5, $"{totals["flights.landed"]} flights landed");
+        Assert.True(totals["migrants.removed"] > 0);
+        Assert.Equal(run.OfKind("flight.landed").Sum(e => e.Number("removed")), totals["migrants.removed"]);
+        Assert.Equal(run.OfKind("migrant.removed").Count(), totals["migrants.removed"]);
+        Assert.Equal(0, totals["migrants.refused"]);
+        // Each landed flight cost its block hours at the plan's hourly rate, paid by the sending state.
+        Assert.All(run.OfKind("flight.closed"), e =>
+        {
+            Assert.Equal("landed", e.Text("outcome"));
+            Assert.Equal(5 * 8577, e.Number("cost"), 6);
+            Assert.Equal("US", e.Text("payer"));
+        });
+        // Departure at 10:00, half the 5h block later it lands.
+        var firstLanding = run.OfKind("flight.landed").First();
+        Assert.Equal(TestScenario.Tick(2, 10) + 3, firstLanding.Tick);
+    }
+
+    [Fact]
+    public async Task Landed_migrants_are_removed_on_that_flight()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().Generous());
+        var landed = run.OfKind("flight.landed").First();
+        var removed = run.OfKind("migrant.removed").Where(e => e.Text("flight") == landed.Actor).ToList();
+        Assert.Equal((int)landed.Number("removed"), removed.Count);
+        Assert.All(removed, e => Assert.Equal(landed.Tick, e.Tick));
+        // A full flight: all 50 seats taken, since everyone is removable and accepted.
+        Assert.Equal(50, removed.Count);
+    }
+
+    [Fact]
+    public async Task A_revoked_clearance_turns_an_airborne_flight_back()
+    {
+        // The first flight departs at day 2 10:00 and would land at 13:00; Mexico revokes at 11:00.
+        var spec = TestScenario.Small().Generous().WithEvents(Script(2, 11, ScriptedEventKind.RevokeClearances, "MX"));
+        var run = await TestScenario.RunAsync(spec);
+        var turned = Assert.Single(run.OfKind("flight.turnedBack"));
+        Assert.Equal("flight/mx-charter/00000", turned.Actor);
+        Assert.Equal(TestScenario.Tick(2, 11), turned.Tick);
+        Assert.Equal("clearanceRevoked", turned.Reasons![0]);
+        var returned = run.OfKind("migrant.returned").ToList();
+        Assert.Equal((int)turned.Number("passengers"), returned.Count);
+        Assert.All(returned, e => Assert.Equal(["turnedBack"], e.Reasons));
+        Assert.DoesNotContain(run.Events, e => e.Kind == "flight.landed" && e.Actor == turned.Actor);
+        // The sending state takes it up as a dispute.
+        Assert.Contains(run.Events, e => e.Kind == "dispute.opened" && e.Actor == "country/US");
+    }
+
+    [Fact]
+    public async Task A_revoked_clearance_before_departure_refuses_the_flight()
+    {
+        var spec = TestScenario.Small().Generous().WithEvents(Script(2, 0, ScriptedEventKind.RevokeClearances, "MX"));
+        var run = await TestScenario.RunAsync(spec);
+        var refused = run.OfKind("flight.refused").First();
+        Assert.Equal("flight/mx-charter/00000", refused.Actor);
+        Assert.Equal(TestScenario.Tick(2), refused.Tick);
+        Assert.Equal(["clearanceRevoked"], refused.Reasons);
+        Assert.DoesNotContain(run.Events, e => e.Kind == "flight.departed" && e.Actor == refused.Actor);
+    }
+
+    [Fact]
+    public async Task Banning_restraints_after_clearance_amends_the_flight_instead_of_refusing_it()
+    {
+        var spec = TestScenario.Small().Generous().WithEvents(new ScriptedEventSpec
+        {
+            At = TestScenario.Day(2), Kind = ScriptedEventKind.SetPolicy, Country = "MX",
+            Policy = new PolicyPatchSpec { RestraintsAllowed = false }, Note = "no handcuffs",
+        });
+        var run = await TestScenario.RunAsync(spec);
+        var changed = Assert.Single(run.OfKind("country.policyChanged"));
+        Assert.Equal(["no handcuffs"], changed.Reasons);
+        Assert.Equal("false", changed.Text("restraintsAllowed"));
+        var review = Assert.Single(run.OfKind("screening.review"));
+        Assert.Equal("false", review.Text("revoked"));
+        Assert.Contains(run.Events, e => e.Kind == "flight.amended" && e.Actor == "flight/mx-charter/00000");
+        var departed = run.OfKind("flight.departed").First();
+        Assert.Equal("flight/mx-charter/00000", departed.Actor);
+        Assert.Equal("false", departed.Text("restraints"));
+    }
+
+    // ---- detention limit --------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Without_flights_people_are_released_at_the_detention_limit()
+    {
+        var spec = TestScenario.Small().WithoutFlights()
+            .WithEnforcement(e => e with { DetentionLimitDays = 5 })
+            .WithPopulation(p => p with { InitialDetentionMaxDays = 0 });
+        var run = await TestScenario.RunAsync(spec);
+
+        var released = run.OfKind("migrant.released").ToList();
+        Assert.NotEmpty(released);
+        Assert.All(released, e => Assert.Equal(["detentionLimit"], e.Reasons));
+        var detainedAt = run.OfKind("migrant.detained").ToDictionary(e => e.Subject!, e => e.Tick);
+        foreach (var e in released)
+        {
+            long held = e.Tick - detainedAt[e.Subject!];
+            // Released at the first daily check once five days (120 ticks) have passed.
+            Assert.InRange(held, 120, 120 + 23);
+        }
+        // Everyone detained at the start and still held on day 6 is released then.
+        var initial = detainedAt.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToHashSet();
+        var leftEarlier = run.OfKind("migrant.reliefGranted").Where(e => e.Tick <= 120).Select(e => e.Subject!).ToHashSet();
+        var releasedAt120 = released.Where(e => e.Tick == 120).Select(e => e.Subject!).ToHashSet();
+        Assert.Equal(initial.Except(leftEarlier).Order(), releasedAt120.Order());
+        Assert.Equal(released.Count, Metrics(run).Totals["migrants.releasedAtLimit"]);
+    }
+
+    [Fact]
+    public async Task With_the_default_limit_nobody_is_released_in_ten_days()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithPopulation(p => p with { InitialDetentionMaxDays = 0 });
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Empty(run.OfKind("migrant.released"));
+    }
+
+    // ---- negotiation and agreement ----------------------------------------------------------------------------
+
+    /// <summary>A military flight is refused; Mexico's ministry accepts any offer; the U.S. imposes visa sanctions
+    /// on day 1, before the dispute.</summary>
+    private static ScenarioSpec QuickAgreement() => TestScenario.Small()
+        .WithPlan(p => p with { Aircraft = AircraftKind.Military })
+        .WithMinistry("MX", m => m with { ReservationValue = 0, InitialConcession = 1 })
+        .WithPolitics("MX", p => p with { RatificationWeight = 0 })
+        .WithEvents(Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.VisaSanctions));
+
+    private static Dictionary<string, string> TermsOf(SimEvent agreement) =>
+        agreement.Text("terms")!.Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+
+    [Fact]
+    public async Task An_agreement_changes_the_receiving_policy_and_lifts_instruments()
+    {
+        var run = await TestScenario.RunAsync(QuickAgreement());
+
+        var applied = Assert.Single(run.OfKind("instrument.applied"));
+        Assert.Equal(("country/US", "country/MX"), (applied.Actor, applied.Subject));
+
+        var agreement = Assert.Single(run.OfKind("negotiation.agreement"));
+        Assert.Equal("negotiation/US-MX", agreement.Actor);
+        Assert.Equal(["accepted by MX"], agreement.Reasons);
+        Assert.True(agreement.Tick < TestScenario.Tick(2), "agreed on day 1");
+
+        var changed = Assert.Single(run.OfKind("country.policyChanged"));
+        Assert.Equal("country/MX", changed.Actor);
+        Assert.Equal(agreement.Tick, changed.Tick);
+        Assert.Equal(["agreement with US"], changed.Reasons);
+        var terms = TermsOf(agreement);
+        Assert.Equal(terms["aircraft"] != "Military" ? "true" : "false", changed.Text("civilianAircraftOnly"));
+        Assert.Equal(terms["restraints"].ToLowerInvariant(), changed.Text("restraintsAllowed"));
+        Assert.Equal(double.Parse(terms["notice"].TrimEnd('h'), CultureInfo.InvariantCulture), changed.Number("advanceNoticeHours"));
+        Assert.Equal(terms["cap"] == "none" ? 0 : double.Parse(terms["cap"], CultureInfo.InvariantCulture), changed.Number("weeklyFlightCap"));
+        Assert.Equal(double.Parse(terms["passengers"], CultureInfo.InvariantCulture), changed.Number("maxPassengersPerFlight"));
+        Assert.Equal(terms["documents"], changed.Text("documentationStandard"), ignoreCase: true);
+        Assert.Equal(terms["thirdCountry"].ToLowerInvariant(), changed.Text("acceptThirdCountryNationals"));
+        Assert.Equal(terms["monitoring"].ToLowerInvariant(), changed.Text("monitoringRequired"));
+
+        var lifted = Assert.Single(run.OfKind("instrument.lifted"));
+        Assert.Equal(("country/US", "country/MX", agreement.Tick), (lifted.Actor, lifted.Subject, lifted.Tick));
+        Assert.Equal(["agreement"], lifted.Reasons);
+
+        var adopted = Assert.Single(run.OfKind("enforcement.termsAdopted"));
+        Assert.Equal(agreement.Text("terms"), adopted.Text("terms"));
+
+        // The negotiation is recorded in the metrics.
+        var n = Assert.Single(Metrics(run).Negotiations);
+        Assert.Equal("US-MX", n.Dyad);
+        Assert.Equal("agreement", n.Outcome);
+        Assert.Equal(1, n.AgreementDay);
+    }
+
+    [Fact]
+    public async Task After_the_agreement_flights_flying_the_agreed_terms_are_no_longer_refused_for_them()
+    {
+        var run = await TestScenario.RunAsync(QuickAgreement());
+        var agreement = Assert.Single(run.OfKind("negotiation.agreement"));
+        var terms = TermsOf(agreement);
+        var later = run.OfKind("screening.decision").Where(e => e.Tick > agreement.Tick).ToList();
+        Assert.NotEmpty(later);
+        Assert.All(later, d => Assert.DoesNotContain("aircraftType", d.Reasons ?? []));
+        // The flights carry the agreed aircraft.
+        var planned = run.OfKind("flight.planned").Where(e => e.Tick > agreement.Tick).ToList();
+        Assert.All(planned, p => Assert.Equal(terms["aircraft"], p.Text("aircraft"), ignoreCase: true));
+        Assert.NotEmpty(run.OfKind("flight.landed"));
+    }
+
+    [Fact]
+    public async Task A_stubborn_receiving_side_leads_to_escalation_requests()
+    {
+        var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military })
+            .WithMinistry("MX", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
+            .WithMinistry("US", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01, EscalateAfterRounds = 1 })
+            .WithPolitics("MX", p => p with { RatificationWeight = 1, DomesticPressure = 1 });
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Empty(run.OfKind("negotiation.agreement"));
+        var request = run.OfKind("ministry.escalationRequested").First();
+        Assert.Equal(("ministry/STATE", "country/MX"), (request.Actor, request.Subject));
+        // The country climbs its ladder: first rung (visa sanctions) threatened at once.
+        var threatened = run.OfKind("instrument.threatened").First();
+        Assert.Equal(request.Tick, threatened.Tick);
+        Assert.Equal("visaSanctions", threatened.Text("instrument"));
+    }
+
+    // ---- escalation -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_scripted_threat_is_applied_after_its_grace_period()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+
+        var threatened = Assert.Single(run.OfKind("instrument.threatened"));
+        Assert.Equal(("country/US", "country/MX", TestScenario.Tick(2, 12)), (threatened.Actor, threatened.Subject, threatened.Tick));
+        Assert.Equal("tariff", threatened.Text("instrument"));
+        Assert.Equal(0.25, threatened.Number("rate"));
+        Assert.Equal(run.World.Clock.Iso(TestScenario.Tick(3, 12)), threatened.Text("applyAt"));
+
+        var applied = Assert.Single(run.OfKind("instrument.applied"));
+        Assert.Equal(("country/US", "country/MX"), (applied.Actor, applied.Subject));
+        Assert.Equal(TestScenario.Tick(3, 12), applied.Tick); // graceHours 24
+        Assert.Equal("tariff", applied.Text("instrument"));
+        // A tariff hurts in proportion to the target's exports to the user: 0.2 × 0.8.
+        Assert.Equal(0.16, applied.Number("dailyCostToTarget"), 9);
+
+        var totals = Metrics(run).Totals;
+        Assert.Equal(1, totals["escalations.threatened"]);
+        Assert.Equal(1, totals["escalations.applied"]);
+    }
+
+    [Fact]
+    public async Task A_threat_lifted_within_the_grace_period_is_never_applied()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(
+            Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
+            Script(3, 0, ScriptedEventKind.Lift, "US", "MX"));
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Single(run.OfKind("instrument.threatened"));
+        Assert.Empty(run.OfKind("instrument.applied"));
+        Assert.Contains(run.Events, e => e.Kind == "instrument.lifted" && e.Tick == TestScenario.Tick(3));
+    }
+
+    [Theory]
+    [InlineData(0.9, true)]
+    [InlineData(0.6, true)]   // at the threshold
+    [InlineData(0.59, false)]
+    public async Task A_salient_target_answers_an_applied_tariff_with_its_counter_tariff(double salience, bool answers)
+    {
+        var spec = TestScenario.Small().WithoutFlights()
+            .WithPolitics("MX", p => p with { SovereigntySalience = salience, CounterEscalationSalience = 0.6 })
+            .WithEvents(Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+
+        var mx = run.OfKind("instrument.applied").Where(e => e.Actor == "country/MX").ToList();
+        if (!answers)
+        {
+            Assert.Empty(mx);
+            return;
+        }
+        var counter = Assert.Single(mx);
+        Assert.Equal("country/US", counter.Subject);
+        Assert.Equal("counterTariff", counter.Text("instrument"));
+        // Only once the U.S. tariff is applied, not when it is threatened.
+        Assert.Equal(TestScenario.Tick(3, 12), counter.Tick);
+        // 0.05 × the U.S. exposure to Mexican trade (0.15).
+        Assert.Equal(0.05 * 0.15, counter.Number("dailyCostToTarget"), 9);
+        // The U.S. (salience 0.3) does not answer back.
+        Assert.Single(run.OfKind("instrument.applied"), e => e.Actor == "country/US");
+    }
+
+    [Fact]
+    public async Task A_target_without_a_ladder_cannot_counter_escalate()
+    {
+        var spec = TestScenario.Small().WithoutFlights()
+            .WithCountry("MX", c => c with { Instruments = [], Politics = c.Politics with { SovereigntySalience = 1 } })
+            .WithEvents(Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        var applied = Assert.Single(run.OfKind("instrument.applied"));
+        Assert.Equal("country/US", applied.Actor);
+        Assert.Equal(TestScenario.Tick(2, 12), applied.Tick); // imposed at once
+    }
+
+    [Fact]
+    public async Task Tension_rises_with_sanctions()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        double Tension(string actor, int day) =>
+            run.OfKind("country.day").Single(e => e.Actor == actor && e.Tick == TestScenario.Tick(day)).Number(actor == "country/MX" ? "tension.US" : "tension.MX");
+        Assert.Equal(0.2, Tension("country/MX", 2), 9);
+        Assert.True(Tension("country/MX", 3) > 0.2);
+        Assert.True(Tension("country/US", 3) > 0.2);
+    }
+
+    // ---- watchers ---------------------------------------------------------------------------------------------
+
+    private static ScenarioSpec WithAdvocacy(ScenarioSpec s) => s.WithAgencies(a => a with
+    {
+        Advocacy = [new AdvocacySpec { Id = "rights", Country = "MX", Watches = [TreatmentConcern.Restraints], PressurePerAlert = 0.05, PressurePerPerson = 0.0005 }],
+    });
+
+    [Fact]
+    public async Task Advocacy_alerts_about_restraints_raise_domestic_pressure()
+    {
+        var run = await TestScenario.RunAsync(WithAdvocacy(TestScenario.Small().Generous()));
+        var departed = run.OfKind("flight.departed").First();
+        var alert = run.OfKind("advocacy.alert").First();
+        Assert.Equal(("advocacy/rights", departed.Actor, departed.Tick), (alert.Actor, alert.Subject, alert.Tick));
+        Assert.Equal(["restraints"], alert.Reasons);
+        Assert.Equal(departed.Number("passengers"), alert.Number("people"));
+        Assert.Equal(0.05 + 0.0005 * alert.Number("people"), alert.Number("pressure"), 9);
+
+        double Pressure(int day) => run.OfKind("country.day").Single(e => e.Actor == "country/MX" && e.Tick == TestScenario.Tick(day)).Number("pressure");
+        Assert.Equal(0.4, Pressure(2), 9); // before the first departure (day 2 10:00)
+        // One alert, then one day's decay of 10% of the excess.
+        Assert.Equal(0.4 + alert.Number("pressure") * 0.9, Pressure(3), 6);
+        Assert.True(Pressure(5) > 0.4);
+    }
+
+    [Fact]
+    public async Task Without_restraints_there_is_no_alert_and_pressure_stays_at_baseline()
+    {
+        var run = await TestScenario.RunAsync(WithAdvocacy(TestScenario.Small().Generous().WithPlan(p => p with { Restraints = false })));
+        Assert.NotEmpty(run.OfKind("flight.departed"));
+        Assert.Empty(run.OfKind("advocacy.alert"));
+        Assert.All(run.OfKind("country.day").Where(e => e.Actor == "country/MX"), e => Assert.Equal(0.4, e.Number("pressure"), 9));
+    }
+
+    [Fact]
+    public async Task Observer_assessments_appear_every_interval()
+    {
+        var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military }).WithAgencies(a => a with
+        {
+            Observers = [new ObserverSpec { Id = "un", Assesses = "US", IntervalDays = 2, CostPerConcern = 0.01 }],
+        });
+        var run = await TestScenario.RunAsync(spec);
+        var assessments = run.OfKind("observer.assessment").ToList();
+        Assert.Equal([48L, 96, 144, 192], assessments.Select(e => e.Tick));
+        Assert.All(assessments, e => Assert.Equal(("observer/un", "country/US"), (e.Actor, e.Subject)));
+        // The first flight (refused on day 1) is in the first assessment.
+        Assert.True(assessments[0].Number("refusedFlights") >= 1);
+        Assert.True(assessments[0].Number("concerns") >= 1);
+        Assert.Equal(assessments[0].Number("concerns") * 0.01, assessments[0].Number("reputationalCost"), 9);
+        Assert.Equal(4, Metrics(run).Totals["observer.assessments"]);
+    }
+
+    // ---- caseload ---------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Caseload_view_returns_a_history_starting_with_detained()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().Generous());
+        var info = run.World.Caseloads[0];
+        var caseload = Assert.IsType<Caseload>(run.Host.Agents[info.AgentId]);
+
+        var first = caseload.View(info.MigrantId(0));
+        Assert.NotNull(first);
+        Assert.Equal("detained", first.History[0].Kind);
+        Assert.Equal("MX", first.Destination);
+        Assert.Equal("staging", first.Facility);
+
+        var removedId = long.Parse(run.OfKind("migrant.removed").First().Subject!, CultureInfo.InvariantCulture);
+        var removed = caseload.View(removedId)!;
+        Assert.Equal(MigrantStatus.Removed, removed.Status);
+        Assert.Equal("detained", removed.History[0].Kind);
+        Assert.Equal(["detained", "removable", "booked", "removed"], removed.History.Select(h => h.Kind));
+        Assert.NotNull(removed.History[^1].Flight);
+
+        Assert.Null(caseload.View(info.MigrantId(1_000_000)));
+        Assert.Null(caseload.View((1L << 32) | 0)); // another caseload's id
+    }
+
+    [Fact]
+    public async Task Caseload_reports_daily_detention_and_cost()
+    {
+        var run = await TestScenario.RunAsync(TestScenario.Small().WithoutFlights().WithPopulation(p => p with { ArrivalsPerDay = 0 }));
+        var days = run.OfKind("caseload.day").ToList();
+        Assert.Equal(9, days.Count);
+        var day1 = days[0];
+        // Nobody leaves on day 1 at this scale unless a legal decision comes: bed-days ≤ 200, cost = bed-days × 150.
+        Assert.InRange(day1.Number("bedDays"), 150, 200);
+        Assert.Equal(day1.Number("bedDays") * 150, day1.Number("cost"), 6);
+        Assert.Equal(200, run.OfKind("migrant.detained").Count());
+    }
+
+    [Fact]
+    public async Task Compact_migrant_log_counts_the_same_as_the_full_log()
+    {
+        var full = await TestScenario.RunAsync(TestScenario.Small().Generous());
+        var compact = await TestScenario.RunAsync(TestScenario.Small().Generous() with { Output = new OutputSpec { MigrantEvents = MigrantEventLog.Compact } });
+        Assert.DoesNotContain(compact.Events, e => e.Kind.StartsWith("migrant.", StringComparison.Ordinal));
+        Assert.NotEmpty(compact.OfKind("migrants"));
+        var a = Metrics(full).Totals;
+        var b = Metrics(compact).Totals;
+        foreach (var key in new[] { "migrants.detained", "migrants.removed", "migrants.refused", "migrants.releasedAtLimit", "migrants.relief", "migrantEvents" })
+            Assert.Equal(a[key], b[key]);
+        // Everything else in the log is the same.
+        Assert.Equal(full.Events.Where(e => !e.Kind.StartsWith("migrant.", StringComparison.Ordinal)).Select(TestScenario.Signature),
+                     compact.Events.Where(e => e.Kind != "migrants").Select(TestScenario.Signature));
+    }
+}
