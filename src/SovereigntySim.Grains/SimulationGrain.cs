@@ -10,7 +10,8 @@ public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGr
 {
     private ScenarioPayload? _scenario;
     private Kernel? _kernel;
-    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    // Grain references by agent id, built once: resolving a reference costs more than the call it makes.
+    private readonly Dictionary<string, IAgentGrain> _agents = new(StringComparer.Ordinal);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,21 +47,22 @@ public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGr
 
     public async Task End()
     {
-        await Task.WhenAll(_agents.Select(a => Agent(a).Release()));
+        await Task.WhenAll(_agents.Values.Select(a => a.Release()));
         _agents.Clear();
         DeactivateOnIdle();
     }
 
-    private IAgentGrain Agent(string agentId) => grains.GetGrain<IAgentGrain>(AgentGrainKey.Of(this.GetPrimaryKeyString(), agentId));
+    private IAgentGrain Agent(string agentId)
+    {
+        if (!_agents.TryGetValue(agentId, out var agent))
+            _agents[agentId] = agent = grains.GetGrain<IAgentGrain>(AgentGrainKey.Of(this.GetPrimaryKeyString(), agentId));
+        return agent;
+    }
 
     async Task<IReadOnlyList<Delivery>> IAgentHost.DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation)
     {
         var calls = new Task<DeliverResult>[batches.Count];
-        for (int i = 0; i < batches.Count; i++)
-        {
-            _agents.Add(batches[i].AgentId);
-            calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i]));
-        }
+        for (int i = 0; i < batches.Count; i++) calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i]));
         var results = await Task.WhenAll(calls);
         return results.Select(r => r.Delivery).ToArray();
     }

@@ -176,6 +176,51 @@ public sealed class AgentBehaviourTests
         Assert.Equal("false", departed.Text("restraints"));
     }
 
+    // ---- booking rules ----------------------------------------------------------------------------------------
+
+    private static ScenarioSpec RefusingThirdCountry() => TestScenario.Small()
+        .WithAcceptance("MX", a => a with { AcceptThirdCountryNationals = false })
+        .WithScreening(x => x with { IrregularityThreshold = 1 })
+        .WithPopulation(p => p with { ThirdCountryShare = 0.3 })
+        .WithAgencies(a => a with { Ministries = [] });
+
+    private static Dictionary<string, double> PersonReasons(RunResult run) =>
+        Metrics(run).PersonRefusalReasons.ToDictionary(kv => kv.Key, kv => (double)kv.Value);
+
+    [Fact]
+    public async Task Filtered_manifests_leave_off_people_the_known_policy_would_refuse()
+    {
+        var unfiltered = PersonReasons(await TestScenario.RunAsync(RefusingThirdCountry()));
+        var filtered = PersonReasons(await TestScenario.RunAsync(RefusingThirdCountry().WithEnforcement(e => e with { FilterManifests = true })));
+        Assert.True(unfiltered.GetValueOrDefault("thirdCountryNational") > 0);
+        Assert.True(unfiltered.GetValueOrDefault("disputedDocuments") > 0);
+        Assert.Equal(0, filtered.GetValueOrDefault("thirdCountryNational"));
+        Assert.Equal(0, filtered.GetValueOrDefault("disputedDocuments"));
+        Assert.Equal(0, filtered.GetValueOrDefault("missingDocuments"));
+    }
+
+    [Fact]
+    public async Task Booking_pending_cases_gets_them_refused_for_pending_legal_process()
+    {
+        var spec = TestScenario.Small().WithScreening(x => x with { IrregularityThreshold = 1 }).WithAgencies(a => a with { Ministries = [] });
+        var usual = await TestScenario.RunAsync(spec);
+        var gap = await TestScenario.RunAsync(spec.WithEnforcement(e => e with { BookPendingCases = true }));
+        Assert.Equal(0, PersonReasons(usual).GetValueOrDefault("pendingLegalProcess"));
+        Assert.True(PersonReasons(gap).GetValueOrDefault("pendingLegalProcess") > 0);
+        Assert.Contains(gap.OfKind("migrant.refused"), e => e.Reasons is ["pendingLegalProcess"]);
+    }
+
+    [Fact]
+    public async Task A_full_facility_defers_arrests()
+    {
+        var spec = TestScenario.Small().WithoutFlights() with { Facilities = [new FacilitySpec { Id = "staging", Agency = "ICE", Capacity = 120 }] };
+        var run = await TestScenario.RunAsync(spec);
+        var over = Assert.Single(run.OfKind("caseload.overCapacity"));
+        Assert.Equal(80, over.Number("deferred"));
+        Assert.Equal(120, run.OfKind("migrant.detained").Count(e => e.Tick == 0));
+        Assert.All(run.OfKind("caseload.day"), e => Assert.InRange(e.Number("detained"), 0, 120));
+    }
+
     // ---- detention limit --------------------------------------------------------------------------------------
 
     [Fact]
@@ -364,6 +409,55 @@ public sealed class AgentBehaviourTests
         Assert.Single(run.OfKind("instrument.applied"), e => e.Actor == "country/US");
     }
 
+    /// <summary>After an agreement both ladders start again: a salient receiving state answers a renewed tariff again.</summary>
+    [Fact]
+    public async Task A_receiving_state_counter_escalates_again_after_an_agreement()
+    {
+        var spec = QuickAgreement() with { Events = [] };
+        spec = spec.WithPolitics("MX", p => p with { SovereigntySalience = 0.9 }).WithEvents(
+            Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff),
+            Script(3, 0, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+
+        var agreement = Assert.Single(run.OfKind("negotiation.agreement"));
+        var us = run.OfKind("instrument.applied").Where(e => e.Actor == "country/US").Select(e => e.Tick).ToList();
+        var mx = run.OfKind("instrument.applied").Where(e => e.Actor == "country/MX").Select(e => e.Tick).ToList();
+        Assert.Equal([TestScenario.Tick(1, 1), TestScenario.Tick(3)], us);
+        // Both sides lift at the agreement (before the second tariff).
+        Assert.Equal(["country/MX", "country/US"], run.OfKind("instrument.lifted").Where(e => e.Tick == agreement.Tick).Select(e => e.Actor).Order());
+        Assert.True(agreement.Tick < TestScenario.Tick(3));
+        // Each tariff is answered at once with a counter-tariff.
+        Assert.Equal([TestScenario.Tick(1, 1), TestScenario.Tick(3)], mx);
+    }
+
+    [Fact]
+    public async Task A_named_instrument_already_threatened_is_not_escalated_again()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(
+            Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
+            Script(2, 13, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Single(run.OfKind("instrument.threatened"));
+        Assert.Single(run.OfKind("instrument.applied"));
+        var inForce = Assert.Single(run.OfKind("instrument.inForce"));
+        Assert.Equal(("country/US", "country/MX", TestScenario.Tick(2, 13)), (inForce.Actor, inForce.Subject, inForce.Tick));
+        Assert.Equal("tariff", inForce.Text("instrument"));
+        Assert.Empty(run.OfKind("escalation.exhausted"));
+    }
+
+    [Fact]
+    public async Task Threats_without_a_named_instrument_climb_the_ladder_until_it_is_exhausted()
+    {
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(
+            Script(2, 0, ScriptedEventKind.Threaten, "US", "MX"),
+            Script(2, 1, ScriptedEventKind.Threaten, "US", "MX"),
+            Script(2, 2, ScriptedEventKind.Threaten, "US", "MX"));
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Equal(["visaSanctions", "tariff"], run.OfKind("instrument.threatened").Select(e => e.Text("instrument")));
+        var exhausted = Assert.Single(run.OfKind("escalation.exhausted"));
+        Assert.Equal(TestScenario.Tick(2, 2), exhausted.Tick);
+    }
+
     [Fact]
     public async Task A_target_without_a_ladder_cannot_counter_escalate()
     {
@@ -472,11 +566,17 @@ public sealed class AgentBehaviourTests
         var run = await TestScenario.RunAsync(TestScenario.Small().WithoutFlights().WithPopulation(p => p with { ArrivalsPerDay = 0 }));
         var days = run.OfKind("caseload.day").ToList();
         Assert.Equal(9, days.Count);
-        var day1 = days[0];
-        // Nobody leaves on day 1 at this scale unless a legal decision comes: bed-days ≤ 200, cost = bed-days × 150.
-        Assert.InRange(day1.Number("bedDays"), 150, 200);
-        Assert.Equal(day1.Number("bedDays") * 150, day1.Number("cost"), 6);
         Assert.Equal(200, run.OfKind("migrant.detained").Count());
+        // Without flights or arrivals people only leave at the daily step, so each day's bed-days are the number
+        // detained after the previous day's step (200 on the first day), at 150 per bed-day.
+        Assert.Equal(200, days[0].Number("bedDays"), 9);
+        for (int d = 1; d < days.Count; d++)
+        {
+            Assert.Equal(days[d - 1].Number("detained"), days[d].Number("bedDays"), 9);
+            Assert.Equal(days[d].Number("bedDays") * 150, days[d].Number("cost"), 6);
+        }
+        // Legal decisions release some people over the ten days.
+        Assert.True(days[^1].Number("detained") < 200);
     }
 
     [Fact]
@@ -490,6 +590,9 @@ public sealed class AgentBehaviourTests
         var b = Metrics(compact).Totals;
         foreach (var key in new[] { "migrants.detained", "migrants.removed", "migrants.refused", "migrants.releasedAtLimit", "migrants.relief", "migrantEvents" })
             Assert.Equal(a[key], b[key]);
+        // The compact digest lines repeat exactly.
+        var again = await TestScenario.RunAsync(TestScenario.Small().Generous() with { Output = new OutputSpec { MigrantEvents = MigrantEventLog.Compact } });
+        Assert.Equal(compact.Signatures(), again.Signatures());
         // Everything else in the log is the same.
         Assert.Equal(full.Events.Where(e => !e.Kind.StartsWith("migrant.", StringComparison.Ordinal)).Select(TestScenario.Signature),
                      compact.Events.Where(e => e.Kind != "migrants").Select(TestScenario.Signature));

@@ -132,7 +132,7 @@ public sealed class BargainingTests
         Assert.Equal(0.5, x[0], 12);
         Assert.Equal(0.0, x[1], 12);
         Assert.Equal(1 - 24.0 / 72, x[2], 12);
-        Assert.Equal(10.0 / 40, x[3], 12);
+        Assert.Equal((10.0 - 1) / 40, x[3], 12);
         Assert.Equal(50.0 / 85, x[4], 12);
         Assert.Equal(0.5, x[5], 12);
         Assert.Equal(1.0, x[6], 12);
@@ -161,10 +161,6 @@ public sealed class BargainingTests
         for (int i = 0; i < IssueSpace.Count; i++)
             foreach (var level in levels[i])
             {
-                // KNOWN DOMAIN BUG (reported): weekly cap level 0 maps to a cap of 1 flight, whose position is 1/40;
-                // there is no term at position 0. Excluded here so the suite passes; see
-                // Receiving_ideal_is_worth_one_to_the_receiving_side for the consequence.
-                if (i == (int)Issue.WeeklyCap && level == 0) continue;
                 double[] x = [0.5, 1, 0.5, 0.5, 0.5, 0.5, 0, 1];
                 x[i] = level;
                 var back = Space.Positions(Space.FromPositions(x, proposerIsSending));
@@ -196,22 +192,24 @@ public sealed class BargainingTests
         {
             var x = new double[8];
             for (int i = 0; i < 8; i++) x[i] = random.NextDouble();
-            // KNOWN DOMAIN BUG (reported): weekly cap positions below 1/40 cannot be represented; keep clear of them.
-            x[3] = Math.Max(x[3], 1.0 / 40);
             Assert.True(sending.Of(Space.Positions(Space.FromPositions(x, true))) >= sending.Of(x) - 1e-9);
             Assert.True(receiving.Of(Space.Positions(Space.FromPositions(x, false))) >= receiving.Of(x) - 1e-9);
         }
     }
 
+    /// <summary>Weekly-cap position 0 is a cap of one flight a week: the receiving side's ideal is worth exactly 1 to
+    /// it, and a receiving offer gives its author what the trade-off aimed for.</summary>
     [Fact]
     public void Receiving_ideal_is_worth_one_to_the_receiving_side()
     {
-        // KNOWN DOMAIN BUG (reported): Positions(ReceivingIdeal()) puts the weekly cap at 1/40, not 0, so the
-        // receiving side values its own ideal at 1 − w_cap/40. This asserts the actual (buggy) value so the suite
-        // passes; the correct expectation is 1.
         var receiving = new Utility(Equal, false);
-        double u = receiving.Of(Space.Positions(Space.ReceivingIdeal()));
-        Assert.Equal(1 - (1.0 / 8) / 40, u, 12);
+        Assert.Equal(1, Space.ReceivingIdeal().WeeklyCap);
+        Assert.Equal(0, Space.Positions(Space.ReceivingIdeal())[(int)Issue.WeeklyCap], 12);
+        Assert.Equal(1, receiving.Of(Space.Positions(Space.ReceivingIdeal())), 12);
+        var x = TradeOff.Offer(receiving, new Utility(new IssueWeightsSpec { Monitoring = 10 }, true), 1 - 1.0 / 8, Space.Levels());
+        double aimed = receiving.Of(x);
+        double got = receiving.Of(Space.Positions(Space.FromPositions(x, proposerIsSending: false)));
+        Assert.Equal(aimed, got, 12);
     }
 
     // ---- TradeOff ---------------------------------------------------------------------------------------------

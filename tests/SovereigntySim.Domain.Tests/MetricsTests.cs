@@ -1,4 +1,6 @@
+using SovereigntySim.Domain.Agents;
 using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Domain.Tests;
@@ -29,12 +31,12 @@ public sealed class MetricsTests
         [
             Migrant(0, "detained", 1), Migrant(0, "detained", 2), Migrant(0, "detained", 3),
             E(0, "migrants", "caseload/p/001", null, null,
-                Field.Of("migrantEvents", 4), Field.Of("migrant.detained", 2), Field.Of("migrant.removable", 2), Field.Of("sha256", "abc")),
+                Field.Of("migrantEvents", 4), Field.Of("migrant.detained", 2), Field.Of("migrant.removable", 2), Field.Of("xxh128", "abc")),
             Migrant(30, "removed", 1),
             Migrant(30, "refused", 2, "missingDocuments"),
             E(31, "migrants", "caseload/p/001", null, null,
                 Field.Of("migrantEvents", 6), Field.Of("migrant.removed", 2), Field.Of("migrant.released", 1), Field.Of("migrant.reliefGranted", 1),
-                Field.Of("migrant.refused", 2), Field.Of("sha256", "def")),
+                Field.Of("migrant.refused", 2), Field.Of("xxh128", "def")),
         ]);
         var t = m.Summary().Totals;
         Assert.Equal(5, t["migrants.detained"]);
@@ -229,5 +231,135 @@ public sealed class MetricsTests
             for (int c = 0; c < MetricsAccumulator.Counters.Length; c++)
                 Assert.True(m.Rows[d].Counters[c] >= m.Rows[d - 1].Counters[c], $"{MetricsAccumulator.Counters[c]} fell on day {d + 1}");
         Assert.Equal(m.DetainedNow, m.Rows[^1].Detained);
+    }
+}
+
+public sealed class MigrantLogTests
+{
+    private static (List<SimEvent> Events, MigrantLog Log) New(MigrantEventLog mode)
+    {
+        var events = new List<SimEvent>();
+        return (events, new MigrantLog(mode, events.Add));
+    }
+
+    private static void RecordSome(MigrantLog log, bool swap = false)
+    {
+        log.Record(5, "caseload/p/000", 1, MigrantEventKind.Detained, Reason.None, null);
+        if (swap)
+        {
+            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000");
+            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000");
+        }
+        else
+        {
+            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000");
+            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000");
+        }
+    }
+
+    [Fact]
+    public void Full_mode_logs_one_line_per_migrant_event()
+    {
+        var (events, log) = New(MigrantEventLog.Full);
+        RecordSome(log);
+        log.Flush(5, "caseload/p/000");
+        Assert.Equal(["migrant.detained", "migrant.removed", "migrant.refused"], events.Select(e => e.Kind));
+        Assert.Equal("3", events[2].Subject);
+        Assert.Equal(["missingDocuments"], events[2].Reasons);
+        Assert.Equal("flight/f/00000", events[2].Text("flight"));
+        Assert.Null(events[0].Reasons);
+        Assert.Null(events[0].Fields);
+    }
+
+    [Fact]
+    public void Compact_mode_logs_one_counted_and_hashed_line_per_flush()
+    {
+        var (events, log) = New(MigrantEventLog.Compact);
+        RecordSome(log);
+        Assert.Empty(events);
+        log.Flush(5, "caseload/p/000");
+        var line = Assert.Single(events);
+        Assert.Equal(("migrants", "caseload/p/000", 5L), (line.Kind, line.Actor, line.Tick));
+        Assert.Equal(3, line.Number("migrantEvents"));
+        Assert.Equal(1, line.Number("migrant.detained"));
+        Assert.Equal(1, line.Number("migrant.removed"));
+        Assert.Equal(1, line.Number("migrant.refused"));
+        Assert.DoesNotContain(line.Fields!, f => f.Key == "migrant.released");
+        // Nothing new: no line.
+        log.Flush(6, "caseload/p/000");
+        Assert.Single(events);
+    }
+
+    private static string? Hash(SimEvent e) => e.Fields!.Single(f => f.Number is null).Text;
+
+    [Fact]
+    public void Compact_hash_covers_content_and_order()
+    {
+        string? Run(bool swap, long firstId = 1)
+        {
+            var (events, log) = New(MigrantEventLog.Compact);
+            if (firstId != 1) log.Record(5, "caseload/p/000", firstId, MigrantEventKind.Detained, Reason.None, null);
+            RecordSome(log, swap);
+            log.Flush(5, "caseload/p/000");
+            return Hash(events.Single());
+        }
+        var a = Run(false);
+        Assert.False(string.IsNullOrEmpty(a));
+        Assert.Equal(a, Run(false));
+        Assert.NotEqual(a, Run(true));
+        Assert.NotEqual(a, Run(false, firstId: 9));
+    }
+
+    [Fact]
+    public void Compact_hash_restarts_after_each_flush()
+    {
+        var (events, log) = New(MigrantEventLog.Compact);
+        RecordSome(log);
+        log.Flush(5, "caseload/p/000");
+        RecordSome(log);
+        log.Flush(5, "caseload/p/000");
+        Assert.Equal(2, events.Count);
+        Assert.Equal(Hash(events[0]), Hash(events[1]));
+        Assert.Equal(3, events[1].Number("migrantEvents"));
+    }
+
+    [Fact]
+    public void Compact_mode_handles_more_records_than_one_hash_block()
+    {
+        string? Run(int n)
+        {
+            var (events, log) = New(MigrantEventLog.Compact);
+            for (int i = 0; i < n; i++) log.Record(i, "c", i, MigrantEventKind.Detained, Reason.None, null);
+            log.Flush(n, "c");
+            Assert.Equal(n, events.Single().Number("migrantEvents"));
+            return Hash(events.Single());
+        }
+        Assert.Equal(Run(5000), Run(5000));
+        Assert.NotEqual(Run(5000), Run(5001));
+    }
+
+    [Fact]
+    public void Compact_hash_is_xxh128_of_the_records_in_order_across_blocks()
+    {
+        const int n = 5000; // more than two blocks of 2048 records
+        var (events, log) = New(MigrantEventLog.Compact);
+        var bytes = new byte[n * 24];
+        uint flightKey = (uint)SovereigntySim.Domain.Randomness.Seeds.ForAgent(0, "flight/f/00001");
+        for (int i = 0; i < n; i++)
+        {
+            var kind = (MigrantEventKind)(i % 12);
+            var reason = (Reason)(i % 7);
+            string? flight = i % 3 == 0 ? null : "flight/f/00001";
+            log.Record(100 + i, "c", 1000 + i, kind, reason, flight);
+            var r = bytes.AsSpan(i * 24, 24);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(r, 1000 + i);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(r[8..], 100 + i);
+            r[16] = (byte)kind;
+            r[17] = (byte)reason;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(r[20..], flight is null ? 0 : flightKey);
+        }
+        log.Flush(0, "c");
+        var expected = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(bytes));
+        Assert.Equal(expected, events.Single().Text("xxh128"));
     }
 }

@@ -113,7 +113,7 @@ public sealed class RandomnessTests
         }
         Assert.Equal(7, seen.Count);
         Assert.Equal(0, r.Next(0));
-        Assert.Equal(0, r.Next(-5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.Next(-5));
     }
 
     /// <summary>Inverse of the SplitMix64 finaliser, to build a key whose first draw is all ones.</summary>
@@ -141,10 +141,29 @@ public sealed class RandomnessTests
         Assert.Equal(ulong.MaxValue, new StreamRandom(key).NextUInt64());
         Assert.True(new StreamRandom(key).NextDouble() < 1);
         Assert.Equal(9, new StreamRandom(key).Next(10));
-        // KNOWN DOMAIN BUG (reported): System.Random.Next() must return less than int.MaxValue, but
-        // StreamRandom.Next() returns (int)(draw >> 33), which is int.MaxValue for this draw. Asserting the actual
-        // value so the suite passes; the contract requires < int.MaxValue.
-        Assert.Equal(int.MaxValue, new StreamRandom(key).Next());
+        Assert.Equal(-1, new StreamRandom(key).Next(-10, 0));
+    }
+
+    /// <summary>Next() stays below int.MaxValue even for the largest possible draw, as System.Random promises.</summary>
+    [Fact]
+    public void Next_is_below_int_MaxValue_even_for_the_largest_draw()
+    {
+        ulong key = Unmix(ulong.MaxValue) - Gamma;
+        Assert.Equal(ulong.MaxValue, new StreamRandom(key).NextUInt64());
+        Assert.True(new StreamRandom(key).Next() < int.MaxValue);
+    }
+
+    /// <summary>Next(min, max) covers ranges wider than int.MaxValue and rejects reversed bounds.</summary>
+    [Fact]
+    public void Next_over_the_full_int_range_spreads_and_bad_bounds_throw()
+    {
+        var r = new StreamRandom(5);
+        var draws = Enumerable.Range(0, 200).Select(_ => r.Next(int.MinValue, int.MaxValue)).ToList();
+        Assert.Contains(draws, d => d < 0);
+        Assert.Contains(draws, d => d > 0);
+        Assert.True(draws.Distinct().Count() > 190);
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.Next(5, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.Next(-1));
     }
 
     [Fact]

@@ -164,24 +164,30 @@ public sealed class Caseload : Agent
     {
         _m.Status[i] = MigrantStatus.Detained;
         _m.DueTick[i] = tick;
-        _due.Enqueue(i, (tick << 24) | (uint)i);
+        _due.Enqueue(i, Key(tick, i));
     }
+
+    // Queue keys order by tick, then by local index; ticks (even the negative admissions of people detained before the
+    // start) are offset into 31 bits, indexes take the low 32.
+    private const long TickOffset = 1L << 30;
+    private static long Key(long tick, int i) => ((tick + TickOffset) << 32) | (uint)i;
+    private static long TickOf(long key) => (key >> 32) - TickOffset;
 
     private void MakeRemovable(int i)
     {
         if (_m.Status[i] == MigrantStatus.Removable) return;
         _m.Status[i] = MigrantStatus.Removable;
-        _removable.Enqueue(i, (_m.Admitted[i] + (1L << 40)) << 22 | (uint)i);
+        _removable.Enqueue(i, Key(_m.Admitted[i], i));
         Record(i, MigrantEventKind.Removable, Reason.None);
     }
 
     private void Advance()
     {
-        while (_due.TryPeek(out int i, out long key) && (key >> 24) <= Now)
+        while (_due.TryPeek(out int i, out long key) && TickOf(key) <= Now)
         {
             _due.Dequeue();
             if (_m.Status[i] != MigrantStatus.Detained && _m.Status[i] != MigrantStatus.Removable) continue;
-            if (_m.DueTick[i] != key >> 24) continue; // superseded by a later schedule
+            if (_m.DueTick[i] != TickOf(key)) continue; // superseded by a later schedule
             var r = MigrantStream(i);
             switch (_m.Legal[i])
             {

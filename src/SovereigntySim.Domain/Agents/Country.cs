@@ -164,13 +164,14 @@ public sealed class Country : Agent
                 Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
                 Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
             }
-            _nextRung.Remove(partner);
         }
         if (receiving && _imposed.Remove(partner))
         {
             Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
             Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
         }
+        // Both ladders start again from the bottom: a new dispute is a new confrontation.
+        _nextRung.Remove(partner);
         AddTension(partner, -0.2);
         _disputes.Remove(partner);
         _agreedAt[partner] = Now;

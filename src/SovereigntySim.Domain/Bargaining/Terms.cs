@@ -45,7 +45,8 @@ public sealed class IssueSpace(NegotiationSpec settings)
         t.Aircraft switch { AircraftKind.Military => 1, AircraftKind.Charter => 0.5, _ => 0 },
         t.Restraints ? 1 : 0,
         1 - Math.Clamp(t.NoticeHours / settings.MaxNoticeHours, 0, 1),
-        t.WeeklyCap == 0 ? 1 : Math.Clamp((double)t.WeeklyCap / settings.MaxWeeklyCap, 0, 1),
+        // Caps of 1..max flights sit at (cap − 1)/max; no cap at all is the sending state's end, 1.
+        t.WeeklyCap == 0 ? 1 : Math.Clamp((double)(t.WeeklyCap - 1) / settings.MaxWeeklyCap, 0, 1),
         Math.Clamp((double)(t.PassengersPerFlight - settings.MinPassengers) / Math.Max(1, settings.MaxPassengers - settings.MinPassengers), 0, 1),
         t.Documentation switch { DocumentStandard.Any => 1, DocumentStandard.Partial => 0.5, _ => 0 },
         t.ThirdCountryNationals ? 1 : 0,
@@ -65,7 +66,7 @@ public sealed class IssueSpace(NegotiationSpec settings)
         var aircraft = Snap(x[0], 3) switch { 1 => AircraftKind.Military, 0.5 => AircraftKind.Charter, _ => AircraftKind.ReceivingState };
         double notice = Math.Round((1 - Snap(x[2], (int)settings.MaxNoticeHours + 1)) * settings.MaxNoticeHours, 6);
         double capX = Snap(x[3], settings.MaxWeeklyCap + 1);
-        int cap = capX >= 1 ? 0 : Math.Max(1, (int)Math.Round(capX * settings.MaxWeeklyCap));
+        int cap = capX >= 1 ? 0 : Math.Min(settings.MaxWeeklyCap, 1 + (int)Math.Round(capX * settings.MaxWeeklyCap));
         int span = Math.Max(1, settings.MaxPassengers - settings.MinPassengers);
         int passengers = settings.MinPassengers + (int)Math.Round(Snap(x[4], span + 1) * span);
         var docs = Snap(x[5], 3) switch { 1 => DocumentStandard.Any, 0.5 => DocumentStandard.Partial, _ => DocumentStandard.Verified };

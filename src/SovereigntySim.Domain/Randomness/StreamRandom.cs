@@ -32,9 +32,19 @@ public sealed class StreamRandom : Random
     // 53 random bits in [0, 1).
     protected override double Sample() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
     public override double NextDouble() => Sample();
-    public override int Next() => (int)(NextUInt64() >> 33);
-    public override int Next(int maxValue) => maxValue <= 0 ? 0 : (int)((NextUInt64() >> 32) * (ulong)maxValue >> 32);
-    public override int Next(int minValue, int maxValue) => minValue + Next(maxValue - minValue);
+    // Multiply-shift maps 32 random bits onto [0, range) without division.
+    private uint Below(ulong range) => (uint)(((NextUInt64() >> 32) * range) >> 32);
+    public override int Next() => (int)Below(int.MaxValue);
+    public override int Next(int maxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
+        return (int)Below((ulong)maxValue);
+    }
+    public override int Next(int minValue, int maxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
+        return (int)(minValue + (long)Below((ulong)((long)maxValue - minValue)));
+    }
     public override void NextBytes(byte[] buffer) => NextBytes(buffer.AsSpan());
     public override void NextBytes(Span<byte> buffer)
     {

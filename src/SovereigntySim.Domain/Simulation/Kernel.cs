@@ -9,8 +9,9 @@ public interface IAgentHost
     Task<IReadOnlyList<Delivery>> DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation);
 }
 
-/// <summary>Events produced between two ticks, in canonical order.</summary>
-public sealed record Slice(long FromTick, long NextTick, IReadOnlyList<SimEvent> Events, bool Finished);
+/// <summary>Events produced between two ticks, in canonical order, and how much delivering them took: rounds are
+/// sequential steps of message exchange, deliveries are batches handed to agents.</summary>
+public sealed record Slice(long FromTick, long NextTick, IReadOnlyList<SimEvent> Events, bool Finished, long Rounds = 0, long Deliveries = 0);
 
 /// <summary>
 /// The simulation kernel: it owns simulated time and message order. Each tick it delivers due messages in rounds;
@@ -55,7 +56,7 @@ public sealed class Kernel
     public async Task<Slice> RunAsync(long untilTick, CancellationToken cancellation = default)
     {
         var events = new List<SimEvent>();
-        long from = Now;
+        long from = Now, rounds = 0, deliveriesMade = 0;
         untilTick = Math.Min(untilTick, _world.Clock.EndTick);
         while (_future.TryPeek(out _, out var due) && due.Tick < untilTick)
         {
@@ -69,6 +70,8 @@ public sealed class Kernel
                     throw new InvalidOperationException($"agents kept exchanging messages for {MaxRoundsPerTick} rounds at {_world.Clock.Iso(Now)}");
                 var batches = Batch(inbox);
                 var deliveries = await _host.DeliverAsync(Now, batches, cancellation);
+                rounds++;
+                deliveriesMade += batches.Count;
                 inbox = [];
                 foreach (var delivery in deliveries)
                 {
@@ -84,7 +87,7 @@ public sealed class Kernel
         }
         Now = untilTick;
         Finished = untilTick >= _world.Clock.EndTick || _future.Count == 0;
-        return new Slice(from, Now, events, Finished);
+        return new Slice(from, Now, events, Finished, rounds, deliveriesMade);
     }
 
     private static List<AgentBatch> Batch(List<Pending> inbox)

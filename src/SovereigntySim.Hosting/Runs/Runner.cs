@@ -16,7 +16,7 @@ public sealed record RunProgress(long Tick, long EndTick, string SimulatedTime, 
 /// <summary>What a run produced.</summary>
 public sealed record RunResult(
     string Scenario, long Seed, string Digest, double WallSeconds, long Events, long MigrantEvents, bool Completed,
-    string SimulatedUntil, RunMetrics Metrics, string OutputDirectory, string Engine, long PeakRssBytes);
+    string SimulatedUntil, RunMetrics Metrics, string OutputDirectory, string Engine, long PeakRssBytes, long Rounds, long Deliveries);
 
 /// <summary>
 /// Drives an engine through a run and writes its outputs: events.jsonl (streamed as it goes), timeseries.csv and
@@ -33,7 +33,7 @@ public static class Runner
         Directory.CreateDirectory(outDir);
         var metrics = new MetricsAccumulator(clock);
         var wall = Stopwatch.StartNew();
-        long tick = 0;
+        long tick = 0, rounds = 0, deliveries = 0;
         string digest;
         await using (var file = new FileStream(Path.Combine(outDir, "events.jsonl"), FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         using (var log = new EventLogWriter(file, clock))
@@ -47,6 +47,8 @@ public static class Runner
                 log.Write(slice.Events);
                 foreach (var e in slice.Events) metrics.Add(e);
                 tick = slice.NextTick;
+                rounds += slice.Rounds;
+                deliveries += slice.Deliveries;
                 progress?.Report(new RunProgress(tick, clock.EndTick, clock.Iso(tick), metrics.Events, metrics.Events / Math.Max(1e-9, wall.Elapsed.TotalSeconds)));
                 if (speed is > 0) await Pace(clock, tick, speed.Value, wall, cancellation);
                 if (slice.Finished) tick = clock.EndTick;
@@ -57,7 +59,7 @@ public static class Runner
         wall.Stop();
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, digest, wall.Elapsed.TotalSeconds, metrics.Events,
-            (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, outDir, engine.Name, PeakRss());
+            (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, outDir, engine.Name, PeakRss(), rounds, deliveries);
         WriteTimeseries(Path.Combine(outDir, "timeseries.csv"), metrics.Rows);
         await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), SummaryJson(result).ToJsonString(JsonOptions) + "\n", CancellationToken.None);
         return result;
@@ -117,6 +119,7 @@ public static class Runner
             ["completed"] = r.Completed,
             ["engine"] = r.Engine,
             ["peakRssBytes"] = r.PeakRssBytes,
+            ["kernel"] = new JsonObject { ["rounds"] = r.Rounds, ["deliveries"] = r.Deliveries },
             ["simulatedUntil"] = r.SimulatedUntil,
             ["metrics"] = new JsonObject
             {
