@@ -94,14 +94,38 @@ public sealed class CliTests
         Assert.Contains(File.ReadLines(Path.Combine(a, "events.jsonl")), l => l.Contains("\"counterTariff\""));
     }
 
+    public static TheoryData<string> Corpus() =>
+        [.. Directory.GetFiles(Path.Combine(Repo.Root, "tests", "SovereigntySim.Scenarios.Tests", "corpus"), "*.yaml").Select(Path.GetFileName).Order()!];
+
+    /// <summary>Every broken file of the corpus, through the real command: exit 2, the expected file:line:column
+    /// first, and no stack trace.</summary>
     [Theory]
-    [InlineData("validate", "scenarios/no-such-file.yaml")]
-    [InlineData("run", "tests/SovereigntySim.Scenarios.Tests/corpus/unknown-key.yaml")]
-    public async Task Bad_input_exits_2_with_a_located_message_and_no_stack_trace(string command, string file)
+    [MemberData(nameof(Corpus))]
+    public async Task Broken_scenarios_exit_2_with_a_located_message_and_no_stack_trace(string name)
     {
-        var r = await Run(command, file);
+        var file = Path.Combine("tests", "SovereigntySim.Scenarios.Tests", "corpus", name);
+        var lines = File.ReadAllLines(Path.Combine(Repo.Root, file));
+        var expect = System.Text.RegularExpressions.Regex.Match(lines[0], @"^# expect: (?:(?<file>--set):)?(?<line>\d+):(?<column>\d+) (?<message>.+)$");
+        Assert.True(expect.Success, lines[0]);
+        var args = new List<string> { "run", file };
+        foreach (var set in lines.Skip(1).TakeWhile(l => l.StartsWith("# set: ", StringComparison.Ordinal))) args.AddRange(["--set", set["# set: ".Length..]]);
+
+        var r = await Run([.. args]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Matches(@":\d+:\d+: ", r.Err);
+        var located = $"{(expect.Groups["file"].Success ? "--set" : file)}:{expect.Groups["line"].Value}:{expect.Groups["column"].Value}: ";
+        var first = r.Err.Split('\n')[0];
+        Assert.StartsWith(located, first);
+        Assert.Contains(expect.Groups["message"].Value, first);
+        Assert.DoesNotContain("   at ", r.Err + r.Out);
+        Assert.False(File.Exists(Path.Combine(Repo.Root, "results", "corpus-1", "summary.json")), "a broken scenario must not run");
+    }
+
+    [Fact]
+    public async Task A_missing_file_exits_2_with_its_name()
+    {
+        var r = await Run("validate", "scenarios/no-such-file.yaml");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@"^scenarios/no-such-file\.yaml:\d+:\d+: ", r.Err);
         Assert.DoesNotContain("   at ", r.Err + r.Out);
     }
 

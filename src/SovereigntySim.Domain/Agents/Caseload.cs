@@ -188,22 +188,13 @@ public sealed class Caseload : Agent
             _due.Dequeue();
             if (_m.Status[i] != MigrantStatus.Detained && _m.Status[i] != MigrantStatus.Removable) continue;
             if (_m.DueTick[i] != TickOf(key)) continue; // superseded by a later schedule
-            var r = MigrantStream(i);
             switch (_m.Legal[i])
             {
                 case LegalStatus.PendingAppeal:
-                    bool won = r.Bernoulli(_pop.Process.AppealSuccessRate);
-                    _m.RandomCounter[i] = (uint)r.Counter;
-                    if (won) { Leave(i, MigrantStatus.Relief, MigrantEventKind.ReliefGranted, Reason.AppealGranted); continue; }
-                    _m.Legal[i] = LegalStatus.FinalOrder;
-                    Record(i, MigrantEventKind.AppealDenied, Reason.FinalOrder);
+                    if (!Decided(i, _pop.Process.AppealSuccessRate, Reason.AppealGranted, MigrantEventKind.AppealDenied)) continue;
                     break;
                 case LegalStatus.AsylumClaim:
-                    bool granted = r.Bernoulli(_pop.Process.AsylumGrantRate);
-                    _m.RandomCounter[i] = (uint)r.Counter;
-                    if (granted) { Leave(i, MigrantStatus.Relief, MigrantEventKind.ReliefGranted, Reason.AsylumGranted); continue; }
-                    _m.Legal[i] = LegalStatus.FinalOrder;
-                    Record(i, MigrantEventKind.AsylumDenied, Reason.FinalOrder);
+                    if (!Decided(i, _pop.Process.AsylumGrantRate, Reason.AsylumGranted, MigrantEventKind.AsylumDenied)) continue;
                     break;
                 default:
                     if (_m.Documents[i] is DocumentStatus.Missing or DocumentStatus.Disputed || _m.NeedsReverification[i])
@@ -217,6 +208,22 @@ public sealed class Caseload : Agent
             _m.Status[i] = MigrantStatus.Detained;
             NextStep(i);
         }
+    }
+
+    /// <summary>A pending case is decided: relief leaves the caseload (false); denial makes the order final (true).</summary>
+    private bool Decided(int i, double grantRate, Reason granted, MigrantEventKind denied)
+    {
+        var r = MigrantStream(i);
+        bool relief = r.Bernoulli(grantRate);
+        _m.RandomCounter[i] = (uint)r.Counter;
+        if (relief)
+        {
+            Leave(i, MigrantStatus.Relief, MigrantEventKind.ReliefGranted, granted);
+            return false;
+        }
+        _m.Legal[i] = LegalStatus.FinalOrder;
+        Record(i, denied, Reason.FinalOrder);
+        return true;
     }
 
     private void ReleaseAtLimit()
