@@ -118,7 +118,7 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public void Negotiations_are_summarised_per_dyad()
+    public void Negotiations_are_summarised_in_the_order_opened()
     {
         var m = Fold(
         [
@@ -131,16 +131,20 @@ public sealed class MetricsTests
             E(30, "negotiation.opened", "negotiation/US-CO"),
             E(31, "negotiation.offer", "negotiation/US-CO"),
             E(40, "negotiation.breakdown", "negotiation/US-CO", fields: [Field.Of("hoursOpen", 10)]),
+            E(50, "negotiation.opened", "negotiation/US-MX"),
         ]);
         var s = m.Summary();
         Assert.Equal(5, s.Totals["negotiation.rounds"]);
-        Assert.Equal(["US-CO", "US-MX"], s.Negotiations.Select(n => n.Dyad));
-        var co = s.Negotiations[0];
+        // A dyad that negotiates again gets a new entry; the first one keeps its outcome.
+        Assert.Equal(["US-MX", "US-CO", "US-MX"], s.Negotiations.Select(n => n.Dyad));
+        Assert.Equal("open", s.Negotiations[2].Outcome);
+        Assert.Equal(0, s.Negotiations[2].Rounds);
+        var co = s.Negotiations[1];
         Assert.Equal("breakdown", co.Outcome);
         Assert.Equal(1, co.Rounds);
         Assert.Equal(10, co.HoursOpen);
         Assert.Null(co.AgreementDay);
-        var mx = s.Negotiations[1];
+        var mx = s.Negotiations[0];
         Assert.Equal("agreement", mx.Outcome);
         Assert.Equal("2025-01-20T14:00:00Z", mx.Opened);
         Assert.Equal("2025-01-20T23:00:00Z", mx.AgreedAt);

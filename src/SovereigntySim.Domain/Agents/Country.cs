@@ -80,7 +80,7 @@ public sealed class Country : Agent
         double cost = 0;
         foreach (var m in _suffered.GetValueOrDefault(partner) ?? []) cost += m.Applied ? m.DailyCost : m.DailyCost * World.Negotiation.ThreatCredibility;
         foreach (var m in _imposed.GetValueOrDefault(partner) ?? []) if (m.Applied) cost += m.Instrument.DailyCostToSelf;
-        if (d.Sending) cost += World.Negotiation.StrandedFlightDailyCost * d.Stranded + d.Reputation;
+        if (d.Sending) cost += World.Negotiation.StrandedBedDayCost * d.Stranded + d.Reputation;
         return cost;
     }
 
@@ -124,7 +124,7 @@ public sealed class Country : Agent
         AddTension(r.Destination, r.Status == FlightStatus.TurnedBack ? 0.1 : 0.05);
         var d = DisputeWith(r.Destination, sending: true);
         d.Refusals++;
-        d.Stranded++;
+        d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
         _changed = true;
         var n = World.Negotiation;
         if (n.Enabled && !d.Negotiating && d.Refusals >= n.OpenAfterRefusals)

@@ -13,7 +13,9 @@ public sealed class MetricsAccumulator(SimClock clock)
     private readonly SortedDictionary<string, double> _pressure = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _flightReasons = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _personReasons = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, NegotiationMetrics> _negotiations = new(StringComparer.Ordinal);
+    // Every negotiation in the order opened; a dyad may negotiate again after an agreement or a breakdown.
+    private readonly List<NegotiationMetrics> _negotiations = [];
+    private readonly Dictionary<string, NegotiationMetrics> _latest = new(StringComparer.Ordinal);
     private readonly List<DayRow> _rows = [];
     private int _day;
 
@@ -69,9 +71,12 @@ public sealed class MetricsAccumulator(SimClock clock)
                         _tension[$"{e.Actor["country/".Length..]}->{f.Key[8..]}"] = f.Number!.Value;
                 break;
             case "negotiation.opened":
-                Negotiation(e).Opened = clock.Iso(e.Tick);
-                Negotiation(e).Outcome = "open";
+            {
+                var n = new NegotiationMetrics { Dyad = e.Actor["negotiation/".Length..], Opened = clock.Iso(e.Tick), Outcome = "open" };
+                _negotiations.Add(n);
+                _latest[n.Dyad] = n;
                 break;
+            }
             case "negotiation.offer": Add("negotiation.rounds", 1); Negotiation(e).Rounds++; break;
             case "negotiation.agreement":
             {
@@ -121,12 +126,7 @@ public sealed class MetricsAccumulator(SimClock clock)
         }
     }
 
-    private NegotiationMetrics Negotiation(SimEvent e)
-    {
-        var key = e.Actor["negotiation/".Length..];
-        if (!_negotiations.TryGetValue(key, out var n)) _negotiations[key] = n = new NegotiationMetrics { Dyad = key };
-        return n;
-    }
+    private NegotiationMetrics Negotiation(SimEvent e) => _latest[e.Actor["negotiation/".Length..]];
 
     private void CloseDaysBefore(int day)
     {
@@ -146,7 +146,7 @@ public sealed class MetricsAccumulator(SimClock clock)
         DetainedNow,
         new SortedDictionary<string, long>(_flightReasons),
         new SortedDictionary<string, long>(_personReasons),
-        _negotiations.Values.ToList(),
+        _negotiations.ToList(),
         new SortedDictionary<string, double>(_tension),
         new SortedDictionary<string, double>(_pressure));
 }

@@ -382,8 +382,8 @@ public sealed record NegotiationSpec
     public int MaxPassengers { get; init; } = 135;
     [Range(0.0, 365.0), Description("Days of current costs a negotiator counts as the cost of further delay.")]
     public double CostHorizonDays { get; init; } = 7;
-    [Range(0.0, 1.0), Description("Daily cost to the sending state, in utility units, of each refused or turned-back flight in dispute.")]
-    public double StrandedFlightDailyCost { get; init; } = 0.005;
+    [Range(0.0, 1.0), Description("Cost to the sending state, in utility units, of each bed-day of a person whose flight was refused or turned back while the dispute lasts.")]
+    public double StrandedBedDayCost { get; init; } = 0.00004;
 }
 
 public enum FirstMover { Sending, Receiving }
