@@ -57,8 +57,6 @@ public sealed class Caseload : Agent
         _legalMix = [_pop.LegalStatus.FinalOrder, _pop.LegalStatus.PendingAppeal, _pop.LegalStatus.AsylumClaim];
     }
 
-    public int Detained => _detained;
-
     protected override void On(string from, IMessage message)
     {
         switch (message)

@@ -32,10 +32,6 @@ public sealed class Country : Agent
         foreach (var r in world.Spec.Relations.Where(r => r.From == _spec.Id)) _tension[r.To] = r.Tension;
     }
 
-    public AcceptancePolicySpec Policy => _policy;
-    public double Pressure => _pressure;
-    public double TensionToward(string partner) => _tension.GetValueOrDefault(partner);
-
     protected override void On(string from, IMessage message)
     {
         switch (message)

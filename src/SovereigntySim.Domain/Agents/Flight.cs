@@ -19,8 +19,6 @@ public sealed class Flight(string id, World world) : Agent(id, world)
     private FlightStatus _status = FlightStatus.Planned;
     private bool _diverted;
 
-    public FlightStatus Status => _status;
-
     protected override void On(string from, IMessage message)
     {
         switch (message)

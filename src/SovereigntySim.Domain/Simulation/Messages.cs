@@ -15,16 +15,10 @@ public sealed record Outgoing(string To, long DelayTicks, long Seq, IMessage Bod
 public sealed record AgentBatch(string AgentId, IReadOnlyList<Envelope> Inbox);
 
 /// <summary>What an agent produced while handling a batch.</summary>
-public sealed record Delivery(string AgentId, IReadOnlyList<Outgoing> Outgoing, IReadOnlyList<SimEvent> Events)
-{
-    public static readonly IReadOnlyList<Outgoing> NoMessages = [];
-}
+public sealed record Delivery(string AgentId, IReadOnlyList<Outgoing> Outgoing, IReadOnlyList<SimEvent> Events);
 
 /// <summary>The kernel's first message to every agent of the scenario.</summary>
 public sealed record Start : IMessage;
 
 /// <summary>A message an agent sends itself to act later (idle agents are never touched otherwise).</summary>
 public sealed record Wake(string Purpose, long Ref = 0) : IMessage;
-
-/// <summary>Tells an agent the run is over so its host may let it go.</summary>
-public sealed record Stop : IMessage;

@@ -89,8 +89,6 @@ public sealed class World
     public IEnumerable<string> EnforcementAgenciesOf(string country) =>
         Spec.Agencies.Enforcement.Where(e => e.Country == country).Select(e => AgentIds.Enforcement(e.Id));
 
-    public string CountryOfEnforcement(string enforcementId) => Enforcement[enforcementId].Country;
-
     public RelationSpec Relation(string from, string to) =>
         Spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec { From = from, To = to };
 
