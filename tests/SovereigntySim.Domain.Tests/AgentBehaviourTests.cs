@@ -176,6 +176,29 @@ public sealed class AgentBehaviourTests
         Assert.Equal("false", departed.Text("restraints"));
     }
 
+    /// <summary>Brazil, Jan 2025: a flight already in the air with restraints the receiving state now refuses is
+    /// diverted, its people moved to the receiving state's aircraft and delivered; they are still removed.</summary>
+    [Fact]
+    public async Task Banning_restraints_while_airborne_diverts_the_flight_and_still_removes_its_people()
+    {
+        // The first flight departs at day 2 10:00 and lands at 13:00; the ban comes at 11:00.
+        var spec = TestScenario.Small().Generous().WithEvents(new ScriptedEventSpec
+        {
+            At = TestScenario.Day(2, 11), Kind = ScriptedEventKind.SetPolicy, Country = "MX",
+            Policy = new PolicyPatchSpec { RestraintsAllowed = false }, Note = "handcuffs removed on arrival",
+        });
+        var run = await TestScenario.RunAsync(spec);
+        var diverted = Assert.Single(run.OfKind("flight.diverted"));
+        Assert.Equal(("flight/mx-charter/00000", TestScenario.Tick(2, 11)), (diverted.Actor, diverted.Tick));
+        Assert.Equal(["restraints"], diverted.Reasons);
+        var landed = run.OfKind("flight.landed").First(e => e.Actor == diverted.Actor);
+        Assert.Equal(["diverted"], landed.Reasons);
+        Assert.Equal(diverted.Number("passengers"), landed.Number("removed"));
+        Assert.Equal((int)landed.Number("removed"), run.OfKind("migrant.removed").Count(e => e.Text("flight") == diverted.Actor));
+        Assert.DoesNotContain(run.Events, e => e.Kind == "flight.turnedBack");
+        Assert.Equal(1, Metrics(run).Totals["flights.diverted"]);
+    }
+
     // ---- booking rules ----------------------------------------------------------------------------------------
 
     private static ScenarioSpec RefusingThirdCountry() => TestScenario.Small()
