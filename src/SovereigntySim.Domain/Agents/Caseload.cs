@@ -113,7 +113,8 @@ public sealed class Caseload : Agent
         int i = _m.Add(admissionTick);
         long id = _info.MigrantId(i);
         var r = _migrantRandom.Position(Seeds.ForMigrant(World.Seed, id), 0);
-        _m.ThirdCountry[i] = r.Bernoulli(_pop.ThirdCountryShare);
+        if (r.Bernoulli(_pop.ThirdCountryShare))
+            _m.Nationality[i] = (byte)(1 + (_pop.ThirdCountryNationalities.Count > 1 ? r.Next(_pop.ThirdCountryNationalities.Count) : 0));
         _m.Documents[i] = (DocumentStatus)Categorical.Sample(r, _documentMix);
         _m.Legal[i] = (LegalStatus)Categorical.Sample(r, _legalMix);
         var v = Vulnerability.None;
@@ -264,7 +265,7 @@ public sealed class Caseload : Agent
             if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
             _m.Status[i] = MigrantStatus.Booked;
             booked.Add(i);
-            seats.Add(new Passenger(_info.MigrantId(i), _m.ThirdCountry[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i],
+            seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i],
                 (int)Clock.Days(Now - _m.Admitted[i])));
             Record(i, MigrantEventKind.Booked, Reason.None);
         }
@@ -277,7 +278,7 @@ public sealed class Caseload : Agent
     private bool Bookable(int i, BookingRules rules)
     {
         if (_m.Legal[i] != LegalStatus.FinalOrder && !rules.BookPendingCases) return false;
-        if (rules.KnownRefusesThirdCountry && _m.ThirdCountry[i]) return false;
+        if (rules.KnownRefusesThirdCountry && _m.Nationality[i] != 0) return false;
         if (rules.KnownStandard is { } standard)
         {
             var d = _m.Documents[i];
@@ -359,10 +360,26 @@ public sealed class Caseload : Agent
         }
     }
 
+    private string NationalityOf(int i) => _m.Nationality[i] switch
+    {
+        0 => _pop.Destination,
+        var k when k <= _pop.ThirdCountryNationalities.Count => _pop.ThirdCountryNationalities[k - 1],
+        _ => "other",
+    };
+
+    // Who the person is, packed into 16 bits so even compact logs hash it with every migrant-event.
+    private ushort Traits(int i) =>
+        (ushort)((int)_m.Documents[i] | (int)_m.Legal[i] << 2 | (int)_m.Vulnerabilities[i] << 4 | _m.Nationality[i] << 8);
+
     private void Record(int i, MigrantEventKind kind, Reason reason)
     {
         _m.AddHistory(i, Now, kind, reason, _flight);
-        _log.Record(Now, Id, _info.MigrantId(i), kind, reason, _flight);
+        // In full logs the detention line says who the person is, so outcomes can be joined to circumstances.
+        var who = kind == MigrantEventKind.Detained && _log.Full
+            ? new[] { Field.Of("nationality", NationalityOf(i)), Field.Of("documents", Names.Camel(_m.Documents[i])),
+                      Field.Of("legal", Names.Camel(_m.Legal[i])), Field.Of("vulnerabilities", Names.Flags(_m.Vulnerabilities[i])) }
+            : null;
+        _log.Record(Now, Id, _info.MigrantId(i), kind, reason, _flight, Traits(i), who);
     }
 
     /// <summary>One migrant's state and history, by local index.</summary>
@@ -370,7 +387,7 @@ public sealed class Caseload : Agent
     {
         int i = (int)(uint)migrantId;
         if ((migrantId >> 32) != _info.Index || i >= _m.Count) return null;
-        return new MigrantView(migrantId, _m.ThirdCountry[i] ? "third-country" : _pop.Destination, _pop.Destination, _pop.Facility,
+        return new MigrantView(migrantId, NationalityOf(i), _pop.Destination, _pop.Facility,
             _m.Status[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.Refusals[i],
             Clock.Iso(Math.Max(0, _m.Admitted[i])), _m.History(i).Select(h =>
                 new MigrantHistoryEntry(Clock.Iso(h.Tick), Names.Camel(h.Kind), h.Reason == Reason.None ? null : Names.Camel(h.Reason), h.Flight)).ToList());

@@ -28,7 +28,11 @@ public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
     private string? _flight;
     private uint _flightKey;
 
-    public void Record(long tick, string actor, long migrantId, MigrantEventKind kind, Reason reason, string? flight)
+    public bool Full => mode == MigrantEventLog.Full;
+
+    /// <summary>One migrant-event; <paramref name="traits"/> packs who the person is (hashed in compact mode),
+    /// <paramref name="details"/> are extra fields for the full-mode line.</summary>
+    public void Record(long tick, string actor, long migrantId, MigrantEventKind kind, Reason reason, string? flight, ushort traits, Field[]? details = null)
     {
         _counts[(int)kind]++;
         _total++;
@@ -36,7 +40,7 @@ public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
         {
             log(new SimEvent(tick, KindNames[(int)kind], actor, migrantId.ToString(CultureInfo.InvariantCulture),
                 reason == Reason.None ? null : [ReasonNames[(int)reason]],
-                flight is null ? null : [Field.Of("flight", flight)]));
+                flight is null ? details : [Field.Of("flight", flight), .. details ?? []]));
             return;
         }
         if (!ReferenceEquals(flight, _flight))
@@ -50,7 +54,7 @@ public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
         BinaryPrimitives.WriteInt64LittleEndian(r[8..], tick);
         r[16] = (byte)kind;
         r[17] = (byte)reason;
-        r[18] = r[19] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(r[18..], traits);
         BinaryPrimitives.WriteUInt32LittleEndian(r[20..], _flightKey);
         _used += RecordSize;
     }

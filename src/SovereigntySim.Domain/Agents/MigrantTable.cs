@@ -10,7 +10,8 @@ public sealed class MigrantTable
     public DocumentStatus[] Documents = new DocumentStatus[16];
     public LegalStatus[] Legal = new LegalStatus[16];
     public Vulnerability[] Vulnerabilities = new Vulnerability[16];
-    public bool[] ThirdCountry = new bool[16];
+    /// <summary>0: the destination's nationality; k: the k-th third-country nationality of the population.</summary>
+    public byte[] Nationality = new byte[16];
     public bool[] NeedsReverification = new bool[16];
     public byte[] Refusals = new byte[16];
     public uint[] RandomCounter = new uint[16];
@@ -39,7 +40,7 @@ public sealed class MigrantTable
         Array.Resize(ref Documents, n);
         Array.Resize(ref Legal, n);
         Array.Resize(ref Vulnerabilities, n);
-        Array.Resize(ref ThirdCountry, n);
+        Array.Resize(ref Nationality, n);
         Array.Resize(ref NeedsReverification, n);
         Array.Resize(ref Refusals, n);
         Array.Resize(ref RandomCounter, n);

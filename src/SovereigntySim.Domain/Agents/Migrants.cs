@@ -85,4 +85,9 @@ public static class Names
         var s = value.ToString();
         return char.ToLowerInvariant(s[0]) + s[1..];
     }
+
+    /// <summary>Flags as a '+'-separated camelCase list, "none" when empty.</summary>
+    public static string Flags(Vulnerability v) => v == Vulnerability.None
+        ? "none"
+        : string.Join('+', Enum.GetValues<Vulnerability>().Where(f => f != Vulnerability.None && v.HasFlag(f)).Select(f => Camel(f)));
 }

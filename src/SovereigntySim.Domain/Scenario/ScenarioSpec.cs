@@ -327,6 +327,8 @@ public sealed record PopulationSpec
     [Range(0, 100_000_000), Description("People detained at the start.")] public int Initial { get; init; }
     [Range(0.0, 1_000_000.0), Description("Mean new detentions per day (Poisson).")] public double ArrivalsPerDay { get; init; }
     [Range(0.0, 1.0), Description("Share whose nationality is not the destination's.")] public double ThirdCountryShare { get; init; }
+    [Description("Nationalities of those third-country nationals, drawn uniformly (e.g. [VE, CU, HT]); 'other' when empty.")]
+    public List<string> ThirdCountryNationalities { get; init; } = [];
     [Range(0.0, 3650.0), Description("Days already spent in detention by the initial population, drawn uniformly up to this.")]
     public double InitialDetentionMaxDays { get; init; } = 60;
     public DocumentMixSpec Documents { get; init; } = new();
