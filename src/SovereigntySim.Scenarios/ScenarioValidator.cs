@@ -26,6 +26,12 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
 
         var countries = Unique(spec.Countries.Select((c, i) => (c.Id, $"countries[{i}].id")), "country id");
         const string CountryRef = "a country id defined in countries";
+        // Country ids name agents such as negotiation/US-MX: keep them to letters, digits and '_'.
+        for (int i = 0; i < spec.Countries.Count; i++)
+            if (!spec.Countries[i].Id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                Error($"countries[{i}].id", "a country id of letters, digits or '_' (e.g. MX)", $"'{spec.Countries[i].Id}'");
+        if (spec.Negotiation.MinPassengers > spec.Negotiation.MaxPassengers)
+            Error("negotiation.minPassengers", $"at most maxPassengers ({spec.Negotiation.MaxPassengers})", spec.Negotiation.MinPassengers.ToString(CultureInfo.InvariantCulture));
 
         var a = spec.Agencies;
         Unique(

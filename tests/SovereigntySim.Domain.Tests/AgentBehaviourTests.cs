@@ -261,14 +261,16 @@ public sealed class AgentBehaviourTests
         foreach (var e in released)
         {
             long held = e.Tick - detainedAt[e.Subject!];
-            // Released at the first daily check once five days (120 ticks) have passed.
+            // Released at the first daily check (each day's last tick) once five days (120 ticks) have passed.
             Assert.InRange(held, 120, 120 + 23);
         }
-        // Everyone detained at the start and still held on day 6 is released then.
-        var initial = detainedAt.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToHashSet();
-        var leftEarlier = run.OfKind("migrant.reliefGranted").Where(e => e.Tick <= 120).Select(e => e.Subject!).ToHashSet();
-        var releasedAt120 = released.Where(e => e.Tick == 120).Select(e => e.Subject!).ToHashSet();
-        Assert.Equal(initial.Except(leftEarlier).Order(), releasedAt120.Order());
+        // Everyone held five days by the end of day 6 (the initial 200 and day 1's arrivals, admitted at its last
+        // tick) and still held then is released then.
+        var initial = detainedAt.Where(kv => kv.Value + 120 <= 143).Select(kv => kv.Key).ToHashSet();
+        Assert.True(initial.Count > 200);
+        var leftEarlier = run.OfKind("migrant.reliefGranted").Where(e => e.Tick <= 143).Select(e => e.Subject!).ToHashSet();
+        var releasedAtDay6End = released.Where(e => e.Tick == 143).Select(e => e.Subject!).ToHashSet();
+        Assert.Equal(initial.Except(leftEarlier).Order(), releasedAtDay6End.Order());
         Assert.Equal(released.Count, Metrics(run).Totals["migrants.releasedAtLimit"]);
     }
 
@@ -499,7 +501,8 @@ public sealed class AgentBehaviourTests
         var spec = TestScenario.Small().WithoutFlights().WithEvents(Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
         double Tension(string actor, int day) =>
-            run.OfKind("country.day").Single(e => e.Actor == actor && e.Tick == TestScenario.Tick(day)).Number(actor == "country/MX" ? "tension.US" : "tension.MX");
+            // country.day is logged at each day's last tick: Tick(day) - 1 is the end of the day before.
+            run.OfKind("country.day").Single(e => e.Actor == actor && e.Tick == TestScenario.Tick(day) - 1).Number(actor == "country/MX" ? "tension.US" : "tension.MX");
         Assert.Equal(0.2, Tension("country/MX", 2), 9);
         Assert.True(Tension("country/MX", 3) > 0.2);
         Assert.True(Tension("country/US", 3) > 0.2);
@@ -523,7 +526,7 @@ public sealed class AgentBehaviourTests
         Assert.Equal(departed.Number("passengers"), alert.Number("people"));
         Assert.Equal(0.05 + 0.0005 * alert.Number("people"), alert.Number("pressure"), 9);
 
-        double Pressure(int day) => run.OfKind("country.day").Single(e => e.Actor == "country/MX" && e.Tick == TestScenario.Tick(day)).Number("pressure");
+        double Pressure(int day) => run.OfKind("country.day").Single(e => e.Actor == "country/MX" && e.Tick == TestScenario.Tick(day) - 1).Number("pressure");
         Assert.Equal(0.4, Pressure(2), 9); // before the first departure (day 2 10:00)
         // One alert, then one day's decay of 10% of the excess.
         Assert.Equal(0.4 + alert.Number("pressure") * 0.9, Pressure(3), 6);
@@ -588,15 +591,16 @@ public sealed class AgentBehaviourTests
     {
         var run = await TestScenario.RunAsync(TestScenario.Small().WithoutFlights().WithPopulation(p => p with { ArrivalsPerDay = 0 }));
         var days = run.OfKind("caseload.day").ToList();
-        Assert.Equal(9, days.Count);
+        Assert.Equal(10, days.Count);
         Assert.Equal(200, run.OfKind("migrant.detained").Count());
-        // Without flights or arrivals people only leave at the daily step, so each day's bed-days are the number
-        // detained after the previous day's step (200 on the first day), at 150 per bed-day.
-        Assert.Equal(200, days[0].Number("bedDays"), 9);
-        for (int d = 1; d < days.Count; d++)
+        // Without flights or arrivals people only leave at the daily step in each day's last hour, so a day's
+        // bed-days are 23 hours at the previous count and one hour at the new one, at 150 per bed-day.
+        double before = 200;
+        foreach (var day in days)
         {
-            Assert.Equal(days[d - 1].Number("detained"), days[d].Number("bedDays"), 9);
-            Assert.Equal(days[d].Number("bedDays") * 150, days[d].Number("cost"), 6);
+            Assert.Equal((23 * before + day.Number("detained")) / 24, day.Number("bedDays"), 9);
+            Assert.Equal(day.Number("bedDays") * 150, day.Number("cost"), 6);
+            before = day.Number("detained");
         }
         // Legal decisions release some people over the ten days.
         Assert.True(days[^1].Number("detained") < 200);

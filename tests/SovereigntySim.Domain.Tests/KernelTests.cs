@@ -15,7 +15,8 @@ public sealed class KernelTests
         Assert.Equal(200, run.OfKind("migrant.detained").Count(e => e.Tick == 0));
         Assert.NotEmpty(run.OfKind("flight.planned"));
         Assert.NotEmpty(run.OfKind("screening.decision"));
-        Assert.Equal(10 - 1, run.OfKind("country.day").Count(e => e.Actor == "country/MX"));
+        // Daily book-keeping happens at each day's last tick, the last day included.
+        Assert.Equal(10, run.OfKind("country.day").Count(e => e.Actor == "country/MX"));
     }
 
     [Fact]
@@ -65,8 +66,8 @@ public sealed class KernelTests
         };
         RecordingHost? recorder = null;
         var run = await TestScenario.RunAsync(spec, h => recorder = new RecordingHost(h));
-        Assert.Equal([0L, 24, 48, 72, 96, 120, 144, 168, 192, 216], recorder!.Calls.Select(c => c.Tick).Distinct());
-        Assert.Equal(Enumerable.Range(1, 9).Select(d => d * 24L), run.Events.Select(e => e.Tick));
+        Assert.Equal([0L, 23, 47, 71, 95, 119, 143, 167, 191, 215, 239], recorder!.Calls.Select(c => c.Tick).Distinct());
+        Assert.Equal(Enumerable.Range(1, 10).Select(d => d * 24L - 1), run.Events.Select(e => e.Tick));
         Assert.All(run.Events, e => Assert.Equal("country.day", e.Kind));
     }
 

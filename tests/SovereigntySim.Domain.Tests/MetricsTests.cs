@@ -141,7 +141,7 @@ public sealed class MetricsTests
         Assert.Equal(0, s.Negotiations[2].Rounds);
         var co = s.Negotiations[1];
         Assert.Equal("breakdown", co.Outcome);
-        Assert.Equal(1, co.Rounds);
+        Assert.Equal(2, co.Rounds); // an offer and the walk-away answering the next round
         Assert.Equal(10, co.HoursOpen);
         Assert.Null(co.AgreementDay);
         var mx = s.Negotiations[0];
@@ -248,16 +248,16 @@ public sealed class MigrantLogTests
 
     private static void RecordSome(MigrantLog log, bool swap = false)
     {
-        log.Record(5, "caseload/p/000", 1, MigrantEventKind.Detained, Reason.None, null);
+        log.Record(5, "caseload/p/000", 1, MigrantEventKind.Detained, Reason.None, null, 0);
         if (swap)
         {
-            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000");
-            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000");
+            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000", 0);
+            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000", 0);
         }
         else
         {
-            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000");
-            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000");
+            log.Record(5, "caseload/p/000", 2, MigrantEventKind.Removed, Reason.None, "flight/f/00000", 0);
+            log.Record(5, "caseload/p/000", 3, MigrantEventKind.Refused, Reason.MissingDocuments, "flight/f/00000", 0);
         }
     }
 
@@ -302,7 +302,7 @@ public sealed class MigrantLogTests
         string? Run(bool swap, long firstId = 1)
         {
             var (events, log) = New(MigrantEventLog.Compact);
-            if (firstId != 1) log.Record(5, "caseload/p/000", firstId, MigrantEventKind.Detained, Reason.None, null);
+            if (firstId != 1) log.Record(5, "caseload/p/000", firstId, MigrantEventKind.Detained, Reason.None, null, 0);
             RecordSome(log, swap);
             log.Flush(5, "caseload/p/000");
             return Hash(events.Single());
@@ -333,7 +333,7 @@ public sealed class MigrantLogTests
         string? Run(int n)
         {
             var (events, log) = New(MigrantEventLog.Compact);
-            for (int i = 0; i < n; i++) log.Record(i, "c", i, MigrantEventKind.Detained, Reason.None, null);
+            for (int i = 0; i < n; i++) log.Record(i, "c", i, MigrantEventKind.Detained, Reason.None, null, 0);
             log.Flush(n, "c");
             Assert.Equal(n, events.Single().Number("migrantEvents"));
             return Hash(events.Single());
@@ -354,12 +354,14 @@ public sealed class MigrantLogTests
             var kind = (MigrantEventKind)(i % 12);
             var reason = (Reason)(i % 7);
             string? flight = i % 3 == 0 ? null : "flight/f/00001";
-            log.Record(100 + i, "c", 1000 + i, kind, reason, flight);
+            ushort traits = (ushort)(i * 37);
+            log.Record(100 + i, "c", 1000 + i, kind, reason, flight, traits);
             var r = bytes.AsSpan(i * 24, 24);
             System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(r, 1000 + i);
             System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(r[8..], 100 + i);
             r[16] = (byte)kind;
             r[17] = (byte)reason;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(r[18..], traits);
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(r[20..], flight is null ? 0 : flightKey);
         }
         log.Flush(0, "c");

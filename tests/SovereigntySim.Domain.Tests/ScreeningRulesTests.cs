@@ -29,7 +29,7 @@ public sealed class ScreeningRulesTests
     private static FlightTerms Flight(AircraftKind aircraft = AircraftKind.Charter, bool restraints = false, bool health = true, bool monitors = false) =>
         new("ICE", "staging", "US", "MX", aircraft, 135, restraints, health, monitors, 5, 8577, DepartureTick: 48, ManifestTick: 24);
 
-    private static Passenger Clean(long id = 1) => new(id, false, DocumentStatus.Verified, LegalStatus.FinalOrder, Vulnerability.None, 10);
+    private static Passenger Clean(long id = 1) => new(id, false, DocumentStatus.Verified, LegalStatus.FinalOrder, Vulnerability.None);
 
     private static StreamRandom Inspector(ulong key = 0xC0FFEE) => new(key);
 
@@ -231,7 +231,7 @@ public sealed class ScreeningRulesTests
     public void The_first_applicable_reason_wins()
     {
         var policy = Open with { MaxPassengersPerFlight = 1, AcceptThirdCountryNationals = false, DocumentationStandard = DocumentStandard.Verified };
-        var everything = new Passenger(1, true, DocumentStatus.Missing, LegalStatus.PendingAppeal, Vulnerability.Minor | Vulnerability.Medical, 3);
+        var everything = new Passenger(1, true, DocumentStatus.Missing, LegalStatus.PendingAppeal, Vulnerability.Minor | Vulnerability.Medical);
         var flight = Flight(health: false);
         Assert.Equal(Reason.PassengerLimit, ScreeningRules.Person(policy, Certain, flight, everything, 1, Inspector()));
         Assert.Equal(Reason.ThirdCountryNational, ScreeningRules.Person(policy, Certain, flight, everything, 0, Inspector()));

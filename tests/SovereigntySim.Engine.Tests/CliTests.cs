@@ -95,7 +95,7 @@ public sealed class CliTests
     }
 
     public static TheoryData<string> Corpus() =>
-        [.. Directory.GetFiles(Path.Combine(Repo.Root, "tests", "SovereigntySim.Scenarios.Tests", "corpus"), "*.yaml").Select(Path.GetFileName).Order()!];
+        [.. Directory.GetFiles(Path.Combine(Repo.Root, "tests", "SovereigntySim.Scenarios.Tests", "corpus"), "*.yaml").Select(f => Path.GetFileName(f)!).Order()];
 
     /// <summary>Every broken file of the corpus, through the real command: exit 2, the expected file:line:column
     /// first, and no stack trace.</summary>

@@ -81,7 +81,7 @@ public sealed class Caseload : Agent
         foreach (var a in admissions) Admit(a);
         _deferred += share - admitted;
         if (share > admitted) Log("caseload.overCapacity", null, null, Field.Of("deferred", share - admitted));
-        WakeAt(Clock.NextDayStart(Now), "day");
+        WakeAt(Clock.DayEnd(Now), "day");
     }
 
     private void Day()
@@ -92,19 +92,23 @@ public sealed class Caseload : Agent
         int room = Math.Max(0, _capacity - _detained);
         for (int i = 0; i < Math.Min(arrivals, room); i++) Admit(Now);
         _deferred += Math.Max(0, arrivals - room);
-        Account();
+        Account(Now + 1); // to the end of the day
         Log("caseload.day", null, null,
             Field.Of("detained", _detained), Field.Of("bedDays", _bedTicks / Clock.TicksPerDay),
             Field.Of("cost", _bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
         _bedTicks = 0;
         _deferred = 0;
-        WakeAt(Clock.NextDayStart(Now), "day");
+        WakeAt(Now + Clock.TicksPerDay, "day");
     }
 
-    private void Account()
+    /// <summary>Adds the bed-ticks since the last change; called before every change of the detained count.</summary>
+    private void Account() => Account(Now);
+
+    private void Account(long until)
     {
-        _bedTicks += (double)_detained * (Now - _lastAccountTick);
-        _lastAccountTick = Now;
+        if (until <= _lastAccountTick) return;
+        _bedTicks += (double)_detained * (until - _lastAccountTick);
+        _lastAccountTick = until;
     }
 
     private void Admit(long admissionTick)
@@ -185,8 +189,15 @@ public sealed class Caseload : Agent
         while (_due.TryPeek(out int i, out long key) && TickOf(key) <= Now)
         {
             _due.Dequeue();
-            if (_m.Status[i] != MigrantStatus.Detained && _m.Status[i] != MigrantStatus.Removable) continue;
             if (_m.DueTick[i] != TickOf(key)) continue; // superseded by a later schedule
+            if (_m.Status[i] == MigrantStatus.Booked)
+            {
+                // On a manifest right now (booked with a case pending): the decision waits for the flight's outcome.
+                _m.DueTick[i] = Now + Clock.TicksPerDay;
+                _due.Enqueue(i, Key(_m.DueTick[i], i));
+                continue;
+            }
+            if (_m.Status[i] != MigrantStatus.Detained && _m.Status[i] != MigrantStatus.Removable) continue;
             switch (_m.Legal[i])
             {
                 case LegalStatus.PendingAppeal:
@@ -196,7 +207,7 @@ public sealed class Caseload : Agent
                     if (!Decided(i, _pop.Process.AsylumGrantRate, Reason.AsylumGranted, MigrantEventKind.AsylumDenied)) continue;
                     break;
                 default:
-                    if (_m.Documents[i] is DocumentStatus.Missing or DocumentStatus.Disputed || _m.NeedsReverification[i])
+                    if (_m.Documents[i] == DocumentStatus.Missing || _m.NeedsReverification[i])
                     {
                         _m.Documents[i] = DocumentStatus.Verified;
                         _m.NeedsReverification[i] = false;
@@ -265,8 +276,7 @@ public sealed class Caseload : Agent
             if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
             _m.Status[i] = MigrantStatus.Booked;
             booked.Add(i);
-            seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i],
-                (int)Clock.Days(Now - _m.Admitted[i])));
+            seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i]));
             Record(i, MigrantEventKind.Booked, Reason.None);
         }
         foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
@@ -309,7 +319,7 @@ public sealed class Caseload : Agent
                     break;
                 default:
                     _m.Status[i] = MigrantStatus.Detained;
-                    _m.Refusals[i]++;
+                    if (_m.Refusals[i] < byte.MaxValue) _m.Refusals[i]++;
                     Record(i, MigrantEventKind.Refused, o.Reason);
                     AfterRefusal(i, o.Reason);
                     break;

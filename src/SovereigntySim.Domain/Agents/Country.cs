@@ -36,7 +36,7 @@ public sealed class Country : Agent
     {
         switch (message)
         {
-            case Start: WakeAt(Clock.NextDayStart(Now), "day"); break;
+            case Start: WakeAt(Clock.DayEnd(Now), "day"); break;
             case Wake { Purpose: "day" }: Day(); break;
             case Wake { Purpose: "apply" } w: ApplyThreat(World.Spec.Countries[(int)(w.Ref >> 16)].Id, (int)(w.Ref & 0xFFFF)); break;
             case ScriptedEvent s: Script(s.Spec); break;
@@ -65,7 +65,8 @@ public sealed class Country : Agent
     private PoliticalState State(string partner, Dispute d)
     {
         var p = _spec.Politics;
-        double audience = d.ConfrontedSince is { } since ? p.AudienceCostPerDay * Clock.Days(Now - since) : 0;
+        // Audience costs grow with the time spent in public confrontation and with how tense it has become.
+        double audience = d.ConfrontedSince is { } since ? p.AudienceCostPerDay * Clock.Days(Now - since) * (1 + _tension.GetValueOrDefault(partner)) : 0;
         double delay = d.Accrued + DailyCost(partner, d) * World.Negotiation.CostHorizonDays;
         return new PoliticalState(partner, _pressure, p.RatificationWeight * _pressure, audience, delay);
     }
@@ -90,12 +91,12 @@ public sealed class Country : Agent
         foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
         Log("country.day", null, null, [.. fields]);
         _changed = true;
-        WakeAt(Clock.NextDayStart(Now), "day");
+        WakeAt(Now + Clock.TicksPerDay, "day");
     }
 
     private void Raise(double amount)
     {
-        _pressure = Math.Min(1, _pressure + amount);
+        _pressure = Math.Clamp(_pressure + amount, 0, 1);
         _changed = true;
     }
 
@@ -192,7 +193,8 @@ public sealed class Country : Agent
             case ScriptedEventKind.Threaten: Escalate(s.Against, s.Instrument, immediate: false); break;
             case ScriptedEventKind.Impose: Escalate(s.Against, s.Instrument, immediate: true); break;
             case ScriptedEventKind.Lift:
-                if (_imposed.Remove(s.Against)) Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
+                if (!_imposed.Remove(s.Against)) break;
+                Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
                 Log("instrument.lifted", AgentIds.Country(s.Against), ["scripted"]);
                 break;
             case ScriptedEventKind.RevokeClearances:
@@ -222,8 +224,12 @@ public sealed class Country : Agent
             Field.Of("documentationStandard", Names.Camel(policy.DocumentationStandard)), Field.Of("civilianAircraftOnly", policy.CivilianAircraftOnly),
             Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),
             Field.Of("maxPassengersPerFlight", policy.MaxPassengersPerFlight), Field.Of("restraintsAllowed", policy.RestraintsAllowed),
+            Field.Of("healthScreeningRequired", policy.HealthScreeningRequired),
             Field.Of("acceptThirdCountryNationals", policy.AcceptThirdCountryNationals), Field.Of("monitoringRequired", policy.MonitoringRequired));
-        if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, new PolicyChanged(policy, cause));
+        // Announced policies are public: the screening applies them, other states' enforcement plans by them.
+        var change = new PolicyChanged(_spec.Id, policy, cause);
+        if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, change);
+        foreach (var e in World.Spec.Agencies.Enforcement.Where(e => e.Country != _spec.Id)) Send(AgentIds.Enforcement(e.Id), change);
     }
 
     /// <summary>Climbs one rung (or uses the named instrument): a threat applied after its grace period, or at once.</summary>

@@ -15,6 +15,8 @@ public sealed class Enforcement : Agent
     private readonly EnforcementSpec _spec;
     private readonly List<FlightPlanSpec> _plans;
     private readonly Dictionary<string, Terms> _agreed = new(StringComparer.Ordinal);
+    // Receiving states' acceptance policies as announced; what manifest filtering goes by.
+    private readonly Dictionary<string, AcceptancePolicySpec> _announced = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), int> _scheduledPerWeek = [];
 
     public Enforcement(string id, World world) : base(id, world)
@@ -32,6 +34,9 @@ public sealed class Enforcement : Agent
                 break;
             case Wake { Purpose: "manifest" } w:
                 CreateFlight((int)(w.Ref >> 32), (int)(uint)w.Ref);
+                break;
+            case PolicyChanged p:
+                _announced[p.Country] = p.Policy;
                 break;
             case TermsAgreed t:
                 _agreed[t.Destination] = t.Terms;
@@ -93,6 +98,7 @@ public sealed class Enforcement : Agent
         return terms with
         {
             Aircraft = aircraft,
+            CostPerHour = aircraft == plan.Aircraft ? plan.CostPerHour : _spec.CharterCostPerHour,
             Restraints = plan.Restraints && t.Restraints,
             Seats = Math.Min(plan.Seats, t.PassengersPerFlight),
             Monitors = plan.Monitors || t.Monitoring,
@@ -103,8 +109,7 @@ public sealed class Enforcement : Agent
     private BookingRules Rules(string destination)
     {
         if (!_spec.FilterManifests) return new BookingRules(_spec.BookPendingCases, null, false);
-        var policy = World.Countries[destination].Acceptance;
-        if (_agreed.TryGetValue(destination, out var t)) policy = t.ApplyTo(policy);
+        var policy = _announced.GetValueOrDefault(destination) ?? World.Countries[destination].Acceptance;
         return new BookingRules(_spec.BookPendingCases, policy.DocumentationStandard, !policy.AcceptThirdCountryNationals);
     }
 }

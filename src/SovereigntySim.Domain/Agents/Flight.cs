@@ -152,11 +152,13 @@ public sealed class Flight(string id, World world) : Agent(id, world)
     /// <summary>Tells the origin state, the destination's screening and the watchers (advocates, observers).</summary>
     private void Report(FlightStatus status, IReadOnlyList<Reason> reasons)
     {
-        var people = status == FlightStatus.Refused ? _manifest : _boarded;
+        // Refused at screening: the whole manifest; refused or turned back after clearance: those who boarded.
+        var people = status == FlightStatus.Refused && _boarded.Count == 0 ? _manifest : _boarded;
         var report = new FlightReport(_terms.Origin, _terms.Destination, status, _terms.Aircraft, _terms.Restraints, people.Count,
             people.Count(p => (p.Vulnerabilities & Vulnerability.Minor) != 0),
             people.Count(p => (p.Vulnerabilities & Vulnerability.Medical) != 0),
-            people.Count(p => p.Legal != LegalStatus.FinalOrder), reasons, _terms.ManifestTick);
+            // The due-process gap is booking people whose cases are pending, whether or not screening caught them.
+            _manifest.Count(p => p.Legal != LegalStatus.FinalOrder), reasons, _terms.ManifestTick);
         Send(AgentIds.Country(_terms.Origin), report);
         if (World.ScreeningOf(_terms.Destination) is { } screening && status != FlightStatus.Departed) Send(screening, report);
         foreach (var watcher in World.Watchers(_terms.Origin, _terms.Destination)) Send(watcher, report);

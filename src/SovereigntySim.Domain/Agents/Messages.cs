@@ -64,7 +64,7 @@ public sealed record FlightReport(
     IReadOnlyList<Reason> Reasons,
     long ManifestTick) : IMessage;
 
-public sealed record PolicyChanged(AcceptancePolicySpec Policy, string Cause) : IMessage;
+public sealed record PolicyChanged(string Country, AcceptancePolicySpec Policy, string Cause) : IMessage;
 public sealed record RevokeClearances(string Cause) : IMessage;
 
 public sealed record TreatmentAlert(TreatmentConcern Concern, int People, double Pressure) : IMessage;

@@ -75,8 +75,7 @@ public readonly record struct Passenger(
     bool ThirdCountry,
     DocumentStatus Documents,
     LegalStatus Legal,
-    Vulnerability Vulnerabilities,
-    int DaysDetained);
+    Vulnerability Vulnerabilities);
 
 public static class Names
 {

@@ -48,6 +48,8 @@ public sealed class Negotiation : Agent
         if (SendingMinistry is null || ReceivingMinistry is null)
         {
             Log("negotiation.unavailable", null, ["noForeignMinistry"]);
+            foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
+                Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, "unavailable"));
             return;
         }
         _open = true;

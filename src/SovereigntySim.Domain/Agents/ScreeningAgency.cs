@@ -12,6 +12,8 @@ public sealed class ScreeningAgency : Agent
     private AcceptancePolicySpec _policy;
     private readonly Dictionary<int, int> _clearedPerWeek = [];
     private readonly SortedDictionary<string, FlightTerms> _cleared = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (string Flight, ManifestSubmitted Manifest, double NoticeGivenHours)> _inspecting = [];
+    private long _inspections;
 
     public ScreeningAgency(string id, World world) : base(id, world)
     {
@@ -23,19 +25,28 @@ public sealed class ScreeningAgency : Agent
     {
         switch (message)
         {
-            case ManifestSubmitted m: Inspect(from, m); break;
+            case ManifestSubmitted m: Begin(from, m); break;
+            case Wake { Purpose: "decide" } w: Decide(w.Ref); break;
             case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false); break;
             case RevokeClearances: Review(revokeAll: true); break;
             case FlightReport { Status: FlightStatus.Landed or FlightStatus.TurnedBack or FlightStatus.Refused }: _cleared.Remove(from); break;
         }
     }
 
-    private void Inspect(string flight, ManifestSubmitted m)
+    /// <summary>The inspection takes its time; the decision applies the policy in force when it ends.</summary>
+    private void Begin(string flight, ManifestSubmitted m)
     {
+        _inspecting[++_inspections] = (flight, m, Clock.Hours(m.Terms.DepartureTick - Now));
+        WakeAt(Now + Clock.TicksFor(_spec.InspectionHours), "decide", _inspections);
+    }
+
+    private void Decide(long inspection)
+    {
+        if (!_inspecting.Remove(inspection, out var pending)) return;
+        var (flight, m, noticeGiven) = pending;
         int week = Clock.Week(m.Terms.DepartureTick);
         int cap = _policy.WeeklyFlightCap;
         bool capReached = cap > 0 && _clearedPerWeek.GetValueOrDefault(week) >= cap;
-        double noticeGiven = Clock.Hours(m.Terms.DepartureTick - Now);
         var decision = ScreeningRules.Decide(_policy, _spec, m.Terms, m.Passengers, noticeGiven, capReached, Random);
         if (decision.Verdict != FlightVerdict.Refused)
         {
@@ -46,19 +57,25 @@ public sealed class ScreeningAgency : Agent
             .Select(g => Field.Of("refused." + Names.Camel(g.Key), g.Count())).ToList();
         Log("screening.decision", flight, [.. decision.FlightReasons.Select(Names.Camel)],
             [Field.Of("verdict", Names.Camel(decision.Verdict)), Field.Of("passengers", m.Passengers.Count), Field.Of("refusedPeople", decision.Refusals.Count), .. personReasons]);
-        Send(flight, decision, Clock.TicksFor(_spec.InspectionHours));
+        Send(flight, decision);
     }
 
     private void Review(bool revokeAll)
     {
-        foreach (var (flight, terms) in _cleared)
+        foreach (var (flight, terms) in _cleared.ToList())
         {
             var violations = ScreeningRules.FlightViolations(_policy, terms, double.MaxValue, capReached: false);
             if (!revokeAll && violations.Count == 0) continue;
             bool revoked = revokeAll || violations.Any(v => v != Reason.Restraints);
             Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
             Send(flight, new ClearanceReview(revokeAll ? [Reason.ClearanceRevoked, .. violations] : violations, revoked));
+            if (revoked)
+            {
+                // A revoked clearance no longer counts against the weekly cap.
+                _cleared.Remove(flight);
+                _clearedPerWeek[Clock.Week(terms.DepartureTick)]--;
+            }
+            else _cleared[flight] = terms with { Restraints = false }; // the flight complies (or is diverted unrestrained)
         }
-        if (revokeAll) _cleared.Clear();
     }
 }

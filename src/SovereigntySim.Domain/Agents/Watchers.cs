@@ -17,7 +17,10 @@ public sealed class AdvocacyGroup : Agent
 
     protected override void On(string from, IMessage message)
     {
-        if (message is not FlightReport { Status: FlightStatus.Departed or FlightStatus.Diverted } r) return;
+        if (message is not FlightReport { Status: FlightStatus.Departed } r) return;
+        // The group pushes its own state away from the hard line on removals: it raises a receiving state's pressure
+        // to refuse and lowers a sending state's pressure to remove.
+        double sign = r.Destination == _spec.Country ? 1 : -1;
         foreach (var concern in _spec.Watches.Distinct().Order())
         {
             int people = concern switch
@@ -30,7 +33,7 @@ public sealed class AdvocacyGroup : Agent
                 _ => 0,
             };
             if (people == 0) continue;
-            double pressure = _spec.PressurePerAlert + _spec.PressurePerPerson * people;
+            double pressure = sign * (_spec.PressurePerAlert + _spec.PressurePerPerson * people);
             Log("advocacy.alert", from, [Names.Camel(concern)], Field.Of("people", people), Field.Of("pressure", Math.Round(pressure, 6)),
                 Field.Of("country", _spec.Country));
             Send(AgentIds.Country(_spec.Country), new TreatmentAlert(concern, people, pressure));

@@ -94,7 +94,12 @@ public sealed class MetricsAccumulator(SimClock clock)
                 break;
             }
             case "negotiation.breakdown" or "negotiation.deadline":
-                Add("negotiation.rounds", 1);
+                // A walk-away answers a round; a deadline ends without one.
+                if (e.Kind == "negotiation.breakdown")
+                {
+                    Add("negotiation.rounds", 1);
+                    Negotiation(e).Rounds++;
+                }
                 Negotiation(e).Outcome = e.Kind[12..];
                 Negotiation(e).HoursOpen = e.Number("hoursOpen");
                 break;

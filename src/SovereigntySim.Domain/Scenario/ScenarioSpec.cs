@@ -56,13 +56,13 @@ public enum MigrantEventLog
 {
     /// <summary>One line per migrant-event in events.jsonl.</summary>
     Full,
-    /// <summary>One line per caseload and step with counts and the SHA-256 of its migrant-events.</summary>
+    /// <summary>One line per caseload and round with counts and the XXH3-128 hash of its migrant-events.</summary>
     Compact,
 }
 
 public sealed record OutputSpec
 {
-    [Description("full: one line per migrant-event; compact: one digest line per caseload and step (for large runs).")]
+    [Description("full: one line per migrant-event; compact: one line per caseload and round with counts and the XXH3-128 hash of its migrant-events (for large runs).")]
     public MigrantEventLog MigrantEvents { get; init; } = MigrantEventLog.Full;
 }
 
@@ -118,9 +118,9 @@ public sealed record PolicyPatchSpec
 [Description("Domestic politics of a country (Putnam's level II, Fearon's audiences).")]
 public sealed record PoliticsSpec
 {
-    [Range(0.0, 1.0), Description("Domestic pressure against cooperating on removals (receiving) or for removals (sending).")]
+    [Range(0.0, 1.0), Description("Domestic pressure for a hard line: against accepting removal flights (receiving state), for removals and escalation (sending state).")]
     public double DomesticPressure { get; init; } = 0.3;
-    [Range(0.0, 1.0), Description("Share of domestic pressure above its baseline that fades each day.")]
+    [Range(0.0, 1.0), Description("Share of the gap between domestic pressure and its baseline that closes each day.")]
     public double PressureDecayPerDay { get; init; } = 0.1;
     [Range(0.0, 1.0), Description("How much sovereignty and dignity matter to the public; drives counter-escalation.")]
     public double SovereigntySalience { get; init; } = 0.5;
@@ -184,12 +184,14 @@ public sealed record EnforcementSpec
 {
     [Required] public string Id { get; init; } = "";
     [Required] public string Country { get; init; } = "";
-    [Range(1.0, 3650.0), Description("Days after which a detainee whose removal is not foreseeable is released (Zadvydas v. Davis, 2001).")]
+    [Range(1.0, 3650.0), Description("Days after which anyone still detained and not on a flight is released (after Zadvydas v. Davis, 2001: removal no longer reasonably foreseeable).")]
     public double DetentionLimitDays { get; init; } = 180;
     [Description("Leave off manifests the people the receiving state's known policy would refuse.")]
     public bool FilterManifests { get; init; }
     [Description("Book people with a pending appeal or asylum claim (a due-process gap advocates report).")]
     public bool BookPendingCases { get; init; }
+    [Range(0.0, 1_000_000.0), Description("Cost per flight-hour in USD of the civilian charter or partner aircraft that replaces military aircraft after an agreement (ICE charter, 2021).")]
+    public double CharterCostPerHour { get; init; } = 8577;
 }
 
 [Description("The receiving state's immigration screening (e.g. Mexico's INM): inspects each manifest.")]
@@ -208,8 +210,6 @@ public sealed record ScreeningSpec
     [Range(0.0, 1.0), Description("Probability an individual inspection finds a nationality record for a third-country national (refused when not accepted).")]
     public double NationalityCheckRate { get; init; } = 1.0;
 }
-
-public enum ConcessionTactic { Boulware, Linear, Conceder }
 
 [Description("A foreign ministry (e.g. State, SRE): negotiates for its country.")]
 public sealed record MinistrySpec
@@ -249,7 +249,7 @@ public enum TreatmentConcern { Restraints, MilitaryAircraft, Minors, Medical, Du
 public sealed record AdvocacySpec
 {
     [Required] public string Id { get; init; } = "";
-    [Required, Description("Country whose domestic pressure the group raises.")] public string Country { get; init; } = "";
+    [Required, Description("Country whose politics the group works in: it raises that country's pressure to refuse flights it receives and lowers its pressure to remove on flights it sends.")] public string Country { get; init; } = "";
     [Description("Treatment events the group reacts to.")]
     public List<TreatmentConcern> Watches { get; init; } = [TreatmentConcern.Restraints, TreatmentConcern.Minors, TreatmentConcern.Medical, TreatmentConcern.DueProcess];
     [Range(0.0, 1.0), Description("Domestic pressure added per alert.")]
@@ -265,7 +265,7 @@ public sealed record ObserverSpec
     [Required, Description("Country whose removal practice is assessed.")] public string Assesses { get; init; } = "";
     [Range(0.25, 365.0), Description("Days between assessments.")]
     public double IntervalDays { get; init; } = 7;
-    [Range(0.0, 1.0), Description("Reputational cost added per concern found, in utility units.")]
+    [Range(0.0, 1.0), Description("Reputational cost per concern found, in utility units per day of the assessed state's disputes from then on.")]
     public double CostPerConcern { get; init; } = 0.01;
 }
 
@@ -376,7 +376,7 @@ public sealed record NegotiationSpec
     public double ThreatCredibility { get; init; } = 0.5;
     [Range(1, 1000), Description("Highest weekly flight cap on the table.")]
     public int MaxWeeklyCap { get; init; } = 40;
-    [Range(0.0, 720.0), Description("Longest advance notice on the table, in hours.")]
+    [Range(1.0, 720.0), Description("Longest advance notice on the table, in hours.")]
     public double MaxNoticeHours { get; init; } = 72;
     [Range(1, 500), Description("Smallest passengers-per-flight limit on the table.")]
     public int MinPassengers { get; init; } = 50;
