@@ -3,7 +3,9 @@ using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Grains;
 
-/// <summary>A thin host for one domain agent: builds it on its first message and passes batches through.</summary>
+/// <summary>A thin host for one domain agent: builds it on its first message and passes batches through.
+/// Agents are spread at random over the silos: results never depend on where they live.</summary>
+[Orleans.Placement.RandomPlacement]
 public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
 {
     private Agent? _agent;

@@ -75,6 +75,8 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
                     $"a second one for facility '{p.Facility}' and destination '{p.Destination}' (the first is {populated[(p.Facility, p.Destination)]})");
             var d = p.Documents;
             SumsToOne($"{at}.documents", ("verified", d.Verified), ("partial", d.Partial), ("missing", d.Missing), ("disputed", d.Disputed));
+            if (p.ThirdCountryNationalities.Count > 255)
+                Error($"{at}.thirdCountryNationalities", "at most 255 nationalities", $"{p.ThirdCountryNationalities.Count}");
             var l = p.LegalStatus;
             SumsToOne($"{at}.legalStatus", ("finalOrder", l.FinalOrder), ("pendingAppeal", l.PendingAppeal), ("asylumClaim", l.AsylumClaim));
         }

@@ -19,6 +19,7 @@ public abstract class ClusterFixture(short silos) : IAsyncLifetime
         builder.ConfigureClient(client => client.Services.AddDomainSerialization());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await Cluster.WaitForLivenessToStabilizeAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

@@ -152,4 +152,100 @@ public class ValidationTests
         var spec = LoadOk(Base.Edit("at: day 3 08:00", $"at: {time}"));
         Assert.InRange(spec.Events[0].At.OffsetFrom(spec.Start), TimeSpan.Zero, spec.Duration - TimeSpan.FromMinutes(1));
     }
+
+    // ---- country ids and the negotiation's issue space ----------------------------------------------------------
+
+    [Theory]
+    [InlineData("U-S")]
+    [InlineData("A/B")]
+    [InlineData("M X")]
+    [InlineData("MÉX")]
+    public void Country_ids_are_letters_digits_or_underscore(string id) =>
+        AssertRule("agencies:", $"  - id: {id}\nagencies:", "countries[2].id", id,
+            $"expected a country id of letters, digits or '_' (e.g. MX), found '{id}'");
+
+    [Fact]
+    public void A_country_id_with_a_dash_is_reported_even_when_used_consistently()
+    {
+        // 'U-S' would make negotiation/U-S-MX ambiguous, even if every reference agrees.
+        var yaml = Base.Replace("US", "U-S");
+        AssertAt(SingleError(yaml), Where(yaml, "U-S"), "countries[0].id", "letters, digits or '_'");
+    }
+
+    [Theory]
+    [InlineData("GT_2")]
+    [InlineData("c1")]
+    [InlineData("_")]
+    public void Country_ids_of_letters_digits_and_underscores_are_valid(string id) =>
+        Assert.Equal(id, LoadOk(Base.Edit("agencies:", $"  - id: {id}\nagencies:")).Countries[2].Id);
+
+    [Fact]
+    public void Min_passengers_above_max_passengers_is_reported()
+    {
+        var yaml = Base + "\nnegotiation:\n  minPassengers: 100\n  maxPassengers: 60\n";
+        AssertAt(SingleError(yaml), Where(yaml, "100", after: "minPassengers"), "negotiation.minPassengers",
+            "negotiation.minPassengers: expected at most maxPassengers (60), found 100");
+    }
+
+    [Fact]
+    public void Max_passengers_below_the_default_minimum_is_reported_at_the_negotiation()
+    {
+        // minPassengers is left at its default (50): the error falls back to the nearest written node, the
+        // negotiation mapping (which starts at its first key).
+        var yaml = Base + "\nnegotiation:\n  maxPassengers: 40\n";
+        AssertAt(SingleError(yaml), Where(yaml, "maxPassengers: 40"), "negotiation.minPassengers",
+            "expected at most maxPassengers (40), found 50");
+    }
+
+    [Theory]
+    [InlineData(60, 60)]
+    [InlineData(1, 500)]
+    public void A_passenger_range_from_min_to_max_is_valid(int min, int max)
+    {
+        var spec = LoadOk(Base + $"\nnegotiation:\n  minPassengers: {min}\n  maxPassengers: {max}\n");
+        Assert.Equal((min, max), (spec.Negotiation.MinPassengers, spec.Negotiation.MaxPassengers));
+    }
+
+    [Fact]
+    public void Max_notice_hours_must_be_at_least_one()
+    {
+        var yaml = Base + "\nnegotiation:\n  maxNoticeHours: 0\n";
+        AssertAt(SingleError(yaml), Where(yaml, "0", after: "maxNoticeHours:"), "negotiation.maxNoticeHours",
+            "expected a number from 1 to 720, found '0'");
+        Assert.Equal(1, LoadOk(Base + "\nnegotiation:\n  maxNoticeHours: 1\n").Negotiation.MaxNoticeHours);
+    }
+
+    // ---- new settings bind -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Third_country_nationalities_bind_as_a_list_of_strings()
+    {
+        var spec = LoadOk(Base.Edit("destination: MX\nflightPlans",
+            "destination: MX\n    thirdCountryShare: 0.4\n    thirdCountryNationalities: [VE, CU, HT]\nflightPlans"));
+        var population = spec.Populations[0];
+        Assert.Equal(0.4, population.ThirdCountryShare);
+        Assert.Equal(["VE", "CU", "HT"], population.ThirdCountryNationalities);
+        // Block style binds the same; left out it is empty ('other').
+        var block = LoadOk(Base.Edit("destination: MX\nflightPlans", "destination: MX\n    thirdCountryNationalities:\n      - VE\n      - CU\nflightPlans"));
+        Assert.Equal(["VE", "CU"], block.Populations[0].ThirdCountryNationalities);
+        Assert.Empty(LoadOk(Base).Populations[0].ThirdCountryNationalities);
+    }
+
+    [Fact]
+    public void Third_country_nationalities_must_be_a_list()
+    {
+        var yaml = Base.Edit("destination: MX\nflightPlans", "destination: MX\n    thirdCountryNationalities: VE\nflightPlans");
+        AssertAt(SingleError(yaml), Where(yaml, "VE", after: "thirdCountryNationalities"), "populations[0].thirdCountryNationalities",
+            "expected a list, found 'VE'");
+    }
+
+    [Fact]
+    public void Charter_cost_per_hour_binds_and_defaults_to_8577()
+    {
+        Assert.Equal(8577, LoadOk(Base).Agencies.Enforcement[0].CharterCostPerHour);
+        var spec = LoadOk(Base.Edit("      country: US\n  screening", "      country: US\n      charterCostPerHour: 12500.5\n  screening"));
+        Assert.Equal(12500.5, spec.Agencies.Enforcement[0].CharterCostPerHour);
+        var yaml = Base.Edit("      country: US\n  screening", "      country: US\n      charterCostPerHour: -1\n  screening");
+        AssertAt(SingleError(yaml), Where(yaml, "-1"), "agencies.enforcement[0].charterCostPerHour", "expected a number from 0 to 1000000, found '-1'");
+    }
 }

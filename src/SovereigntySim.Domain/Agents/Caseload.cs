@@ -92,23 +92,24 @@ public sealed class Caseload : Agent
         int room = Math.Max(0, _capacity - _detained);
         for (int i = 0; i < Math.Min(arrivals, room); i++) Admit(Now);
         _deferred += Math.Max(0, arrivals - room);
-        Account(Now + 1); // to the end of the day
+        // The day's last tick is counted at the current number detained. People who leave later in this tick (a
+        // landing in a later round) are accounted from this tick on, so the projection is taken back from the next
+        // day: every day is reported within itself and the days sum to the exact integral.
+        Account();
+        double bedTicks = _bedTicks + _detained;
+        _bedTicks = -_detained;
         Log("caseload.day", null, null,
-            Field.Of("detained", _detained), Field.Of("bedDays", _bedTicks / Clock.TicksPerDay),
-            Field.Of("cost", _bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
-        _bedTicks = 0;
+            Field.Of("detained", _detained), Field.Of("bedDays", bedTicks / Clock.TicksPerDay),
+            Field.Of("cost", bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
         _deferred = 0;
-        WakeAt(Now + Clock.TicksPerDay, "day");
+        WakeAt(Clock.NextDayEnd(Now), "day");
     }
 
     /// <summary>Adds the bed-ticks since the last change; called before every change of the detained count.</summary>
-    private void Account() => Account(Now);
-
-    private void Account(long until)
+    private void Account()
     {
-        if (until <= _lastAccountTick) return;
-        _bedTicks += (double)_detained * (until - _lastAccountTick);
-        _lastAccountTick = until;
+        _bedTicks += (double)_detained * (Now - _lastAccountTick);
+        _lastAccountTick = Now;
     }
 
     private void Admit(long admissionTick)
@@ -118,7 +119,7 @@ public sealed class Caseload : Agent
         long id = _info.MigrantId(i);
         var r = _migrantRandom.Position(Seeds.ForMigrant(World.Seed, id), 0);
         if (r.Bernoulli(_pop.ThirdCountryShare))
-            _m.Nationality[i] = (byte)(1 + (_pop.ThirdCountryNationalities.Count > 1 ? r.Next(_pop.ThirdCountryNationalities.Count) : 0));
+            _m.Nationality[i] = (byte)(1 + (_pop.ThirdCountryNationalities.Count > 1 ? r.Next(Math.Min(255, _pop.ThirdCountryNationalities.Count)) : 0));
         _m.Documents[i] = (DocumentStatus)Categorical.Sample(r, _documentMix);
         _m.Legal[i] = (LegalStatus)Categorical.Sample(r, _legalMix);
         var v = Vulnerability.None;

@@ -91,7 +91,7 @@ public sealed class Country : Agent
         foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
         Log("country.day", null, null, [.. fields]);
         _changed = true;
-        WakeAt(Now + Clock.TicksPerDay, "day");
+        WakeAt(Clock.NextDayEnd(Now), "day");
     }
 
     private void Raise(double amount)

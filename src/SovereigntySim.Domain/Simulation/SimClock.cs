@@ -20,9 +20,12 @@ public sealed class SimClock(DateTimeOffset start, TimeSpan step, TimeSpan durat
 
     public int DayIndex(long tick) => (int)(tick / TicksPerDay);
     public long NextDayStart(long tick) => (tick / TicksPerDay + 1) * TicksPerDay;
-    /// <summary>The last tick of the day that contains <paramref name="tick"/>: daily book-keeping happens there, so
-    /// every simulated day, the last one included, is accounted within itself.</summary>
-    public long DayEnd(long tick) => NextDayStart(tick) - 1;
+    /// <summary>The last tick of the day that contains <paramref name="tick"/> (or of the run, if it ends mid-day):
+    /// daily book-keeping happens there, so every simulated day, the last one included, is accounted within itself.</summary>
+    public long DayEnd(long tick) => Math.Min(NextDayStart(tick) - 1, EndTick - 1);
+
+    /// <summary>The end of the next day after <paramref name="tick"/>; never, once the run's last tick is reached.</summary>
+    public long NextDayEnd(long tick) => tick + 1 >= EndTick ? long.MaxValue : DayEnd(tick + 1);
     public double Days(long ticks) => (double)ticks / TicksPerDay;
     public double Hours(long ticks) => ticks * Step.TotalHours;
 
