@@ -35,9 +35,11 @@ public static class SummaryTable
         Row("Escalations threatened / applied", $"{N("escalations.threatened")} / {N("escalations.applied")}");
         Row("Advocacy alerts / observer assessments", $"{N("advocacy.alerts")} / {N("observer.assessments")}");
         if (r.Metrics.TensionAtEnd.Count > 0)
-            Row("Tension at end", string.Join(", ", r.Metrics.TensionAtEnd.Select(kv => $"{kv.Key} {kv.Value:F2}")));
+            Row("Tension at end (highest)", string.Join(", ", r.Metrics.TensionAtEnd.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
+                .Take(6).Select(kv => $"{kv.Key} {kv.Value:F2}")));
         Row("Events / migrant-events", $"{r.Events:N0} / {r.MigrantEvents:N0}");
-        Row("Wall time", $"{r.WallSeconds:F2} s ({r.Events / Math.Max(r.WallSeconds, 1e-9):N0} events/s)");
+        double seconds = Math.Max(r.WallSeconds, 1e-9);
+        Row("Wall time", $"{r.WallSeconds:F2} s ({r.Events / seconds:N0} events/s, {r.MigrantEvents / seconds:N0} migrant-events/s)");
         Row("Digest", r.Digest);
         Row("Output", r.OutputDirectory);
         AnsiConsole.Write(table);
