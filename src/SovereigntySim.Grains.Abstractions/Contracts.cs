@@ -24,6 +24,19 @@ public sealed record ScenarioPayload([property: Id(0)] ScenarioSpec Spec);
 [GenerateSerializer, Immutable, Alias("sovsim.MigrantLookup")]
 public sealed record MigrantLookup([property: Id(0)] MigrantView? Migrant);
 
+/// <summary>What is kept of a run in grain storage (memory on the embedded silo, PostgreSQL on a cluster): enough
+/// to tell later what ran and how far it got.</summary>
+[GenerateSerializer, Alias("sovsim.RunRecord")]
+public sealed class RunRecord
+{
+    [Id(0)] public string Scenario { get; set; } = "";
+    [Id(1)] public long Seed { get; set; }
+    [Id(2)] public long EndTick { get; set; }
+    [Id(3)] public long ReachedTick { get; set; }
+    [Id(4)] public long Events { get; set; }
+    [Id(5)] public bool Ended { get; set; }
+}
+
 /// <summary>One simulation run: owns the kernel (simulated time and message order). Keyed by run id.</summary>
 [Alias("sovsim.ISimulationGrain")]
 public interface ISimulationGrain : IGrainWithStringKey
@@ -34,6 +47,7 @@ public interface ISimulationGrain : IGrainWithStringKey
     [Alias("GetScenario"), AlwaysInterleave] Task<ScenarioPayload> GetScenario();
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
     [Alias("End")] Task End();
+    [Alias("GetRecord")] Task<RunRecord> GetRecord();
 }
 
 /// <summary>Hosts one agent of one run. Keyed "runId|agentId".</summary>

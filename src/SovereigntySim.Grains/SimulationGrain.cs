@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Grains;
@@ -6,7 +7,8 @@ namespace SovereigntySim.Grains;
 /// Keeps simulated time for one run: the domain kernel decides what is delivered when and in which order; this
 /// grain only carries batches to agent grains, concurrently, and hands the events back to the caller.
 /// </summary>
-public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGrain, IAgentHost
+public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run")] IPersistentState<RunRecord> record)
+    : Grain, ISimulationGrain, IAgentHost
 {
     private ScenarioPayload? _scenario;
     private Kernel? _kernel;
@@ -20,19 +22,26 @@ public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGr
         return Task.CompletedTask;
     }
 
-    public Task Start(ScenarioPayload scenario)
+    public async Task Start(ScenarioPayload scenario)
     {
-        if (_kernel is not null) throw new InvalidOperationException($"run {this.GetPrimaryKeyString()} has already started");
+        if (_kernel is not null || record.RecordExists) throw new InvalidOperationException($"run {this.GetPrimaryKeyString()} has already started");
         _scenario = scenario;
         _kernel = new Kernel(new World(scenario.Spec), this);
-        return Task.CompletedTask;
+        record.State = new RunRecord { Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick };
+        await record.WriteStateAsync();
     }
 
     public async Task<SliceResult> Run(long untilTick)
     {
-        var kernel = _kernel ?? throw new InvalidOperationException("the run has not started");
-        return new SliceResult(await kernel.RunAsync(untilTick));
+        var kernel = _kernel ?? throw new InvalidOperationException("the run has not started (or its silo went away)");
+        var slice = await kernel.RunAsync(untilTick);
+        record.State.ReachedTick = slice.NextTick;
+        record.State.Events += slice.Events.Count;
+        await record.WriteStateAsync();
+        return new SliceResult(slice);
     }
+
+    public Task<RunRecord> GetRecord() => Task.FromResult(record.State);
 
     public Task<ScenarioPayload> GetScenario() =>
         Task.FromResult(_scenario ?? throw new InvalidOperationException("the run has not started"));
@@ -49,6 +58,8 @@ public sealed class SimulationGrain(IGrainFactory grains) : Grain, ISimulationGr
     {
         await Task.WhenAll(_agents.Values.Select(a => a.Release()));
         _agents.Clear();
+        record.State.Ended = true;
+        await record.WriteStateAsync();
         DeactivateOnIdle();
     }
 

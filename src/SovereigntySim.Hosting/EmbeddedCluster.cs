@@ -21,7 +21,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
         // Ports chosen by the OS so several runs (and test hosts) can share a machine.
-        builder.UseOrleans(silo => silo.ConfigureSovereigntySim().UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()));
+        builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
+            .AddMemoryGrainStorageAsDefault()
+            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()));
         var host = builder.Build();
         await host.StartAsync(cancellation);
         return new EmbeddedCluster(host);
@@ -45,12 +47,12 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
 public static class SiloConfiguration
 {
-    /// <summary>What every SovereigntySim silo needs, whatever its clustering: grains, serialisation, memory storage.</summary>
+    /// <summary>What every SovereigntySim silo needs, whatever its clustering and storage: serialisation, the world
+    /// cache, generous response timeouts.</summary>
     public static ISiloBuilder ConfigureSovereigntySim(this ISiloBuilder silo)
     {
         silo.Services.AddDomainSerialization();
         silo.Services.AddSingleton<WorldCache>();
-        silo.AddMemoryGrainStorageAsDefault();
         // A long step of a large run may keep a grain busy for a while; it is not stuck.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
         silo.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));

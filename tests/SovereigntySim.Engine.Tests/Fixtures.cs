@@ -15,7 +15,7 @@ public abstract class ClusterFixture(short silos) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) => silo.ConfigureSovereigntySim());
+        builder.ConfigureSilo((_, silo) => silo.ConfigureSovereigntySim().AddMemoryGrainStorageAsDefault());
         builder.ConfigureClient(client => client.Services.AddDomainSerialization());
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -18,6 +18,9 @@ public sealed class RunSettings : ScenarioSettings
     [CommandOption("--engine <ENGINE>"), Description("orleans (default) or reference (the plain single-threaded runner).")]
     public string Engine { get; init; } = "orleans";
 
+    [CommandOption("--cluster <CONNECTION>"), Description("Run on a PostgreSQL-backed cluster instead of the embedded silo (its connection string).")]
+    public string? Cluster { get; init; }
+
     [CommandOption("--warmup"), Description("First run a small copy of the scenario (1% of the people, 14 days) to warm up the JIT; used by bench.")]
     public bool Warmup { get; init; }
 
@@ -25,6 +28,7 @@ public sealed class RunSettings : ScenarioSettings
         base.Validate() is { Successful: false } invalid ? invalid
         : Speed is <= 0 ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
+        : Cluster is not null && Engine == "reference" ? ValidationResult.Error("--cluster runs on Orleans; it cannot be combined with --engine reference")
         : ValidationResult.Success();
 }
 
@@ -38,10 +42,10 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         if (settings.Warmup)
         {
             var warmDir = Path.Combine(Path.GetTempPath(), $"sovsim-warmup-{Environment.ProcessId}");
-            await using (var warm = await Start(settings.Engine, ScenarioScaling.Warmup(spec))) await Runner.RunAsync(warm, warmDir);
+            await using (var warm = await Start(settings, ScenarioScaling.Warmup(spec))) await Runner.RunAsync(warm, warmDir);
             Directory.Delete(warmDir, recursive: true);
         }
-        await using var engine = await Start(settings.Engine, spec);
+        await using var engine = await Start(settings, spec);
         var result = await Progress.Run(engine, outDir, settings.Speed, cancellation);
         SummaryTable.Print(result);
         if (!result.Completed)
@@ -52,9 +56,14 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         return ExitCodes.Ok;
     }
 
-    private static async Task<ISimulationEngine> Start(string engine, Domain.Scenario.ScenarioSpec spec)
+    private static async Task<ISimulationEngine> Start(RunSettings settings, Domain.Scenario.ScenarioSpec spec)
     {
-        if (engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(spec));
+        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(spec));
+        if (settings.Cluster is { } db)
+        {
+            var client = await PostgresCluster.ConnectAsync(db);
+            return await OrleansEngine.StartAsync(client.Client, spec, owned: client);
+        }
         var cluster = await EmbeddedCluster.StartAsync();
         return await OrleansEngine.StartAsync(cluster.Client, spec, owned: cluster);
     }

@@ -19,6 +19,9 @@ public sealed class OrleansEngine : ISimulationEngine
         _owned = owned;
     }
 
+    /// <summary>The key of the run's simulation grain, where its record stays after the run.</summary>
+    public string RunId => _run.GetPrimaryKeyString();
+
     public string Name => "orleans";
     public World World { get; }
 

@@ -1,0 +1,192 @@
+-- SovereigntySim's PostgreSQL schema for Orleans' ADO.NET providers (clustering and grain storage).
+-- The providers run the named queries stored in orleansquery; each query takes the providers' parameters
+-- (@DeploymentId, @GrainIdHash, ...) and returns the columns they read. Written for this project from the
+-- providers' query contract; idempotent, so it can be applied to an existing database.
+
+CREATE TABLE IF NOT EXISTS orleansquery
+(
+    querykey  varchar(64)   NOT NULL PRIMARY KEY,
+    querytext varchar(8000) NOT NULL
+);
+
+-- Membership: one version row per cluster (optimistic concurrency), one row per silo incarnation.
+CREATE TABLE IF NOT EXISTS sovsim_membership_version
+(
+    deployment_id varchar(150) NOT NULL PRIMARY KEY,
+    changed_at    timestamptz(3) NOT NULL DEFAULT now(),
+    version       integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS sovsim_membership
+(
+    deployment_id  varchar(150) NOT NULL REFERENCES sovsim_membership_version (deployment_id),
+    address        varchar(45)  NOT NULL,
+    port           integer      NOT NULL,
+    generation     integer      NOT NULL,
+    silo_name      varchar(150) NOT NULL,
+    host_name      varchar(150) NOT NULL,
+    status         integer      NOT NULL,
+    proxy_port     integer      NULL,
+    suspect_times  varchar(8000) NULL,
+    start_time     timestamptz(3) NOT NULL,
+    i_am_alive     timestamptz(3) NOT NULL,
+    PRIMARY KEY (deployment_id, address, port, generation)
+);
+
+-- Changes guarded by the cluster's version: the version row is locked first, so concurrent writers queue and
+-- each sees the version the previous one left. Returns 1 if the change was made, 0 if the version was stale.
+CREATE OR REPLACE FUNCTION sovsim_membership_insert(
+    p_deployment text, p_address text, p_port int, p_generation int, p_silo text, p_host text, p_status int,
+    p_proxy int, p_start timestamptz, p_alive timestamptz, p_version int)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    current_version int;
+    inserted int;
+BEGIN
+    SELECT version INTO current_version FROM sovsim_membership_version WHERE deployment_id = p_deployment FOR UPDATE;
+    IF current_version IS DISTINCT FROM p_version THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO sovsim_membership (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port,
+                                   start_time, i_am_alive)
+    VALUES (p_deployment, p_address, p_port, p_generation, p_silo, p_host, p_status, p_proxy, p_start, p_alive)
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted = 0 THEN
+        RETURN 0;
+    END IF;
+    UPDATE sovsim_membership_version SET version = version + 1, changed_at = now() WHERE deployment_id = p_deployment;
+    RETURN 1;
+END $$;
+
+CREATE OR REPLACE FUNCTION sovsim_membership_update(
+    p_deployment text, p_address text, p_port int, p_generation int, p_status int, p_suspects text,
+    p_alive timestamptz, p_version int)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    current_version int;
+    updated int;
+BEGIN
+    SELECT version INTO current_version FROM sovsim_membership_version WHERE deployment_id = p_deployment FOR UPDATE;
+    IF current_version IS DISTINCT FROM p_version THEN
+        RETURN 0;
+    END IF;
+    UPDATE sovsim_membership
+       SET status = p_status, suspect_times = p_suspects, i_am_alive = p_alive
+     WHERE deployment_id = p_deployment AND address = p_address AND port = p_port AND generation = p_generation;
+    GET DIAGNOSTICS updated = ROW_COUNT;
+    IF updated = 0 THEN
+        RETURN 0;
+    END IF;
+    UPDATE sovsim_membership_version SET version = version + 1, changed_at = now() WHERE deployment_id = p_deployment;
+    RETURN 1;
+END $$;
+
+-- Grain state, keyed by the providers' hashes and identity parts, stored as the provider's binary payload;
+-- version counts writes (optimistic concurrency).
+CREATE TABLE IF NOT EXISTS sovsim_grain_state
+(
+    grain_id_hash    integer      NOT NULL,
+    grain_id_n0      bigint       NOT NULL,
+    grain_id_n1      bigint       NOT NULL,
+    grain_type_hash  integer      NOT NULL,
+    grain_type       varchar(512) NOT NULL,
+    grain_id_ext     varchar(512) NULL,
+    service_id       varchar(150) NOT NULL,
+    payload_binary   bytea        NULL,
+    modified_on      timestamp    NOT NULL,
+    version          integer      NULL
+);
+CREATE INDEX IF NOT EXISTS sovsim_grain_state_lookup ON sovsim_grain_state (grain_id_hash, grain_type_hash);
+
+-- Writes a grain's state. A first write (no version yet) inserts under a table lock so that only one of two
+-- racing activations succeeds; later writes must present the version they read. Returns the new version, or the
+-- version given when nothing was written (the provider then reports an inconsistent state).
+CREATE OR REPLACE FUNCTION sovsim_state_write(
+    p_id_hash int, p_n0 bigint, p_n1 bigint, p_type_hash int, p_type text, p_ext text, p_service text,
+    p_version int, p_binary bytea)
+RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    changed int;
+BEGIN
+    IF p_version IS NULL THEN
+        LOCK TABLE sovsim_grain_state IN SHARE ROW EXCLUSIVE MODE;
+        INSERT INTO sovsim_grain_state (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_id_ext,
+                                        service_id, payload_binary, modified_on, version)
+        SELECT p_id_hash, p_n0, p_n1, p_type_hash, p_type, p_ext, p_service, p_binary, now() AT TIME ZONE 'utc', 1
+        WHERE NOT EXISTS (SELECT 1 FROM sovsim_grain_state s
+                          WHERE s.grain_id_hash = p_id_hash AND s.grain_type_hash = p_type_hash AND s.grain_id_n0 = p_n0
+                            AND s.grain_id_n1 = p_n1 AND s.grain_type = p_type AND s.grain_id_ext IS NOT DISTINCT FROM p_ext
+                            AND s.service_id = p_service);
+        GET DIAGNOSTICS changed = ROW_COUNT;
+        RETURN CASE WHEN changed > 0 THEN 1 ELSE NULL END;
+    END IF;
+    UPDATE sovsim_grain_state s
+       SET payload_binary = p_binary,
+           modified_on = now() AT TIME ZONE 'utc', version = s.version + 1
+     WHERE s.grain_id_hash = p_id_hash AND s.grain_type_hash = p_type_hash AND s.grain_id_n0 = p_n0
+       AND s.grain_id_n1 = p_n1 AND s.grain_type = p_type AND s.grain_id_ext IS NOT DISTINCT FROM p_ext
+       AND s.service_id = p_service AND s.version = p_version;
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN CASE WHEN changed > 0 THEN p_version + 1 ELSE p_version END;
+END $$;
+
+-- The named queries. Result column names are the ones the providers read.
+INSERT INTO orleansquery (querykey, querytext) VALUES
+('UpdateIAmAlivetimeKey',
+ 'UPDATE sovsim_membership SET i_am_alive = @IAmAliveTime
+   WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation;'),
+('InsertMembershipVersionKey',
+ 'WITH added AS (INSERT INTO sovsim_membership_version (deployment_id) VALUES (@DeploymentId) ON CONFLICT DO NOTHING RETURNING 1)
+  SELECT count(*)::int FROM added;'),
+('InsertMembershipKey',
+ 'SELECT sovsim_membership_insert(@DeploymentId, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort,
+                                  @StartTime, @IAmAliveTime, @Version);'),
+('UpdateMembershipKey',
+ 'SELECT sovsim_membership_update(@DeploymentId, @Address, @Port, @Generation, @Status, @SuspectTimes, @IAmAliveTime,
+                                  @Version);'),
+('MembershipReadRowKey',
+ 'SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
+         m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
+         m.suspect_times AS SuspectTimes, m.start_time AS StartTime,
+         m.i_am_alive AS IAmAliveTime, v.version AS Version
+    FROM sovsim_membership_version v
+    LEFT JOIN sovsim_membership m ON m.deployment_id = v.deployment_id
+         AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+   WHERE v.deployment_id = @DeploymentId;'),
+('MembershipReadAllKey',
+ 'SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
+         m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
+         m.suspect_times AS SuspectTimes, m.start_time AS StartTime,
+         m.i_am_alive AS IAmAliveTime, v.version AS Version
+    FROM sovsim_membership_version v
+    LEFT JOIN sovsim_membership m ON m.deployment_id = v.deployment_id
+   WHERE v.deployment_id = @DeploymentId;'),
+('DeleteMembershipTableEntriesKey',
+ 'DELETE FROM sovsim_membership WHERE deployment_id = @DeploymentId;
+  DELETE FROM sovsim_membership_version WHERE deployment_id = @DeploymentId;'),
+('GatewaysQueryKey',
+ 'SELECT address AS Address, proxy_port AS ProxyPort, generation AS Generation
+    FROM sovsim_membership
+   WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0;'),
+('CleanupDefunctSiloEntriesKey',
+ 'DELETE FROM sovsim_membership
+   WHERE deployment_id = @DeploymentId AND i_am_alive < @IAmAliveTime AND status <> 3;'),
+('WriteToStorageKey',
+ 'SELECT sovsim_state_write(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString,
+                            @ServiceId, @GrainStateVersion, @PayloadBinary) AS NewGrainStateVersion;'),
+('ReadFromStorageKey',
+ 'SELECT payload_binary AS PayloadBinary, NULL::xml AS PayloadXml, NULL::text AS PayloadJson,
+         (now() AT TIME ZONE ''utc'') AS ReadOn, version AS Version
+    FROM sovsim_grain_state
+   WHERE grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash AND grain_id_n0 = @GrainIdN0
+     AND grain_id_n1 = @GrainIdN1 AND grain_type = @GrainTypeString AND grain_id_ext IS NOT DISTINCT FROM @GrainIdExtensionString
+     AND service_id = @ServiceId;'),
+('ClearStorageKey',
+ 'UPDATE sovsim_grain_state
+     SET payload_binary = NULL, version = version + 1
+   WHERE grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash AND grain_id_n0 = @GrainIdN0
+     AND grain_id_n1 = @GrainIdN1 AND grain_type = @GrainTypeString AND grain_id_ext IS NOT DISTINCT FROM @GrainIdExtensionString
+     AND service_id = @ServiceId AND version = @GrainStateVersion
+  RETURNING version AS NewGrainStateVersion;')
+ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;

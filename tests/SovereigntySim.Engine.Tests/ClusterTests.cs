@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Orleans.Runtime;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Grains;
+using SovereigntySim.Hosting;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>The cluster topology for real, started by scripts/cluster: PostgreSQL on 127.0.0.1 and three
+/// `sovsim silo` processes that find each other through it.</summary>
+public sealed class ScriptedCluster : IAsyncLifetime
+{
+    private readonly string _state = Repo.TempDir();
+    private readonly Dictionary<string, string> _env = new();
+    public string Connection { get; private set; } = "";
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task<(int Code, string Out, string Err)> Script(params string[] args)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        psi.ArgumentList.Add(Path.Combine(Repo.Root, "scripts", "cluster"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in _env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    public async Task InitializeAsync()
+    {
+        // A cluster of its own: state, database port and silo ports that nothing else uses.
+        _env["SOVSIM_CLUSTER_DIR"] = _state;
+        _env["SOVSIM_PG_PORT"] = FreePort().ToString();
+        _env["SOVSIM_SILO_PORT"] = FreePort().ToString();
+        _env["SOVSIM_GATEWAY_PORT"] = FreePort().ToString();
+        var up = await Script("up", "3");
+        Assert.True(up.Code == 0, up.Err + up.Out);
+        Connection = up.Out.Trim().Split('\n')[^1];
+        Assert.StartsWith("Host=127.0.0.1;", Connection);
+    }
+
+    public async Task DisposeAsync()
+    {
+        var down = await Script("down", "--purge");
+        Assert.True(down.Code == 0, down.Err);
+    }
+}
+
+/// <summary>A run on the scripted cluster gives the reference runner's digest and leaves its record in PostgreSQL.</summary>
+public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<ScriptedCluster>
+{
+    private string Connection => cluster.Connection;
+
+    [Fact]
+    public async Task A_run_on_three_silos_over_postgres_matches_the_reference_and_keeps_its_record()
+    {
+        var spec = Repo.Load("colombia-2025.yaml");
+        RunResult reference;
+        await using (var engine = new ReferenceEngine(new World(spec))) reference = await Runner.RunAsync(engine, Repo.TempDir());
+
+        string runId;
+        RunResult clustered;
+        await using (var client = await PostgresCluster.ConnectAsync(Connection))
+        {
+            var hosts = await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            Assert.Equal(3, hosts.Count);
+            await using var engine = await OrleansEngine.StartAsync(client.Client, spec);
+            runId = engine.RunId;
+            clustered = await Runner.RunAsync(engine, Repo.TempDir());
+        }
+        Assert.Equal(reference.Digest, clustered.Digest);
+
+        // The run's record outlives its activation: a new client reads it back from PostgreSQL.
+        await using (var client = await PostgresCluster.ConnectAsync(Connection))
+        {
+            var record = await client.Client.GetGrain<ISimulationGrain>(runId).GetRecord();
+            Assert.Equal(("colombia-2025", spec.Seed, true), (record.Scenario, record.Seed, record.Ended));
+            Assert.Equal(record.EndTick, record.ReachedTick);
+            Assert.Equal(clustered.Events, record.Events);
+        }
+        await using var db = new NpgsqlConnection(Connection);
+        await db.OpenAsync();
+        await using var rows = new NpgsqlCommand("SELECT count(*) FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
+        Assert.True((long)(await rows.ExecuteScalarAsync())! >= 1);
+    }
+
+    [Fact]
+    public async Task Sovsim_run_with_cluster_gives_the_embedded_digest()
+    {
+        string embedded = Repo.TempDir(), clustered = Repo.TempDir();
+        var a = await CliTests.Run("run", "scenarios/mexico-flight-refusal.yaml", "--out", embedded);
+        var b = await CliTests.Run("run", "scenarios/mexico-flight-refusal.yaml", "--out", clustered, "--cluster", Connection);
+        Assert.True(a.ExitCode == 0, a.Err);
+        Assert.True(b.ExitCode == 0, b.Err);
+        string Digest(string dir) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["digest"]!.GetValue<string>();
+        Assert.Equal(Digest(embedded), Digest(clustered));
+    }
+}
