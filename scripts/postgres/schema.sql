@@ -35,16 +35,26 @@ CREATE TABLE IF NOT EXISTS sovsim_membership
 
 -- Changes guarded by the cluster's version: the version row is locked first, so concurrent writers queue and
 -- each sees the version the previous one left. Returns 1 if the change was made, 0 if the version was stale.
+-- Locks the cluster's version row (held to the end of the transaction); true if it is still at the version read.
+CREATE OR REPLACE FUNCTION sovsim_membership_at(p_deployment text, p_version int)
+RETURNS boolean LANGUAGE sql AS $$
+    SELECT coalesce((SELECT version = p_version FROM sovsim_membership_version
+                      WHERE deployment_id = p_deployment FOR UPDATE), false);
+$$;
+
+CREATE OR REPLACE FUNCTION sovsim_membership_bump(p_deployment text)
+RETURNS void LANGUAGE sql AS $$
+    UPDATE sovsim_membership_version SET version = version + 1, changed_at = now() WHERE deployment_id = p_deployment;
+$$;
+
 CREATE OR REPLACE FUNCTION sovsim_membership_insert(
     p_deployment text, p_address text, p_port int, p_generation int, p_silo text, p_host text, p_status int,
     p_proxy int, p_start timestamptz, p_alive timestamptz, p_version int)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
-    current_version int;
     inserted int;
 BEGIN
-    SELECT version INTO current_version FROM sovsim_membership_version WHERE deployment_id = p_deployment FOR UPDATE;
-    IF current_version IS DISTINCT FROM p_version THEN
+    IF NOT sovsim_membership_at(p_deployment, p_version) THEN
         RETURN 0;
     END IF;
     INSERT INTO sovsim_membership (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port,
@@ -55,7 +65,7 @@ BEGIN
     IF inserted = 0 THEN
         RETURN 0;
     END IF;
-    UPDATE sovsim_membership_version SET version = version + 1, changed_at = now() WHERE deployment_id = p_deployment;
+    PERFORM sovsim_membership_bump(p_deployment);
     RETURN 1;
 END $$;
 
@@ -64,11 +74,9 @@ CREATE OR REPLACE FUNCTION sovsim_membership_update(
     p_alive timestamptz, p_version int)
 RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
-    current_version int;
     updated int;
 BEGIN
-    SELECT version INTO current_version FROM sovsim_membership_version WHERE deployment_id = p_deployment FOR UPDATE;
-    IF current_version IS DISTINCT FROM p_version THEN
+    IF NOT sovsim_membership_at(p_deployment, p_version) THEN
         RETURN 0;
     END IF;
     UPDATE sovsim_membership
@@ -78,7 +86,7 @@ BEGIN
     IF updated = 0 THEN
         RETURN 0;
     END IF;
-    UPDATE sovsim_membership_version SET version = version + 1, changed_at = now() WHERE deployment_id = p_deployment;
+    PERFORM sovsim_membership_bump(p_deployment);
     RETURN 1;
 END $$;
 

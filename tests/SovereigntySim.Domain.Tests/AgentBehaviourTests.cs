@@ -9,17 +9,6 @@ namespace SovereigntySim.Domain.Tests;
 /// <summary>Behaviour of the agents, observed through the event log of small kernel runs.</summary>
 public sealed class AgentBehaviourTests
 {
-    private static RunMetrics Metrics(RunResult run)
-    {
-        var m = new MetricsAccumulator(run.World.Clock);
-        foreach (var e in run.Events) m.Add(e);
-        m.Finish(run.World.Clock.EndTick);
-        return m.Summary();
-    }
-
-    private static ScriptedEventSpec Script(int day, int hour, ScriptedEventKind kind, string country, string against = "", InstrumentKind? instrument = null) =>
-        new() { At = TestScenario.Day(day, hour), Kind = kind, Country = country, Against = against, Instrument = instrument };
-
     // ---- screening in the loop --------------------------------------------------------------------------------
 
     [Fact]
@@ -94,7 +83,7 @@ public sealed class AgentBehaviourTests
     public async Task Under_a_generous_policy_flights_land_and_migrants_are_removed()
     {
         var run = await TestScenario.RunAsync(TestScenario.Small().Generous());
-        var totals = Metrics(run).Totals;
+        var totals = TestScenario.Metrics(run).Totals;
 
         Assert.Empty(run.OfKind("flight.refused"));
         Assert.True(totals["flights.landed"] >= 5, $"{totals["flights.landed"]} flights landed");
@@ -130,7 +119,7 @@ public sealed class AgentBehaviourTests
     public async Task A_revoked_clearance_turns_an_airborne_flight_back()
     {
         // The first flight departs at day 2 10:00 and would land at 13:00; Mexico revokes at 11:00.
-        var spec = TestScenario.Small().Generous().WithEvents(Script(2, 11, ScriptedEventKind.RevokeClearances, "MX"));
+        var spec = TestScenario.Small().Generous().WithEvents(TestScenario.Script(2, 11, ScriptedEventKind.RevokeClearances, "MX"));
         var run = await TestScenario.RunAsync(spec);
         var turned = Assert.Single(run.OfKind("flight.turnedBack"));
         Assert.Equal("flight/mx-charter/00000", turned.Actor);
@@ -147,7 +136,7 @@ public sealed class AgentBehaviourTests
     [Fact]
     public async Task A_revoked_clearance_before_departure_refuses_the_flight()
     {
-        var spec = TestScenario.Small().Generous().WithEvents(Script(2, 0, ScriptedEventKind.RevokeClearances, "MX"));
+        var spec = TestScenario.Small().Generous().WithEvents(TestScenario.Script(2, 0, ScriptedEventKind.RevokeClearances, "MX"));
         var run = await TestScenario.RunAsync(spec);
         var refused = run.OfKind("flight.refused").First();
         Assert.Equal("flight/mx-charter/00000", refused.Actor);
@@ -196,7 +185,7 @@ public sealed class AgentBehaviourTests
         Assert.Equal(diverted.Number("passengers"), landed.Number("removed"));
         Assert.Equal((int)landed.Number("removed"), run.OfKind("migrant.removed").Count(e => e.Text("flight") == diverted.Actor));
         Assert.DoesNotContain(run.Events, e => e.Kind == "flight.turnedBack");
-        Assert.Equal(1, Metrics(run).Totals["flights.diverted"]);
+        Assert.Equal(1, TestScenario.Metrics(run).Totals["flights.diverted"]);
     }
 
     // ---- booking rules ----------------------------------------------------------------------------------------
@@ -208,7 +197,7 @@ public sealed class AgentBehaviourTests
         .WithAgencies(a => a with { Ministries = [] });
 
     private static Dictionary<string, double> PersonReasons(RunResult run) =>
-        Metrics(run).PersonRefusalReasons.ToDictionary(kv => kv.Key, kv => (double)kv.Value);
+        TestScenario.Metrics(run).PersonRefusalReasons.ToDictionary(kv => kv.Key, kv => (double)kv.Value);
 
     [Fact]
     public async Task Filtered_manifests_leave_off_people_the_known_policy_would_refuse()
@@ -271,7 +260,7 @@ public sealed class AgentBehaviourTests
         var leftEarlier = run.OfKind("migrant.reliefGranted").Where(e => e.Tick <= 143).Select(e => e.Subject!).ToHashSet();
         var releasedAtDay6End = released.Where(e => e.Tick == 143).Select(e => e.Subject!).ToHashSet();
         Assert.Equal(initial.Except(leftEarlier).Order(), releasedAtDay6End.Order());
-        Assert.Equal(released.Count, Metrics(run).Totals["migrants.releasedAtLimit"]);
+        Assert.Equal(released.Count, TestScenario.Metrics(run).Totals["migrants.releasedAtLimit"]);
     }
 
     [Fact]
@@ -290,7 +279,7 @@ public sealed class AgentBehaviourTests
         .WithPlan(p => p with { Aircraft = AircraftKind.Military })
         .WithMinistry("MX", m => m with { ReservationValue = 0, InitialConcession = 1 })
         .WithPolitics("MX", p => p with { RatificationWeight = 0 })
-        .WithEvents(Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.VisaSanctions));
+        .WithEvents(TestScenario.Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.VisaSanctions));
 
     private static Dictionary<string, string> TermsOf(SimEvent agreement) =>
         agreement.Text("terms")!.Split(' ').Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
@@ -330,7 +319,7 @@ public sealed class AgentBehaviourTests
         Assert.Equal(agreement.Text("terms"), adopted.Text("terms"));
 
         // The negotiation is recorded in the metrics.
-        var n = Assert.Single(Metrics(run).Negotiations);
+        var n = Assert.Single(TestScenario.Metrics(run).Negotiations);
         Assert.Equal("US-MX", n.Dyad);
         Assert.Equal("agreement", n.Outcome);
         Assert.Equal(1, n.AgreementDay);
@@ -373,7 +362,7 @@ public sealed class AgentBehaviourTests
     [Fact]
     public async Task A_scripted_threat_is_applied_after_its_grace_period()
     {
-        var spec = TestScenario.Small().WithoutFlights().WithEvents(Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
 
         var threatened = Assert.Single(run.OfKind("instrument.threatened"));
@@ -389,7 +378,7 @@ public sealed class AgentBehaviourTests
         // A tariff hurts in proportion to the target's exports to the user: 0.2 × 0.8.
         Assert.Equal(0.16, applied.Number("dailyCostToTarget"), 9);
 
-        var totals = Metrics(run).Totals;
+        var totals = TestScenario.Metrics(run).Totals;
         Assert.Equal(1, totals["escalations.threatened"]);
         Assert.Equal(1, totals["escalations.applied"]);
     }
@@ -398,8 +387,8 @@ public sealed class AgentBehaviourTests
     public async Task A_threat_lifted_within_the_grace_period_is_never_applied()
     {
         var spec = TestScenario.Small().WithoutFlights().WithEvents(
-            Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
-            Script(3, 0, ScriptedEventKind.Lift, "US", "MX"));
+            TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
+            TestScenario.Script(3, 0, ScriptedEventKind.Lift, "US", "MX"));
         var run = await TestScenario.RunAsync(spec);
         Assert.Single(run.OfKind("instrument.threatened"));
         Assert.Empty(run.OfKind("instrument.applied"));
@@ -414,7 +403,7 @@ public sealed class AgentBehaviourTests
     {
         var spec = TestScenario.Small().WithoutFlights()
             .WithPolitics("MX", p => p with { SovereigntySalience = salience, CounterEscalationSalience = 0.6 })
-            .WithEvents(Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+            .WithEvents(TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
 
         var mx = run.OfKind("instrument.applied").Where(e => e.Actor == "country/MX").ToList();
@@ -440,8 +429,8 @@ public sealed class AgentBehaviourTests
     {
         var spec = QuickAgreement() with { Events = [] };
         spec = spec.WithPolitics("MX", p => p with { SovereigntySalience = 0.9 }).WithEvents(
-            Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff),
-            Script(3, 0, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+            TestScenario.Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff),
+            TestScenario.Script(3, 0, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
 
         var agreement = Assert.Single(run.OfKind("negotiation.agreement"));
@@ -459,8 +448,8 @@ public sealed class AgentBehaviourTests
     public async Task A_named_instrument_already_threatened_is_not_escalated_again()
     {
         var spec = TestScenario.Small().WithoutFlights().WithEvents(
-            Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
-            Script(2, 13, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+            TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
+            TestScenario.Script(2, 13, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
         Assert.Single(run.OfKind("instrument.threatened"));
         Assert.Single(run.OfKind("instrument.applied"));
@@ -474,9 +463,9 @@ public sealed class AgentBehaviourTests
     public async Task Threats_without_a_named_instrument_climb_the_ladder_until_it_is_exhausted()
     {
         var spec = TestScenario.Small().WithoutFlights().WithEvents(
-            Script(2, 0, ScriptedEventKind.Threaten, "US", "MX"),
-            Script(2, 1, ScriptedEventKind.Threaten, "US", "MX"),
-            Script(2, 2, ScriptedEventKind.Threaten, "US", "MX"));
+            TestScenario.Script(2, 0, ScriptedEventKind.Threaten, "US", "MX"),
+            TestScenario.Script(2, 1, ScriptedEventKind.Threaten, "US", "MX"),
+            TestScenario.Script(2, 2, ScriptedEventKind.Threaten, "US", "MX"));
         var run = await TestScenario.RunAsync(spec);
         Assert.Equal(["visaSanctions", "tariff"], run.OfKind("instrument.threatened").Select(e => e.Text("instrument")));
         var exhausted = Assert.Single(run.OfKind("escalation.exhausted"));
@@ -488,7 +477,7 @@ public sealed class AgentBehaviourTests
     {
         var spec = TestScenario.Small().WithoutFlights()
             .WithCountry("MX", c => c with { Instruments = [], Politics = c.Politics with { SovereigntySalience = 1 } })
-            .WithEvents(Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+            .WithEvents(TestScenario.Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
         var applied = Assert.Single(run.OfKind("instrument.applied"));
         Assert.Equal("country/US", applied.Actor);
@@ -498,7 +487,7 @@ public sealed class AgentBehaviourTests
     [Fact]
     public async Task Tension_rises_with_sanctions()
     {
-        var spec = TestScenario.Small().WithoutFlights().WithEvents(Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var spec = TestScenario.Small().WithoutFlights().WithEvents(TestScenario.Script(2, 12, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
         double Tension(string actor, int day) =>
             // country.day is logged at each day's last tick: Tick(day) - 1 is the end of the day before.
@@ -557,7 +546,7 @@ public sealed class AgentBehaviourTests
         Assert.True(assessments[0].Number("refusedFlights") >= 1);
         Assert.True(assessments[0].Number("concerns") >= 1);
         Assert.Equal(assessments[0].Number("concerns") * 0.01, assessments[0].Number("reputationalCost"), 9);
-        Assert.Equal(4, Metrics(run).Totals["observer.assessments"]);
+        Assert.Equal(4, TestScenario.Metrics(run).Totals["observer.assessments"]);
     }
 
     // ---- caseload ---------------------------------------------------------------------------------------------
@@ -613,8 +602,8 @@ public sealed class AgentBehaviourTests
         var compact = await TestScenario.RunAsync(TestScenario.Small().Generous() with { Output = new OutputSpec { MigrantEvents = MigrantEventLog.Compact } });
         Assert.DoesNotContain(compact.Events, e => e.Kind.StartsWith("migrant.", StringComparison.Ordinal));
         Assert.NotEmpty(compact.OfKind("migrants"));
-        var a = Metrics(full).Totals;
-        var b = Metrics(compact).Totals;
+        var a = TestScenario.Metrics(full).Totals;
+        var b = TestScenario.Metrics(compact).Totals;
         foreach (var key in new[] { "migrants.detained", "migrants.removed", "migrants.refused", "migrants.releasedAtLimit", "migrants.relief", "migrantEvents" })
             Assert.Equal(a[key], b[key]);
         // The compact digest lines repeat exactly.

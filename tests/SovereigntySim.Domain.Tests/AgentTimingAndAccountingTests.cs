@@ -13,17 +13,6 @@ public sealed class AgentTimingAndAccountingTests
 {
     private const string FirstFlight = "flight/mx-charter/00000";
 
-    private static RunMetrics Metrics(RunResult run)
-    {
-        var m = new MetricsAccumulator(run.World.Clock);
-        foreach (var e in run.Events) m.Add(e);
-        m.Finish(run.World.Clock.EndTick);
-        return m.Summary();
-    }
-
-    private static ScriptedEventSpec Script(int day, int hour, ScriptedEventKind kind, string country, string against = "", InstrumentKind? instrument = null) =>
-        new() { At = TestScenario.Day(day, hour), Kind = kind, Country = country, Against = against, Instrument = instrument };
-
     private static ScriptedEventSpec SetPolicy(int day, int hour, string country, PolicyPatchSpec patch, string note = "") =>
         new() { At = TestScenario.Day(day, hour), Kind = ScriptedEventKind.SetPolicy, Country = country, Policy = patch, Note = note };
 
@@ -111,7 +100,7 @@ public sealed class AgentTimingAndAccountingTests
 
         // Flight 0 is cleared at day 1 14:00 and revoked at 20:00; flight 1 (departing day 3, same ISO week) is then
         // cleared, and it is flight 2 that finds the cap reached.
-        var run = await TestScenario.RunAsync(spec.WithEvents(Script(1, 20, ScriptedEventKind.RevokeClearances, "MX")));
+        var run = await TestScenario.RunAsync(spec.WithEvents(TestScenario.Script(1, 20, ScriptedEventKind.RevokeClearances, "MX")));
         Assert.Equal(run.World.Clock.Week(TestScenario.Tick(2, 10)), run.World.Clock.Week(TestScenario.Tick(4, 10)));
         Assert.Equal("cleared", Verdict(run, 0));
         var refused = run.OfKind("flight.refused").First();
@@ -220,7 +209,7 @@ public sealed class AgentTimingAndAccountingTests
             Assert.Equal(5 * 6_000, e.Number("cost"), 6);
             Assert.Equal("US", e.Text("payer"));
         });
-        Assert.Equal(flown.Count * 5 * 6_000, Metrics(run).Totals["flights.cost"], 6);
+        Assert.Equal(flown.Count * 5 * 6_000, TestScenario.Metrics(run).Totals["flights.cost"], 6);
     }
 
     [Fact]
@@ -282,7 +271,7 @@ public sealed class AgentTimingAndAccountingTests
         Assert.Equal(run.OfKind("flight.departed").Count(), alerts.Count);
         Assert.All(alerts, a => Assert.True(a.Number("pressure") < 0));
         Assert.All(run.OfKind("country.day").Where(e => e.Actor == "country/MX"), e => Assert.Equal(0.4, e.Number("pressure"), 9));
-        Assert.True(Metrics(run).PressureAtEnd["US"] < 0.6);
+        Assert.True(TestScenario.Metrics(run).PressureAtEnd["US"] < 0.6);
     }
 
     [Fact]
@@ -410,7 +399,7 @@ public sealed class AgentTimingAndAccountingTests
         });
         Assert.Empty(run.OfKind("negotiation.opened"));
         Assert.Single(run.OfKind("dispute.opened"), e => e.Actor == "country/US");
-        Assert.Empty(Metrics(run).Negotiations);
+        Assert.Empty(TestScenario.Metrics(run).Negotiations);
     }
 
     // ---- daily book-keeping -----------------------------------------------------------------------------------------
@@ -460,7 +449,7 @@ public sealed class AgentTimingAndAccountingTests
         var days = run.OfKind("caseload.day").ToList();
         Assert.Equal(10, days.Count);
         Assert.Equal(hours / 24, days.Sum(e => e.Number("bedDays")), 6);
-        Assert.Equal(hours / 24, Metrics(run).Totals["detention.bedDays"], 6);
+        Assert.Equal(hours / 24, TestScenario.Metrics(run).Totals["detention.bedDays"], 6);
         // The last line's count is who is still held at the end, plus anyone who left later in that last tick.
         Assert.Equal(until.Count(kv => kv.Value == end) + leftAfterLastReport, days[^1].Number("detained"));
     }
@@ -491,7 +480,7 @@ public sealed class AgentTimingAndAccountingTests
     public async Task Negotiation_rounds_are_the_offers_plus_the_answer_that_ends_them(string name)
     {
         var run = await TestScenario.RunAsync(NegotiatingScenario(name));
-        var summary = Metrics(run);
+        var summary = TestScenario.Metrics(run);
 
         // Split the log into negotiations: each runs from its opening to the next opening of its dyad.
         var counted = new List<(string Dyad, int Offers, string Outcome, int Rounds)>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SovereigntySim.Domain.Metrics;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Domain.Simulation;
 
@@ -20,6 +21,19 @@ internal static class TestScenario
 
     /// <summary>Tick of 'day N HH:00' at the one-hour step.</summary>
     public static long Tick(int day, int hour = 0) => (day - 1) * 24L + hour;
+
+    /// <summary>The run's metrics, folded as the runner folds them.</summary>
+    public static RunMetrics Metrics(RunResult run)
+    {
+        var m = new MetricsAccumulator(run.World.Clock);
+        foreach (var e in run.Events) m.Add(e);
+        m.Finish(run.World.Clock.EndTick);
+        return m.Summary();
+    }
+
+    /// <summary>A scripted event at 'day N HH:00'.</summary>
+    public static ScriptedEventSpec Script(int day, int hour, ScriptedEventKind kind, string country, string against = "", InstrumentKind? instrument = null) =>
+        new() { At = Day(day, hour), Kind = kind, Country = country, Against = against, Instrument = instrument };
 
     public static ScenarioSpec Small(long seed = 42, int days = 10) => new()
     {
