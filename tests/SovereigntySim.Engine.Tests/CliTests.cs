@@ -79,6 +79,28 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Migrants_can_be_looked_up_by_id_after_a_compact_run()
+    {
+        var dir = Repo.TempDir();
+        var r = await Run("run", "scenarios/colombia-2025.yaml", "--out", dir, "--set", "output.migrantEvents=compact",
+            "--migrant", "0", "--migrant", "4000000");
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        // The log is compact: no line per migrant-event, yet each migrant's story is there to look up.
+        Assert.DoesNotContain(File.ReadLines(Path.Combine(dir, "events.jsonl")), l => l.Contains("\"kind\":\"migrant."));
+        var migrants = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "migrants.json")))!.AsArray();
+        var first = migrants[0]!;
+        Assert.Equal(0, (long)first["id"]!);
+        var history = first["history"]!.AsArray().Select(h => (string)h!["kind"]!).ToList();
+        Assert.Equal("detained", history[0]);
+        Assert.Contains("booked", history);
+        // This seed's first detainee was turned back on 26 January and removed on the 30th.
+        Assert.Equal("removed", (string)first["status"]!);
+        Assert.Equal(["detained", "removable", "booked", "returned", "removable", "booked", "removed"], history);
+        Assert.False((bool)migrants[1]!["found"]!);
+        Assert.Contains("migrant 0:", r.Out);
+    }
+
+    [Fact]
     public async Task Same_seed_gives_the_same_digest_and_set_overrides_apply()
     {
         string a = Repo.TempDir(), b = Repo.TempDir(), c = Repo.TempDir();

@@ -18,6 +18,9 @@ public sealed class RunSettings : ScenarioSettings
     [CommandOption("--engine <ENGINE>"), Description("orleans (default) or reference (the plain single-threaded runner).")]
     public string Engine { get; init; } = "orleans";
 
+    [CommandOption("--migrant <ID>"), Description("At the end, write this migrant's state and history to migrants.json and show it (repeatable).")]
+    public long[] Migrants { get; init; } = [];
+
     [CommandOption("--cluster <CONNECTION>"), Description("Run on a PostgreSQL-backed cluster instead of the embedded silo (its connection string).")]
     public string? Cluster { get; init; }
 
@@ -48,6 +51,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         await using var engine = await Start(settings, spec);
         var result = await Progress.Run(engine, outDir, settings.Speed, cancellation);
         SummaryTable.Print(result);
+        if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
         if (!result.Completed)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");

@@ -400,7 +400,7 @@ public sealed class Caseload : Agent
         if ((migrantId >> 32) != _info.Index || i >= _m.Count) return null;
         return new MigrantView(migrantId, NationalityOf(i), _pop.Destination, _pop.Facility,
             _m.Status[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.Refusals[i],
-            Clock.Iso(Math.Max(0, _m.Admitted[i])), _m.History(i).Select(h =>
+            Clock.Iso(_m.Admitted[i]), _m.History(i).Select(h =>
                 new MigrantHistoryEntry(Clock.Iso(h.Tick), Names.Camel(h.Kind), h.Reason == Reason.None ? null : Names.Camel(h.Reason), h.Flight)).ToList());
     }
 }
