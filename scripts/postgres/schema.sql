@@ -3,6 +3,9 @@
 -- (@DeploymentId, @GrainIdHash, ...) and returns the columns they read. Written for this project from the
 -- providers' query contract; idempotent, so it can be applied to an existing database.
 
+-- Two silos applying the schema at once must not race on CREATE OR REPLACE: one at a time.
+SELECT pg_advisory_lock(7470200);
+
 CREATE TABLE IF NOT EXISTS orleansquery
 (
     querykey  varchar(64)   NOT NULL PRIMARY KEY,
@@ -105,11 +108,14 @@ CREATE TABLE IF NOT EXISTS sovsim_grain_state
     modified_on      timestamp    NOT NULL,
     version          integer      NULL
 );
-CREATE INDEX IF NOT EXISTS sovsim_grain_state_lookup ON sovsim_grain_state (grain_id_hash, grain_type_hash);
+-- One row per grain state: a second first write conflicts instead of adding a duplicate (NULLS NOT DISTINCT: the
+-- extension string is usually NULL).
+CREATE UNIQUE INDEX IF NOT EXISTS sovsim_grain_state_key ON sovsim_grain_state
+    (grain_id_hash, grain_type_hash, grain_id_n0, grain_id_n1, grain_type, grain_id_ext, service_id) NULLS NOT DISTINCT;
 
--- Writes a grain's state. A first write (no version yet) inserts under a table lock so that only one of two
--- racing activations succeeds; later writes must present the version they read. Returns the new version, or the
--- version given when nothing was written (the provider then reports an inconsistent state).
+-- Writes a grain's state. A first write (no version yet) inserts; the unique key lets only one of two racing
+-- activations succeed. Later writes must present the version they read. Returns the new version, or the version
+-- given when nothing was written (the provider then reports an inconsistent state).
 CREATE OR REPLACE FUNCTION sovsim_state_write(
     p_id_hash int, p_n0 bigint, p_n1 bigint, p_type_hash int, p_type text, p_ext text, p_service text,
     p_version int, p_binary bytea)
@@ -118,14 +124,10 @@ DECLARE
     changed int;
 BEGIN
     IF p_version IS NULL THEN
-        LOCK TABLE sovsim_grain_state IN SHARE ROW EXCLUSIVE MODE;
         INSERT INTO sovsim_grain_state (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_id_ext,
                                         service_id, payload_binary, modified_on, version)
-        SELECT p_id_hash, p_n0, p_n1, p_type_hash, p_type, p_ext, p_service, p_binary, now() AT TIME ZONE 'utc', 1
-        WHERE NOT EXISTS (SELECT 1 FROM sovsim_grain_state s
-                          WHERE s.grain_id_hash = p_id_hash AND s.grain_type_hash = p_type_hash AND s.grain_id_n0 = p_n0
-                            AND s.grain_id_n1 = p_n1 AND s.grain_type = p_type AND s.grain_id_ext IS NOT DISTINCT FROM p_ext
-                            AND s.service_id = p_service);
+        VALUES (p_id_hash, p_n0, p_n1, p_type_hash, p_type, p_ext, p_service, p_binary, now() AT TIME ZONE 'utc', 1)
+        ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS changed = ROW_COUNT;
         RETURN CASE WHEN changed > 0 THEN 1 ELSE NULL END;
     END IF;
@@ -177,9 +179,17 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
  'SELECT address AS Address, proxy_port AS ProxyPort, generation AS Generation
     FROM sovsim_membership
    WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0;'),
+-- Cleanup removes only dead silos (status 6) that stopped before the cut-off and are not under suspicion; the
+-- per-entry form deletes one such row only if it is still exactly as the caller read it.
 ('CleanupDefunctSiloEntriesKey',
  'DELETE FROM sovsim_membership
-   WHERE deployment_id = @DeploymentId AND i_am_alive < @IAmAliveTime AND status <> 3;'),
+   WHERE deployment_id = @DeploymentId AND status = 6 AND i_am_alive < @IAmAliveTime AND start_time < @IAmAliveTime
+     AND coalesce(suspect_times, ) = ;'),
+('CleanupDefunctSiloEntryKey',
+ 'DELETE FROM sovsim_membership
+   WHERE deployment_id = @DeploymentId AND status = 6 AND address = @Address AND port = @Port AND generation = @Generation
+     AND i_am_alive = @IAmAliveTime AND start_time = @StartTime
+     AND coalesce(suspect_times, ) = coalesce(CAST(@SuspectTimes AS text), );'),
 ('WriteToStorageKey',
  'SELECT sovsim_state_write(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString,
                             @ServiceId, @GrainStateVersion, @PayloadBinary) AS NewGrainStateVersion;'),
@@ -190,11 +200,16 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
    WHERE grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash AND grain_id_n0 = @GrainIdN0
      AND grain_id_n1 = @GrainIdN1 AND grain_type = @GrainTypeString AND grain_id_ext IS NOT DISTINCT FROM @GrainIdExtensionString
      AND service_id = @ServiceId;'),
+-- On a version mismatch the version given comes back unchanged, which the provider reports as a conflict.
 ('ClearStorageKey',
- 'UPDATE sovsim_grain_state
-     SET payload_binary = NULL, version = version + 1
-   WHERE grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash AND grain_id_n0 = @GrainIdN0
-     AND grain_id_n1 = @GrainIdN1 AND grain_type = @GrainTypeString AND grain_id_ext IS NOT DISTINCT FROM @GrainIdExtensionString
-     AND service_id = @ServiceId AND version = @GrainStateVersion
-  RETURNING version AS NewGrainStateVersion;')
+ 'WITH cleared AS (
+    UPDATE sovsim_grain_state
+       SET payload_binary = NULL, version = version + 1
+     WHERE grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash AND grain_id_n0 = @GrainIdN0
+       AND grain_id_n1 = @GrainIdN1 AND grain_type = @GrainTypeString AND grain_id_ext IS NOT DISTINCT FROM @GrainIdExtensionString
+       AND service_id = @ServiceId AND version = @GrainStateVersion
+    RETURNING version)
+  SELECT coalesce((SELECT version FROM cleared), @GrainStateVersion) AS NewGrainStateVersion;')
 ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;
+
+SELECT pg_advisory_unlock(7470200);

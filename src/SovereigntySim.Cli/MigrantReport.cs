@@ -30,7 +30,7 @@ public static class MigrantReport
             }
             found.Add(m);
             var table = new Table().Border(TableBorder.Simple)
-                .Title($"migrant {m.Id}: {m.Nationality}, {m.Documents} documents, {m.Legal}, now {m.Status}")
+                .Title(Markup.Escape($"migrant {m.Id}: {m.Nationality}, {m.Documents} documents, {m.Legal}, now {m.Status}"))
                 .AddColumn("time").AddColumn("what").AddColumn("why").AddColumn("flight");
             foreach (var h in m.History) table.AddRow(Markup.Escape(h.Time), Markup.Escape(h.Kind), Markup.Escape(h.Reason ?? ""), Markup.Escape(h.Flight ?? ""));
             AnsiConsole.Write(table);

@@ -9,10 +9,11 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         using var interrupt = new CancellationTokenSource();
-        // Ctrl-C asks the run to stop between slices; it then writes everything computed so far.
+        // The first Ctrl-C asks the run to stop between slices (it then writes everything computed so far); a second
+        // one ends the process at once, should a slice never finish.
         Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
+            e.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         };
         var app = new CommandApp();

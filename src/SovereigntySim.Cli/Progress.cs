@@ -17,11 +17,12 @@ public static class Progress
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask($"{engine.World.Spec.Name}", maxValue: engine.World.Clock.EndTick);
+                var name = Markup.Escape(engine.World.Spec.Name);
+                var task = ctx.AddTask(name, maxValue: engine.World.Clock.EndTick);
                 var progress = new Progress<RunProgress>(p =>
                 {
                     task.Value = p.Tick;
-                    task.Description = $"{engine.World.Spec.Name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
+                    task.Description = $"{name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
                 });
                 result = await Runner.RunAsync(engine, outDir, speed, progress, cancellation);
             });

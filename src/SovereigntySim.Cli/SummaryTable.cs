@@ -11,7 +11,7 @@ public static class SummaryTable
         var t = r.Metrics.Totals;
         string N(string key) => t[key].ToString("N0");
         string Usd(string key) => "$" + t[key].ToString("N0");
-        var table = new Table().Border(TableBorder.Rounded).Title($"{r.Scenario} (seed {r.Seed})").AddColumn("").AddColumn("");
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{r.Scenario} (seed {r.Seed})")).AddColumn("").AddColumn("");
         void Row(string label, string value) => table.AddRow(Markup.Escape(label), Markup.Escape(value));
         Row("Simulated until", r.SimulatedUntil + (r.Completed ? "" : " (interrupted)"));
         Row("Flights planned / landed", $"{N("flights.planned")} / {N("flights.landed")}");

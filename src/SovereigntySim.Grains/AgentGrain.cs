@@ -10,15 +10,11 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
 {
     private Agent? _agent;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Agent state lives in memory for the length of a run; the simulation grain releases it at the end.
-        DelayDeactivation(TimeSpan.FromDays(365));
-        return Task.CompletedTask;
-    }
-
     public async Task<DeliverResult> Deliver(DeliverCall call)
     {
+        // Agent state lives in memory for the length of the run; the simulation grain releases it at the end, or
+        // when it is itself collected because its client went away.
+        DelayDeactivation(KeepAlive.Agent);
         var agent = _agent ??= await Create();
         return new DeliverResult(agent.Handle(call.Tick, call.Batch.Inbox));
     }
@@ -32,6 +28,7 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
     public Task Release()
     {
         _agent = null;
+        worlds.Forget(AgentGrainKey.Parse(this.GetPrimaryKeyString()).RunId);
         DeactivateOnIdle();
         return Task.CompletedTask;
     }

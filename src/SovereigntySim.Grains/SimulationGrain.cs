@@ -15,18 +15,12 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     // Grain references by agent id, built once: resolving a reference costs more than the call it makes.
     private readonly Dictionary<string, IAgentGrain> _agents = new(StringComparer.Ordinal);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // A run lives in memory: keep it until End, however slowly a paced run advances.
-        DelayDeactivation(TimeSpan.FromDays(365));
-        return Task.CompletedTask;
-    }
-
     public async Task Start(ScenarioPayload scenario)
     {
         if (_kernel is not null || record.RecordExists) throw new InvalidOperationException($"run {this.GetPrimaryKeyString()} has already started");
         _scenario = scenario;
         _kernel = new Kernel(new World(scenario.Spec), this);
+        DelayDeactivation(KeepAlive.Run);
         record.State = new RunRecord { Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick };
         await record.WriteStateAsync();
     }
@@ -34,6 +28,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     public async Task<SliceResult> Run(long untilTick)
     {
         var kernel = _kernel ?? throw new InvalidOperationException("the run has not started (or its silo went away)");
+        DelayDeactivation(KeepAlive.Run);
         var slice = await kernel.RunAsync(untilTick);
         record.State.ReachedTick = slice.NextTick;
         record.State.Events += slice.Events.Count;
@@ -54,10 +49,21 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         return Agent(agent).GetMigrant(migrantId);
     }
 
-    public async Task End()
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Collected without End (the client went away): let the agents go too.
+        if (_agents.Count > 0) await ReleaseAgents();
+    }
+
+    private async Task ReleaseAgents()
     {
         await Task.WhenAll(_agents.Values.Select(a => a.Release()));
         _agents.Clear();
+    }
+
+    public async Task End()
+    {
+        await ReleaseAgents();
         record.State.Ended = true;
         await record.WriteStateAsync();
         DeactivateOnIdle();

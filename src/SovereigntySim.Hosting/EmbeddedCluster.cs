@@ -48,14 +48,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 public static class SiloConfiguration
 {
     /// <summary>What every SovereigntySim silo needs, whatever its clustering and storage: serialisation, the world
-    /// cache, generous response timeouts.</summary>
+    /// cache, a generous response timeout for grain-to-grain calls.</summary>
     public static ISiloBuilder ConfigureSovereigntySim(this ISiloBuilder silo)
     {
         silo.Services.AddDomainSerialization();
         silo.Services.AddSingleton<WorldCache>();
         // A long step of a large run may keep a grain busy for a while; it is not stuck.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
-        silo.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
         return silo;
     }
 }

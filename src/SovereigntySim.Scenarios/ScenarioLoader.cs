@@ -31,7 +31,7 @@ public static class ScenarioLoader
         catch (Exception e)
         {
             // A bug here must still reach the user as an error, not a crash.
-            errors.Add(new ScenarioError(fileName, 1, 1, "(root)", "a scenario the loader can process", $"an internal error: {e}"));
+            errors.Add(new ScenarioError(fileName, 1, 1, "(root)", "a scenario the loader can process", $"an internal error: {e.GetType().Name}: {e.Message}"));
         }
         var sorted = errors
             .OrderBy(e => e.File == Overrides.File ? 0 : 1) // the command line before the file it modifies

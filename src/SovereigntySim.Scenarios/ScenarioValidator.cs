@@ -26,6 +26,9 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
 
         var countries = Unique(spec.Countries.Select((c, i) => (c.Id, $"countries[{i}].id")), "country id");
         const string CountryRef = "a country id defined in countries";
+        // The name becomes part of run ids and of the default output folder: keep it a plain file name.
+        if (spec.Name.Length > 0 && !(char.IsAsciiLetterOrDigit(spec.Name[0]) && spec.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
+            Error("name", "a name of letters, digits, '.', '_' or '-', starting with a letter or digit", $"'{spec.Name}'");
         // Country ids name agents such as negotiation/US-MX: keep them to letters, digits and '_'.
         for (int i = 0; i < spec.Countries.Count; i++)
             if (!spec.Countries[i].Id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))

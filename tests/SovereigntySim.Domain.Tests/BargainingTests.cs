@@ -99,8 +99,8 @@ public sealed class BargainingTests
         Assert.Equal(0.0, sending.Of(zeros), 12);
         Assert.Equal(0.0, receiving.Of(ones), 12);
         Assert.Equal(1.0, receiving.Of(zeros), 12);
-        Assert.Equal(0.3, sending.Value(2, 0.3), 12);
-        Assert.Equal(0.7, receiving.Value(2, 0.3), 12);
+        Assert.Equal(0.3, sending.Value(0.3), 12);
+        Assert.Equal(0.7, receiving.Value(0.3), 12);
         // Utilities of one position are complementary under equal weights.
         double[] mixed = [0.5, 1, 0.25, 0, 0.8, 0.5, 0, 1];
         Assert.Equal(1.0, sending.Of(mixed) + receiving.Of(mixed), 12);

@@ -38,7 +38,7 @@ public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
     {
         var spec = Repo.Load("mexico-flight-refusal.yaml", "duration=5d");
         await using var engine = await OrleansEngine.StartAsync(three.Client, spec);
-        await engine.RunAsync(engine.World.Clock.EndTick, CancellationToken.None);
+        await engine.RunAsync(engine.World.Clock.EndTick);
         var stats = await three.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
         var silosWithAgents = stats.Where(s => s.GrainType.Contains(nameof(AgentGrain)) && s.ActivationCount > 0).Select(s => s.SiloAddress).Distinct().Count();
         Assert.True(silosWithAgents >= 2, $"agent grains on {silosWithAgents} silo(s)");

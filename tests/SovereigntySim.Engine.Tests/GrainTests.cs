@@ -11,7 +11,7 @@ public sealed class GrainTests(OneSiloCluster cluster)
     {
         var spec = Repo.Load("mexico-flight-refusal.yaml", "duration=6d");
         await using var engine = await OrleansEngine.StartAsync(cluster.Client, spec);
-        await engine.RunAsync(engine.World.Clock.EndTick, CancellationToken.None);
+        await engine.RunAsync(engine.World.Clock.EndTick);
         var caseload = engine.World.Caseloads[0];
 
         // The first detainees are the longest held: they are booked first, so their history goes beyond detention.
@@ -46,7 +46,7 @@ public sealed class GrainTests(OneSiloCluster cluster)
     {
         var spec = Repo.Load("colombia-2025.yaml", "duration=4d");
         await using var engine = await OrleansEngine.StartAsync(cluster.Client, spec);
-        var slice = await engine.RunAsync(engine.World.Clock.EndTick, CancellationToken.None);
+        var slice = await engine.RunAsync(engine.World.Clock.EndTick);
         Assert.Contains(slice.Events, e => e.Actor.StartsWith("flight/co-c17/", StringComparison.Ordinal));
         var turnedBack = slice.Events.First(e => e.Kind == "flight.turnedBack");
         var agreement = slice.Events.Single(e => e is { Actor: "negotiation/US-CO", Kind: "negotiation.agreement" });

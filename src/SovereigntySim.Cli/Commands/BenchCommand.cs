@@ -65,7 +65,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
             ["processorCount"] = Environment.ProcessorCount,
         };
         await File.WriteAllTextAsync(Path.Combine(outDir, "bench.json"), bench.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellation);
-        var table = new Table().Border(TableBorder.Rounded).Title($"bench {spec.Name}").AddColumn("metric").AddColumn("value");
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"bench {spec.Name}")).AddColumn("metric").AddColumn("value");
         foreach (var (k, v) in bench) table.AddRow(Markup.Escape(k), Markup.Escape(v?.ToJsonString() ?? ""));
         AnsiConsole.Write(table);
         return ExitCodes.Ok;
@@ -77,7 +77,6 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
         // Under `dotnet sovsim.dll` the process path is dotnet itself: pass the assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_gcServer"] = "0";
         using var child = Process.Start(psi)!;
         try { await child.WaitForExitAsync(cancellation); }
         catch (OperationCanceledException) { await child.WaitForExitAsync(CancellationToken.None); }

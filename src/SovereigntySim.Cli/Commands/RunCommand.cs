@@ -29,7 +29,7 @@ public sealed class RunSettings : ScenarioSettings
 
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
-        : Speed is <= 0 ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
+        : Speed is { } x && !(double.IsFinite(x) && x > 0) ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
         : Cluster is not null && Engine == "reference" ? ValidationResult.Error("--cluster runs on Orleans; it cannot be combined with --engine reference")
         : ValidationResult.Success();
@@ -63,12 +63,18 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     private static async Task<ISimulationEngine> Start(RunSettings settings, Domain.Scenario.ScenarioSpec spec)
     {
         if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(spec));
-        if (settings.Cluster is { } db)
+        if (settings.Cluster is { } db) return await Owning(await PostgresCluster.ConnectAsync(db), c => c.Client, spec);
+        return await Owning(await EmbeddedCluster.StartAsync(), c => c.Client, spec);
+    }
+
+    /// <summary>Starts the run on a silo or client the engine then owns; disposes it if the run cannot start.</summary>
+    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, Domain.Scenario.ScenarioSpec spec) where T : IAsyncDisposable
+    {
+        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner); }
+        catch
         {
-            var client = await PostgresCluster.ConnectAsync(db);
-            return await OrleansEngine.StartAsync(client.Client, spec, owned: client);
+            await owner.DisposeAsync();
+            throw;
         }
-        var cluster = await EmbeddedCluster.StartAsync();
-        return await OrleansEngine.StartAsync(cluster.Client, spec, owned: cluster);
     }
 }

@@ -20,8 +20,8 @@ public class ScenarioSettings : CommandSettings
     [CommandOption("--scale <FACTOR>"), Description("Scale the volume: people, beds and flight frequency (e.g. 0.01 for 1%).")]
     public double? Scale { get; init; }
 
-    public override Spectre.Console.ValidationResult Validate() => Scale is <= 0
-        ? Spectre.Console.ValidationResult.Error("--scale must be a positive factor")
+    public override Spectre.Console.ValidationResult Validate() => Scale is { } f && !(double.IsFinite(f) && f > 0 && f <= 1000)
+        ? Spectre.Console.ValidationResult.Error("--scale must be a factor above 0 and at most 1000")
         : Spectre.Console.ValidationResult.Success();
 
     /// <summary>Loads the scenario, or prints every error as file:line:column and returns null.</summary>

@@ -33,7 +33,6 @@ public sealed class Caseload : Agent
     private readonly List<int> _byAdmission = [];
     private int _releaseHead;
     private readonly List<int> _releaseLater = [];
-    private readonly Dictionary<string, List<int>> _booked = new(StringComparer.Ordinal);
 
     private int _detained;
     private long _lastAccountTick;
@@ -269,19 +268,16 @@ public sealed class Caseload : Agent
     {
         _flight = flight;
         var seats = new List<Passenger>(request.Seats);
-        var booked = new List<int>(request.Seats);
         var skipped = new List<(int, long)>();
         while (seats.Count < request.Seats && _removable.TryDequeue(out int i, out long priority))
         {
             if (_m.Status[i] != MigrantStatus.Removable) continue;
             if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
             _m.Status[i] = MigrantStatus.Booked;
-            booked.Add(i);
             seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i]));
             Record(i, MigrantEventKind.Booked, Reason.None);
         }
         foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
-        _booked[flight] = booked;
         _flight = null;
         Send(flight, new ManifestPart(seats));
     }
@@ -303,7 +299,6 @@ public sealed class Caseload : Agent
     private void Settle(string flight, PassengerOutcomes outcomes)
     {
         _flight = flight;
-        _booked.Remove(flight);
         foreach (var o in outcomes.Outcomes)
         {
             int i = (int)(uint)o.MigrantId;
@@ -397,7 +392,7 @@ public sealed class Caseload : Agent
     public MigrantView? View(long migrantId)
     {
         int i = (int)(uint)migrantId;
-        if ((migrantId >> 32) != _info.Index || i >= _m.Count) return null;
+        if ((migrantId >> 32) != _info.Index || (uint)i >= (uint)_m.Count) return null;
         return new MigrantView(migrantId, NationalityOf(i), _pop.Destination, _pop.Facility,
             _m.Status[i], _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.Refusals[i],
             Clock.Iso(_m.Admitted[i]), _m.History(i).Select(h =>

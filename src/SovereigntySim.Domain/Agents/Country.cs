@@ -107,7 +107,7 @@ public sealed class Country : Agent
     {
         if (!_disputes.TryGetValue(partner, out var d))
         {
-            _disputes[partner] = d = new Dispute { Sending = sending, Since = Now };
+            _disputes[partner] = d = new Dispute { Sending = sending };
             Log("dispute.opened", AgentIds.Country(partner), null, Field.Of("role", sending ? "sending" : "receiving"));
         }
         return d;
@@ -153,16 +153,9 @@ public sealed class Country : Agent
         bool receiving = a.Receiving == _spec.Id;
         string partner = receiving ? a.Sending : a.Receiving;
         if (receiving) SetPolicy(a.Terms.ApplyTo(_policy), $"agreement with {a.Sending}");
-        else
-        {
-            foreach (var agency in World.EnforcementAgenciesOf(_spec.Id)) Send(agency, new TermsAgreed(a.Receiving, a.Terms));
-            if (_imposed.Remove(partner))
-            {
-                Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
-                Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
-            }
-        }
-        if (receiving && _imposed.Remove(partner))
+        else foreach (var agency in World.EnforcementAgenciesOf(_spec.Id)) Send(agency, new TermsAgreed(a.Receiving, a.Terms));
+        // Both sides lift what they imposed on the other (the sender's sanctions, the receiver's counter-measures).
+        if (_imposed.Remove(partner))
         {
             Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
             Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
@@ -306,7 +299,6 @@ public sealed class Country : Agent
     private sealed class Dispute
     {
         public bool Sending;
-        public long Since;
         public long? ConfrontedSince;
         public int Refusals;
         public int Stranded;

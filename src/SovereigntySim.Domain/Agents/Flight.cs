@@ -61,7 +61,8 @@ public sealed class Flight(string id, World world) : Agent(id, world)
         _status = FlightStatus.ManifestSubmitted;
         Log("flight.manifestSubmitted", null, null, Field.Of("passengers", _manifest.Count),
             Field.Of("noticeHours", Clock.Hours(_terms.DepartureTick - Now)));
-        if (World.ScreeningOf(_terms.Destination) is { } screening) Send(screening, new ManifestSubmitted(_terms, _manifest));
+        // A copy: across silos the message is one anyway, and the flight keeps changing its own list.
+        if (World.ScreeningOf(_terms.Destination) is { } screening) Send(screening, new ManifestSubmitted(_terms, _manifest.ToArray()));
         else Decided(new ScreeningDecision(FlightVerdict.Cleared, [Reason.NoScreeningAgency], []));
     }
 
@@ -77,6 +78,14 @@ public sealed class Flight(string id, World world) : Agent(id, world)
         }
         _status = d.Verdict == FlightVerdict.Cleared ? FlightStatus.Cleared : FlightStatus.PartiallyCleared;
         _boarded = _manifest.Where(p => !refused.ContainsKey(p.MigrantId)).ToList();
+        if (_boarded.Count == 0)
+        {
+            // Cleared, but not one person may board: the flight does not go.
+            ReturnToCaseloads(d.Refusals.Select(r => new PassengerOutcome(r.MigrantId, PassengerFate.Refused, r.Reason)));
+            Log("flight.cancelled", null, ["nobodyCleared"]);
+            _status = FlightStatus.Closed;
+            return;
+        }
         Log(d.Verdict == FlightVerdict.Cleared ? "flight.cleared" : "flight.partiallyCleared", null, [.. d.FlightReasons.Select(Names.Camel)],
             Field.Of("boarding", _boarded.Count), Field.Of("refusedPeople", refused.Count));
         ReturnToCaseloads(d.Refusals.Select(r => new PassengerOutcome(r.MigrantId, PassengerFate.Refused, r.Reason)));
@@ -123,7 +132,6 @@ public sealed class Flight(string id, World world) : Agent(id, world)
     private void Land()
     {
         if (_status != FlightStatus.Departed) return;
-        _status = FlightStatus.Landed;
         Log("flight.landed", null, _diverted ? ["diverted"] : null, Field.Of("removed", _boarded.Count));
         Close(FlightStatus.Landed, [], _boarded.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Removed, Reason.None)), flown: true);
     }

@@ -19,7 +19,6 @@ public sealed class Negotiation : Agent
     private int _round;
     private bool _sendingTurn;
     private Terms? _onTable;
-    private long _rounds;
 
     public Negotiation(string id, World world) : base(id, world)
     {
@@ -82,7 +81,6 @@ public sealed class Negotiation : Agent
 
     private void Answered(OfferResponse r)
     {
-        _rounds++;
         string by = _sendingTurn ? _sending : _receiving;
         if (r.Accept && _onTable is { } deal)
         {

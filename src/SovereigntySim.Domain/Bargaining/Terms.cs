@@ -26,8 +26,8 @@ public sealed record Terms(
         MonitoringRequired = Monitoring,
     };
 
-    public override string ToString() =>
-        $"aircraft={Aircraft} restraints={Restraints} notice={NoticeHours}h cap={(WeeklyCap == 0 ? "none" : WeeklyCap)} passengers={PassengersPerFlight} documents={Documentation} thirdCountry={ThirdCountryNationals} monitoring={Monitoring}";
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"aircraft={Aircraft} restraints={Restraints} notice={NoticeHours}h cap={(WeeklyCap == 0 ? "none" : WeeklyCap)} passengers={PassengersPerFlight} documents={Documentation} thirdCountry={ThirdCountryNationals} monitoring={Monitoring}");
 }
 
 public enum Issue { Aircraft, Restraints, Notice, WeeklyCap, PassengersPerFlight, Documentation, ThirdCountryNationals, Monitoring }
@@ -100,13 +100,13 @@ public sealed class Utility
     public double[] Weights { get; }
     public bool Sending { get; }
 
-    /// <summary>This side's value of a position on one issue.</summary>
-    public double Value(int issue, double x) => Sending ? x : 1 - x;
+    /// <summary>This side's value of a position on an issue.</summary>
+    public double Value(double x) => Sending ? x : 1 - x;
 
     public double Of(double[] x)
     {
         double u = 0;
-        for (int i = 0; i < x.Length; i++) u += Weights[i] * Value(i, x[i]);
+        for (int i = 0; i < x.Length; i++) u += Weights[i] * Value(x[i]);
         return u;
     }
 }

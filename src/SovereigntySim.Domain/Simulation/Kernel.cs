@@ -57,13 +57,13 @@ public sealed class Kernel
     {
         var events = new List<SimEvent>();
         long from = Now, rounds = 0, deliveriesMade = 0;
-        untilTick = Math.Min(untilTick, _world.Clock.EndTick);
+        untilTick = Math.Clamp(untilTick, Now, _world.Clock.EndTick);
         while (_future.TryPeek(out _, out var due) && due.Tick < untilTick)
         {
             cancellation.ThrowIfCancellationRequested();
             Now = due.Tick;
             var inbox = new List<Pending>();
-            while (_future.TryPeek(out var p, out var d) && d.Tick == Now) inbox.Add(_future.Dequeue());
+            while (_future.TryPeek(out _, out var d) && d.Tick == Now) inbox.Add(_future.Dequeue());
             for (int round = 0; inbox.Count > 0; round++)
             {
                 if (round == MaxRoundsPerTick)

@@ -1,7 +1,7 @@
 namespace SovereigntySim.Domain.Simulation;
 
-/// <summary>A message between agents. Every concrete type is listed in <see cref="MessageTypes"/> so that
-/// hosts can serialise them polymorphically.</summary>
+/// <summary>A message between agents. Hosts find every concrete type by reflection to serialise them
+/// polymorphically between silos.</summary>
 public interface IMessage;
 
 /// <summary>A message in an agent's inbox. (From, Seq) is its canonical order: Seq counts the sender's messages,

@@ -26,12 +26,13 @@ public sealed record SimEvent(
     }
 }
 
-/// <summary>A named value of an event: a number or a text.</summary>
-public readonly record struct Field(string Key, double? Number = null, string? Text = null)
+/// <summary>A named value of an event: a number, a text, or a yes/no (kept as "true"/"false" text, flagged so the
+/// log writes it as a JSON boolean while a note that merely reads "true" stays a string).</summary>
+public readonly record struct Field(string Key, double? Number = null, string? Text = null, bool IsFlag = false)
 {
     public static Field Of(string key, double value) => new(key, Number: value);
     public static Field Of(string key, string value) => new(key, Text: value);
-    public static Field Of(string key, bool value) => new(key, Text: value ? "true" : "false");
+    public static Field Of(string key, bool value) => new(key, Text: value ? "true" : "false", IsFlag: true);
 
     public override string ToString() => Number is { } n ? $"{Key}={n.ToString("R", CultureInfo.InvariantCulture)}" : $"{Key}={Text}";
 }

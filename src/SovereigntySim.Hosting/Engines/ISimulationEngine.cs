@@ -8,7 +8,9 @@ public interface ISimulationEngine : IAsyncDisposable
 {
     string Name { get; }
     World World { get; }
-    Task<Slice> RunAsync(long untilTick, CancellationToken cancellation);
+    /// <summary>Runs every tick before <paramref name="untilTick"/>. Not cancellable on purpose: a slice is either
+    /// done and returned whole, or not started; callers stop between slices.</summary>
+    Task<Slice> RunAsync(long untilTick);
     Task<MigrantView?> GetMigrantAsync(long migrantId);
 }
 
@@ -29,7 +31,7 @@ public sealed class ReferenceEngine : ISimulationEngine
     public string Name => "reference";
     public World World { get; }
 
-    public Task<Slice> RunAsync(long untilTick, CancellationToken cancellation) => _kernel.RunAsync(untilTick, cancellation);
+    public Task<Slice> RunAsync(long untilTick) => _kernel.RunAsync(untilTick);
 
     public Task<MigrantView?> GetMigrantAsync(long migrantId)
     {

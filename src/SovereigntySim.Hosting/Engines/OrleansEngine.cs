@@ -35,8 +35,7 @@ public sealed class OrleansEngine : ISimulationEngine
         return new OrleansEngine(new World(spec), run, owned);
     }
 
-    public async Task<Slice> RunAsync(long untilTick, CancellationToken cancellation) =>
-        (await _run.Run(untilTick).WaitAsync(cancellation)).Slice;
+    public async Task<Slice> RunAsync(long untilTick) => (await _run.Run(untilTick)).Slice;
 
     public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
 

@@ -25,8 +25,6 @@ public sealed class EventLogWriter : IDisposable
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = false, SkipValidation = true });
     }
 
-    public long Lines { get; private set; }
-
     public void Write(IEnumerable<SimEvent> events)
     {
         foreach (var e in events)
@@ -50,7 +48,7 @@ public sealed class EventLogWriter : IDisposable
                 foreach (var f in e.Fields)
                 {
                     if (f.Number is { } n) _json.WriteNumber(f.Key, n);
-                    else if (f.Text is "true" or "false") _json.WriteBoolean(f.Key, f.Text == "true");
+                    else if (f.IsFlag) _json.WriteBoolean(f.Key, f.Text == "true");
                     else _json.WriteString(f.Key, f.Text);
                 }
                 _json.WriteEndObject();
@@ -58,7 +56,6 @@ public sealed class EventLogWriter : IDisposable
             _json.WriteEndObject();
             _json.Flush();
             _buffer.Write(NewLine);
-            Lines++;
             if (_buffer.WrittenCount > (1 << 20)) Drain();
         }
         Drain();

@@ -16,7 +16,15 @@ public sealed record RunProgress(long Tick, long EndTick, string SimulatedTime, 
 /// <summary>What a run produced.</summary>
 public sealed record RunResult(
     string Scenario, long Seed, string Digest, double WallSeconds, long Events, long MigrantEvents, bool Completed,
-    string SimulatedUntil, RunMetrics Metrics, string OutputDirectory, string Engine, long PeakRssBytes, long Rounds, long Deliveries);
+    string SimulatedUntil, RunMetrics Metrics, string OutputDirectory, string Engine, long PeakRssBytes, long Rounds, long Deliveries,
+    string? Error = null);
+
+/// <summary>A run that stopped on an error; its outputs up to the last whole slice are written.</summary>
+public sealed class RunFailedException(RunResult result, Exception cause)
+    : Exception($"the run stopped at {result.SimulatedUntil}: {cause.GetType().Name}: {cause.Message} (outputs so far in {result.OutputDirectory})", cause)
+{
+    public RunResult Result { get; } = result;
+}
 
 /// <summary>
 /// Drives an engine through a run and writes its outputs: events.jsonl (streamed as it goes), timeseries.csv and
@@ -35,6 +43,7 @@ public static class Runner
         var wall = Stopwatch.StartNew();
         long tick = 0, rounds = 0, deliveries = 0;
         string digest;
+        Exception? failure = null;
         await using (var file = new FileStream(Path.Combine(outDir, "events.jsonl"), FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         using (var log = new EventLogWriter(file, clock))
         {
@@ -42,8 +51,14 @@ public static class Runner
             long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
             while (tick < clock.EndTick && !cancellation.IsCancellationRequested)
             {
-                // The engine is never cancelled mid-slice: a slice's work is either all written or not started.
-                var slice = await engine.RunAsync(Math.Min(clock.EndTick, tick + sliceTicks), CancellationToken.None);
+                Slice slice;
+                try { slice = await engine.RunAsync(Math.Min(clock.EndTick, tick + sliceTicks)); }
+                catch (Exception e)
+                {
+                    // Keep what was computed: the outputs are written up to the last whole slice, then the error.
+                    failure = e;
+                    break;
+                }
                 log.Write(slice.Events);
                 foreach (var e in slice.Events) metrics.Add(e);
                 tick = slice.NextTick;
@@ -59,9 +74,11 @@ public static class Runner
         wall.Stop();
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, digest, wall.Elapsed.TotalSeconds, metrics.Events,
-            (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, outDir, engine.Name, PeakRss(), rounds, deliveries);
+            (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, outDir, engine.Name, PeakRss(), rounds, deliveries,
+            failure is null ? null : $"{failure.GetType().Name}: {failure.Message}");
         WriteTimeseries(Path.Combine(outDir, "timeseries.csv"), metrics.Rows);
         await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), SummaryJson(result).ToJsonString(JsonOptions) + "\n", CancellationToken.None);
+        if (failure is not null) throw new RunFailedException(result, failure);
         return result;
     }
 
@@ -117,6 +134,7 @@ public static class Runner
             ["events"] = r.Events,
             ["migrantEvents"] = r.MigrantEvents,
             ["completed"] = r.Completed,
+            ["error"] = r.Error,
             ["engine"] = r.Engine,
             ["peakRssBytes"] = r.PeakRssBytes,
             ["kernel"] = new JsonObject { ["rounds"] = r.Rounds, ["deliveries"] = r.Deliveries },

@@ -33,7 +33,6 @@ public static class DomainSerialization
         return new JsonSerializerOptions
         {
             TypeInfoResolver = resolver,
-            IncludeFields = false,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
     }
