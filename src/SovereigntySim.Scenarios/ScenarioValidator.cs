@@ -7,6 +7,7 @@ namespace SovereigntySim.Scenarios;
 internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<string, SourcePos> positions, List<ScenarioError> errors)
 {
     private const double SumTolerance = 1e-6;
+    private const long MaxSteps = 10_000_000;
 
     /// <summary>Fields each event kind needs; the engine ignores the others.</summary>
     private static readonly Dictionary<ScriptedEventKind, string[]> EventNeeds = new()
@@ -89,8 +90,12 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
         {
             var f = spec.FlightPlans[i];
             string at = $"flightPlans[{i}]";
-            Ref(f.Agency, $"{at}.agency", enforcement, EnforcementRef);
+            bool agencyKnown = Ref(f.Agency, $"{at}.agency", enforcement, EnforcementRef);
             bool known = Ref(f.Facility, $"{at}.facility", facilities, FacilityRef) & Ref(f.Destination, $"{at}.destination", countries, CountryRef);
+            // A flight leaves from a facility its own agency runs: one agency's rules govern booking and the caseload.
+            if (agencyKnown && spec.Facilities.FirstOrDefault(x => x.Id == f.Facility) is { } facility
+                && enforcement.Contains(facility.Agency) && facility.Agency != f.Agency)
+                Error($"{at}.agency", $"the agency that runs facility '{f.Facility}' ('{facility.Agency}')", $"'{f.Agency}'");
             if (known && !populated.ContainsKey((f.Facility, f.Destination)))
                 Error($"{at}.destination", $"a population with facility '{f.Facility}' and destination '{f.Destination}' in populations", "none");
             if (clockOk) Within(f.First, $"{at}.first");
@@ -107,8 +112,17 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
             };
             foreach (var need in EventNeeds.GetValueOrDefault(e.Kind, []).Where(n => !given[n]))
                 Error($"{at}.{need}", $"key '{need}' (kind {ScenarioModel.CamelCase(e.Kind.ToString())} needs it)", "an event without it");
-            if (given["country"]) Ref(e.Country, $"{at}.country", countries, CountryRef);
-            if (given["against"]) Ref(e.Against, $"{at}.against", countries, CountryRef);
+            bool countryKnown = given["country"] && Ref(e.Country, $"{at}.country", countries, CountryRef);
+            if (given["against"] && Ref(e.Against, $"{at}.against", countries, CountryRef) && e.Against == e.Country)
+                Error($"{at}.against", $"a country other than country ('{e.Country}')", $"'{e.Against}'");
+            // A named instrument must be on the acting country's ladder.
+            if (countryKnown && e.Instrument is { } instrument && e.Kind is ScriptedEventKind.Threaten or ScriptedEventKind.Impose)
+            {
+                var ladder = spec.Countries.First(c => c.Id == e.Country).Instruments.Select(x => x.Kind).Distinct().ToList();
+                if (!ladder.Contains(instrument))
+                    Error($"{at}.instrument", $"an instrument on {e.Country}'s ladder ({(ladder.Count == 0 ? "none" : string.Join(", ", ladder.Select(k => ScenarioModel.CamelCase(k.ToString()))))})",
+                        $"'{ScenarioModel.CamelCase(instrument.ToString())}'");
+            }
         }
     }
 
@@ -132,6 +146,9 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
         }
         if (stepOk && spec.Duration.Ticks % spec.Step.Ticks != 0)
             Error("duration", $"a whole multiple of step ({DurationText.Format(spec.Step)})", Show(spec.Duration));
+        // Caseloads pack ticks into 31 bits; ten million steps (e.g. 285 years of 15-minute steps) is far more than enough.
+        if (stepOk && spec.Duration.Ticks / spec.Step.Ticks > MaxSteps)
+            Error("duration", $"at most {MaxSteps:N0} steps of {DurationText.Format(spec.Step)}", $"{spec.Duration.Ticks / spec.Step.Ticks:N0} steps");
         return true;
     }
 

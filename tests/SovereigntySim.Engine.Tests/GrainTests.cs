@@ -22,6 +22,7 @@ public sealed class GrainTests(OneSiloCluster cluster)
         Assert.Contains(migrant.History, h => h.Kind == "booked" && h.Flight is not null);
 
         Assert.Null(await engine.GetMigrantAsync(caseload.MigrantId(50_000_000)));
+        Assert.Null(await engine.GetMigrantAsync(caseload.MigrantId(0) | 0x8000_0000L)); // local number with its high bit set
         Assert.Null(await engine.GetMigrantAsync(long.MaxValue));
     }
 

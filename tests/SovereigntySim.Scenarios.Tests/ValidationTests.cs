@@ -1,4 +1,5 @@
 using static SovereigntySim.Scenarios.Tests.Scenarios;
+using SovereigntySim.Domain.Scenario;
 
 namespace SovereigntySim.Scenarios.Tests;
 
@@ -247,5 +248,48 @@ public class ValidationTests
         Assert.Equal(12500.5, spec.Agencies.Enforcement[0].CharterCostPerHour);
         var yaml = Base.Edit("      country: US\n  screening", "      country: US\n      charterCostPerHour: -1\n  screening");
         AssertAt(SingleError(yaml), Where(yaml, "-1"), "agencies.enforcement[0].charterCostPerHour", "expected a number from 0 to 1000000, found '-1'");
+    }
+
+    [Fact]
+    public void An_event_against_its_own_country_is_reported()
+    {
+        var yaml = Base.Replace("    against: MX", "    against: US");
+        AssertAt(SingleError(yaml), Where(yaml, "US", after: "against:"), "events[0].against", "expected a country other than country ('US'), found 'US'");
+    }
+
+    [Fact]
+    public void A_named_instrument_must_be_on_the_countrys_ladder()
+    {
+        var yaml = Base.Replace("    against: MX", "    against: MX\n    instrument: tariff");
+        AssertAt(SingleError(yaml), Where(yaml, "tariff", after: "instrument:"), "events[0].instrument",
+            "expected an instrument on US's ladder (visaSanctions), found 'tariff'");
+        Assert.Equal(InstrumentKind.VisaSanctions, LoadOk(Base.Replace("    against: MX", "    against: MX\n    instrument: visaSanctions")).Events[0].Instrument);
+    }
+
+    [Fact]
+    public void A_flight_plan_must_be_flown_by_the_agency_that_runs_its_facility()
+    {
+        var yaml = Base
+            .Replace("    - id: ice\n      country: US\n", "    - id: ice\n      country: US\n    - id: cbp\n      country: US\n")
+            .Replace("  - id: mx-daily\n    agency: ice\n", "  - id: mx-daily\n    agency: cbp\n");
+        AssertAt(SingleError(yaml), Where(yaml, "cbp", after: "mx-daily"), "flightPlans[0].agency",
+            "expected the agency that runs facility 'dilley' ('ice'), found 'cbp'");
+    }
+
+    [Fact]
+    public void Scenario_names_are_plain_file_names()
+    {
+        var error = SingleError(Base, "name=../escape");
+        Assert.Equal(("--set", "name"), (error.File, error.Path));
+        Assert.Contains("starting with a letter or digit", error.ToString());
+        Assert.Equal("fy2024.v2_run-a", LoadOk(Base, "name=fy2024.v2_run-a").Name);
+    }
+
+    [Fact]
+    public void A_run_of_more_than_ten_million_steps_is_reported()
+    {
+        var error = SingleError(Base, "step=1m", "duration=7000d");
+        Assert.Equal("duration", error.Path);
+        Assert.Contains("at most 10,000,000 steps", error.ToString());
     }
 }

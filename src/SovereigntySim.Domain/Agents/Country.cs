@@ -234,7 +234,7 @@ public sealed class Country : Agent
             : _nextRung.GetValueOrDefault(against);
         if (instrument is { } named && rung < 0)
         {
-            // Every rung of that kind is already threatened or applied: nothing new to do.
+            // Every rung of that kind is already threatened or applied (validation ensures the ladder has one).
             Log("instrument.inForce", AgentIds.Country(against), null, Field.Of("instrument", Names.Camel(named)));
             return;
         }

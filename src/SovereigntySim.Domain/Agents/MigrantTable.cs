@@ -1,6 +1,7 @@
 namespace SovereigntySim.Domain.Agents;
 
-/// <summary>Migrants stored column by column (about 30 bytes each plus history), indexed by local number.</summary>
+/// <summary>Migrants stored column by column (about 40 bytes each, plus 16 per history entry), indexed by local
+/// number; with queues and the runtime, about 250 bytes a migrant in all (docs/performance.md).</summary>
 public sealed class MigrantTable
 {
     public int Count { get; private set; }
