@@ -21,21 +21,26 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
         // Ports chosen by the OS so several runs (and test hosts) can share a machine.
+        var (siloPort, gatewayPort) = FreePorts();
         builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
             .AddMemoryGrainStorageAsDefault()
-            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort()));
+            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort));
         var host = builder.Build();
         await host.StartAsync(cancellation);
         return new EmbeddedCluster(host);
     }
 
-    private static int FreePort()
+    /// <summary>Two distinct free ports: both are held until both are known.</summary>
+    private static (int, int) FreePorts()
     {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        var a = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        var b = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        a.Start();
+        b.Start();
+        var ports = (((System.Net.IPEndPoint)a.LocalEndpoint).Port, ((System.Net.IPEndPoint)b.LocalEndpoint).Port);
+        a.Stop();
+        b.Stop();
+        return ports;
     }
 
     public async ValueTask DisposeAsync()

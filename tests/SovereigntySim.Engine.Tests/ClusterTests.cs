@@ -19,13 +19,30 @@ public sealed class ScriptedCluster : IAsyncLifetime
     private readonly Dictionary<string, string> _env = new();
     public string Connection { get; private set; } = "";
 
-    private static int FreePort()
+    /// <summary>The first of <paramref name="count"/> consecutive free ports, avoiding <paramref name="taken"/>
+    /// (scripts/cluster numbers silo and gateway ports up from a base).</summary>
+    private static int FreePorts(int count, params int[] taken)
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int first = Random.Shared.Next(20_000, 60_000);
+            var range = Enumerable.Range(first, count).ToList();
+            if (range.Any(p => taken.Any(t => Math.Abs(t - p) < count))) continue;
+            if (range.All(Free)) return first;
+        }
+        throw new InvalidOperationException("no free port range found");
+    }
+
+    private static bool Free(int port)
+    {
+        try
+        {
+            var l = new TcpListener(IPAddress.Loopback, port);
+            l.Start();
+            l.Stop();
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     private async Task<(int Code, string Out, string Err)> Script(params string[] args)
@@ -45,9 +62,10 @@ public sealed class ScriptedCluster : IAsyncLifetime
     {
         // A cluster of its own: state, database port and silo ports that nothing else uses.
         _env["SOVSIM_CLUSTER_DIR"] = _state;
-        _env["SOVSIM_PG_PORT"] = FreePort().ToString();
-        _env["SOVSIM_SILO_PORT"] = FreePort().ToString();
-        _env["SOVSIM_GATEWAY_PORT"] = FreePort().ToString();
+        int pg = FreePorts(1), silos = FreePorts(3, pg), gateways = FreePorts(3, pg, silos);
+        _env["SOVSIM_PG_PORT"] = pg.ToString();
+        _env["SOVSIM_SILO_PORT"] = silos.ToString();
+        _env["SOVSIM_GATEWAY_PORT"] = gateways.ToString();
         var up = await Script("up", "3");
         Assert.True(up.Code == 0, up.Err + up.Out);
         Connection = up.Out.Trim().Split('\n')[^1];

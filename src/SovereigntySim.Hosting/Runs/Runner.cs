@@ -144,7 +144,7 @@ public static class Runner
                 ["flights"] = Group(("planned", "flights.planned"), ("cancelled", "flights.cancelled"), ("cleared", "flights.cleared"),
                     ("partiallyCleared", "flights.partiallyCleared"), ("refused", "flights.refused"), ("turnedBack", "flights.turnedBack"),
                     ("diverted", "flights.diverted"), ("landed", "flights.landed"), ("flightHours", "flights.hours"), ("flightCost", "flights.cost")),
-                ["migrants"] = Group(("detained", "migrants.detained"), ("removed", "migrants.removed"), ("refusedAtScreening", "migrants.refused"),
+                ["migrants"] = Group(("detained", "migrants.detained"), ("removed", "migrants.removed"), ("refused", "migrants.refused"),
                     ("releasedAtLimit", "migrants.releasedAtLimit"), ("reliefGranted", "migrants.relief"), ("deferredArrests", "migrants.deferredArrests")),
                 ["detainedAtEnd"] = r.Metrics.DetainedAtEnd,
                 ["detention"] = Group(("bedDays", "detention.bedDays"), ("cost", "detention.cost")),
