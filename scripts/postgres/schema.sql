@@ -93,6 +93,20 @@ BEGIN
     RETURN 1;
 END $$;
 
+-- The cluster's version with its silos (one silo when an address is given, all when it is NULL). The version row
+-- comes back even when no silo matches: the providers read the version from it.
+CREATE OR REPLACE FUNCTION sovsim_membership_read(p_deployment text, p_address text, p_port int, p_generation int)
+RETURNS TABLE (DeploymentId varchar, Address varchar, Port int, Generation int, SiloName varchar, HostName varchar,
+               Status int, ProxyPort int, SuspectTimes varchar, StartTime timestamptz, IAmAliveTime timestamptz, Version int)
+LANGUAGE sql STABLE AS $$
+    SELECT v.deployment_id, m.address, m.port, m.generation, m.silo_name, m.host_name, m.status, m.proxy_port,
+           m.suspect_times, m.start_time, m.i_am_alive, v.version
+      FROM sovsim_membership_version v
+      LEFT JOIN sovsim_membership m ON m.deployment_id = v.deployment_id
+           AND (p_address IS NULL OR (m.address = p_address AND m.port = p_port AND m.generation = p_generation))
+     WHERE v.deployment_id = p_deployment;
+$$;
+
 -- Grain state, keyed by the providers' hashes and identity parts, stored as the provider's binary payload;
 -- version counts writes (optimistic concurrency).
 CREATE TABLE IF NOT EXISTS sovsim_grain_state
@@ -156,22 +170,9 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
  'SELECT sovsim_membership_update(@DeploymentId, @Address, @Port, @Generation, @Status, @SuspectTimes, @IAmAliveTime,
                                   @Version);'),
 ('MembershipReadRowKey',
- 'SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
-         m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
-         m.suspect_times AS SuspectTimes, m.start_time AS StartTime,
-         m.i_am_alive AS IAmAliveTime, v.version AS Version
-    FROM sovsim_membership_version v
-    LEFT JOIN sovsim_membership m ON m.deployment_id = v.deployment_id
-         AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
-   WHERE v.deployment_id = @DeploymentId;'),
+ 'SELECT * FROM sovsim_membership_read(@DeploymentId, @Address, @Port, @Generation);'),
 ('MembershipReadAllKey',
- 'SELECT v.deployment_id AS DeploymentId, m.address AS Address, m.port AS Port, m.generation AS Generation,
-         m.silo_name AS SiloName, m.host_name AS HostName, m.status AS Status, m.proxy_port AS ProxyPort,
-         m.suspect_times AS SuspectTimes, m.start_time AS StartTime,
-         m.i_am_alive AS IAmAliveTime, v.version AS Version
-    FROM sovsim_membership_version v
-    LEFT JOIN sovsim_membership m ON m.deployment_id = v.deployment_id
-   WHERE v.deployment_id = @DeploymentId;'),
+ 'SELECT * FROM sovsim_membership_read(@DeploymentId, NULL, NULL, NULL);'),
 ('DeleteMembershipTableEntriesKey',
  'DELETE FROM sovsim_membership WHERE deployment_id = @DeploymentId;
   DELETE FROM sovsim_membership_version WHERE deployment_id = @DeploymentId;'),
