@@ -522,6 +522,29 @@ public sealed class AgentBehaviourTests
         Assert.True(Pressure(5) > 0.4);
     }
 
+    /// <summary>Advocates' alerts raise pressure until the receiving state bans restraints by itself; later flights
+    /// comply, and without the threshold nothing changes.</summary>
+    [Fact]
+    public async Task Enough_domestic_pressure_changes_the_policy()
+    {
+        var yielding = WithAdvocacy(TestScenario.Small().Generous())
+            .WithPolitics("MX", p => p with { PressureThreshold = 0.45, PolicyUnderPressure = new PolicyPatchSpec { RestraintsAllowed = false } });
+        var run = await TestScenario.RunAsync(yielding);
+        var change = Assert.Single(run.OfKind("country.policyChanged"));
+        Assert.Equal(["domestic pressure"], change.Reasons);
+        Assert.Equal("false", change.Text("restraintsAllowed"));
+        var dayLine = run.OfKind("country.day").Single(e => e.Actor == "country/MX" && e.Tick == change.Tick);
+        Assert.True(dayLine.Number("pressure") >= 0.45);
+        Assert.Contains(run.OfKind("advocacy.alert"), a => a.Tick < change.Tick);
+        // A flight already cleared is amended to fly without restraints; later ones planned with restraints are refused.
+        Assert.Contains(run.OfKind("flight.amended"), a => a.Tick == change.Tick);
+        Assert.Contains(run.OfKind("flight.departed"), d => d.Tick > change.Tick && d.Text("restraints") == "false");
+        Assert.Contains(run.OfKind("flight.refused"), r => r.Tick > change.Tick && r.Reasons!.Contains("restraints"));
+
+        var unchanged = await TestScenario.RunAsync(WithAdvocacy(TestScenario.Small().Generous()));
+        Assert.Empty(unchanged.OfKind("country.policyChanged"));
+    }
+
     [Fact]
     public async Task Without_restraints_there_is_no_alert_and_pressure_stays_at_baseline()
     {

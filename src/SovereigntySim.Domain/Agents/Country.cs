@@ -23,6 +23,7 @@ public sealed class Country : Agent
     private readonly Dictionary<string, List<Measure>> _imposed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Measure>> _suffered = new(StringComparer.Ordinal);
     private bool _changed;
+    private bool _yielded;
 
     public Country(string id, World world) : base(id, world)
     {
@@ -90,6 +91,12 @@ public sealed class Country : Agent
         foreach (var (partner, t) in _tension.OrderBy(kv => kv.Key, StringComparer.Ordinal)) fields.Add(Field.Of("tension." + partner, Math.Round(t, 6)));
         foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
         Log("country.day", null, null, [.. fields]);
+        // Enough domestic pressure changes the policy itself (e.g. no more restraints after advocates' alerts).
+        if (!_yielded && p.PolicyUnderPressure is { } patch && _pressure >= p.PressureThreshold)
+        {
+            _yielded = true;
+            SetPolicy(Patch(_policy, patch), "domestic pressure");
+        }
         _changed = true;
         WakeAt(Clock.NextDayEnd(Now), "day");
     }

@@ -130,6 +130,10 @@ public sealed record PoliticsSpec
     public double RatificationWeight { get; init; } = 0.3;
     [Range(0.0, 1.0), Description("Salience at or above which the country answers sanctions with its own next rung.")]
     public double CounterEscalationSalience { get; init; } = 0.6;
+    [Range(0.0, 1.0), Description("Domestic pressure at which the country adopts policyUnderPressure (checked daily, once).")]
+    public double PressureThreshold { get; init; } = 1.0;
+    [Description("Acceptance policy changes the country makes when domestic pressure reaches pressureThreshold.")]
+    public PolicyPatchSpec? PolicyUnderPressure { get; init; }
 }
 
 public enum InstrumentKind { VisaSanctions, Tariff, AidSuspension, CounterTariff }
