@@ -61,6 +61,13 @@ public sealed class World
         ids.AddRange(caseloads.Select(c => c.AgentId));
         ids.Sort(StringComparer.Ordinal);
         StaticAgents = ids;
+
+        _caseloadsAt = caseloads.GroupBy(c => (c.Population.Facility, c.Population.Destination)).ToDictionary(g => g.Key, g => g.ToArray());
+        _screeningOf = new(StringComparer.Ordinal);
+        foreach (var s in spec.Agencies.Screening) _screeningOf.TryAdd(s.Country, AgentIds.Screening(s.Id));
+        _ministryOf = new(StringComparer.Ordinal);
+        foreach (var m in spec.Agencies.Ministries) _ministryOf.TryAdd(m.Country, m);
+        _enforcementOf = spec.Agencies.Enforcement.ToLookup(e => e.Country, e => AgentIds.Enforcement(e.Id), StringComparer.Ordinal);
     }
 
     public ScenarioSpec Spec { get; }
@@ -78,16 +85,20 @@ public sealed class World
 
     public NegotiationSpec Negotiation => Spec.Negotiation;
 
+    // Looked up on every flight and negotiation round: built once. The first agency of a country in the file serves it.
+    private readonly Dictionary<(string Facility, string Destination), CaseloadInfo[]> _caseloadsAt;
+    private readonly Dictionary<string, string> _screeningOf;
+    private readonly Dictionary<string, MinistrySpec> _ministryOf;
+    private readonly ILookup<string, string> _enforcementOf;
+
     public IEnumerable<CaseloadInfo> CaseloadsOf(string facility, string destination) =>
-        Caseloads.Where(c => c.Population.Facility == facility && c.Population.Destination == destination);
+        _caseloadsAt.GetValueOrDefault((facility, destination)) ?? [];
 
-    public string? ScreeningOf(string country) =>
-        Spec.Agencies.Screening.FirstOrDefault(s => s.Country == country) is { } s ? AgentIds.Screening(s.Id) : null;
+    public string? ScreeningOf(string country) => _screeningOf.GetValueOrDefault(country);
 
-    public MinistrySpec? MinistryOf(string country) => Spec.Agencies.Ministries.FirstOrDefault(m => m.Country == country);
+    public MinistrySpec? MinistryOf(string country) => _ministryOf.GetValueOrDefault(country);
 
-    public IEnumerable<string> EnforcementAgenciesOf(string country) =>
-        Spec.Agencies.Enforcement.Where(e => e.Country == country).Select(e => AgentIds.Enforcement(e.Id));
+    public IEnumerable<string> EnforcementAgenciesOf(string country) => _enforcementOf[country];
 
     public RelationSpec Relation(string from, string to) =>
         Spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec { From = from, To = to };
