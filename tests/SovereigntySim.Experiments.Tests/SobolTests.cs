@@ -26,8 +26,8 @@ public sealed class SobolTests
     // Pseudo-random base samples. Measured when this test was written, over seeds 1000..1049 / 1000..1029:
     // N = 8192 gave standard deviations up to 0.015 per index (errors up to 0.038: 0.03 would fail for some seeds);
     // N = 65536 gives at most 0.0053 (errors up to 0.013). With N = 65536 (under a second) a tolerance of 0.03
-    // is over 5.6 standard deviations: a correct estimator passes for any seed, while a wrong formula (the
-    // Sobol' 1993 S1, A and B swapped in AB_i) misses by far more.
+    // is over 5.6 standard deviations, so a correct estimator passes for practically every seed, while a wrong
+    // formula (f(A) in place of f(B) in S1, ST without its 1/2, V of A alone) misses by far more.
     private const int N = 65536;
     private const double Tolerance = 0.03;
 
