@@ -1,31 +1,52 @@
 using Spectre.Console;
 using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Cli;
 
-/// <summary>Shows simulated time and events per second on a terminal; stays quiet when output is redirected.</summary>
+/// <summary>Shows progress on a terminal; stays quiet when output is redirected.</summary>
 public static class Progress
 {
-    public static async Task<RunResult> Run(ISimulationEngine engine, string outDir, double? speed, CancellationToken cancellation)
+    private static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static async Task<RunResult> Run(ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed, CancellationToken cancellation)
     {
-        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
-            return await Runner.RunAsync(engine, outDir, speed, null, cancellation);
+        if (!Interactive) return await RunPipeline.RunAsync(engine, request, sinks, speed, cancellation);
         RunResult? result = null;
-        await AnsiConsole.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
+        await Bar(async ctx =>
+        {
+            var name = Markup.Escape(engine.World.Spec.Name);
+            var task = ctx.AddTask(name, maxValue: engine.World.Clock.EndTick);
+            var progress = new Progress<RunProgress>(p =>
             {
-                var name = Markup.Escape(engine.World.Spec.Name);
-                var task = ctx.AddTask(name, maxValue: engine.World.Clock.EndTick);
-                var progress = new Progress<RunProgress>(p =>
-                {
-                    task.Value = p.Tick;
-                    task.Description = $"{name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
-                });
-                result = await Runner.RunAsync(engine, outDir, speed, progress, cancellation);
+                task.Value = p.Tick;
+                task.Description = $"{name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
             });
+            result = await RunPipeline.RunAsync(engine, request, [.. sinks, new ProgressSink(progress)], speed, cancellation);
+        });
         return result!;
     }
+
+    public static async Task<ExperimentResult> Run(ExperimentRunner runner, ExperimentPlan plan, ExperimentOptions options, CancellationToken cancellation)
+    {
+        if (!Interactive) return await runner.RunAsync(plan, options, null, cancellation);
+        ExperimentResult? result = null;
+        await Bar(async ctx =>
+        {
+            var task = ctx.AddTask(Markup.Escape($"{plan.Scenario}: {plan.Runs.Count} runs"), maxValue: plan.Runs.Count);
+            var progress = new Progress<ExperimentProgress>(p =>
+            {
+                task.Value = p.Finished;
+                task.Description = Markup.Escape($"{plan.Scenario}: {p.Finished}/{p.Total} runs" + (p.Failed > 0 ? $", {p.Failed} failed" : ""));
+            });
+            result = await runner.RunAsync(plan, options, progress, cancellation);
+        });
+        return result!;
+    }
+
+    private static Task Bar(Func<ProgressContext, Task> body) => AnsiConsole.Progress()
+        .AutoClear(true)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        .StartAsync(body);
 }

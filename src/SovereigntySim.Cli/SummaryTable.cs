@@ -6,7 +6,7 @@ namespace SovereigntySim.Cli;
 /// <summary>The end-of-run table: the story of the standoff in numbers.</summary>
 public static class SummaryTable
 {
-    public static void Print(RunResult r)
+    public static void Print(RunResult r, string outDir)
     {
         var t = r.Metrics.Totals;
         string N(string key) => t[key].ToString("N0");
@@ -41,7 +41,7 @@ public static class SummaryTable
         double seconds = Math.Max(r.WallSeconds, 1e-9);
         Row("Wall time", $"{r.WallSeconds:F2} s ({r.Events / seconds:N0} events/s, {r.MigrantEvents / seconds:N0} migrant-events/s)");
         Row("Digest", r.Digest);
-        Row("Output", r.OutputDirectory);
+        Row("Output", outDir);
         AnsiConsole.Write(table);
     }
 }

@@ -89,7 +89,7 @@ public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<Script
     {
         var spec = Repo.Load("colombia-2025.yaml");
         RunResult reference;
-        await using (var engine = new ReferenceEngine(new World(spec))) reference = await Runner.RunAsync(engine, Repo.TempDir());
+        await using (var engine = new ReferenceEngine(new World(spec))) reference = (await Repo.RunInFolder(engine)).Result;
 
         string runId;
         RunResult clustered;
@@ -99,7 +99,7 @@ public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<Script
             Assert.Equal(3, hosts.Count);
             await using var engine = await OrleansEngine.StartAsync(client.Client, spec);
             runId = engine.RunId;
-            clustered = await Runner.RunAsync(engine, Repo.TempDir());
+            clustered = (await Repo.RunInFolder(engine)).Result;
         }
         Assert.Equal(reference.Digest, clustered.Digest);
 

@@ -11,9 +11,9 @@ namespace SovereigntySim.Engine.Tests;
 public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
     : IClassFixture<OneSiloCluster>, IClassFixture<ThreeSiloCluster>
 {
-    private static async Task<RunResult> Run(ISimulationEngine engine)
+    private static async Task<(RunResult Result, string Dir)> Run(ISimulationEngine engine)
     {
-        await using (engine) return await Runner.RunAsync(engine, Repo.TempDir());
+        await using (engine) return await Repo.RunInFolder(engine);
     }
 
     [Theory]
@@ -26,11 +26,11 @@ public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
         var single = await Run(await OrleansEngine.StartAsync(one.Client, spec));
         var spread = await Run(await OrleansEngine.StartAsync(three.Client, spec));
 
-        Assert.True(reference.Events > 1000, $"only {reference.Events} events");
-        Assert.Equal(reference.Digest, single.Digest);
-        Assert.Equal(reference.Digest, spread.Digest);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(reference.OutputDirectory, "events.jsonl")),
-                     File.ReadAllBytes(Path.Combine(spread.OutputDirectory, "events.jsonl")));
+        Assert.True(reference.Result.Events > 1000, $"only {reference.Result.Events} events");
+        Assert.Equal(reference.Result.Digest, single.Result.Digest);
+        Assert.Equal(reference.Result.Digest, spread.Result.Digest);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Dir, "events.jsonl")),
+                     File.ReadAllBytes(Path.Combine(spread.Dir, "events.jsonl")));
     }
 
     /// <summary>The large-run path: compact migrant logs, populations split over partitions, many destinations, and a
@@ -43,9 +43,9 @@ public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
         var reference = await Run(new ReferenceEngine(new World(spec)));
         var spread = await Run(await OrleansEngine.StartAsync(three.Client, spec));
 
-        Assert.True(reference.MigrantEvents > 10_000, $"only {reference.MigrantEvents} migrant-events");
-        Assert.Equal(reference.Digest, spread.Digest);
-        var lines = File.ReadAllLines(Path.Combine(spread.OutputDirectory, "events.jsonl"));
+        Assert.True(reference.Result.MigrantEvents > 10_000, $"only {reference.Result.MigrantEvents} migrant-events");
+        Assert.Equal(reference.Result.Digest, spread.Result.Digest);
+        var lines = File.ReadAllLines(Path.Combine(spread.Dir, "events.jsonl"));
         Assert.Contains(lines, l => l.Contains("\"kind\":\"migrants\"") && l.Contains("caseload/to-gt/002"));
         // The half day at the end still gets its daily book-keeping, at the run's last tick.
         long last = new World(spec).Clock.EndTick - 1;
@@ -70,7 +70,7 @@ public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
         var first = await Run(await OrleansEngine.StartAsync(one.Client, spec));
         var again = await Run(await OrleansEngine.StartAsync(one.Client, spec));
         var other = await Run(await OrleansEngine.StartAsync(one.Client, spec with { Seed = spec.Seed + 1 }));
-        Assert.Equal(first.Digest, again.Digest);
-        Assert.NotEqual(first.Digest, other.Digest);
+        Assert.Equal(first.Result.Digest, again.Result.Digest);
+        Assert.NotEqual(first.Result.Digest, other.Result.Digest);
     }
 }

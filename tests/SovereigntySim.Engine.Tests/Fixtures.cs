@@ -1,6 +1,9 @@
 using Orleans.TestingHost;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Hosting;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Outputs;
+using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Hosting.Serialization;
 using SovereigntySim.Scenarios;
 
@@ -59,6 +62,14 @@ public static class Repo
         var result = ScenarioLoader.Load(Scenario(name), overrides);
         Assert.True(result.Ok, string.Join("\n", result.Errors));
         return result.Spec!;
+    }
+
+    /// <summary>Runs an engine through the run pipeline into a fresh run folder.</summary>
+    public static async Task<(RunResult Result, string Dir)> RunInFolder(ISimulationEngine engine)
+    {
+        var dir = TempDir();
+        var result = await RunPipeline.RunAsync(engine, new RunRequest(engine.World.Spec, Provenance.Of(null, [])), RunFolder.Sinks(dir));
+        return (result, dir);
     }
 
     public static string TempDir()

@@ -3,15 +3,14 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Experiments;
+using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Cli.Commands;
 
-public sealed class RunSettings : ScenarioSettings
+public sealed class RunSettings : ExperimentSettings
 {
-    [CommandOption("--out <DIR>"), Description("Output folder (default results/<scenario>-<seed>).")]
-    public string? Out { get; init; }
-
     [CommandOption("--speed <X>"), Description("Pace the run: simulated seconds per wall second (default: as fast as possible).")]
     public double? Speed { get; init; }
 
@@ -21,17 +20,21 @@ public sealed class RunSettings : ScenarioSettings
     [CommandOption("--migrant <ID>"), Description("At the end, write this migrant's state and history to migrants.json and show it (repeatable).")]
     public long[] Migrants { get; init; } = [];
 
-    [CommandOption("--cluster <CONNECTION>"), Description("Run on a PostgreSQL-backed cluster instead of the embedded silo (its connection string).")]
-    public string? Cluster { get; init; }
-
     [CommandOption("--warmup"), Description("First run a small copy of the scenario (1% of the people, 14 days) to warm up the JIT; used by bench.")]
     public bool Warmup { get; init; }
+
+    [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
+    public int? Replications { get; init; }
 
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
         : Speed is { } x && !(double.IsFinite(x) && x > 0) ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
         : Cluster is not null && Engine == "reference" ? ValidationResult.Error("--cluster runs on Orleans; it cannot be combined with --engine reference")
+        : Replications is < 1 ? ValidationResult.Error("--replications must be at least 1")
+        : Replications is not null && (Speed is not null || Migrants.Length > 0 || Engine != "orleans" || Warmup)
+            ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --engine or --warmup")
+        : Replications is null && (Parallel is not null || KeepRuns) ? ValidationResult.Error("--parallel and --keep-runs go with --replications")
         : ValidationResult.Success();
 }
 
@@ -39,32 +42,51 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellation)
     {
-        var spec = settings.Load();
-        if (spec is null) return ExitCodes.Usage;
-        var outDir = settings.Out ?? Runner.DefaultOutputDirectory(spec);
+        if (settings.Replications is { } n) return await Replicate(settings, n, cancellation);
+        var request = settings.Request();
+        if (request is null) return ExitCodes.Usage;
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(request.Spec, settings.Variant);
         if (settings.Warmup)
         {
-            var warmDir = Path.Combine(Path.GetTempPath(), $"sovsim-warmup-{Environment.ProcessId}");
-            await using (var warm = await Start(settings, ScenarioScaling.Warmup(spec))) await Runner.RunAsync(warm, warmDir);
-            Directory.Delete(warmDir, recursive: true);
+            var warm = request with { Spec = ScenarioScaling.Warmup(request.Spec) };
+            await using var engine = await Start(settings, warm);
+            await RunPipeline.RunAsync(engine, warm, []);
         }
-        await using var engine = await Start(settings, spec);
-        var result = await Progress.Run(engine, outDir, settings.Speed, cancellation);
-        SummaryTable.Print(result);
-        if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
-        if (!result.Completed)
+        await using (var engine = await Start(settings, request))
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
-            return ExitCodes.Interrupted;
+            var result = await Progress.Run(engine, request, RunFolder.Sinks(outDir), settings.Speed, cancellation);
+            SummaryTable.Print(result, outDir);
+            if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
+            if (!result.Completed)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
+                return ExitCodes.Interrupted;
+            }
         }
         return ExitCodes.Ok;
     }
 
-    private static async Task<ISimulationEngine> Start(RunSettings settings, Domain.Scenario.ScenarioSpec spec)
+    private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)
     {
-        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(spec));
-        if (settings.Cluster is { } db) return await Owning(await PostgresCluster.ConnectAsync(db), c => c.Client, spec);
-        return await Owning(await EmbeddedCluster.StartAsync(), c => c.Client, spec);
+        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Replications, settings.File, settings.Overrides, settings.Adjust, [], [[]],
+            replications, Provenance.Of(settings.File, settings.Overrides));
+        if (plan is null)
+        {
+            settings.PrintErrors(errors);
+            return ExitCodes.Usage;
+        }
+        var first = plan.Runs[0].Request.Spec;
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(first, settings.Variant) + $"-x{replications}";
+        var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
+        if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintAggregate(result);
+        return code;
+    }
+
+    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request)
+    {
+        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(request.Spec));
+        if (settings.Cluster is { } db) return await Owning(await PostgresCluster.ConnectAsync(db), c => c.Client, request.Spec);
+        return await Owning(await EmbeddedCluster.StartAsync(), c => c.Client, request.Spec);
     }
 
     /// <summary>Starts the run on a silo or client the engine then owns; disposes it if the run cannot start.</summary>

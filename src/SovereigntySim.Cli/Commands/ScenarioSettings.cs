@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Cli.Commands;
@@ -24,14 +25,29 @@ public class ScenarioSettings : CommandSettings
         ? Spectre.Console.ValidationResult.Error("--scale must be a factor above 0 and at most 1000")
         : Spectre.Console.ValidationResult.Success();
 
+    /// <summary>The --set overrides, with --seed last, as the loader applies them.</summary>
+    public IReadOnlyList<string> Overrides => Seed is { } seed ? [.. Set, $"seed={seed}"] : Set;
+
+    /// <summary>What names the results of these settings besides the file: the overrides and the scale.</summary>
+    public IReadOnlyList<string> Variant => Scale is { } f ? [.. Overrides, $"scale={f.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"] : Overrides;
+
+    /// <summary>Applies the scale after binding (it multiplies several values at once).</summary>
+    public ScenarioSpec Adjust(ScenarioSpec spec) => ScenarioScaling.Scale(spec, Scale ?? 1);
+
     /// <summary>Loads the scenario, or prints every error as file:line:column and returns null.</summary>
     public ScenarioSpec? Load()
     {
-        var overrides = Set.ToList();
-        if (Seed is { } seed) overrides.Add($"seed={seed}");
-        var result = ScenarioLoader.Load(File, overrides);
-        foreach (var error in result.Errors) Console.Error.WriteLine(error.ToString());
-        if (!result.Ok) Console.Error.WriteLine($"{File}: {result.Errors.Count} error(s); nothing was run.");
-        return result.Ok ? Hosting.Runs.ScenarioScaling.Scale(result.Spec!, Scale ?? 1) : null;
+        var result = ScenarioLoader.Load(File, Overrides);
+        if (!result.Ok) PrintErrors(result.Errors);
+        return result.Ok ? Adjust(result.Spec!) : null;
+    }
+
+    /// <summary>The run these settings describe: the effective scenario and its provenance.</summary>
+    public RunRequest? Request() => Load() is { } spec ? new RunRequest(spec, Provenance.Of(File, Overrides)) : null;
+
+    public void PrintErrors(IReadOnlyList<ScenarioError> errors)
+    {
+        foreach (var error in errors) Console.Error.WriteLine(error.ToString());
+        Console.Error.WriteLine($"{File}: {errors.Count} error(s); nothing was run.");
     }
 }

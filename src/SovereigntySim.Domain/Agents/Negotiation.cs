@@ -86,10 +86,10 @@ public sealed class Negotiation : Agent
         {
             var (us, ur) = Utilities(deal);
             double nash = Nash.Product(us, SendingMinistry!.ReservationValue, ur, ReceivingMinistry!.ReservationValue);
-            Log("negotiation.agreement", null, [$"accepted by {by}"],
+            Log("negotiation.agreement", null, [$"accepted by {by}"], [
                 Field.Of("round", _round), Field.Of("day", Clock.DayIndex(Now) + 1), Field.Of("hoursOpen", Clock.Hours(Now - _opened)),
                 Field.Of("utility.sending", Math.Round(us, 6)), Field.Of("utility.receiving", Math.Round(ur, 6)), Field.Of("nashProduct", Math.Round(nash, 6)),
-                Field.Of("terms", deal.ToString()));
+                Field.Of("terms", deal.ToString()), .. deal.Fields()]);
             foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
                 Send(AgentIds.Country(c), new AgreementReached(_sending, _receiving, deal));
             foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))

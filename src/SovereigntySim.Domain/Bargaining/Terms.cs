@@ -26,6 +26,15 @@ public sealed record Terms(
         MonitoringRequired = Monitoring,
     };
 
+    /// <summary>Each term as its own event field (term.aircraft, term.restraints, ...), so tables get one column per term.</summary>
+    public IEnumerable<Simulation.Field> Fields() =>
+    [
+        Simulation.Field.Of("term.aircraft", Agents.Names.Camel(Aircraft)), Simulation.Field.Of("term.restraints", Restraints),
+        Simulation.Field.Of("term.noticeHours", NoticeHours), Simulation.Field.Of("term.weeklyCap", WeeklyCap),
+        Simulation.Field.Of("term.passengersPerFlight", PassengersPerFlight), Simulation.Field.Of("term.documentation", Agents.Names.Camel(Documentation)),
+        Simulation.Field.Of("term.thirdCountryNationals", ThirdCountryNationals), Simulation.Field.Of("term.monitoring", Monitoring),
+    ];
+
     public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"aircraft={Aircraft} restraints={Restraints} notice={NoticeHours}h cap={(WeeklyCap == 0 ? "none" : WeeklyCap)} passengers={PassengersPerFlight} documents={Documentation} thirdCountry={ThirdCountryNationals} monitoring={Monitoring}");
 }

@@ -6,8 +6,18 @@ namespace SovereigntySim.Domain.Metrics;
 /// Folds the canonical event log into the run's metrics: the summary and one row per simulated day. Metrics are
 /// derived from events only, so the summary can never disagree with the log, and both engines share it.
 /// </summary>
-public sealed class MetricsAccumulator(SimClock clock)
+public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? flightDyad = null)
 {
+    /// <summary>An accumulator that also knows which dyad (origin->destination) each flight belongs to.</summary>
+    public static MetricsAccumulator For(World world) => new(world.Clock, actor =>
+    {
+        // Flight agents are named flight/<plan>/<n>; the plan's agency gives the sending country.
+        var parts = actor.Split('/');
+        return parts.Length == 3 && world.FlightPlans.TryGetValue(parts[1], out var plan) && world.Enforcement.TryGetValue(plan.Agency, out var agency)
+            ? $"{agency.Country}->{plan.Destination}"
+            : null;
+    });
+
     private readonly SortedDictionary<string, double> _counters = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _tension = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _pressure = new(StringComparer.Ordinal);
@@ -17,6 +27,15 @@ public sealed class MetricsAccumulator(SimClock clock)
     private readonly List<NegotiationMetrics> _negotiations = [];
     private readonly Dictionary<string, NegotiationMetrics> _latest = new(StringComparer.Ordinal);
     private readonly List<DayRow> _rows = [];
+    // Per-country and per-dyad series, long form, one row per day, entity and metric.
+    private readonly List<SeriesRow> _series = [];
+    private readonly SortedDictionary<string, double> _disputeCost = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, SortedDictionary<string, double>> _dyadFlights = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _flightDyad = new(StringComparer.Ordinal);
+    private readonly List<OfferRow> _offers = [];
+    private readonly SortedDictionary<string, long> _threatened = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _applied = new(StringComparer.Ordinal);
+    private long? _firstRefusal;
     private int _day;
 
     public static readonly string[] Counters =
@@ -29,6 +48,8 @@ public sealed class MetricsAccumulator(SimClock clock)
 
     public long Events { get; private set; }
     public IReadOnlyList<DayRow> Rows => _rows;
+    public IReadOnlyList<SeriesRow> Series => _series;
+    public IReadOnlyList<OfferRow> Offers => _offers;
     public IReadOnlyDictionary<string, double> Totals => _counters;
     public double DetainedNow => Get("migrants.detained") - Get("migrants.removed") - Get("migrants.releasedAtLimit") - Get("migrants.relief");
 
@@ -39,6 +60,7 @@ public sealed class MetricsAccumulator(SimClock clock)
     {
         Events++;
         CloseDaysBefore(clock.DayIndex(e.Tick));
+        if (e.Kind.StartsWith("flight.", StringComparison.Ordinal)) DyadFlight(e);
         switch (e.Kind)
         {
             case "flight.planned": Add("flights.planned", 1); break;
@@ -47,9 +69,10 @@ public sealed class MetricsAccumulator(SimClock clock)
             case "flight.partiallyCleared": Add("flights.partiallyCleared", 1); break;
             case "flight.refused":
                 Add("flights.refused", 1);
+                _firstRefusal ??= e.Tick;
                 foreach (var r in e.Reasons ?? []) _flightReasons[r] = _flightReasons.GetValueOrDefault(r) + 1;
                 break;
-            case "flight.turnedBack": Add("flights.turnedBack", 1); break;
+            case "flight.turnedBack": Add("flights.turnedBack", 1); _firstRefusal ??= e.Tick; break;
             case "flight.diverted": Add("flights.diverted", 1); break;
             case "flight.landed": Add("flights.landed", 1); break;
             case "flight.closed": Add("flights.hours", e.Number("flightHours")); Add("flights.cost", e.Number("cost")); break;
@@ -67,17 +90,33 @@ public sealed class MetricsAccumulator(SimClock clock)
             case "country.day":
                 _pressure[e.Actor["country/".Length..]] = e.Number("pressure");
                 foreach (var f in e.Fields ?? [])
+                {
                     if (f.Key.StartsWith("tension.", StringComparison.Ordinal))
                         _tension[$"{e.Actor["country/".Length..]}->{f.Key[8..]}"] = f.Number!.Value;
+                    else if (f.Key.StartsWith("disputeCost.", StringComparison.Ordinal))
+                        _disputeCost[$"{e.Actor["country/".Length..]}->{f.Key[12..]}"] = f.Number!.Value;
+                }
                 break;
             case "negotiation.opened":
             {
-                var n = new NegotiationMetrics { Dyad = e.Actor["negotiation/".Length..], Opened = clock.Iso(e.Tick), Outcome = "open" };
+                var n = new NegotiationMetrics
+                {
+                    Index = _negotiations.Count + 1, Dyad = e.Actor["negotiation/".Length..], Opened = clock.Iso(e.Tick), OpenedTick = e.Tick, Outcome = "open",
+                    Sending = e.Text("sending"), Receiving = e.Text("receiving"),
+                };
                 _negotiations.Add(n);
                 _latest[n.Dyad] = n;
                 break;
             }
-            case "negotiation.offer": Add("negotiation.rounds", 1); Negotiation(e).Rounds++; break;
+            case "negotiation.offer":
+            {
+                Add("negotiation.rounds", 1);
+                var n = Negotiation(e);
+                n.Rounds++;
+                _offers.Add(new OfferRow(n.Index, n.Dyad, (int)e.Number("round"), clock.Hours(e.Tick - n.OpenedTick), e.Text("by") == n.Sending ? "sending" : "receiving",
+                    e.Number("utility.sending"), e.Number("utility.receiving"), false));
+                break;
+            }
             case "negotiation.agreement":
             {
                 Add("negotiation.rounds", 1);
@@ -87,10 +126,17 @@ public sealed class MetricsAccumulator(SimClock clock)
                 n.AgreementDay = (int)e.Number("day");
                 n.AgreedAt = clock.Iso(e.Tick);
                 n.HoursOpen = e.Number("hoursOpen");
+                n.Closed = n.AgreedAt;
                 n.Terms = e.Text("terms");
+                n.AgreedTerms = e.Fields!.Where(f => f.Key.StartsWith("term.", StringComparison.Ordinal)).ToList();
                 n.UtilitySending = e.Number("utility.sending");
                 n.UtilityReceiving = e.Number("utility.receiving");
                 n.NashProduct = e.Number("nashProduct");
+                if (_firstRefusal is { } refused && n.AgreedTickAfterRefusal is null && e.Tick >= refused)
+                    n.AgreedTickAfterRefusal = e.Tick;
+                // The accepted offer is the last one on the table: mark it, so offers.csv shows how talks ended.
+                int last = _offers.FindLastIndex(o => o.Negotiation == n.Index);
+                if (last >= 0) _offers[last] = _offers[last] with { Accepted = true };
                 break;
             }
             case "negotiation.breakdown" or "negotiation.deadline":
@@ -102,9 +148,16 @@ public sealed class MetricsAccumulator(SimClock clock)
                 }
                 Negotiation(e).Outcome = e.Kind[12..];
                 Negotiation(e).HoursOpen = e.Number("hoursOpen");
+                Negotiation(e).Closed = clock.Iso(e.Tick);
                 break;
-            case "instrument.threatened": Add("escalations.threatened", 1); break;
-            case "instrument.applied": Add("escalations.applied", 1); break;
+            case "instrument.threatened":
+                Add("escalations.threatened", 1);
+                if (e.Text("instrument") is { } threatened) _threatened[threatened] = _threatened.GetValueOrDefault(threatened) + 1;
+                break;
+            case "instrument.applied":
+                Add("escalations.applied", 1);
+                if (e.Text("instrument") is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
+                break;
             case "advocacy.alert": Add("advocacy.alerts", 1); break;
             case "observer.assessment": Add("observer.assessments", 1); break;
             default:
@@ -133,12 +186,33 @@ public sealed class MetricsAccumulator(SimClock clock)
 
     private NegotiationMetrics Negotiation(SimEvent e) => _latest[e.Actor["negotiation/".Length..]];
 
+    /// <summary>Counts flights by status per dyad (cumulative), once the flight's dyad is known from its plan.</summary>
+    private void DyadFlight(SimEvent e)
+    {
+        if (!_flightDyad.TryGetValue(e.Actor, out var dyad))
+        {
+            if (e.Kind != "flight.planned") return;
+            dyad = flightDyad?.Invoke(e.Actor) ?? $"?->{e.Text("destination")}";
+            _flightDyad[e.Actor] = dyad;
+        }
+        else if (e.Kind == "flight.closed") _flightDyad.Remove(e.Actor);
+        string status = e.Kind[7..];
+        if (status is not ("planned" or "cleared" or "partiallyCleared" or "refused" or "turnedBack" or "diverted" or "landed" or "cancelled")) return;
+        var counts = _dyadFlights.TryGetValue(dyad, out var c) ? c : _dyadFlights[dyad] = new(StringComparer.Ordinal);
+        counts["flights." + status] = counts.GetValueOrDefault("flights." + status) + 1;
+    }
+
     private void CloseDaysBefore(int day)
     {
         while (_day < day)
         {
-            _rows.Add(new DayRow(_day + 1, clock.Iso(_day * clock.TicksPerDay)[..10], Counters.Select(Get).ToArray(), DetainedNow,
-                _tension.Count == 0 ? 0 : _tension.Values.Max()));
+            string date = clock.Iso(_day * clock.TicksPerDay)[..10];
+            _rows.Add(new DayRow(_day + 1, date, Counters.Select(Get).ToArray(), DetainedNow, _tension.Count == 0 ? 0 : _tension.Values.Max()));
+            foreach (var (country, p) in _pressure) _series.Add(new SeriesRow(_day + 1, date, country, "pressure", p));
+            foreach (var (dyad, t) in _tension) _series.Add(new SeriesRow(_day + 1, date, dyad, "tension", t));
+            foreach (var (dyad, c) in _disputeCost) _series.Add(new SeriesRow(_day + 1, date, dyad, "disputeCost", c));
+            foreach (var (dyad, counts) in _dyadFlights)
+                foreach (var (metric, n) in counts) _series.Add(new SeriesRow(_day + 1, date, dyad, metric, n));
             _day++;
         }
     }
@@ -153,14 +227,33 @@ public sealed class MetricsAccumulator(SimClock clock)
         new SortedDictionary<string, long>(_personReasons),
         _negotiations.ToList(),
         new SortedDictionary<string, double>(_tension),
-        new SortedDictionary<string, double>(_pressure));
+        new SortedDictionary<string, double>(_pressure),
+        _firstRefusal is { } t ? clock.Iso(t) : null,
+        _firstRefusal is { } first && _negotiations.Select(n => n.AgreedTickAfterRefusal).FirstOrDefault(a => a is not null) is { } agreed
+            ? clock.Days(agreed - first) : null,
+        new SortedDictionary<string, long>(_threatened),
+        new SortedDictionary<string, long>(_applied));
 }
+
+/// <summary>One value of a per-country ("MX") or per-dyad ("US->MX") daily series, in long (tidy) form.</summary>
+public sealed record SeriesRow(int Day, string Date, string Entity, string Metric, double Value);
+
+/// <summary>One offer of a negotiation, with both sides' utilities; the accepted one is flagged.</summary>
+public sealed record OfferRow(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
 
 public sealed record DayRow(int Day, string Date, double[] Counters, double Detained, double MaxTension);
 
 public sealed class NegotiationMetrics
 {
+    /// <summary>1-based, in the order negotiations opened.</summary>
+    public int Index { get; set; }
     public string Dyad { get; set; } = "";
+    public string? Sending { get; set; }
+    public string? Receiving { get; set; }
+    public long OpenedTick { get; set; }
+    public string? Closed { get; set; }
+    public IReadOnlyList<Field> AgreedTerms { get; set; } = [];
+    public long? AgreedTickAfterRefusal { get; set; }
     public string Outcome { get; set; } = "none";
     public string? Opened { get; set; }
     public int Rounds { get; set; }
@@ -180,4 +273,8 @@ public sealed record RunMetrics(
     IReadOnlyDictionary<string, long> PersonRefusalReasons,
     IReadOnlyList<NegotiationMetrics> Negotiations,
     IReadOnlyDictionary<string, double> TensionAtEnd,
-    IReadOnlyDictionary<string, double> PressureAtEnd);
+    IReadOnlyDictionary<string, double> PressureAtEnd,
+    string? FirstRefusal,
+    double? DaysFromFirstRefusalToAgreement,
+    IReadOnlyDictionary<string, long> ThreatenedByInstrument,
+    IReadOnlyDictionary<string, long> AppliedByInstrument);

@@ -21,14 +21,15 @@ public sealed class ReferenceEngine : ISimulationEngine
     private readonly Kernel _kernel;
     private readonly SequentialAgentHost _host;
 
-    public ReferenceEngine(World world)
+    public ReferenceEngine(World world, string name = "reference")
     {
         World = world;
+        Name = name;
         _host = new SequentialAgentHost(world);
         _kernel = new Kernel(world, _host);
     }
 
-    public string Name => "reference";
+    public string Name { get; }
     public World World { get; }
 
     public Task<Slice> RunAsync(long untilTick) => _kernel.RunAsync(untilTick);

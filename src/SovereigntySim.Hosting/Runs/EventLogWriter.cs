@@ -6,32 +6,32 @@ using SovereigntySim.Domain.Simulation;
 namespace SovereigntySim.Hosting.Runs;
 
 /// <summary>
-/// Writes the canonical event log, one JSON object per line with keys in a fixed order, and hashes exactly the
-/// bytes written: the run digest is the SHA-256 of events.jsonl.
+/// Serialises the canonical event log, one JSON object per line with keys in a fixed order, and hashes exactly the
+/// bytes it produces: the run digest is the SHA-256 of events.jsonl, whether or not a sink writes the file.
 /// </summary>
 public sealed class EventLogWriter : IDisposable
 {
-    private readonly Stream _out;
     private readonly SimClock _clock;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 16);
     private readonly Utf8JsonWriter _json;
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    public EventLogWriter(Stream output, SimClock clock)
+    public EventLogWriter(SimClock clock)
     {
-        _out = output;
         _clock = clock;
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = false, SkipValidation = true });
     }
 
-    public void Write(IEnumerable<SimEvent> events)
+    /// <summary>The log lines of these events, hashed into the digest; valid until the next call.</summary>
+    public ReadOnlyMemory<byte> Write(IEnumerable<SimEvent> events)
     {
+        _buffer.ResetWrittenCount();
         foreach (var e in events)
         {
             _json.Reset(_buffer);
             _json.WriteStartObject();
-            _json.WriteString("t", _clock.Iso(e.Tick));
+            _json.WriteString("t", Iso(e.Tick));
             _json.WriteNumber("tick", e.Tick);
             _json.WriteString("kind", e.Kind);
             _json.WriteString("actor", e.Actor);
@@ -56,24 +56,22 @@ public sealed class EventLogWriter : IDisposable
             _json.WriteEndObject();
             _json.Flush();
             _buffer.Write(NewLine);
-            if (_buffer.WrittenCount > (1 << 20)) Drain();
         }
-        Drain();
+        _hash.AppendData(_buffer.WrittenSpan);
+        return _buffer.WrittenMemory;
     }
 
-    private void Drain()
+    // Events come in tick order: format each tick's time once.
+    private long _isoTick = -1;
+    private string _iso = "";
+
+    private string Iso(long tick)
     {
-        var span = _buffer.WrittenSpan;
-        _hash.AppendData(span);
-        _out.Write(span);
-        _buffer.ResetWrittenCount();
+        if (tick != _isoTick) (_isoTick, _iso) = (tick, _clock.Iso(tick));
+        return _iso;
     }
 
-    public string Digest()
-    {
-        _out.Flush();
-        return Convert.ToHexStringLower(_hash.GetCurrentHash());
-    }
+    public string Digest() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     public void Dispose()
     {

@@ -1,0 +1,137 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SovereigntySim.Experiments;
+using SovereigntySim.Hosting;
+using SovereigntySim.Hosting.Experiments;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Cli.Commands;
+
+/// <summary>Options of every command that makes many runs.</summary>
+public class ExperimentSettings : ScenarioSettings
+{
+    public const int RunLimit = 10_000;
+
+    [CommandOption("--out <DIR>"), Description("Output folder (default under results/, named after the scenario and what varies).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--parallel <K>"), Description("Runs at a time (default: the number of cores).")]
+    public int? Parallel { get; init; }
+
+    [CommandOption("--keep-runs"), Description("Also write every run's full folder (events.jsonl, tables) under runs/.")]
+    public bool KeepRuns { get; init; }
+
+    [CommandOption("--cluster <CONNECTION>"), Description("Distribute the runs over a PostgreSQL-backed cluster instead of the embedded silo.")]
+    public string? Cluster { get; init; }
+
+    [CommandOption("--yes"), Description($"Allow more than 10,000 runs.")]
+    public bool Yes { get; init; }
+
+    public override ValidationResult Validate() =>
+        base.Validate() is { Successful: false } invalid ? invalid
+        : Parallel is < 1 or > 1024 ? ValidationResult.Error("--parallel must be between 1 and 1024")
+        : ValidationResult.Success();
+
+    public int ParallelRuns => Parallel ?? Environment.ProcessorCount;
+}
+
+/// <summary>Runs an experiment plan on the embedded silo or a cluster, shows progress, and says how it went.</summary>
+public static class ExperimentCommand
+{
+    public static async Task<(int Code, ExperimentResult? Result)> Run(ExperimentSettings settings, ExperimentPlan plan, string outDir, CancellationToken cancellation)
+    {
+        if (plan.Runs.Count > ExperimentSettings.RunLimit && !settings.Yes)
+        {
+            Console.Error.WriteLine($"{settings.File}: this experiment has {plan.Runs.Count:N0} runs, more than {ExperimentSettings.RunLimit:N0}; add --yes to run it.");
+            return (ExitCodes.Usage, null);
+        }
+        var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);
+        ExperimentResult result;
+        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation))
+        {
+            try { result = await Progress.Run(new ExperimentRunner(cluster.Client), plan, options, cancellation); }
+            catch (ExperimentFolderException e)
+            {
+                Console.Error.WriteLine($"sovsim: {e.Message}");
+                return (ExitCodes.Usage, null);
+            }
+        }
+        int failed = result.Outcomes.Values.Count(o => !o.Completed);
+        AnsiConsole.MarkupLineInterpolated($"{result.Outcomes.Count:N0} of {plan.Runs.Count:N0} runs in {result.WallSeconds:N1} s ({result.SimulationSeconds:N1} s simulating); results in {outDir}");
+        if (failed > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]{failed} run(s) failed; their errors are in runs.csv.[/]");
+        if (result.Interrupted)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted: {result.Outcomes.Count} of {plan.Runs.Count} runs finished and kept. Run the same command with --out {outDir} to continue.[/]");
+            return (ExitCodes.Interrupted, result);
+        }
+        return (failed > 0 ? ExitCodes.Failure : ExitCodes.Ok, result);
+    }
+
+    /// <summary>The aggregate table of one design point: each outcome's mean, sd, 95% CI of the mean, median and 90% range.</summary>
+    public static void PrintAggregate(ExperimentResult result, int point = 0)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{result.Plan.Scenario}: {result.Outcomes.Count} runs"))
+            .AddColumn("outcome").AddColumn("mean").AddColumn("sd").AddColumn("95% CI of mean").AddColumn("median").AddColumn("5%–95%").AddColumn("n");
+        static string F(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
+        foreach (var (p, _, metric, d) in ExperimentTables.Distributions(result))
+        {
+            if (p != point || d.N == 0 || (d.Max == 0 && d.Min == 0)) continue;
+            table.AddRow(Markup.Escape(metric), F(d.Mean), F(d.Sd), $"{F(d.CiLow)} – {F(d.CiHigh)}", F(d.Median), $"{F(d.Q05)} – {F(d.Q95)}",
+                d.Missing > 0 ? $"{d.N} ({d.Missing} missing)" : d.N.ToString());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Parses --vary/--param arguments; prints each bad one and returns null.</summary>
+    public static IReadOnlyList<Parameter>? Parameters(string option, IEnumerable<string> texts)
+    {
+        var list = new List<Parameter>();
+        bool ok = true;
+        foreach (var text in texts)
+        {
+            var parsed = Parameter.Parse(text);
+            if (parsed.Parameter is { } p) list.Add(p);
+            else
+            {
+                Console.Error.WriteLine($"{option} {text}: {parsed.Error}");
+                ok = false;
+            }
+        }
+        if (ok && list.Count == 0)
+        {
+            Console.Error.WriteLine($"{option} path=a:b:step or path=v1,v2,... is required (repeatable)");
+            ok = false;
+        }
+        var duplicate = list.GroupBy(p => p.Path).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            Console.Error.WriteLine($"{option}: {duplicate.Key} is given {duplicate.Count()} times");
+            ok = false;
+        }
+        return ok ? list : null;
+    }
+}
+
+/// <summary>The cluster an experiment runs on: the embedded silo (default) or a client of a PostgreSQL cluster.</summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IAsyncDisposable _owner;
+
+    private ClusterConnection(IClusterClient client, IAsyncDisposable owner) => (Client, _owner) = (client, owner);
+
+    public IClusterClient Client { get; }
+
+    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellation)
+    {
+        if (cluster is null)
+        {
+            var embedded = await EmbeddedCluster.StartAsync(cancellation);
+            return new ClusterConnection(embedded.Client, embedded);
+        }
+        var client = await PostgresCluster.ConnectAsync(cluster, cancellation);
+        return new ClusterConnection(client.Client, client);
+    }
+
+    public ValueTask DisposeAsync() => _owner.DisposeAsync();
+}

@@ -1,0 +1,116 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Experiments;
+using SovereigntySim.Hosting.Experiments;
+using SovereigntySim.Hosting.Outputs;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Cli.Commands;
+
+public sealed class SensitivitySettings : ExperimentSettings
+{
+    [CommandOption("--method <METHOD>"), Description("morris (elementary effects: mu*, sigma) or sobol (first-order and total indices).")]
+    public string Method { get; init; } = "morris";
+
+    [CommandOption("--param <PATH=LO:HI>"), Description("A parameter and its range, path=lo:hi (repeatable; the same paths as --set).")]
+    public string[] Param { get; init; } = [];
+
+    [CommandOption("--outcome <NAME>"), Description("Outcome to analyse (repeatable; default flights.refused, migrants.removed, cost.total).")]
+    public string[] Outcome { get; init; } = [];
+
+    [CommandOption("--trajectories <R>"), Description("Morris trajectories (default 10).")]
+    public int Trajectories { get; init; } = 10;
+
+    [CommandOption("--levels <P>"), Description("Morris grid levels (default 4).")]
+    public int Levels { get; init; } = 4;
+
+    [CommandOption("--samples <N>"), Description("Sobol base samples N; the design has N(k+2) runs (default 64).")]
+    public int Samples { get; init; } = 64;
+
+    public override ValidationResult Validate() =>
+        base.Validate() is { Successful: false } invalid ? invalid
+        : Method is not ("morris" or "sobol") ? ValidationResult.Error($"--method must be morris or sobol, found '{Method}'")
+        : Trajectories < 2 ? ValidationResult.Error("--trajectories must be at least 2")
+        : Levels < 2 ? ValidationResult.Error("--levels must be at least 2")
+        : Samples < 2 ? ValidationResult.Error("--samples must be at least 2")
+        : Outcome.FirstOrDefault(o => !Outcomes.Columns.Contains(o)) is { } bad
+            ? ValidationResult.Error($"--outcome {bad}: not an outcome; choose from {string.Join(", ", Outcomes.Columns)}")
+        : ValidationResult.Success();
+}
+
+/// <summary>Global sensitivity of chosen outcomes to parameters: Morris screening or Sobol indices (Saltelli sampling,
+/// Jansen estimators). Every run uses the scenario's seed, so the indices measure the parameters, not the noise.</summary>
+public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
+{
+    private static readonly string[] DefaultOutcomes = ["flights.refused", "migrants.removed", "cost.total"];
+
+    public override async Task<int> ExecuteAsync(CommandContext context, SensitivitySettings settings, CancellationToken cancellation)
+    {
+        var parameters = ExperimentCommand.Parameters("--param", settings.Param);
+        if (parameters is null) return ExitCodes.Usage;
+        if (parameters.FirstOrDefault(p => p is not RangeParameter) is { } list)
+        {
+            Console.Error.WriteLine($"--param {list.Path}: sensitivity needs a numeric range lo:hi");
+            return ExitCodes.Usage;
+        }
+        var baseSpec = settings.Load();
+        if (baseSpec is null) return ExitCodes.Usage;
+        Design design;
+        try
+        {
+            design = settings.Method == "morris"
+                ? MorrisDesign.Create(parameters, settings.Trajectories, settings.Levels, baseSpec.Seed)
+                : SaltelliDesign.Create(parameters, settings.Samples, baseSpec.Seed);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"--param: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Sensitivity, settings.File, settings.Overrides, settings.Adjust,
+            parameters.Select(p => p.Path).ToList(), design.Points.Select(p => (IReadOnlyList<string>)p.Values.Select(v => v.Text).ToList()).ToList(),
+            1, Provenance.Of(settings.File, settings.Overrides));
+        if (plan is null)
+        {
+            settings.PrintErrors(errors);
+            return ExitCodes.Usage;
+        }
+        var outDir = settings.Out ?? Path.Combine("results",
+            $"{plan.Scenario}-{settings.Method}-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Param, $"{settings.Trajectories}", $"{settings.Levels}", $"{settings.Samples}"])}");
+        var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
+        if (result is null || code != ExitCodes.Ok) return code;
+
+        var outcomes = settings.Outcome.Length > 0 ? settings.Outcome : DefaultOutcomes;
+        var table = new Hosting.Outputs.Table(["method", "outcome", "parameter", "muStar", "mu", "sigma", "s1", "st"]);
+        var shown = new Spectre.Console.Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{settings.Method} sensitivity, {plan.Runs.Count} runs"))
+            .AddColumn("outcome").AddColumn("parameter").AddColumn(settings.Method == "morris" ? "mu*" : "S1").AddColumn(settings.Method == "morris" ? "sigma" : "ST");
+        foreach (var outcome in outcomes)
+        {
+            var y = result.Output(outcome);
+            try
+            {
+                if (design is MorrisDesign morris)
+                    foreach (var i in MorrisAnalysis.Estimate(morris, y))
+                    {
+                        table.Add("morris", outcome, i.Path, i.MuStar, i.Mu, i.Sigma, double.NaN, double.NaN);
+                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), $"{i.MuStar:G4}", $"{i.Sigma:G4}");
+                    }
+                else
+                    foreach (var i in SobolAnalysis.Estimate((SaltelliDesign)design, y).Indices)
+                    {
+                        table.Add("sobol", outcome, i.Path, double.NaN, double.NaN, double.NaN, i.First, i.Total);
+                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), $"{i.First:G4}", $"{i.Total:G4}");
+                    }
+            }
+            catch (ArgumentException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]{outcome}: {e.Message}[/]");
+            }
+        }
+        table.WriteCsv(Path.Combine(outDir, "sensitivity.csv"));
+        AnsiConsole.Write(shown);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,55 @@
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Scenario;
+
+namespace SovereigntySim.Domain.Metrics;
+
+/// <summary>
+/// The outcome measures of one run, as a fixed list of named numbers: one row of an experiment's runs table. The
+/// column set depends only on the model (instrument kinds, terms), never on what happened, so every run of every
+/// experiment has the same columns. Missing values (no agreement, say) are NaN.
+/// </summary>
+public static class Outcomes
+{
+    private static readonly string[] Flights = ["planned", "cleared", "partiallyCleared", "refused", "turnedBack", "diverted", "landed", "cancelled"];
+    private static readonly string[] Instruments = Enum.GetValues<InstrumentKind>().Select(k => Agents.Names.Camel(k)).ToArray();
+
+    /// <summary>Column names, in order.</summary>
+    public static IReadOnlyList<string> Columns { get; } = Build(null).Select(o => o.Name).ToArray();
+
+    public static IReadOnlyList<(string Name, double Value)> Of(RunMetrics m) => Build(m);
+
+    private static List<(string Name, double Value)> Build(RunMetrics? m)
+    {
+        var t = m?.Totals;
+        double T(string key) => t?.GetValueOrDefault(key) ?? double.NaN;
+        var o = new List<(string, double)>();
+        foreach (var f in Flights) o.Add(("flights." + f, T("flights." + f)));
+        o.Add(("migrants.removed", T("migrants.removed")));
+        o.Add(("migrants.refused", T("migrants.refused")));
+        o.Add(("migrants.releasedAtLimit", T("migrants.releasedAtLimit")));
+        o.Add(("migrants.detainedAtEnd", m?.DetainedAtEnd ?? double.NaN));
+        o.Add(("detention.bedDays", T("detention.bedDays")));
+        o.Add(("detention.cost", T("detention.cost")));
+        o.Add(("flights.hours", T("flights.hours")));
+        o.Add(("flights.cost", T("flights.cost")));
+        o.Add(("cost.total", T("detention.cost") + T("flights.cost")));
+        var negotiations = m?.Negotiations ?? [];
+        o.Add(("negotiations", negotiations.Count));
+        o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == "agreement")));
+        o.Add(("negotiations.breakdowns", negotiations.Count(n => n.Outcome == "breakdown")));
+        o.Add(("negotiation.rounds", T("negotiation.rounds")));
+        o.Add(("days.firstRefusalToAgreement", m?.DaysFromFirstRefusalToAgreement ?? double.NaN));
+        // Who conceded: each side's utility of the first agreement (1 = got everything it wanted).
+        var first = negotiations.FirstOrDefault(n => n.Outcome == "agreement");
+        o.Add(("agreement.hoursOpen", first?.HoursOpen ?? double.NaN));
+        o.Add(("agreement.utilitySending", first?.UtilitySending ?? double.NaN));
+        o.Add(("agreement.utilityReceiving", first?.UtilityReceiving ?? double.NaN));
+        o.Add(("escalations.threatened", T("escalations.threatened")));
+        o.Add(("escalations.applied", T("escalations.applied")));
+        foreach (var k in Instruments) o.Add(("threatened." + k, m is null ? double.NaN : m.ThreatenedByInstrument.GetValueOrDefault(k)));
+        foreach (var k in Instruments) o.Add(("applied." + k, m is null ? double.NaN : m.AppliedByInstrument.GetValueOrDefault(k)));
+        o.Add(("tension.max", m is null ? double.NaN : m.TensionAtEnd.Count == 0 ? 0 : m.TensionAtEnd.Values.Max()));
+        o.Add(("advocacy.alerts", T("advocacy.alerts")));
+        return o;
+    }
+}

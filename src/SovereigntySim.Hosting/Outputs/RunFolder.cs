@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Runs;
+using SovereigntySim.Scenarios;
+
+namespace SovereigntySim.Hosting.Outputs;
+
+/// <summary>Streams the canonical event log to events.jsonl, one slice at a time, so `tail -f` sees whole lines.</summary>
+public sealed class EventLogFile(string path) : IRunSink
+{
+    private FileStream? _file;
+
+    public void Begin(RunRequest request, World world) =>
+        _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+
+    public void Write(Slice slice, ReadOnlySpan<byte> logLines)
+    {
+        _file!.Write(logLines);
+        _file.Flush();
+    }
+
+    public async Task EndAsync(RunResult result, MetricsAccumulator metrics)
+    {
+        if (_file is not null) await _file.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A run's folder: events.jsonl, summary.json, the effective scenario (scenario.yaml, which reproduces the run by
+/// itself), and the tidy tables (timeseries.csv, series.csv, negotiations.csv, offers.csv, frontier.csv).
+/// </summary>
+public sealed class RunFolder : IRunSink
+{
+    public const string ScenarioFile = "scenario.yaml";
+    private readonly string _dir;
+    private RunRequest? _request;
+    private World? _world;
+
+    private RunFolder(string dir) => _dir = dir;
+
+    /// <summary>The sinks that make a run folder: the streamed event log and the files written at the end.</summary>
+    public static IReadOnlyList<IRunSink> Sinks(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        return [new EventLogFile(Path.Combine(dir, "events.jsonl")), new RunFolder(dir)];
+    }
+
+    /// <summary>Where a run goes by default: results/&lt;scenario&gt;-&lt;seed&gt;, plus a short hash of the overrides when
+    /// there are any, so runs with different overrides never overwrite each other.</summary>
+    public static string DefaultDirectory(ScenarioSpec spec, IReadOnlyList<string> overrides) =>
+        Path.Combine("results", $"{spec.Name}-{spec.Seed}" + (overrides.Count == 0 ? "" : "-" + OverridesHash(overrides)));
+
+    public static string OverridesHash(IReadOnlyList<string> overrides) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', overrides))))[..8];
+
+    public void Begin(RunRequest request, World world)
+    {
+        _request = request;
+        _world = world;
+        File.WriteAllText(Path.Combine(_dir, ScenarioFile), EffectiveScenario(request));
+    }
+
+    public static string EffectiveScenario(RunRequest request) => ScenarioWriter.Write(request.Spec,
+        $"The effective scenario of a SovereigntySim run (file, overrides and seed applied): `sovsim run {ScenarioFile}` reproduces it.\n"
+        + $"From: {request.Provenance.ScenarioFile ?? "(no file)"}"
+        + (request.Provenance.Overrides.Count > 0 ? $" with {string.Join(" ", request.Provenance.Overrides.Select(o => "--set " + o))}" : ""));
+
+    public async Task EndAsync(RunResult result, MetricsAccumulator metrics)
+    {
+        RunTables.Timeseries(metrics).WriteCsv(Path.Combine(_dir, "timeseries.csv"));
+        RunTables.Series(metrics).WriteCsv(Path.Combine(_dir, "series.csv"));
+        RunTables.Negotiations(result.Metrics, _world!).WriteCsv(Path.Combine(_dir, "negotiations.csv"));
+        RunTables.Offers(metrics).WriteCsv(Path.Combine(_dir, "offers.csv"));
+        RunTables.FrontierTable(result.Metrics, _world!).WriteCsv(Path.Combine(_dir, "frontier.csv"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "summary.json"), Summary.Json(result, _request!).ToJsonString(Summary.Indented) + "\n");
+    }
+}
+
+/// <summary>summary.json: the run's result, its metrics and its provenance.</summary>
+public static class Summary
+{
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static JsonObject Json(RunResult r, RunRequest request)
+    {
+        var t = r.Metrics.Totals;
+        JsonObject Group(params (string Name, string Key)[] items)
+        {
+            var o = new JsonObject();
+            foreach (var (name, key) in items) o[name] = Table.Round(t[key]);
+            return o;
+        }
+        JsonObject Map<T>(IReadOnlyDictionary<string, T> d)
+        {
+            var o = new JsonObject();
+            foreach (var (k, v) in d) o[k] = v is double x ? JsonValue.Create(Table.Round(x)) : JsonValue.Create(v);
+            return o;
+        }
+        var negotiations = new JsonArray();
+        foreach (var n in r.Metrics.Negotiations)
+            negotiations.Add(new JsonObject
+            {
+                ["dyad"] = n.Dyad, ["outcome"] = n.Outcome, ["opened"] = n.Opened, ["closed"] = n.Closed, ["rounds"] = n.Rounds,
+                ["agreementDay"] = n.AgreementDay, ["agreedAt"] = n.AgreedAt, ["hoursOpen"] = n.HoursOpen, ["terms"] = n.Terms,
+                ["utilitySending"] = n.UtilitySending, ["utilityReceiving"] = n.UtilityReceiving, ["nashProduct"] = n.NashProduct,
+            });
+        return new JsonObject
+        {
+            ["scenario"] = r.Scenario,
+            ["seed"] = r.Seed,
+            ["digest"] = r.Digest,
+            ["wallSeconds"] = Math.Round(r.WallSeconds, 3),
+            ["simulationSeconds"] = Math.Round(r.SimulationSeconds, 3),
+            ["events"] = r.Events,
+            ["migrantEvents"] = r.MigrantEvents,
+            ["completed"] = r.Completed,
+            ["error"] = r.Error,
+            ["engine"] = r.Engine,
+            ["peakRssBytes"] = r.PeakRssBytes,
+            ["kernel"] = new JsonObject { ["rounds"] = r.Rounds, ["deliveries"] = r.Deliveries },
+            ["simulatedUntil"] = r.SimulatedUntil,
+            ["provenance"] = request.Provenance.ToJson(request.Spec),
+            ["metrics"] = new JsonObject
+            {
+                ["flights"] = Group(("planned", "flights.planned"), ("cancelled", "flights.cancelled"), ("cleared", "flights.cleared"),
+                    ("partiallyCleared", "flights.partiallyCleared"), ("refused", "flights.refused"), ("turnedBack", "flights.turnedBack"),
+                    ("diverted", "flights.diverted"), ("landed", "flights.landed"), ("flightHours", "flights.hours"), ("flightCost", "flights.cost")),
+                ["migrants"] = Group(("detained", "migrants.detained"), ("removed", "migrants.removed"), ("refused", "migrants.refused"),
+                    ("releasedAtLimit", "migrants.releasedAtLimit"), ("reliefGranted", "migrants.relief"), ("deferredArrests", "migrants.deferredArrests")),
+                ["detainedAtEnd"] = r.Metrics.DetainedAtEnd,
+                ["detention"] = Group(("bedDays", "detention.bedDays"), ("cost", "detention.cost")),
+                ["refusalReasons"] = new JsonObject { ["flights"] = Map(r.Metrics.FlightRefusalReasons), ["people"] = Map(r.Metrics.PersonRefusalReasons) },
+                ["firstRefusal"] = r.Metrics.FirstRefusal,
+                ["daysFromFirstRefusalToAgreement"] = r.Metrics.DaysFromFirstRefusalToAgreement is { } days ? Table.Round(days) : null,
+                ["negotiationRounds"] = t["negotiation.rounds"],
+                ["negotiations"] = negotiations,
+                ["escalations"] = Group(("threatened", "escalations.threatened"), ("applied", "escalations.applied")),
+                ["threatenedByInstrument"] = Map(r.Metrics.ThreatenedByInstrument),
+                ["appliedByInstrument"] = Map(r.Metrics.AppliedByInstrument),
+                ["tensionAtEnd"] = Map(r.Metrics.TensionAtEnd),
+                ["pressureAtEnd"] = Map(r.Metrics.PressureAtEnd),
+                ["advocacyAlerts"] = t["advocacy.alerts"],
+                ["observerAssessments"] = t["observer.assessments"],
+            },
+        };
+    }
+}

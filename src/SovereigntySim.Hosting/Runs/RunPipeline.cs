@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Engines;
+
+namespace SovereigntySim.Hosting.Runs;
+
+/// <summary>
+/// Receives a run as it goes: the events of each slice with their exact log bytes, then the result. Sinks combine:
+/// the event log file, the run folder's tables, a progress display, an experiment's outcome table.
+/// </summary>
+public interface IRunSink
+{
+    void Begin(RunRequest request, World world) { }
+    void Write(Slice slice, ReadOnlySpan<byte> logLines) { }
+    /// <summary>Called once at the end, also when the run was interrupted or failed: what was computed is kept.</summary>
+    Task EndAsync(RunResult result, MetricsAccumulator metrics) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The one way a run is made, shared by `sovsim run`, experiments and run workers: scenario (request) -> engine ->
+/// sinks. It asks the engine for one slice at a time, hashes the canonical log, folds metrics, feeds the sinks, and
+/// stops between slices when cancelled.
+/// </summary>
+public static class RunPipeline
+{
+    public static async Task<RunResult> RunAsync(
+        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default)
+    {
+        var world = engine.World;
+        var clock = world.Clock;
+        var metrics = MetricsAccumulator.For(world);
+        var wall = Stopwatch.StartNew();
+        var simulation = new Stopwatch();
+        long tick = 0, rounds = 0, deliveries = 0;
+        Exception? failure = null;
+        using var log = new EventLogWriter(clock);
+        foreach (var sink in sinks) sink.Begin(request, world);
+        // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
+        long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
+        while (tick < clock.EndTick && !cancellation.IsCancellationRequested)
+        {
+            Slice slice;
+            simulation.Start();
+            try { slice = await engine.RunAsync(Math.Min(clock.EndTick, tick + sliceTicks)); }
+            catch (Exception e)
+            {
+                // Keep what was computed: the sinks get everything up to the last whole slice, then the error.
+                failure = e;
+                break;
+            }
+            finally { simulation.Stop(); }
+            var lines = log.Write(slice.Events);
+            foreach (var sink in sinks) sink.Write(slice, lines.Span);
+            foreach (var e in slice.Events) metrics.Add(e);
+            tick = slice.NextTick;
+            rounds += slice.Rounds;
+            deliveries += slice.Deliveries;
+            if (speed is > 0) await Pace(clock, tick, speed.Value, wall, cancellation);
+            if (slice.Finished) tick = clock.EndTick;
+        }
+        metrics.Finish(tick);
+        var summary = metrics.Summary();
+        var result = new RunResult(world.Spec.Name, world.Seed, log.Digest(), wall.Elapsed.TotalSeconds, simulation.Elapsed.TotalSeconds,
+            metrics.Events, (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, engine.Name, PeakRss(),
+            rounds, deliveries, request.Provenance, failure is null ? null : $"{failure.GetType().Name}: {failure.Message}");
+        foreach (var sink in sinks) await sink.EndAsync(result, metrics);
+        if (failure is not null) throw new RunFailedException(result, failure);
+        return result;
+    }
+
+    /// <summary>Peak resident set of this process so far (VmHWM on Linux).</summary>
+    public static long PeakRss()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
+    private static async Task Pace(SimClock clock, long tick, double speed, Stopwatch wall, CancellationToken cancellation)
+    {
+        double due = clock.Step.TotalSeconds * tick / speed;
+        var wait = TimeSpan.FromSeconds(due - wall.Elapsed.TotalSeconds);
+        if (wait <= TimeSpan.Zero) return;
+        try { await Task.Delay(wait, cancellation); }
+        catch (OperationCanceledException) { }
+    }
+}
+
+/// <summary>Reports progress after each slice.</summary>
+public sealed class ProgressSink(IProgress<RunProgress> progress) : IRunSink
+{
+    private readonly Stopwatch _wall = new();
+    private long _events, _endTick;
+    private SimClock? _clock;
+
+    public void Begin(RunRequest request, World world)
+    {
+        _clock = world.Clock;
+        _endTick = world.Clock.EndTick;
+        _wall.Restart();
+    }
+
+    public void Write(Slice slice, ReadOnlySpan<byte> logLines)
+    {
+        _events += slice.Events.Count;
+        progress.Report(new RunProgress(slice.NextTick, _endTick, _clock!.Iso(slice.NextTick), _events, _events / Math.Max(1e-9, _wall.Elapsed.TotalSeconds)));
+    }
+}
