@@ -1,4 +1,5 @@
 using MathNet.Numerics.Statistics;
+using SovereigntySim.Domain.Randomness;
 
 namespace SovereigntySim.Experiments;
 
@@ -50,8 +51,11 @@ public sealed record SaltelliDesign(
         return new SaltelliDesign(parameters, points, n, seed, sampling);
     }
 
+    /// <summary>Index of row <paramref name="sample"/> of A among the points (and outputs).</summary>
     public int IndexOfA(int sample) => sample;
+    /// <summary>Index of row <paramref name="sample"/> of B among the points (and outputs).</summary>
     public int IndexOfB(int sample) => BaseSamples + sample;
+    /// <summary>Index of row <paramref name="sample"/> of AB_i (A with column <paramref name="parameter"/> from B).</summary>
     public int IndexOfAB(int parameter, int sample) => (2 + parameter) * BaseSamples + sample;
 }
 
@@ -70,6 +74,12 @@ public sealed record SobolIndex(string Path, double First, double Total);
 /// <summary>The indices and the output variance they are shares of (indices are NaN when it is zero).</summary>
 public sealed record SobolResult(double Variance, IReadOnlyList<SobolIndex> Indices);
 
+/// <summary>
+/// Percentile bootstrap interval of one parameter's indices: how far the estimates could move with other base
+/// samples, which matters when each run is a noisy simulation and N is small.
+/// </summary>
+public sealed record SobolInterval(string Path, double FirstLow, double FirstHigh, double TotalLow, double TotalHigh);
+
 public static class SobolAnalysis
 {
     /// <summary>
@@ -82,30 +92,69 @@ public static class SobolAnalysis
     public static SobolResult Estimate(SaltelliDesign design, IReadOnlyList<double> outputs)
     {
         Outputs.RequireComplete(outputs, design.Points.Count, "Sobol' analysis");
-        int n = design.BaseSamples;
+        var (variance, first, total) = Indices(design, outputs, Enumerable.Range(0, design.BaseSamples).ToArray());
+        var indices = design.Parameters.Select((p, i) => new SobolIndex(p.Path, first[i], total[i])).ToArray();
+        return new SobolResult(variance, indices);
+    }
+
+    /// <summary>
+    /// Percentile bootstrap (Efron &amp; Tibshirani 1993) of the same estimators: base samples j are drawn with
+    /// replacement (A, B and every AB_i row j together, since they are paired), <paramref name="resamples"/> times,
+    /// from the stream of <paramref name="seed"/>; bounds are R-7 quantiles of the resampled indices.
+    /// </summary>
+    public static IReadOnlyList<SobolInterval> Bootstrap(
+        SaltelliDesign design, IReadOnlyList<double> outputs, int resamples, long seed, double confidence = 0.95)
+    {
+        Outputs.RequireComplete(outputs, design.Points.Count, "Sobol' analysis");
+        if (resamples < 2) throw new ArgumentException($"a bootstrap needs at least 2 resamples, found {resamples}");
+        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be in (0, 1)");
+        int n = design.BaseSamples, k = design.Parameters.Count;
+        var random = new StreamRandom(Seeds.ForAgent(seed, "experiments/sobol-bootstrap"));
+        var first = new double[k][];
+        var total = new double[k][];
+        for (int i = 0; i < k; i++) (first[i], total[i]) = (new double[resamples], new double[resamples]);
+        var sample = new int[n];
+        for (int b = 0; b < resamples; b++)
+        {
+            for (int j = 0; j < n; j++) sample[j] = random.Next(n);
+            var (_, s1, st) = Indices(design, outputs, sample);
+            for (int i = 0; i < k; i++) (first[i][b], total[i][b]) = (s1[i], st[i]);
+        }
+        double lowTau = (1 - confidence) / 2, highTau = 1 - lowTau;
+        double Q(double[] values, double tau) => Statistics.QuantileCustom(values, tau, QuantileDefinition.R7);
+        return design.Parameters.Select((p, i) => new SobolInterval(
+            p.Path, Q(first[i], lowTau), Q(first[i], highTau), Q(total[i], lowTau), Q(total[i], highTau))).ToArray();
+    }
+
+    /// <summary>Variance and both indices of every parameter over the base samples listed (repeats allowed).</summary>
+    private static (double Variance, double[] First, double[] Total) Indices(
+        SaltelliDesign design, IReadOnlyList<double> outputs, int[] samples)
+    {
+        int n = samples.Length, k = design.Parameters.Count;
         var fA = new double[n];
         var fB = new double[n];
         for (int j = 0; j < n; j++)
         {
-            fA[j] = outputs[design.IndexOfA(j)];
-            fB[j] = outputs[design.IndexOfB(j)];
+            fA[j] = outputs[design.IndexOfA(samples[j])];
+            fB[j] = outputs[design.IndexOfB(samples[j])];
         }
         double variance = fA.Concat(fB).Variance();
-        var first = new double[n];
-        var total = new double[n];
-        var indices = new SobolIndex[design.Parameters.Count];
-        for (int i = 0; i < indices.Length; i++)
+        var first = new double[k];
+        var total = new double[k];
+        var firstTerms = new double[n];
+        var totalTerms = new double[n];
+        for (int i = 0; i < k; i++)
         {
             for (int j = 0; j < n; j++)
             {
-                double fAB = outputs[design.IndexOfAB(i, j)];
-                first[j] = fB[j] * (fAB - fA[j]);
-                total[j] = (fA[j] - fAB) * (fA[j] - fAB) / 2;
+                double fAB = outputs[design.IndexOfAB(i, samples[j])];
+                firstTerms[j] = fB[j] * (fAB - fA[j]);
+                totalTerms[j] = (fA[j] - fAB) * (fA[j] - fAB) / 2;
             }
-            indices[i] = variance > 0
-                ? new SobolIndex(design.Parameters[i].Path, first.Mean() / variance, total.Mean() / variance)
-                : new SobolIndex(design.Parameters[i].Path, double.NaN, double.NaN);
+            // A constant output has no variance to share out: the indices are undefined.
+            first[i] = variance > 0 ? firstTerms.Mean() / variance : double.NaN;
+            total[i] = variance > 0 ? totalTerms.Mean() / variance : double.NaN;
         }
-        return new SobolResult(variance, indices);
+        return (variance, first, total);
     }
 }
