@@ -8,8 +8,9 @@ namespace SovereigntySim.Experiments;
 /// uniforms on [0, 1]^k and, for each parameter i, AB_i = A with column i taken from B: N(k + 2) runs. Row j of A
 /// and B together is point j of a 2k-dimensional sample: pseudo-random from the seed's stream, or the digitally
 /// shifted Sobol' sequence (<see cref="SaltelliSampling.Sobol"/>: smaller errors at the same N, best with N a
-/// power of two; up to <see cref="SobolSequence.MaxDimensions"/>/2 parameters). Points come in blocks of N: A, then B, then AB_1 … AB_k, row j of every block
-/// belonging to base sample j (see <see cref="IndexOfA"/>, <see cref="IndexOfB"/>, <see cref="IndexOfAB"/>).
+/// power of two; up to <see cref="SobolSequence.MaxDimensions"/>/2 parameters). Points come in blocks of N: A,
+/// then B, then AB_1 … AB_k, row j of every block belonging to base sample j (see <see cref="IndexOfA"/>,
+/// <see cref="IndexOfB"/>, <see cref="IndexOfAB"/>).
 /// </summary>
 public sealed record SaltelliDesign(
     IReadOnlyList<Parameter> Parameters,
