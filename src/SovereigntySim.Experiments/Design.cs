@@ -23,9 +23,11 @@ public abstract record Design(IReadOnlyList<Parameter> Parameters, IReadOnlyList
                 case ListParameter { Values.Count: 0 }:
                     throw new ArgumentException($"{p.Path}: the list of values is empty");
                 case RangeParameter r when !double.IsFinite(r.Lo) || !double.IsFinite(r.Hi) || r.Lo > r.Hi:
-                    throw new ArgumentException($"{p.Path}: empty or non-finite range {r.Lo}:{r.Hi}");
+                    throw new ArgumentException($"{p.Path}: empty or non-finite range {Parameter.Format(r.Lo)}:{Parameter.Format(r.Hi)}");
+                case RangeParameter { Step: double step } when !(step > 0 && double.IsFinite(step)):
+                    throw new ArgumentException($"{p.Path}: step must be positive, found {Parameter.Format(step)}");
                 case RangeParameter { IsInteger: true } r when Math.Ceiling(r.Lo) > Math.Floor(r.Hi):
-                    throw new ArgumentException($"{p.Path}: no integer in {r.Lo}:{r.Hi}");
+                    throw new ArgumentException($"{p.Path}: no integer in {Parameter.Format(r.Lo)}:{Parameter.Format(r.Hi)}");
             }
         }
     }

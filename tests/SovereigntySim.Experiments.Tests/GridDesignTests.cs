@@ -51,4 +51,15 @@ public sealed class GridDesignTests
         Assert.Contains("has 1000000000000 points", Assert.Throws<ArgumentException>(
             () => GridDesign.Create([P("a=1:10000"), P("b=1:10000"), P("c=1:10000")])).Message);
     }
+
+    [Fact]
+    public void Parameters_built_in_code_are_checked_like_parsed_ones()
+    {
+        string Error(Parameter p) => Assert.Throws<ArgumentException>(() => LatinHypercubeDesign.Create([p], 4, 1)).Message;
+        Assert.Equal("x: the list of values is empty", Error(new ListParameter("x", [])));
+        Assert.Equal("x: step must be positive, found 0", Error(new RangeParameter("x", 0, 1, 0)));
+        Assert.Equal("x: empty or non-finite range 2:1", Error(new RangeParameter("x", 2, 1)));
+        Assert.Equal("x: no integer in 0.2:0.8", Error(new RangeParameter("x", 0.2, 0.8, IsInteger: true)));
+        Assert.Equal("a design needs at least one parameter", Assert.Throws<ArgumentException>(() => GridDesign.Create([])).Message);
+    }
 }
