@@ -322,3 +322,37 @@ public sealed class BargainingTests
         Assert.Contains("cap=12", new Terms(AircraftKind.Charter, true, 24, 12, 135, DocumentStandard.Any, true, false).ToString());
     }
 }
+
+public sealed class FrontierTests
+{
+    private static readonly NegotiationSpec Settings = new();
+
+    [Fact]
+    public void The_frontier_runs_from_each_side_s_ideal_and_no_point_dominates_another()
+    {
+        var sending = new Utility(new IssueWeightsSpec { WeeklyCap = 5, Documentation = 4 }, true);
+        var receiving = new Utility(new IssueWeightsSpec { Aircraft = 4, Restraints = 4 }, false);
+        var frontier = Frontier.Of(sending, receiving, new IssueSpace(Settings).Levels());
+        Assert.Equal(1.0, frontier[0].Sending, 6);
+        Assert.Equal(1.0, frontier[^1].Receiving, 6);
+        for (int i = 1; i < frontier.Count; i++)
+        {
+            Assert.True(frontier[i].Sending < frontier[i - 1].Sending);
+            Assert.True(frontier[i].Receiving > frontier[i - 1].Receiving);
+        }
+        // Different priorities leave gains from trade: some point gives both sides more than 0.6.
+        Assert.Contains(frontier, p => p.Sending > 0.6 && p.Receiving > 0.6);
+    }
+
+    [Fact]
+    public void The_nash_point_maximises_the_product_over_the_frontier()
+    {
+        var sending = new Utility(new IssueWeightsSpec(), true);
+        var receiving = new Utility(new IssueWeightsSpec(), false);
+        var frontier = Frontier.Of(sending, receiving, new IssueSpace(Settings).Levels());
+        var nash = Frontier.NashPoint(frontier, 0.2, 0.4)!.Value;
+        double best = Nash.Product(nash.Sending, 0.2, nash.Receiving, 0.4);
+        Assert.All(frontier, p => Assert.True(Nash.Product(p.Sending, 0.2, p.Receiving, 0.4) <= best + 1e-12));
+        Assert.Null(Frontier.NashPoint(frontier, 0.9, 0.9));
+    }
+}
