@@ -27,7 +27,8 @@ public sealed record RunOutcome(
     [property: Id(6)] string SimulatedUntil,
     [property: Id(7)] RunMetrics Metrics,
     [property: Id(8)] IReadOnlyList<DayRow> Days,
-    [property: Id(9)] string Engine);
+    [property: Id(9)] string Engine,
+    [property: Id(10)] string? Silo = null);
 
 /// <summary>
 /// Runs whole runs for experiments. Experiments distribute runs over the silos, not the agents of one run: a run's

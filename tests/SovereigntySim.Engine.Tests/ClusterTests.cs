@@ -128,4 +128,20 @@ public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<Script
         string Digest(string dir) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["digest"]!.GetValue<string>();
         Assert.Equal(Digest(embedded), Digest(clustered));
     }
+
+    [Fact]
+    public async Task Replications_on_the_cluster_spread_whole_runs_over_the_silos_and_match_the_embedded_digests()
+    {
+        string embedded = Repo.TempDir(), clustered = Repo.TempDir();
+        string[] args = ["run", "scenarios/mexico-flight-refusal.yaml", "--set", "duration=5d", "--replications", "8", "--parallel", "8"];
+        var a = await CliTests.Run([.. args, "--out", embedded]);
+        var b = await CliTests.Run([.. args, "--out", clustered, "--cluster", Connection]);
+        Assert.True(a.ExitCode == 0, a.Err + a.Out);
+        Assert.True(b.ExitCode == 0, b.Err + b.Out);
+        static List<string[]> Rows(string dir) => File.ReadAllLines(Path.Combine(dir, "runs.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var header = File.ReadAllLines(Path.Combine(clustered, "runs.csv"))[0].Split(',');
+        int digest = Array.IndexOf(header, "digest"), silo = Array.IndexOf(header, "silo");
+        Assert.Equal(Rows(embedded).Select(r => r[digest]), Rows(clustered).Select(r => r[digest]));
+        Assert.True(Rows(clustered).Select(r => r[silo]).Distinct().Count() >= 2, "all runs on one silo");
+    }
 }

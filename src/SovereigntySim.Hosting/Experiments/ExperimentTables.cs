@@ -42,13 +42,13 @@ public static class ExperimentTables
     {
         var plan = result.Plan;
         var t = new Table(["run", "point", "replicate", "seed", .. ParameterColumns(plan), "completed", "error", "digest", "wallSeconds",
-            "simulationSeconds", .. Outcomes.Columns]);
+            "simulationSeconds", "silo", .. Outcomes.Columns]);
         foreach (var run in plan.Runs)
         {
             if (!result.Outcomes.TryGetValue(run.Run, out var o)) continue;
             var values = o.Completed ? Outcomes.Of(o.Metrics).Select(v => (object?)v.Value) : Outcomes.Columns.Select(_ => (object?)double.NaN);
             t.Add([run.Run, run.Point, run.Replicate, run.Seed, .. run.Values.Select(Value), o.Completed, o.Error, o.Digest, o.WallSeconds,
-                o.SimulationSeconds, .. values]);
+                o.SimulationSeconds, o.Silo, .. values]);
         }
         return t;
     }
