@@ -21,6 +21,9 @@ public sealed record SliceResult([property: Id(0)] Slice Slice);
 [GenerateSerializer, Immutable, Alias("sovsim.ScenarioPayload")]
 public sealed record ScenarioPayload([property: Id(0)] ScenarioSpec Spec);
 
+[GenerateSerializer, Immutable, Alias("sovsim.Microdata")]
+public sealed record Microdata([property: Id(0)] IReadOnlyList<MigrantRecord> Migrants);
+
 [GenerateSerializer, Immutable, Alias("sovsim.MigrantLookup")]
 public sealed record MigrantLookup([property: Id(0)] MigrantView? Migrant);
 
@@ -46,6 +49,8 @@ public interface ISimulationGrain : IGrainWithStringKey
     // Agent grains ask for the scenario while the simulation grain awaits their delivery: it must interleave.
     [Alias("GetScenario"), AlwaysInterleave] Task<ScenarioPayload> GetScenario();
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
+    /// <summary>The microdata of one caseload (by its index in the world), after or during the run.</summary>
+    [Alias("GetMicrodata")] Task<Microdata> GetMicrodata(int caseload);
     [Alias("End")] Task End();
     [Alias("GetRecord")] Task<RunRecord> GetRecord();
 }
@@ -56,6 +61,7 @@ public interface IAgentGrain : IGrainWithStringKey
 {
     [Alias("Deliver")] Task<DeliverResult> Deliver(DeliverCall call);
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
+    [Alias("GetMicrodata")] Task<Microdata> GetMicrodata();
     [Alias("Release")] Task Release();
 }
 

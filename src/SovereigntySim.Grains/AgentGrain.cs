@@ -25,6 +25,12 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
         return new MigrantLookup((agent as Caseload)?.View(migrantId));
     }
 
+    public async Task<Microdata> GetMicrodata()
+    {
+        var agent = _agent ??= await Create();
+        return new Microdata((agent as Caseload)?.Microdata() ?? []);
+    }
+
     public Task Release()
     {
         _agent = null;

@@ -49,6 +49,13 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         return Agent(agent).GetMigrant(migrantId);
     }
 
+    public Task<Microdata> GetMicrodata(int caseload)
+    {
+        var world = _kernel?.World ?? throw new InvalidOperationException("the run has not started");
+        if (caseload < 0 || caseload >= world.Caseloads.Count) throw new ArgumentOutOfRangeException(nameof(caseload));
+        return Agent(world.Caseloads[caseload].AgentId).GetMicrodata();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Collected without End (the client went away): let the agents go too.

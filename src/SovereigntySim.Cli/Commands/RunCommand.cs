@@ -23,6 +23,9 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--warmup"), Description("First run a small copy of the scenario (1% of the people, 14 days) to warm up the JIT; used by bench.")]
     public bool Warmup { get; init; }
 
+    [CommandOption("--microdata"), Description("At the end, write every migrant's state to migrants.parquet (one row per person).")]
+    public bool Microdata { get; init; }
+
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
@@ -32,8 +35,8 @@ public sealed class RunSettings : ExperimentSettings
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
         : Cluster is not null && Engine == "reference" ? ValidationResult.Error("--cluster runs on Orleans; it cannot be combined with --engine reference")
         : Replications is < 1 ? ValidationResult.Error("--replications must be at least 1")
-        : Replications is not null && (Speed is not null || Migrants.Length > 0 || Engine != "orleans" || Warmup)
-            ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --engine or --warmup")
+        : Replications is not null && (Speed is not null || Migrants.Length > 0 || Microdata || Engine != "orleans" || Warmup)
+            ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --microdata, --engine or --warmup")
         : Replications is null && (Parallel is not null || KeepRuns) ? ValidationResult.Error("--parallel and --keep-runs go with --replications")
         : ValidationResult.Success();
 }
@@ -57,6 +60,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             var result = await Progress.Run(engine, request, RunFolder.Sinks(outDir), settings.Speed, cancellation);
             SummaryTable.Print(result, outDir);
             if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
+            if (settings.Microdata)
+                AnsiConsole.MarkupLineInterpolated($"{await MicrodataFile.WriteAsync(engine, outDir):N0} migrants in {Path.Combine(outDir, MicrodataFile.Name)}");
             if (!result.Completed)
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");

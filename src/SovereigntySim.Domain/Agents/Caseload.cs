@@ -388,6 +388,22 @@ public sealed class Caseload : Agent
         _log.Record(Now, Id, _info.MigrantId(i), kind, reason, _flight, Traits(i), who);
     }
 
+    /// <summary>Every migrant of this caseload as a microdata row, in id order.</summary>
+    public IReadOnlyList<MigrantRecord> Microdata()
+    {
+        var rows = new MigrantRecord[_m.Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var history = _m.History(i).ToList();
+            var last = history.Count > 0 ? history[^1] : default;
+            rows[i] = new MigrantRecord(_info.MigrantId(i), NationalityOf(i), _pop.Destination, _pop.Facility, Names.Camel(_m.Status[i]),
+                Names.Camel(_m.Documents[i]), Names.Camel(_m.Legal[i]), Names.Flags(_m.Vulnerabilities[i]), _m.Refusals[i], Clock.Iso(_m.Admitted[i]),
+                history.Count, history.Count > 0 ? Names.Camel(last.Kind) : null, history.Count > 0 ? Clock.Iso(last.Tick) : null,
+                history.Count > 0 && last.Reason != Reason.None ? Names.Camel(last.Reason) : null);
+        }
+        return rows;
+    }
+
     /// <summary>One migrant's state and history, by local index.</summary>
     public MigrantView? View(long migrantId)
     {
@@ -399,6 +415,11 @@ public sealed class Caseload : Agent
                 new MigrantHistoryEntry(Clock.Iso(h.Tick), Names.Camel(h.Kind), h.Reason == Reason.None ? null : Names.Camel(h.Reason), h.Flight)).ToList());
     }
 }
+
+/// <summary>One migrant as a row of microdata: who they are and where they stand at the end of the run.</summary>
+public sealed record MigrantRecord(
+    long Id, string Nationality, string Destination, string Facility, string Status, string Documents, string Legal, string Vulnerabilities,
+    int Refusals, string DetainedSince, int Events, string? LastEvent, string? LastEventAt, string? LastReason);
 
 public sealed record MigrantHistoryEntry(string Time, string Kind, string? Reason, string? Flight);
 

@@ -18,7 +18,8 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             : null;
     });
 
-    private readonly SortedDictionary<string, double> _counters = new(StringComparer.Ordinal);
+    // Looked up several times per event: hashed, not sorted; tables list counters in the order of Counters.
+    private readonly Dictionary<string, double> _counters = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _tension = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _pressure = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _flightReasons = new(StringComparer.Ordinal);

@@ -12,6 +12,8 @@ public interface ISimulationEngine : IAsyncDisposable
     /// done and returned whole, or not started; callers stop between slices.</summary>
     Task<Slice> RunAsync(long untilTick);
     Task<MigrantView?> GetMigrantAsync(long migrantId);
+    /// <summary>Every migrant of one caseload (by index in <see cref="World.Caseloads"/>) as microdata rows.</summary>
+    Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload);
 }
 
 /// <summary>The reference runner: the same domain model in one plain single-threaded loop, without Orleans.
@@ -39,6 +41,9 @@ public sealed class ReferenceEngine : ISimulationEngine
         if (migrantId < 0 || (migrantId >> 32) >= World.Caseloads.Count) return Task.FromResult<MigrantView?>(null);
         return Task.FromResult(_host.Agents.GetValueOrDefault(World.CaseloadOfMigrant(migrantId).AgentId) is Caseload c ? c.View(migrantId) : null);
     }
+
+    public Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload) =>
+        Task.FromResult(_host.Agents.GetValueOrDefault(World.Caseloads[caseload].AgentId) is Caseload c ? c.Microdata() : (IReadOnlyList<MigrantRecord>)[]);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -39,6 +39,8 @@ public sealed class OrleansEngine : ISimulationEngine
 
     public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
 
+    public async Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload) => (await _run.GetMicrodata(caseload)).Migrants;
+
     public async ValueTask DisposeAsync()
     {
         try { await _run.End(); }
