@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -80,7 +81,8 @@ public static class ReportBuilder
         foreach (var doc in new[] { input.Summary, input.Experiment })
         foreach (var key in new[] { "command", "provenance" })
             if (doc?[key] is { } node && !block.ContainsKey(key)) block[key] = node.DeepClone();
-        var text = block.Count == 0 ? null : block.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        // Shown as text, so written as it reads (no \u003C escapes); the data block escapes it again when serialised.
+        var text = block.Count == 0 ? null : block.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         return new Provenance(input.IsExperiment ? input.Kind : "run", Path.GetFullPath(input.Folder), facts, text, input.Files);
     }
 

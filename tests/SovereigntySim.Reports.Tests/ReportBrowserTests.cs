@@ -51,7 +51,7 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
         Assert.Equal([1.0, 1, 2, 2, 3, 3, 4, 4], rounds.Dataset("utility to US").Points.Select(p => p.X));
 
         // Text from the files is shown as text: the hostile string is in the provenance block, inert.
-        Assert.Contains(ResultFolders.Hostile, await page.Page.InnerTextAsync("pre.provenance"));
+        Assert.Contains("note=" + ResultFolders.Hostile.Replace("\"", "\\\""), await page.Page.InnerTextAsync("pre.provenance")); // as JSON text
         Assert.Null(await page.Page.EvaluateAsync<int?>("() => window.hacked ?? null"));
         Assert.Contains("escort, medical check", await page.Page.InnerTextAsync("#negotiations-table"));
         Assert.Equal("SovereigntySim report: mexico-flight-refusal", await page.Page.TitleAsync());
@@ -82,7 +82,7 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
 
         var table = await page.Page.InnerTextAsync("#aggregate-summary");
         Assert.Contains("migrants.removed", table);
-        Assert.Contains("1,349.5", table);
+        Assert.Contains("1,350", table); // mean 1349.5, thousands grouped
         Assert.Contains("40 (40 completed)", await page.Page.InnerTextAsync("#report-header"));
     }
 
