@@ -18,8 +18,9 @@ internal static class DailySection
         if (input.Daily is { } daily) charts.AddRange(input.Kind == "sweep" ? SweepBands(daily, input) : Bands(daily, input));
         if (charts.Count == 0) return null;
         return new Section("daily", "Daily series",
-            "How the run unfolds day by day. Totals are cumulative from the start of the run unless the metric is a level " +
-            "(people detained now, tension).", charts, []);
+            (input.IsExperiment ? "How the runs unfold day by day, summarised over runs. " : "How the run unfolds day by day. ") +
+            "Totals are cumulative from the start of the run unless the metric is a level (people detained now, tension, pressure).",
+            charts, []);
     }
 
     private static IEnumerable<ChartSpec> Totals(CsvTable t)

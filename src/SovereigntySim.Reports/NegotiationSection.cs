@@ -126,13 +126,15 @@ internal static class NegotiationSection
     private static ChartSpec ByRound(Negotiation n, int index, List<Offer> offers)
     {
         string sending = n.Sending == "" ? "sending state" : n.Sending, receiving = n.Receiving == "" ? "receiving state" : n.Receiving;
+        // The k-th of m offers made in round r is placed at r + k/m, so an offer and its counter-offer do not stack.
+        var placed = offers.GroupBy(o => o.Round).SelectMany(g => g.Select((o, k) => (X: o.Round + (double)k / g.Count(), Offer: o))).ToList();
         return new ChartSpec($"negotiation-{index}-rounds", "line", $"{Name(n)}: utilities round by round",
-            "Every offer in order (both sides' offers within a round share its number): its utility to each side. " +
-            "Converging lines mean the sides are conceding towards a deal.",
+            "Every offer in order, with its utility to each side; when both sides make an offer in a round, the second " +
+            "is placed half a round later. Converging lines mean the sides are conceding towards a deal.",
             new Axis("round"), new Axis("utility"),
         [
-            new SeriesSpec($"utility to {sending}", Styles.Line, 0, offers.Select(o => new Point(o.Round, o.USending)).ToList()),
-            new SeriesSpec($"utility to {receiving}", Styles.Line, 1, offers.Select(o => new Point(o.Round, o.UReceiving)).ToList()),
+            new SeriesSpec($"utility to {sending}", Styles.Line, 0, placed.Select(p => new Point(p.X, p.Offer.USending)).ToList()),
+            new SeriesSpec($"utility to {receiving}", Styles.Line, 1, placed.Select(p => new Point(p.X, p.Offer.UReceiving)).ToList()),
         ]);
     }
 

@@ -48,7 +48,7 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
         Assert.Equal([(0.55, 0.5)], breakdown.Dataset("Nash point").Points.Select(p => (p.X, p.Y!.Value)));
 
         var rounds = charts.Chart("negotiation-0-rounds");
-        Assert.Equal([1.0, 1, 2, 2, 3, 3, 4, 4], rounds.Dataset("utility to US").Points.Select(p => p.X));
+        Assert.Equal([1.0, 1.5, 2, 2.5, 3, 3.5, 4, 4.5], rounds.Dataset("utility to US").Points.Select(p => p.X));
 
         // Text from the files is shown as text: the hostile string is in the provenance block, inert.
         Assert.Contains("note=" + ResultFolders.Hostile.Replace("\"", "\\\""), await page.Page.InnerTextAsync("pre.provenance")); // as JSON text

@@ -85,6 +85,8 @@
     }
   }
 
+  const numeric = /^(–|[-+]?[\d,]*\.?\d+(e[-+]?\d+)?)$/i;
+
   function renderTable(spec) {
     const table = el('table', { id: spec.id });
     table.append(el('caption', { textContent: spec.title }));
@@ -94,7 +96,7 @@
     const body = el('tbody');
     for (const row of spec.rows) {
       const tr = el('tr');
-      for (const cell of row) tr.append(el('td', { textContent: cell }));
+      for (const cell of row) tr.append(el('td', { textContent: cell, className: numeric.test(cell) ? 'num' : '' }));
       body.append(tr);
     }
     table.append(body);
