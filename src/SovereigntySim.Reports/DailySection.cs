@@ -36,9 +36,7 @@ internal static class DailySection
         var others = numeric.Where(c => !shown.Contains(c)).ToList();
         foreach (var (title, unit, columns) in groups)
         {
-            var series = columns.Select((c, i) => new SeriesSpec(c, Styles.Line, i,
-                Points: t.Rows.Select(r => new Point(CsvTable.Number(r[day]), CsvTable.Nullable(CsvTable.Number(r[t.Require(c)]))))
-                    .Where(p => double.IsFinite(p.X)).ToList())).ToList();
+            var series = columns.Select((c, i) => new SeriesSpec(c, Styles.Line, i, Line(t.Rows, day, t.Require(c)))).ToList();
             yield return new ChartSpec($"daily-{Format.Slug(title)}", "line", $"{title} by day",
                 $"From timeseries.csv: {string.Join(", ", columns)}, one point per simulated day." +
                 (others.Count > 0 && title == groups[^1].Title ? $" Also in the file, not charted: {string.Join(", ", others)}." : ""),

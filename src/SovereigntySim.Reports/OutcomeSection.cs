@@ -51,11 +51,11 @@ internal static class OutcomeSection
     private static TableSpec Summary(CsvTable agg, ReportInput input)
     {
         string[] columns = ["metric", "n", "mean", "sd", "ci95Low", "ci95High", "median", "q05", "q25", "q75", "q95", "min", "max"];
-        int metric = agg.Require("metric");
-        var present = columns.Where(agg.Has).ToList();
-        var point = agg.Has("point") ? ReportInput.FirstPoint(agg) : null;
-        var rows = agg.Rows.Where(r => point is null || r[agg.Require("point")] == point)
-            .Select(r => (IReadOnlyList<string>)present.Select(c => c == "metric" ? r[metric] : Format.Number(CsvTable.Number(r[agg.Require(c)]))).ToList())
+        int metric = agg.Require("metric"), pointColumn = agg.IndexOf("point");
+        var present = columns.Where(agg.Has).Select(c => (Name: c, Index: agg.Require(c))).ToList();
+        var point = pointColumn >= 0 ? ReportInput.FirstPoint(agg) : null;
+        var rows = agg.Rows.Where(r => point is null || r[pointColumn] == point)
+            .Select(r => (IReadOnlyList<string>)present.Select(c => c.Index == metric ? r[metric] : Format.Number(CsvTable.Number(r[c.Index]))).ToList())
             .ToList();
         string where = point is null ? "" : input.PointLabels().TryGetValue(point, out var l) ? $" at design point {point} ({l})" : $" at design point {point}";
         return new TableSpec("aggregate-summary", "Summary statistics" + where,

@@ -38,6 +38,16 @@ public static class ReportAssertions
         }))
         """;
 
+    /// <summary>Writes DIR/report.html, opens it, checks it is well formed (<see cref="AssertWellFormedAsync"/>) and
+    /// returns the page (dispose it) and its charts.</summary>
+    public static async Task<(ReportPage Page, IReadOnlyList<ChartInfo> Charts)> WriteAndOpenAsync(BrowserFixture browser, string dir)
+    {
+        var html = ReportBuilder.Write(dir);
+        Assert.Equal(Path.Combine(dir, ReportBuilder.FileName), html);
+        var page = await browser.OpenAsync(html);
+        return (page, await AssertWellFormedAsync(page));
+    }
+
     /// <summary>Every chart on the page, in the order they were created.</summary>
     public static async Task<IReadOnlyList<ChartInfo>> ChartsAsync(ReportPage report)
     {

@@ -7,20 +7,19 @@ namespace SovereigntySim.Reports.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ReportBrowserTests(BrowserFixture browser)
 {
-    private async Task<(ReportPage Page, IReadOnlyList<ChartInfo> Charts)> Open(string dir)
+    /// <summary>Reports on the folder, opens it, and checks it is well formed with exactly the expected charts.</summary>
+    private async Task<(ReportPage Page, IReadOnlyList<ChartInfo> Charts)> Open(string dir, string[] expectedCharts)
     {
-        var html = ReportBuilder.Write(dir);
-        Assert.Equal(Path.Combine(dir, "report.html"), html);
-        var page = await browser.OpenAsync(html);
-        return (page, await AssertWellFormedAsync(page));
+        var (page, charts) = await WriteAndOpenAsync(browser, dir);
+        AssertChartIds(charts, expectedCharts);
+        return (page, charts);
     }
 
     [Fact]
     public async Task Single_run_charts_totals_entities_and_negotiations()
     {
-        var (page, charts) = await Open(ResultFolders.SingleRun());
+        var (page, charts) = await Open(ResultFolders.SingleRun(), ResultFolders.SingleRunCharts);
         await using var _ = page;
-        AssertChartIds(charts, ResultFolders.SingleRunCharts);
 
         var flights = charts.Chart("daily-flights");
         Assert.Equal(["flights.planned", "flights.cleared", "flights.refused"], flights.Datasets.Select(d => d.Label));
@@ -60,9 +59,8 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Replications_show_bands_histograms_and_the_summary_table()
     {
-        var (page, charts) = await Open(ResultFolders.Replications());
+        var (page, charts) = await Open(ResultFolders.Replications(), ResultFolders.ReplicationCharts);
         await using var _ = page;
-        AssertChartIds(charts, ResultFolders.ReplicationCharts);
 
         var band = charts.Chart("band-flights-refused");
         Assert.Equal(["q05", "q05–q95 (90% of runs)", "median", "mean 95% CI low", "mean, 95% CI", "mean"], band.Datasets.Select(d => d.Label));
@@ -89,9 +87,8 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Sweep_shows_a_band_per_point_and_sorted_response_curves()
     {
-        var (page, charts) = await Open(ResultFolders.Sweep());
+        var (page, charts) = await Open(ResultFolders.Sweep(), ResultFolders.SweepCharts);
         await using var _ = page;
-        AssertChartIds(charts, ResultFolders.SweepCharts);
 
         var bands = charts.Chart("band-points-flights-refused");
         Assert.Equal(3 * ResultFolders.Caps.Length, bands.Datasets.Count);
@@ -108,9 +105,8 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Sensitivity_shows_grouped_bars_per_outcome_and_method()
     {
-        var (page, charts) = await Open(ResultFolders.Sensitivity());
+        var (page, charts) = await Open(ResultFolders.Sensitivity(), ResultFolders.SensitivityCharts);
         await using var _ = page;
-        AssertChartIds(charts, ResultFolders.SensitivityCharts);
 
         var morris = charts.Chart("sensitivity-morris-flights-refused");
         Assert.Equal(["μ* (mean |elementary effect|)", "σ (sd of elementary effects)"], morris.Datasets.Select(d => d.Label));

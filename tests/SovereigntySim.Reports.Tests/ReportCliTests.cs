@@ -1,21 +1,31 @@
-using System.Diagnostics;
-
 namespace SovereigntySim.Reports.Tests;
 
-/// <summary>sovsim report as a user runs it: a separate process on the built sovsim.dll.</summary>
+/// <summary>sovsim report through the program's entry point, with the argument parsing, exit codes and error
+/// handling a user gets. The tests of this class run one after another (one collection), so redirecting the
+/// console is safe; no other test writes to it.</summary>
 public sealed class ReportCliTests
 {
+    private static readonly SemaphoreSlim ConsoleLock = new(1, 1);
+
     private static async Task<(int Code, string Out, string Err)> Sovsim(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sovsim.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout, await stderr);
+        await ConsoleLock.WaitAsync();
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        try
+        {
+            Console.SetOut(o);
+            Console.SetError(e);
+            int code = await SovereigntySim.Cli.Program.Main(args);
+            return (code, o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            ConsoleLock.Release();
+        }
     }
 
     [Fact]
