@@ -60,6 +60,6 @@ internal static class OutcomeSection
         string where = point is null ? "" : input.PointLabels().TryGetValue(point, out var l) ? $" at design point {point} ({l})" : $" at design point {point}";
         return new TableSpec("aggregate-summary", "Summary statistics" + where,
             $"From aggregate.csv: per outcome, the number of runs with a value (n), mean, standard deviation, the mean's 95% " +
-            "confidence interval, and quantiles over runs.", present, rows);
+            "confidence interval, and quantiles over runs.", present.Select(c => c.Name).ToList(), rows);
     }
 }
