@@ -66,6 +66,34 @@ public sealed class ReportBuilderTests
     }
 
     [Fact]
+    public void A_two_parameter_sweep_gets_one_curve_per_value_of_the_other_parameter()
+    {
+        var dir = ResultFolders.TempDir("sweep2");
+        File.WriteAllText(Path.Combine(dir, "experiment.json"), """{ "kind": "sweep", "scenario": "s", "parameters": [{ "path": "a" }, { "path": "b" }], "outcomes": ["y"] }""");
+        ResultFolders.Csv(dir, "aggregate.csv", ["point", "param.a", "param.b", "metric", "n", "mean", "sd", "ci95Low", "ci95High"],
+            from a in new[] { 1.0, 2, 3 } from b in new[] { "low", "high" }
+            select new object[] { $"{a}{b}", a, b, "y", 4, a * 10, 1.0, a * 10 - 1, a * 10 + 1 });
+        var charts = ReportBuilder.Build(dir).Charts.ToDictionary(c => c.Id);
+        Assert.Equal(["sweep-a-y", "sweep-b-y"], charts.Keys.Order());
+        var byA = charts["sweep-a-y"];
+        Assert.Equal(["mean (b=low)", "mean (b=high)"], byA.Series.Where(s => s.Style == Styles.Line).Select(s => s.Label));
+        Assert.Equal([1.0, 2, 3], byA.Series.First(s => s.Style == Styles.Line).Points!.Select(p => p.X));
+        // b is not numeric: its values are placed at 0, 1, ... in order of appearance, and the text says which is which.
+        Assert.Contains("0=low, 1=high", charts["sweep-b-y"].Text);
+    }
+
+    [Fact]
+    public void Unknown_timeseries_columns_are_charted_by_prefix()
+    {
+        var dir = ResultFolders.TempDir("prefix");
+        ResultFolders.Csv(dir, "timeseries.csv", ["day", "date", "ships.sailed", "ships.sunk", "ports.open"],
+            Enumerable.Range(1, 5).Select(d => new object[] { d, $"2025-01-0{d}", d * 2.0, 0.0, 3.0 }));
+        var charts = ReportBuilder.Build(dir).Charts.ToList();
+        Assert.Equal(["daily-ships", "daily-ports"], charts.Select(c => c.Id));
+        Assert.Equal(["ships.sailed", "ships.sunk"], charts[0].Series.Select(s => s.Label));
+    }
+
+    [Fact]
     public void Only_the_sections_whose_files_exist_appear()
     {
         var dir = ResultFolders.TempDir("only-summary");
