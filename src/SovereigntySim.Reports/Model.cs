@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SovereigntySim.Reports;
 
 // The report's data, serialised to JSON into the HTML file, where Template/report.js turns every ChartSpec into a
@@ -7,6 +9,8 @@ namespace SovereigntySim.Reports;
 /// <summary>Everything a report shows: a header with provenance, then sections of charts and tables.</summary>
 public sealed record ReportModel(string Title, Provenance Provenance, IReadOnlyList<Section> Sections)
 {
+    /// <summary>Every chart, section by section (for code; not written to the page, which has them in Sections).</summary>
+    [JsonIgnore]
     public IEnumerable<ChartSpec> Charts => Sections.SelectMany(s => s.Charts);
 }
 

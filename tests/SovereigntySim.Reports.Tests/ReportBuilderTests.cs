@@ -54,6 +54,7 @@ public sealed class ReportBuilderTests
         Assert.Contains("Chart.js v4.6.1", html);
         Assert.Contains("The MIT License (MIT)", html);
         Assert.DoesNotMatch(@"\{\{[A-Z_]+\}\}", html); // every placeholder filled
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(json, "\"id\":\"negotiation-0-plane\"")); // each chart once
     }
 
     [Fact]
