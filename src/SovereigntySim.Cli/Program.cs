@@ -27,6 +27,7 @@ public static class Program
             c.AddCommand<ValidateCommand>("validate").WithDescription("Check a scenario file (and --set overrides) without running it.");
             c.AddCommand<BenchCommand>("bench").WithDescription("Time a scenario on the Orleans engine and on the reference runner.");
             c.AddCommand<SchemaCommand>("schema").WithDescription("Print the JSON Schema of scenario files.");
+            c.AddCommand<ReportCommand>("report").WithDescription("Write DIR/report.html: charts of a run's or an experiment's results, in one self-contained file.");
             c.AddCommand<SiloCommand>("silo").WithDescription("Run one silo of a PostgreSQL-backed cluster (see scripts/cluster).");
         });
         try
