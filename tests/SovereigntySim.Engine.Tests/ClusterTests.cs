@@ -143,5 +143,12 @@ public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<Script
         int digest = Array.IndexOf(header, "digest"), silo = Array.IndexOf(header, "silo");
         Assert.Equal(Rows(embedded).Select(r => r[digest]), Rows(clustered).Select(r => r[digest]));
         Assert.True(Rows(clustered).Select(r => r[silo]).Distinct().Count() >= 2, "all runs on one silo");
+
+        // Sweeps and sensitivity take the same way to the cluster.
+        var sweep = Repo.TempDir();
+        var c = await CliTests.Run("sweep", "scenarios/mexico-flight-refusal.yaml", "--set", "duration=5d", "--vary", "negotiation.roundHours=2,6",
+            "--out", sweep, "--cluster", Connection);
+        Assert.True(c.ExitCode == 0, c.Err + c.Out);
+        Assert.Equal(2, Rows(sweep).Count);
     }
 }

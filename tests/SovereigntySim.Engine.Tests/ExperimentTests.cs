@@ -220,4 +220,34 @@ public sealed class ExperimentTests(OneSiloCluster one)
         // No binary noise in the tables.
         Assert.DoesNotContain("00000000", File.ReadAllText(Path.Combine(dir, "timeseries.csv")));
     }
+
+    /// <summary>A string column of a Parquet file (one row group, as the project writes them).</summary>
+    private static async Task<string?[]> ParquetColumn(string path, string column)
+    {
+        await using var file = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(file);
+        using var group = reader.OpenRowGroupReader(0);
+        var values = new string?[group.RowCount];
+        await group.ReadAsync(reader.Schema.DataFields.Single(f => f.Name == column), values.AsMemory()!, null, CancellationToken.None);
+        return values;
+    }
+
+    [Fact]
+    public async Task Microdata_has_one_row_per_migrant_and_is_the_same_on_both_engines()
+    {
+        async Task<string> Run(string engine)
+        {
+            var dir = Repo.TempDir();
+            var r = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--microdata", "--engine", engine, "--out", dir);
+            Assert.True(r.ExitCode == 0, r.Err + r.Out);
+            return dir;
+        }
+        string orleans = await Run("orleans"), reference = await Run("reference");
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(orleans, "summary.json")))!["metrics"]!["migrants"]!;
+        var status = await ParquetColumn(Path.Combine(orleans, "migrants.parquet"), "status");
+        Assert.Equal((double)summary["detained"]!, status.Length);
+        Assert.Equal((double)summary["removed"]!, status.Count(s => s == "removed"));
+        foreach (var column in new[] { "status", "nationality", "documents", "lastEvent", "lastEventAt" })
+            Assert.Equal(await ParquetColumn(Path.Combine(reference, "migrants.parquet"), column), await ParquetColumn(Path.Combine(orleans, "migrants.parquet"), column));
+    }
 }
