@@ -126,6 +126,21 @@ public sealed class ExperimentTests(OneSiloCluster one)
         Assert.Equal(9, Csv(Path.Combine(morris, "runs.csv")).Count); // 3 trajectories × (2 + 1) points
     }
 
+    [Fact]
+    public async Task Sobol_sensitivity_writes_first_order_and_total_indices()
+    {
+        var dir = Repo.TempDir();
+        var r = await CliTests.Run("sensitivity", Mexico, "--set", "duration=4d", "--method", "sobol", "--samples", "8",
+            "--param", "agencies.screening.INM.irregularityThreshold=0.05:0.5", "--param", "agencies.screening.INM.partialVerificationRate=0.2:0.9",
+            "--outcome", "migrants.refused", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        Assert.Equal(8 * (2 + 2), Csv(Path.Combine(dir, "runs.csv")).Count);
+        var rows = Csv(Path.Combine(dir, "sensitivity.csv"));
+        Assert.Equal(["agencies.screening.INM.irregularityThreshold", "agencies.screening.INM.partialVerificationRate"], rows.Select(x => x["parameter"]));
+        Assert.All(rows, x => Assert.True(double.IsFinite(D(x["s1"])) && double.IsFinite(D(x["st"]))));
+        Assert.All(rows, x => Assert.Equal("", x["muStar"]));
+    }
+
     [Theory]
     [InlineData("--vary", "countries.XX.acceptance.weeklyFlightCap=1,2", "--set:1:")]
     [InlineData("--vary", "negotiation.roundHours=5:1:1", "empty")]

@@ -27,12 +27,10 @@ public sealed record ExperimentResult(
     /// <summary>One outcome measure over the plan's runs, in run order (NaN for runs that did not finish).</summary>
     public double[] Output(string outcome)
     {
-        int column = Outcomes_.IndexOf(outcome);
+        int column = Domain.Metrics.Outcomes.Columns.ToList().IndexOf(outcome);
         if (column < 0) throw new ArgumentException($"unknown outcome '{outcome}'; known: {string.Join(", ", Domain.Metrics.Outcomes.Columns)}");
         return Plan.Runs.Select(r => Outcomes.TryGetValue(r.Run, out var o) && o.Completed ? Domain.Metrics.Outcomes.Of(o.Metrics)[column].Value : double.NaN).ToArray();
     }
-
-    private static List<string> Outcomes_ => [.. Domain.Metrics.Outcomes.Columns];
 }
 
 /// <summary>
