@@ -116,7 +116,7 @@ public sealed class Country : Agent
         _pressure = p.DomesticPressure + (_pressure - p.DomesticPressure) * (1 - p.PressureDecayPerDay);
         foreach (var (partner, d) in _disputes) d.Accrued += DailyCost(partner, d);
         ConsiderLifting();
-        foreach (var partner in _disputes.Keys.ToList()) ConsiderThreat(partner);
+        foreach (var partner in _disputes.Keys) ConsiderThreat(partner);
         var fields = new List<Field> { Field.Of("pressure", Math.Round(_pressure, 6)) };
         foreach (var (partner, t) in _tension.OrderBy(kv => kv.Key, StringComparer.Ordinal)) fields.Add(Field.Of("tension." + partner, Math.Round(t, 6)));
         foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
@@ -346,8 +346,8 @@ public sealed class Country : Agent
         double credibility = OwnCredibility(partner).Mean;
         double gain = credibility * forcing;
         double cost = (1 - credibility) * Math.Min(spec.DailyCostToSelf * Horizon, BackDownCost);
-        return new Decision(gap > 0 && gain > cost, rung, spec, Numbers(("gap", gap), ("expectedConcession", forcing),
-            ("credibility", credibility), ("expectedGain", gain), ("expectedCost", cost), ("commitment", _commitment)));
+        return new Decision(gap > 0 && gain > cost, rung, spec, Numbers(("gap", gap), ("belief.mean", _views.GetValueOrDefault(partner)?.BeliefMean),
+            ("expectedConcession", forcing), ("credibility", credibility), ("expectedGain", gain), ("expectedCost", cost), ("commitment", _commitment)));
     }
 
     /// <summary>After each turn of our ministry, and daily while a dispute lasts (talks or standoff): threaten, or hold

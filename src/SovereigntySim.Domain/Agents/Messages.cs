@@ -83,8 +83,9 @@ public sealed record InstrumentsLifted(string By, InstrumentSpec? Only = null) :
 public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, bool EscalationPending) : IMessage;
 
 /// <summary>What a ministry believes about the dispute after its latest turn, for its country's escalation decisions:
-/// the gap between its reservation value and the deal it expects (positive: no deal it could accept is expected).</summary>
-public sealed record BargainingView(string Partner, double Gap, double Reservation, double BeliefMean, double AgreementChance) : IMessage;
+/// the gap between its reservation value and the deal it expects (positive: no deal it could accept is expected), and
+/// its belief's mean of the other side's reservation value.</summary>
+public sealed record BargainingView(string Partner, double Gap, double BeliefMean) : IMessage;
 
 public sealed record OpenNegotiation(string Sending, string Receiving, string Cause) : IMessage;
 /// <summary>A ministry asks to resume talks that ended; <paramref name="Why"/> holds the numbers behind the decision.</summary>

@@ -145,7 +145,7 @@ public sealed class Ministry : Agent
             if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false, why);
         }
         // The country decides on escalation with what its ministry now believes.
-        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, reservation - expected, reservation, mean, chance));
+        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, reservation - expected, mean));
         if (offered is not null)
         {
             var (worth, cont, futile) = ContinuingWorth(chance, surplus);
