@@ -417,6 +417,24 @@ public sealed class AgentBehaviourTests
         Assert.Equal(prior / (2 * prior + 2), skipped[1].Number("credibility"), 6);
     }
 
+    /// <summary>During a dispute, a measure that costs its user more over the horizon than the concession it forces plus
+    /// the audience cost of backing down is lifted at the next daily step, alone and with its numbers.</summary>
+    [Fact]
+    public async Task A_measure_no_longer_worth_its_cost_is_lifted()
+    {
+        var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military })
+            .WithCountry("US", c => c with { Instruments = [c.Instruments[0], c.Instruments[1] with { DailyCostToSelf = 0.5 }] })
+            .WithEvents(TestScenario.Script(3, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        var applied = run.OfKind("instrument.applied").Single(e => e.Actor == "country/US" && e.Text("instrument") == "tariff");
+        Assert.Equal(TestScenario.Tick(3, 1), applied.Tick);
+        var lifted = run.OfKind("instrument.lifted").First(e => e.Reasons is ["notWorthIt"]);
+        Assert.Equal(("country/US", "country/MX", "tariff"), (lifted.Actor, lifted.Subject, lifted.Text("instrument")));
+        Assert.Equal(TestScenario.Tick(4) - 1, lifted.Tick); // the end of day 3
+        Assert.Equal(0.5 * 7, lifted.Number("costToSelf"), 9);
+        Assert.True(lifted.Number("costToSelf") > lifted.Number("expectedConcession") + lifted.Number("backDownCost"));
+    }
+
     [Fact]
     public async Task A_threat_lifted_within_the_grace_period_is_never_applied()
     {
