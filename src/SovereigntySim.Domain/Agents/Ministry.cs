@@ -127,7 +127,7 @@ public sealed class Ministry : Agent
         {
             var x = _space.Positions(offer);
             offered = p.Self.Of(x);
-            Learn(p, p.Other.Of(x), r.Hours);
+            Learn(p, p.Other.Of(x), r.OfferedAt);
         }
         double mean = p.Belief.Mean;
         double expected = DealAt(p, mean);
@@ -160,7 +160,8 @@ public sealed class Ministry : Agent
     }
 
     /// <summary>The other side's offer is evidence about its reservation value: a type r would have asked for its
-    /// own concession path at this time. The evidence counts in proportion to the hours since its last offer.</summary>
+    /// own concession path at the time it made the offer. The evidence counts in proportion to the hours since its
+    /// last offer.</summary>
     private void Learn(Partner p, double theirUtility, double hours)
     {
         double since = p.LastObserved is { } last ? Clock.Hours(Now - last) : 2 * World.Negotiation.RoundHours;

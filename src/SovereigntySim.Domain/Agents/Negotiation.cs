@@ -22,6 +22,7 @@ public sealed class Negotiation : Agent
     private int _round;
     private bool _sendingTurn;
     private Terms? _onTable;
+    private long _onTableSince;
 
     public Negotiation(string id, World world) : base(id, world)
     {
@@ -77,7 +78,9 @@ public sealed class Negotiation : Agent
     {
         if (Now >= _deadline) { End("deadline"); return; }
         var ministry = _sendingTurn ? SendingMinistry! : ReceivingMinistry!;
-        Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable, Clock.Hours(Now - _disputeOpened!.Value)));
+        long since = _disputeOpened!.Value;
+        Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable,
+            Clock.Hours(Now - since), Clock.Hours(_onTableSince - since)));
     }
 
     private (double Sending, double Receiving) Utilities(Terms terms)
@@ -111,6 +114,7 @@ public sealed class Negotiation : Agent
         if (r.Walkaway) { End("breakdown", by, r.Why); return; }
         if (_onTable is not null) Log("negotiation.rejected", null, [$"rejected by {by}"], [Field.Of("round", _round), Field.Of("by", by), .. r.Why]);
         _onTable = r.Counter;
+        _onTableSince = Now;
         var (s, v) = Utilities(r.Counter!);
         Log("negotiation.offer", null, null, [Field.Of("round", _round), Field.Of("by", by),
             Field.Of("utility.sending", Math.Round(s, 6)), Field.Of("utility.receiving", Math.Round(v, 6)), Field.Of("terms", r.Counter!.ToString()), .. r.Why]);
