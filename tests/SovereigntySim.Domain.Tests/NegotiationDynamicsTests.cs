@@ -138,7 +138,7 @@ public sealed class NegotiationDynamicsTests(ITestOutputHelper output)
             Assert.NotEmpty(run.OfKind("negotiation.agreement"));
             Assert.All(disputes, d => Assert.InRange(d.Count(e => e.Kind == "negotiation.opened"), 1, 4));
             // Every resumption follows an end of talks in the same dispute, and is decided on its numbers.
-            Assert.All(run.OfKind("negotiation.resumed"), e => Assert.True(e.Number("reservation") <= e.Number("lowestAtEnd") - 0.05 + 1e-9));
+            Assert.All(run.OfKind("negotiation.resumed"), e => Assert.True(e.Number("reservation") <= e.Number("lowestEarlier") - 0.05 + 1e-9));
         }
     }
 

@@ -75,7 +75,8 @@ public sealed class Ministry : Agent
         public long? LastObserved;
         public bool Negotiating;
         public bool Ended;
-        public double LowestEndReservation = double.PositiveInfinity;
+        /// <summary>The lowest reservation value at any end of talks or resumption in the dispute.</summary>
+        public double LowestReservation = double.PositiveInfinity;
     }
 
     private Partner PartnerOf(string partner, bool sending)
@@ -177,7 +178,7 @@ public sealed class Ministry : Agent
         if (!_partners.TryGetValue(partner, out var p)) return;
         p.Negotiating = p.Ended = false;
         p.LastObserved = null;
-        p.LowestEndReservation = double.PositiveInfinity;
+        p.LowestReservation = double.PositiveInfinity;
     }
 
     private void Ended(string partner)
@@ -186,25 +187,27 @@ public sealed class Ministry : Agent
         p.Negotiating = false;
         p.Ended = true;
         p.LastObserved = null;
-        p.LowestEndReservation = Math.Min(p.LowestEndReservation, Reservation(partner));
+        p.LowestReservation = Math.Min(p.LowestReservation, Reservation(partner));
     }
 
     /// <summary>Talks that ended resume when the standoff has lowered this side's reservation value by the margin
-    /// below its lowest at any earlier end, and a deal is again worth talking for. Each resumption needs a lower
-    /// reservation value than the last, so a dispute has a bounded number of negotiations.</summary>
+    /// below its lowest at any earlier end or resumption, and a deal is again worth talking for. Each resumption needs
+    /// a reservation value at least the margin below the last, so a dispute has a bounded number of negotiations.</summary>
     private void ConsiderResuming(PoliticalState s)
     {
         if (!_partners.TryGetValue(s.Partner, out var p) || !p.Ended || p.Negotiating) return;
         double reservation = Reservation(s.Partner);
-        if (reservation > p.LowestEndReservation - World.Negotiation.ResumeMargin) return;
+        if (reservation > p.LowestReservation - World.Negotiation.ResumeMargin) return;
         var (chance, surplus) = Prospect(p, reservation);
         var (worth, cont, futile) = ContinuingWorth(chance, surplus);
         if (!worth) return;
         p.Ended = false;
+        double lowest = p.LowestReservation;
+        p.LowestReservation = reservation;
         string negotiation = s.Sending ? AgentIds.Negotiation(_spec.Country, s.Partner) : AgentIds.Negotiation(s.Partner, _spec.Country);
         Send(negotiation, new ResumeNegotiation(_spec.Country,
         [
-            Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("lowestAtEnd", Math.Round(p.LowestEndReservation, 6)),
+            Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("lowestEarlier", Math.Round(lowest, 6)),
             Field.Of("belief.mean", Math.Round(p.Belief.Mean, 6)), Field.Of("agreementChance", Math.Round(chance, 6)),
             Field.Of("valueOfContinuing", Math.Round(cont, 6)), Field.Of("costOfFutileTalks", Math.Round(futile, 6)),
         ]));
