@@ -21,7 +21,9 @@ public sealed class AgentBehaviourTests
         var first = refused[0];
         Assert.Equal("flight/mx-charter/00000", first.Actor);
         Assert.Equal(["aircraftType"], first.Reasons);
-        Assert.DoesNotContain(run.Events, e => e.Kind is "flight.departed" or "flight.landed");
+        // Nothing flies until the states agree (if they do within the run).
+        long agreed = run.First("negotiation.agreement")?.Tick ?? long.MaxValue;
+        Assert.DoesNotContain(run.Events, e => e.Kind is "flight.departed" or "flight.landed" && e.Tick <= agreed);
 
         var decision = run.OfKind("screening.decision").First();
         Assert.Equal("screening/INM", decision.Actor);
@@ -152,7 +154,7 @@ public sealed class AgentBehaviourTests
         {
             At = TestScenario.Day(2), Kind = ScriptedEventKind.SetPolicy, Country = "MX",
             Policy = new PolicyPatchSpec { RestraintsAllowed = false }, Note = "no handcuffs",
-        });
+        }) with { Negotiation = new NegotiationSpec { Enabled = false } }; // no agreement changes the policy again
         var run = await TestScenario.RunAsync(spec);
         var changed = Assert.Single(run.OfKind("country.policyChanged"));
         Assert.Equal(["no handcuffs"], changed.Reasons);
@@ -340,21 +342,25 @@ public sealed class AgentBehaviourTests
         Assert.NotEmpty(run.OfKind("flight.landed"));
     }
 
+    /// <summary>Both sides hold out (reservation values of 1, certain): the U.S. expects no deal it can accept (a
+    /// gap of 1), so a credible threat is worth more than it may cost, and it threatens its first rung by decision.</summary>
     [Fact]
-    public async Task A_stubborn_receiving_side_leads_to_escalation_requests()
+    public async Task A_stubborn_receiving_side_leads_to_a_threat_decided_on_its_numbers()
     {
         var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military })
             .WithMinistry("MX", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
-            .WithMinistry("US", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01, EscalateAfterRounds = 1 })
+            .WithMinistry("US", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
             .WithPolitics("MX", p => p with { RatificationWeight = 1, DomesticPressure = 1 });
         var run = await TestScenario.RunAsync(spec);
         Assert.Empty(run.OfKind("negotiation.agreement"));
-        var request = run.OfKind("ministry.escalationRequested").First();
-        Assert.Equal(("ministry/STATE", "country/MX"), (request.Actor, request.Subject));
-        // The country climbs its ladder: first rung (visa sanctions) threatened at once.
         var threatened = run.OfKind("instrument.threatened").First();
-        Assert.Equal(request.Tick, threatened.Tick);
+        Assert.Equal(("country/US", "country/MX"), (threatened.Actor, threatened.Subject));
+        Assert.Equal(["decided"], threatened.Reasons);
         Assert.Equal("visaSanctions", threatened.Text("instrument"));
+        Assert.True(threatened.Number("gap") > 0.9, $"gap {threatened.Number("gap")}");
+        Assert.True(threatened.Number("expectedGain") > threatened.Number("expectedCost"));
+        // Its expected concession: Mexico's delay weight (1) x the sanctions' daily cost (0.01) x the 7-day horizon.
+        Assert.Equal(0.07, threatened.Number("expectedConcession"), 6);
     }
 
     // ---- escalation -------------------------------------------------------------------------------------------
@@ -383,6 +389,52 @@ public sealed class AgentBehaviourTests
         Assert.Equal(1, totals["escalations.applied"]);
     }
 
+    /// <summary>Applying would cost the U.S. more than backing down (no dispute to force a concession in, no audience
+    /// cost): each threat is left unexecuted at the end of its grace period, logged with its numbers, and the record
+    /// makes the next threat less credible to Mexico (Beta prior of mean 0.5 and concentration 1/0.3² − 1).</summary>
+    [Fact]
+    public async Task A_threat_not_worth_applying_is_left_unexecuted_and_costs_credibility()
+    {
+        var spec = TestScenario.Small().WithoutFlights()
+            .WithPolitics("US", p => p with { ThreatAudienceCost = 0 })
+            .WithEvents(
+                TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff),
+                TestScenario.Script(4, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        Assert.Equal(2, run.OfKind("instrument.threatened").Count());
+        Assert.Empty(run.OfKind("instrument.applied"));
+        var skipped = run.OfKind("instrument.notExecuted").ToList();
+        Assert.Equal([TestScenario.Tick(3, 12), TestScenario.Tick(5, 12)], skipped.Select(e => e.Tick));
+        Assert.All(skipped, e =>
+        {
+            Assert.Equal(("country/US", "country/MX", "tariff"), (e.Actor, e.Subject, e.Text("instrument")));
+            Assert.Equal(0, e.Number("expectedConcession"));
+            Assert.Equal(0.005 * 7, e.Number("costToSelf"), 9);
+            Assert.Equal(0, e.Number("backDownCost"));
+        });
+        double prior = 0.5 * (1 / 0.09 - 1);
+        Assert.Equal(prior / (2 * prior + 1), skipped[0].Number("credibility"), 6);
+        Assert.Equal(prior / (2 * prior + 2), skipped[1].Number("credibility"), 6);
+    }
+
+    /// <summary>During a dispute, a measure that costs its user more over the horizon than the concession it forces plus
+    /// the audience cost of backing down is lifted at the next daily step, alone and with its numbers.</summary>
+    [Fact]
+    public async Task A_measure_no_longer_worth_its_cost_is_lifted()
+    {
+        var spec = TestScenario.Small().WithPlan(p => p with { Aircraft = AircraftKind.Military })
+            .WithCountry("US", c => c with { Instruments = [c.Instruments[0], c.Instruments[1] with { DailyCostToSelf = 0.5 }] })
+            .WithEvents(TestScenario.Script(3, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
+        var run = await TestScenario.RunAsync(spec);
+        var applied = run.OfKind("instrument.applied").Single(e => e.Actor == "country/US" && e.Text("instrument") == "tariff");
+        Assert.Equal(TestScenario.Tick(3, 1), applied.Tick);
+        var lifted = run.OfKind("instrument.lifted").First(e => e.Reasons is ["notWorthIt"]);
+        Assert.Equal(("country/US", "country/MX", "tariff"), (lifted.Actor, lifted.Subject, lifted.Text("instrument")));
+        Assert.Equal(TestScenario.Tick(4) - 1, lifted.Tick); // the end of day 3
+        Assert.Equal(0.5 * 7, lifted.Number("costToSelf"), 9);
+        Assert.True(lifted.Number("costToSelf") > lifted.Number("expectedConcession") + lifted.Number("backDownCost"));
+    }
+
     [Fact]
     public async Task A_threat_lifted_within_the_grace_period_is_never_applied()
     {
@@ -395,14 +447,17 @@ public sealed class AgentBehaviourTests
         Assert.Contains(run.Events, e => e.Kind == "instrument.lifted" && e.Tick == TestScenario.Tick(3));
     }
 
+    /// <summary>With no dispute there is nothing to force: Mexico answers when the audience cost of leaving the tariff
+    /// unanswered (salience x threatAudienceCost 0.1) exceeds its counter-tariff's cost over the 7-day horizon.</summary>
     [Theory]
-    [InlineData(0.9, true)]
-    [InlineData(0.6, true)]   // at the threshold
-    [InlineData(0.59, false)]
-    public async Task A_salient_target_answers_an_applied_tariff_with_its_counter_tariff(double salience, bool answers)
+    [InlineData(0.9, 0.012, true)]    // 0.09 > 0.084
+    [InlineData(0.6, 0.008, true)]    // 0.06 > 0.056
+    [InlineData(0.59, 0.0085, false)] // 0.059 < 0.0595
+    [InlineData(0.9, 0.013, false)]   // 0.09 < 0.091
+    public async Task A_salient_target_answers_an_applied_tariff_when_leaving_it_unanswered_costs_more(double salience, double dailyCostToSelf, bool answers)
     {
-        var spec = TestScenario.Small().WithoutFlights()
-            .WithPolitics("MX", p => p with { SovereigntySalience = salience, CounterEscalationSalience = 0.6 })
+        var spec = TestScenario.Small().WithoutFlights().WithCounterTariffCost(dailyCostToSelf)
+            .WithPolitics("MX", p => p with { SovereigntySalience = salience })
             .WithEvents(TestScenario.Script(2, 12, ScriptedEventKind.Threaten, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
 
@@ -414,6 +469,9 @@ public sealed class AgentBehaviourTests
         }
         var counter = Assert.Single(mx);
         Assert.Equal("country/US", counter.Subject);
+        Assert.Equal(["counter-escalation"], counter.Reasons);
+        Assert.Equal(salience * 0.1, counter.Number("audienceCostUnanswered"), 9);
+        Assert.Equal(dailyCostToSelf * 7, counter.Number("costToSelf"), 9);
         Assert.Equal("counterTariff", counter.Text("instrument"));
         // Only once the U.S. tariff is applied, not when it is threatened.
         Assert.Equal(TestScenario.Tick(3, 12), counter.Tick);
@@ -428,7 +486,7 @@ public sealed class AgentBehaviourTests
     public async Task A_receiving_state_counter_escalates_again_after_an_agreement()
     {
         var spec = QuickAgreement() with { Events = [] };
-        spec = spec.WithPolitics("MX", p => p with { SovereigntySalience = 0.9 }).WithEvents(
+        spec = spec.WithCounterTariffCost(0.005).WithPolitics("MX", p => p with { SovereigntySalience = 0.9 }).WithEvents(
             TestScenario.Script(1, 1, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff),
             TestScenario.Script(3, 0, ScriptedEventKind.Impose, "US", "MX", InstrumentKind.Tariff));
         var run = await TestScenario.RunAsync(spec);
@@ -528,7 +586,8 @@ public sealed class AgentBehaviourTests
     public async Task Enough_domestic_pressure_changes_the_policy()
     {
         var yielding = WithAdvocacy(TestScenario.Small().Generous())
-            .WithPolitics("MX", p => p with { PressureThreshold = 0.45, PolicyUnderPressure = new PolicyPatchSpec { RestraintsAllowed = false } });
+            .WithPolitics("MX", p => p with { PressureThreshold = 0.45, PolicyUnderPressure = new PolicyPatchSpec { RestraintsAllowed = false } })
+            with { Negotiation = new NegotiationSpec { Enabled = false } }; // no agreement changes the policy again
         var run = await TestScenario.RunAsync(yielding);
         var change = Assert.Single(run.OfKind("country.policyChanged"));
         Assert.Equal(["domestic pressure"], change.Reasons);

@@ -185,7 +185,8 @@ public sealed class AgentTimingAndAccountingTests
             },
         })
         .WithMinistry("MX", m => m with { ReservationValue = 0, InitialConcession = 1 })
-        .WithPolitics("MX", p => p with { RatificationWeight = 0 });
+        .WithPolitics("MX", p => p with { RatificationWeight = 0 })
+        with { Negotiation = new NegotiationSpec { TypeSpread = 0 } }; // complete information: the U.S. reservation value is 0.4
 
     [Fact]
     public async Task After_an_agreement_replacing_military_aircraft_flights_are_costed_at_the_charter_rate()
@@ -464,13 +465,14 @@ public sealed class AgentTimingAndAccountingTests
         return name switch
         {
             "agreement" => CharterAgreement(),
-            // Both sides hold out; the U.S. walks away and tries again after later refusals.
+            // Both sides hold out and walk out of talks that cannot succeed.
             "breakdowns" => military
                 .WithMinistry("MX", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
-                .WithMinistry("US", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01, EscalateAfterRounds = 1 })
+                .WithMinistry("US", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
                 .WithPolitics("MX", p => p with { RatificationWeight = 1, DomesticPressure = 1 }) with { Duration = TimeSpan.FromDays(20) },
-            // Half a day is not enough to agree or walk away.
+            // Half a day is not enough to agree, and talks that fail cost neither side anything with its audience.
             _ => military.WithMinistry("MX", m => m with { ReservationValue = 1, InitialConcession = 0, Beta = 0.01 })
+                .WithPolitics("MX", p => p with { AudienceCostPerDay = 0 }).WithPolitics("US", p => p with { AudienceCostPerDay = 0 })
                 with { Negotiation = new NegotiationSpec { DeadlineDays = 0.5 } },
         };
     }
@@ -501,6 +503,8 @@ public sealed class AgentTimingAndAccountingTests
                 "negotiation.offer" => n with { Offers = n.Offers + 1, Rounds = n.Rounds + 1 },
                 "negotiation.agreement" or "negotiation.breakdown" => n with { Outcome = e.Kind[12..], Rounds = n.Rounds + 1 },
                 "negotiation.deadline" => n with { Outcome = "deadline" },
+                // A rejection comes with the counter-offer that counts the round; a resumption precedes its opening.
+                "negotiation.rejected" or "negotiation.resumed" => n,
                 _ => throw new InvalidOperationException(e.Kind),
             };
         }

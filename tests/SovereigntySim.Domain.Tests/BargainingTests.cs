@@ -275,6 +275,87 @@ public sealed class BargainingTests
         Assert.Equal([0.0, 0, 0, 0, 0, 0, 0, 1], x);
     }
 
+    // ---- Private types and beliefs -------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_certain_type_is_its_mean_and_consumes_no_draw()
+    {
+        var random = new StreamRandom(7);
+        Assert.Equal(0.45, PrivateType.Draw(random, 0.45, 0), 12);
+        Assert.Equal(1.0, PrivateType.Draw(random, 1, 0.3), 12);
+        Assert.Equal(0UL, random.Counter);
+        Assert.Null(PrivateType.Parameters(0.45, 0));
+    }
+
+    [Theory]
+    [InlineData(0.45, 0.3)]
+    [InlineData(0.8, 0.5)]
+    public void Private_types_have_the_scenario_value_as_mean_and_the_spread_as_relative_sd(double mean, double spread)
+    {
+        var (a, b) = PrivateType.Parameters(mean, spread)!.Value;
+        Assert.Equal(mean, a / (a + b), 12);
+        Assert.Equal(1 / (spread * spread) - 1, a + b, 9);
+        var random = new StreamRandom(2025);
+        var draws = Enumerable.Range(0, 20_000).Select(_ => PrivateType.Draw(random, mean, spread)).ToArray();
+        double m = draws.Average(), sd = Math.Sqrt(draws.Select(d => (d - m) * (d - m)).Average());
+        Assert.Equal(mean, m, 2);
+        Assert.Equal(spread * Math.Sqrt(mean * (1 - mean)), sd, 2);
+        Assert.All(draws, d => Assert.InRange(d, 0, 1));
+    }
+
+    [Fact]
+    public void A_belief_starts_at_the_prior_and_moves_toward_types_that_explain_the_offers()
+    {
+        var belief = ReservationBelief.Prior(0.45, 0.3);
+        Assert.Equal(ReservationBelief.Cells, belief.Points.Length);
+        Assert.Equal(1, belief.Weights.Sum(), 12);
+        Assert.Equal(0.45, belief.Mean, 2);
+        // The other side asks for far more than a 0.45 type would by now: it is tougher than thought.
+        belief.Observe(r => 0.5 + 0.4 * r, observed: 0.9, noise: 0.1, weight: 1);
+        Assert.True(belief.Mean > 0.55, $"mean {belief.Mean}");
+        var soft = ReservationBelief.Prior(0.45, 0.3);
+        soft.Observe(r => 0.5 + 0.4 * r, observed: 0.55, noise: 0.1, weight: 1);
+        Assert.True(soft.Mean < 0.45, $"mean {soft.Mean}");
+    }
+
+    /// <summary>Evidence is tempered by the hours it stands for: two offers of half a day teach what one of a day does.</summary>
+    [Fact]
+    public void Two_half_day_observations_weigh_as_much_as_one_full_day()
+    {
+        var once = ReservationBelief.Prior(0.45, 0.3);
+        once.Observe(r => 0.5 + 0.4 * r, 0.8, 0.1, 1);
+        var twice = ReservationBelief.Prior(0.45, 0.3);
+        twice.Observe(r => 0.5 + 0.4 * r, 0.8, 0.1, 0.5);
+        twice.Observe(r => 0.5 + 0.4 * r, 0.8, 0.1, 0.5);
+        for (int i = 0; i < once.Weights.Length; i++) Assert.Equal(once.Weights[i], twice.Weights[i], 12);
+    }
+
+    [Fact]
+    public void Complete_information_is_a_belief_that_never_moves()
+    {
+        var belief = ReservationBelief.Prior(0.45, 0);
+        belief.Observe(r => r, 0.9, 0.1, 1);
+        Assert.Equal([0.45], belief.Points);
+        Assert.Equal(0.45, belief.Mean, 12);
+    }
+
+    [Fact]
+    public void Credibility_rises_with_threats_carried_out_and_falls_with_threats_left_unexecuted()
+    {
+        var c = new Credibility(0.5, 0.3);
+        double k = 1 / 0.09 - 1;
+        Assert.Equal(0.5, c.Mean, 12);
+        c.Bluffed();
+        Assert.Equal(0.5 * k / (k + 1), c.Mean, 12);
+        c.Carried();
+        c.Carried();
+        Assert.Equal((0.5 * k + 2) / (k + 3), c.Mean, 12);
+        // A certain record hardly moves.
+        var certain = new Credibility(0.8, 0);
+        certain.Bluffed();
+        Assert.Equal(0.8, certain.Mean, 5);
+    }
+
     // ---- Nash -------------------------------------------------------------------------------------------------
 
     [Fact]

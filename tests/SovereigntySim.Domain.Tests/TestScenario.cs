@@ -48,7 +48,8 @@ internal static class TestScenario
             {
                 Id = "US",
                 Name = "United States",
-                Politics = new PoliticsSpec { DomesticPressure = 0.6, SovereigntySalience = 0.3 },
+                // Backing down would cost the U.S. dearly with its audience: it carries out its threats.
+                Politics = new PoliticsSpec { DomesticPressure = 0.6, SovereigntySalience = 0.3, ThreatAudienceCost = 1 },
                 Instruments =
                 [
                     new InstrumentSpec { Kind = InstrumentKind.VisaSanctions, DailyCostToTarget = 0.01, GraceHours = 24 },
@@ -66,8 +67,8 @@ internal static class TestScenario
                     AdvanceNoticeHours = 24,
                     AcceptThirdCountryNationals = true,
                 },
-                Politics = new PoliticsSpec { DomesticPressure = 0.4, SovereigntySalience = 0.5, CounterEscalationSalience = 0.6 },
-                Instruments = [new InstrumentSpec { Kind = InstrumentKind.CounterTariff, Rate = 0.25, DailyCostToTarget = 0.05, GraceHours = 0 }],
+                Politics = new PoliticsSpec { DomesticPressure = 0.4, SovereigntySalience = 0.5 },
+                Instruments = [new InstrumentSpec { Kind = InstrumentKind.CounterTariff, Rate = 0.25, DailyCostToTarget = 0.05, DailyCostToSelf = 0.016, GraceHours = 0 }],
             },
         ],
         Relations =
@@ -113,6 +114,12 @@ internal static class TestScenario
 
     public static ScenarioSpec WithPolitics(this ScenarioSpec s, string id, Func<PoliticsSpec, PoliticsSpec> change) =>
         s.WithCountry(id, c => c with { Politics = change(c.Politics) });
+
+    /// <summary>Mexico's counter-tariff at another daily cost to Mexico.</summary>
+    public static ScenarioSpec WithCounterTariffCost(this ScenarioSpec s, double dailyCostToSelf) => s.WithCountry("MX", c => c with
+    {
+        Instruments = [c.Instruments[0] with { DailyCostToSelf = dailyCostToSelf }],
+    });
 
     public static ScenarioSpec WithPlan(this ScenarioSpec s, Func<FlightPlanSpec, FlightPlanSpec> change) =>
         s with { FlightPlans = s.FlightPlans.Select(change).ToList() };

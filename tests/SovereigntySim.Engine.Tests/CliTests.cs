@@ -111,9 +111,12 @@ public sealed class CliTests
         Assert.Equal((string)Summary(a)["digest"]!, (string)Summary(b)["digest"]!);
         Assert.NotEqual((string)Summary(a)["digest"]!, (string)Summary(c)["digest"]!);
         Assert.Equal(7, (long)Summary(c)["seed"]!);
-        // With sovereignty no longer salient, Colombia does not answer tariffs with its own.
-        Assert.DoesNotContain(File.ReadLines(Path.Combine(c, "events.jsonl")), l => l.Contains("\"counterTariff\""));
-        Assert.Contains(File.ReadLines(Path.Combine(a, "events.jsonl")), l => l.Contains("\"counterTariff\""));
+        // With sovereignty no longer salient, leaving the sanctions unanswered costs Colombia too little: it holds its
+        // counter-tariff in reserve instead of applying it.
+        static bool CounterTariff(string line, string kind) => line.Contains($"\"kind\":\"{kind}\"") && line.Contains("\"counterTariff\"");
+        Assert.DoesNotContain(File.ReadLines(Path.Combine(c, "events.jsonl")), l => CounterTariff(l, "instrument.applied"));
+        Assert.Contains(File.ReadLines(Path.Combine(c, "events.jsonl")), l => CounterTariff(l, "instrument.heldInReserve"));
+        Assert.Contains(File.ReadLines(Path.Combine(a, "events.jsonl")), l => CounterTariff(l, "instrument.applied"));
     }
 
     public static TheoryData<string> Corpus() =>

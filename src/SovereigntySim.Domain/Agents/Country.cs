@@ -8,8 +8,11 @@ namespace SovereigntySim.Domain.Agents;
 /// A state. As a receiving state it sets the acceptance policy its screening applies. Its political state (domestic
 /// pressure, sovereignty salience, audience costs, tension toward each partner, exposure to each partner's trade)
 /// moves with refusals, treatment alerts, observers' assessments and sanctions. As a sending state it opens disputes
-/// over refused flights and climbs its escalation ladder (threat, then application after a grace period) when its
-/// ministry asks; as a target it counter-escalates when sovereignty is salient enough.
+/// over refused flights and climbs its escalation ladder by decision (Fearon 1994): it threatens when the concession a
+/// credible threat is expected to force outweighs what the threat may cost it, applies a threat at the end of its
+/// grace period only if that still beats backing down, and lifts a measure no longer worth its cost. As a target it
+/// counter-escalates when its audience's sovereignty concerns and the concession it can force outweigh the cost.
+/// Its commitment to its threats is private, drawn per run; the record of its threats carried out or not is public.
 /// </summary>
 public sealed class Country : Agent
 {
@@ -22,6 +25,12 @@ public sealed class Country : Agent
     private readonly Dictionary<string, int> _nextRung = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Measure>> _imposed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Measure>> _suffered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BargainingView> _views = new(StringComparer.Ordinal);
+    // The public record of threats: how credible each partner's threats are, and how credible ours are to each partner.
+    private readonly Dictionary<string, Credibility> _credibilityOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Credibility> _ownCredibility = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Partner, int Rung)> _reserved = [];
+    private readonly double _commitment;
     private bool _changed;
     private bool _yielded;
 
@@ -31,23 +40,40 @@ public sealed class Country : Agent
         _policy = _spec.Acceptance;
         _pressure = _spec.Politics.DomesticPressure;
         foreach (var r in world.Spec.Relations.Where(r => r.From == _spec.Id)) _tension[r.To] = r.Tension;
+        _commitment = PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, world.Negotiation.TypeSpread);
     }
+
+    private double Horizon => World.Negotiation.CostHorizonDays;
+
+    /// <summary>What backing down costs this country with its audience: leaving a threat unexecuted or lifting a
+    /// measure without a deal.</summary>
+    private double BackDownCost => _commitment * _spec.Politics.ThreatAudienceCost;
+
+    private Credibility CredibilityOf(string partner) => _credibilityOf.TryGetValue(partner, out var c) ? c
+        : _credibilityOf[partner] = new Credibility(World.Countries[partner].Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+
+    private Credibility OwnCredibility(string partner) => _ownCredibility.TryGetValue(partner, out var c) ? c
+        : _ownCredibility[partner] = new Credibility(_spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
 
     protected override void On(string from, IMessage message)
     {
         switch (message)
         {
-            case Start: WakeAt(Clock.DayEnd(Now), "day"); break;
+            case Start:
+                Log("country.type", null, null, Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)));
+                WakeAt(Clock.DayEnd(Now), "day");
+                break;
             case Wake { Purpose: "day" }: Day(); break;
             case Wake { Purpose: "apply" } w: ApplyThreat(World.Spec.Countries[(int)(w.Ref >> 16)].Id, (int)(w.Ref & 0xFFFF)); break;
             case ScriptedEvent s: Script(s.Spec); break;
             case FlightReport r when r.Origin == _spec.Id: FlightOutcome(r); break;
             case TreatmentAlert a: Raise(a.Pressure); break;
             case Assessment a: Reputation(a); break;
-            case EscalationRequest e: Escalate(e.Against, instrument: null, immediate: false); break;
+            case BargainingView v: _views[v.Partner] = v; ConsiderThreat(v.Partner); break;
             case InstrumentThreatened t: Suffer(t.By, t.Instrument, t.DailyCost, applied: false); break;
             case InstrumentApplied a: Suffer(a.By, a.Instrument, a.DailyCost, applied: true); break;
-            case InstrumentsLifted l: _suffered.Remove(l.By); _changed = true; break;
+            case InstrumentNotExecuted n: NotExecuted(n); break;
+            case InstrumentsLifted l: Lifted(l); break;
             case NegotiationOpened o: Opened(o); break;
             case AgreementReached a: Agreed(a); break;
             case NegotiationEnded e: Ended(e); break;
@@ -59,8 +85,8 @@ public sealed class Country : Agent
         if (!_changed) return;
         _changed = false;
         if (World.MinistryOf(_spec.Id) is not { } ministry) return;
-        foreach (var (partner, d) in _disputes)
-            if (d.Negotiating) Send(AgentIds.Ministry(ministry.Id), State(partner, d));
+        // Also between negotiations: the ministry decides whether to resume.
+        foreach (var (partner, d) in _disputes) Send(AgentIds.Ministry(ministry.Id), State(partner, d));
     }
 
     private PoliticalState State(string partner, Dispute d)
@@ -69,14 +95,16 @@ public sealed class Country : Agent
         // Audience costs grow with the time spent in public confrontation and with how tense it has become.
         double audience = d.ConfrontedSince is { } since ? p.AudienceCostPerDay * Clock.Days(Now - since) * (1 + _tension.GetValueOrDefault(partner)) : 0;
         double delay = d.Accrued + DailyCost(partner, d) * World.Negotiation.CostHorizonDays;
-        return new PoliticalState(partner, _pressure, p.RatificationWeight * _pressure, audience, delay);
+        bool escalating = PendingThreat(partner) is not null || (d.Sending && ThreatCase(partner) is { Worth: true });
+        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, escalating);
     }
 
     /// <summary>What one more day of the dispute costs this state, in utility units.</summary>
     private double DailyCost(string partner, Dispute d)
     {
         double cost = 0;
-        foreach (var m in _suffered.GetValueOrDefault(partner) ?? []) cost += m.Applied ? m.DailyCost : m.DailyCost * World.Negotiation.ThreatCredibility;
+        // A threat counts as much as the threatening state's record makes it credible.
+        foreach (var m in _suffered.GetValueOrDefault(partner) ?? []) cost += m.Applied ? m.DailyCost : m.DailyCost * CredibilityOf(partner).Mean;
         foreach (var m in _imposed.GetValueOrDefault(partner) ?? []) if (m.Applied) cost += m.Instrument.DailyCostToSelf;
         if (d.Sending) cost += World.Negotiation.StrandedBedDayCost * d.Stranded + d.Reputation;
         return cost;
@@ -87,6 +115,8 @@ public sealed class Country : Agent
         var p = _spec.Politics;
         _pressure = p.DomesticPressure + (_pressure - p.DomesticPressure) * (1 - p.PressureDecayPerDay);
         foreach (var (partner, d) in _disputes) d.Accrued += DailyCost(partner, d);
+        ConsiderLifting();
+        foreach (var partner in _disputes.Keys) ConsiderThreat(partner);
         var fields = new List<Field> { Field.Of("pressure", Math.Round(_pressure, 6)) };
         foreach (var (partner, t) in _tension.OrderBy(kv => kv.Key, StringComparer.Ordinal)) fields.Add(Field.Of("tension." + partner, Math.Round(t, 6)));
         foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
@@ -131,7 +161,8 @@ public sealed class Country : Agent
         d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
         _changed = true;
         var n = World.Negotiation;
-        if (n.Enabled && !d.Negotiating && d.Refusals >= n.OpenAfterRefusals)
+        // Only the dispute's first negotiation opens on refusals: after talks end, resuming them is the ministries' decision.
+        if (n.Enabled && !d.Negotiating && !d.Negotiated && d.Refusals >= n.OpenAfterRefusals)
         {
             d.Negotiating = true;
             Send(AgentIds.Negotiation(_spec.Id, r.Destination), new OpenNegotiation(_spec.Id, r.Destination,
@@ -148,8 +179,11 @@ public sealed class Country : Agent
     private void Opened(NegotiationOpened o)
     {
         bool sending = o.Sending == _spec.Id;
-        var d = DisputeWith(sending ? o.Receiving : o.Sending, sending);
+        string partner = sending ? o.Receiving : o.Sending;
+        var d = DisputeWith(partner, sending);
         d.Negotiating = true;
+        d.Negotiated = true;
+        _reserved.RemoveWhere(r => r.Partner == partner);
         // The receiving state refused in public: backing down from here costs it with its audience (Fearon 1994).
         if (!sending) d.ConfrontedSince ??= Now;
         _changed = true;
@@ -167,8 +201,10 @@ public sealed class Country : Agent
             Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
             Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
         }
-        // Both ladders start again from the bottom: a new dispute is a new confrontation.
+        // Both ladders start again from the bottom: a new dispute is a new confrontation. The record of threats stays.
         _nextRung.Remove(partner);
+        _views.Remove(partner);
+        _reserved.RemoveWhere(r => r.Partner == partner);
         AddTension(partner, -0.2);
         _disputes.Remove(partner);
         _agreedAt[partner] = Now;
@@ -190,8 +226,8 @@ public sealed class Country : Agent
         switch (s.Kind)
         {
             case ScriptedEventKind.SetPolicy: SetPolicy(Patch(_policy, s.Policy!), s.Note.Length > 0 ? s.Note : "scripted"); break;
-            case ScriptedEventKind.Threaten: Escalate(s.Against, s.Instrument, immediate: false); break;
-            case ScriptedEventKind.Impose: Escalate(s.Against, s.Instrument, immediate: true); break;
+            case ScriptedEventKind.Threaten: Scripted(s.Against, s.Instrument, immediate: false); break;
+            case ScriptedEventKind.Impose: Scripted(s.Against, s.Instrument, immediate: true); break;
             case ScriptedEventKind.Lift:
                 if (!_imposed.Remove(s.Against)) break;
                 Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
@@ -232,8 +268,8 @@ public sealed class Country : Agent
         foreach (var e in World.Spec.Agencies.Enforcement.Where(e => e.Country != _spec.Id)) Send(AgentIds.Enforcement(e.Id), change);
     }
 
-    /// <summary>Climbs one rung (or uses the named instrument): a threat applied after its grace period, or at once.</summary>
-    private void Escalate(string against, InstrumentKind? instrument, bool immediate)
+    /// <summary>A scripted threat or imposition: the named instrument's first rung not in use, or the next rung.</summary>
+    private void Scripted(string against, InstrumentKind? instrument, bool immediate)
     {
         var inForce = _imposed.GetValueOrDefault(against) ?? [];
         int rung = instrument is { } kind
@@ -248,19 +284,24 @@ public sealed class Country : Agent
         if (rung >= _spec.Instruments.Count)
         {
             Log("escalation.exhausted", AgentIds.Country(against));
-            if (World.MinistryOf(_spec.Id) is { } m) Send(AgentIds.Ministry(m.Id), new LadderExhausted(against));
             return;
         }
+        Escalate(against, rung, immediate, ["scripted"], []);
+    }
+
+    /// <summary>Uses one rung: a threat applied (or not) at the end of its grace period, or an application at once.</summary>
+    private void Escalate(string against, int rung, bool immediate, IReadOnlyList<string> reasons, IReadOnlyList<Field> why)
+    {
         _nextRung[against] = Math.Max(_nextRung.GetValueOrDefault(against), rung + 1);
         var spec = _spec.Instruments[rung];
         double cost = TargetCost(spec, against);
         if (_disputes.TryGetValue(against, out var d)) d.ConfrontedSince ??= Now;
         AddTension(against, 0.05);
         _changed = true;
-        if (immediate || spec.GraceHours <= 0) { Apply(against, spec, cost); return; }
+        if (immediate || spec.GraceHours <= 0) { Apply(against, spec, cost, reasons, why); return; }
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, false, cost));
-        Log("instrument.threatened", AgentIds.Country(against), null, Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
-            Field.Of("applyAt", Clock.Iso(Now + Clock.TicksFor(spec.GraceHours))));
+        Log("instrument.threatened", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
+            Field.Of("applyAt", Clock.Iso(Now + Clock.TicksFor(spec.GraceHours))), .. why]);
         Send(AgentIds.Country(against), new InstrumentThreatened(_spec.Id, spec, cost));
         int partnerIndex = World.Spec.Countries.FindIndex(c => c.Id == against);
         WakeAt(Now + Clock.TicksFor(spec.GraceHours), "apply", ((long)partnerIndex << 16) | (uint)rung);
@@ -272,35 +313,154 @@ public sealed class Country : Agent
             ? spec.DailyCostToTarget * World.Relation(target, _spec.Id).TradeExposure
             : spec.DailyCostToTarget;
 
+    /// <summary>The concession an instrument is expected to force: the fall of the target's reservation value over the
+    /// cost horizon (its daily cost times the target's public delay weight), no more than the gap between our
+    /// ministry's reservation value and the deal it expects (all of it while no talks have told us the gap, nothing
+    /// when there is no dispute to concede in).</summary>
+    private (double Forcing, double? Gap) Forcing(string target, InstrumentSpec spec)
+    {
+        if (!_disputes.ContainsKey(target)) return (0, null);
+        double weight = World.MinistryOf(target)?.DelayCostWeight ?? 1;
+        double effect = weight * TargetCost(spec, target) * Horizon;
+        if (_views.GetValueOrDefault(target) is not { } view) return (effect, null);
+        return (Math.Min(Math.Max(view.Gap, 0), effect), view.Gap);
+    }
+
+    private Measure? PendingThreat(string partner) => _imposed.GetValueOrDefault(partner)?.FirstOrDefault(m => !m.Applied);
+
+    private sealed record Decision(bool Worth, int Rung, InstrumentSpec Instrument, Field[] Why);
+
+    /// <summary>The numbers behind a decision, rounded; an unknown one (no gap before any talks) is left out.</summary>
+    private static Field[] Numbers(params (string Key, double? Value)[] values) =>
+        [.. values.Where(v => v.Value is not null).Select(v => Field.Of(v.Key, Math.Round(v.Value!.Value, 6)))];
+
+    /// <summary>Threaten the next rung when the expected concession, weighted by how credible our threats are to the
+    /// target, exceeds the expected cost of a threat that fails: then we pay the cheaper of applying it over the cost
+    /// horizon and backing down (Fearon 1994).</summary>
+    private Decision? ThreatCase(string partner)
+    {
+        int rung = _nextRung.GetValueOrDefault(partner);
+        if (rung >= _spec.Instruments.Count) return null;
+        var spec = _spec.Instruments[rung];
+        var (forcing, gap) = Forcing(partner, spec);
+        double credibility = OwnCredibility(partner).Mean;
+        double gain = credibility * forcing;
+        double cost = (1 - credibility) * Math.Min(spec.DailyCostToSelf * Horizon, BackDownCost);
+        return new Decision(gap > 0 && gain > cost, rung, spec, Numbers(("gap", gap), ("belief.mean", _views.GetValueOrDefault(partner)?.BeliefMean),
+            ("expectedConcession", forcing), ("credibility", credibility), ("expectedGain", gain), ("expectedCost", cost), ("commitment", _commitment)));
+    }
+
+    /// <summary>After each turn of our ministry, and daily while a dispute lasts (talks or standoff): threaten, or hold
+    /// the next rung in reserve (logged once a negotiation). Only the sending side threatens, one threat at a time.</summary>
+    private void ConsiderThreat(string partner)
+    {
+        if (_disputes.GetValueOrDefault(partner) is not { Sending: true } || PendingThreat(partner) is not null) return;
+        if (ThreatCase(partner) is not { } c) return;
+        if (c.Worth) Escalate(partner, c.Rung, immediate: false, ["decided"], c.Why);
+        else if (_reserved.Add((partner, c.Rung)))
+            Log("instrument.heldInReserve", AgentIds.Country(partner), null, [Field.Of("instrument", Names.Camel(c.Instrument.Kind)), .. c.Why]);
+    }
+
+    /// <summary>At the end of a grace period: apply if the concession it still forces, less its cost over the horizon,
+    /// beats the audience cost of backing down; otherwise leave the threat unexecuted, which the record remembers.</summary>
     private void ApplyThreat(string against, int rung)
     {
         var spec = _spec.Instruments[rung];
         if (!_imposed.TryGetValue(against, out var list) || !list.Any(m => m.Instrument == spec && !m.Applied)) return; // lifted meanwhile
         list.RemoveAll(m => m.Instrument == spec);
-        Apply(against, spec, TargetCost(spec, against));
+        var (forcing, gap) = Forcing(against, spec);
+        double ownCost = spec.DailyCostToSelf * Horizon;
+        bool worth = forcing - ownCost + BackDownCost > 0;
+        var record = OwnCredibility(against);
+        if (worth) record.Carried();
+        else record.Bluffed();
+        var why = Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost), ("credibility", record.Mean));
+        if (worth)
+        {
+            Apply(against, spec, TargetCost(spec, against), ["threat carried out"], why);
+            return;
+        }
+        if (list.Count == 0) _imposed.Remove(against);
+        if (_disputes.TryGetValue(against, out var d)) d.Accrued += BackDownCost;
+        _changed = true;
+        Log("instrument.notExecuted", AgentIds.Country(against), null,
+            [Field.Of("instrument", Names.Camel(spec.Kind)), .. why]);
+        Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec));
     }
 
-    private void Apply(string against, InstrumentSpec spec, double cost)
+    private void Apply(string against, InstrumentSpec spec, double cost, IReadOnlyList<string> reasons, IReadOnlyList<Field> why)
     {
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, true, cost));
         AddTension(against, 0.1);
         _changed = true;
-        Log("instrument.applied", AgentIds.Country(against), null, Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
-            Field.Of("dailyCostToTarget", Math.Round(cost, 6)));
+        Log("instrument.applied", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
+            Field.Of("dailyCostToTarget", Math.Round(cost, 6)), .. why]);
         Send(AgentIds.Country(against), new InstrumentApplied(_spec.Id, spec, cost));
+    }
+
+    /// <summary>Daily, while a dispute lasts: lift an applied measure whose cost over the horizon exceeds the
+    /// concession it still forces plus the audience cost of lifting it without a deal.</summary>
+    private void ConsiderLifting()
+    {
+        foreach (var (partner, _) in _disputes)
+        {
+            if (!_imposed.TryGetValue(partner, out var list)) continue;
+            foreach (var m in list.Where(m => m.Applied).ToList())
+            {
+                var (forcing, gap) = Forcing(partner, m.Instrument);
+                double ownCost = m.Instrument.DailyCostToSelf * Horizon;
+                if (ownCost <= forcing + BackDownCost) continue;
+                list.Remove(m);
+                if (_disputes.TryGetValue(partner, out var d)) d.Accrued += BackDownCost;
+                Log("instrument.lifted", AgentIds.Country(partner), ["notWorthIt"], [Field.Of("instrument", Names.Camel(m.Instrument.Kind)),
+                    .. Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost))]);
+                Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id, m.Instrument));
+            }
+            if (list.Count == 0) _imposed.Remove(partner);
+        }
     }
 
     private void Suffer(string by, InstrumentSpec spec, double cost, bool applied)
     {
         var list = _suffered.TryGetValue(by, out var l) ? l : _suffered[by] = [];
+        // A threat applied at the end of its grace period shows the threatening state carries its threats out.
+        if (applied && list.RemoveAll(m => m.Instrument == spec && !m.Applied) > 0) CredibilityOf(by).Carried();
         list.RemoveAll(m => m.Instrument == spec);
         list.Add(new Measure(spec, applied, cost));
         AddTension(by, applied ? 0.1 : 0.05);
         _changed = true;
-        if (!applied || _disputes.GetValueOrDefault(by) is { Sending: true }) return;
-        // Sovereignty at stake: answer in kind with the next rung of our own ladder (Colombia's counter-tariffs).
-        if (_spec.Politics.SovereigntySalience >= _spec.Politics.CounterEscalationSalience && _nextRung.GetValueOrDefault(by) < _spec.Instruments.Count)
-            Escalate(by, instrument: null, immediate: true);
+        if (applied && _disputes.GetValueOrDefault(by) is not { Sending: true }) CounterEscalate(by);
+    }
+
+    /// <summary>A target of an applied sanction answers with its next rung when the audience cost of leaving it
+    /// unanswered (sovereignty salience times its audience cost) plus the concession the answer forces exceed the
+    /// answer's cost to itself over the horizon (Colombia's counter-tariffs, Jan 2025).</summary>
+    private void CounterEscalate(string by)
+    {
+        int rung = _nextRung.GetValueOrDefault(by);
+        if (rung >= _spec.Instruments.Count) return;
+        var spec = _spec.Instruments[rung];
+        var (forcing, gap) = Forcing(by, spec);
+        double unanswered = _spec.Politics.SovereigntySalience * _spec.Politics.ThreatAudienceCost;
+        double ownCost = spec.DailyCostToSelf * Horizon;
+        var why = Numbers(("gap", gap), ("expectedConcession", forcing), ("audienceCostUnanswered", unanswered), ("costToSelf", ownCost));
+        if (unanswered + forcing > ownCost) Escalate(by, rung, immediate: true, ["counter-escalation"], why);
+        else if (_reserved.Add((by, rung)))
+            Log("instrument.heldInReserve", AgentIds.Country(by), null, [Field.Of("instrument", Names.Camel(spec.Kind)), .. why]);
+    }
+
+    private void NotExecuted(InstrumentNotExecuted n)
+    {
+        if (_suffered.TryGetValue(n.By, out var list)) list.RemoveAll(m => m.Instrument == n.Instrument);
+        CredibilityOf(n.By).Bluffed();
+        _changed = true;
+    }
+
+    private void Lifted(InstrumentsLifted l)
+    {
+        if (l.Only is null) _suffered.Remove(l.By);
+        else if (_suffered.TryGetValue(l.By, out var list)) list.RemoveAll(m => m.Instrument == l.Only);
+        _changed = true;
     }
 
     private sealed class Dispute
@@ -312,6 +472,8 @@ public sealed class Country : Agent
         public double Accrued;
         public double Reputation;
         public bool Negotiating;
+        /// <summary>A first negotiation opened; later ones resume only by a ministry's decision.</summary>
+        public bool Negotiated;
     }
 
     private sealed record Measure(InstrumentSpec Instrument, bool Applied, double DailyCost);

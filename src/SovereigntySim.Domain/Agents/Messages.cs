@@ -70,19 +70,32 @@ public sealed record RevokeClearances(string Cause) : IMessage;
 public sealed record TreatmentAlert(TreatmentConcern Concern, int People, double Pressure) : IMessage;
 public sealed record Assessment(int Concerns, double Cost) : IMessage;
 
-public sealed record EscalationRequest(string Against) : IMessage;
 public sealed record InstrumentThreatened(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
 public sealed record InstrumentApplied(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
-public sealed record InstrumentsLifted(string By) : IMessage;
-public sealed record LadderExhausted(string Against) : IMessage;
+/// <summary>A threat whose grace period ended without its application.</summary>
+public sealed record InstrumentNotExecuted(string By, InstrumentSpec Instrument) : IMessage;
+/// <summary>The sender lifts one instrument (<paramref name="Only"/>) or, when it is null, all it uses against the receiver.</summary>
+public sealed record InstrumentsLifted(string By, InstrumentSpec? Only = null) : IMessage;
 
-/// <summary>A country's standing in one dispute, as its ministry needs it to bargain.</summary>
-public sealed record PoliticalState(string Partner, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost) : IMessage;
+/// <summary>A country's standing in one dispute, as its ministry needs it to bargain: whether it is the sending
+/// side, its pressure and win-set floor, audience and delay costs, and whether it still has an escalation under way
+/// or worth starting (then its ministry does not walk out).</summary>
+public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, bool EscalationPending) : IMessage;
+
+/// <summary>What a ministry believes about the dispute after its latest turn, for its country's escalation decisions:
+/// the gap between its reservation value and the deal it expects (positive: no deal it could accept is expected), and
+/// its belief's mean of the other side's reservation value.</summary>
+public sealed record BargainingView(string Partner, double Gap, double BeliefMean) : IMessage;
 
 public sealed record OpenNegotiation(string Sending, string Receiving, string Cause) : IMessage;
+/// <summary>A ministry asks to resume talks that ended; <paramref name="Why"/> holds the numbers behind the decision.</summary>
+public sealed record ResumeNegotiation(string By, IReadOnlyList<Field> Why) : IMessage;
 public sealed record NegotiationOpened(string Sending, string Receiving) : IMessage;
-public sealed record OfferRequest(string Partner, bool Sending, int Round, Terms? Offer, double TimeFraction) : IMessage;
-public sealed record OfferResponse(int Round, bool Accept, Terms? Counter, bool Walkaway) : IMessage;
+/// <summary>The side's turn: <paramref name="Hours"/> is the time since the dispute's first negotiation opened, and
+/// <paramref name="OfferedAt"/> that time when the offer on the table was made.</summary>
+public sealed record OfferRequest(string Partner, bool Sending, int Round, Terms? Offer, double Hours, double OfferedAt) : IMessage;
+/// <summary>Accept, counter or walk away, with the numbers behind the decision.</summary>
+public sealed record OfferResponse(int Round, bool Accept, Terms? Counter, bool Walkaway, IReadOnlyList<Field> Why) : IMessage;
 public sealed record AgreementReached(string Sending, string Receiving, Terms Terms) : IMessage;
 public sealed record NegotiationEnded(string Sending, string Receiving, string Outcome) : IMessage;
 public sealed record TermsAgreed(string Destination, Terms Terms) : IMessage;

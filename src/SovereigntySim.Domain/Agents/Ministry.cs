@@ -5,87 +5,211 @@ using SovereigntySim.Domain.Simulation;
 namespace SovereigntySim.Domain.Agents;
 
 /// <summary>
-/// A foreign ministry bargaining for its state. Its reservation value starts at its own and moves with the state's
-/// politics: up with audience costs (Fearon 1994) and never below the win-set its domestic pressure sets (Putnam
-/// 1988), down with the cost of further delay. It concedes over time (Faratin et al. 1998), trades issues off to keep
-/// the other side's utility high, accepts an offer worth at least what it would ask next, and (for the sending state)
-/// asks its state to escalate after rounds of unacceptable offers, walking away once the ladder is exhausted.
+/// A foreign ministry bargaining for its state under incomplete information. Its reservation value and resolve are
+/// private, drawn per run around the scenario's values; the reservation value moves with the state's politics: up
+/// with audience costs (Fearon 1994), never below the win-set its domestic pressure sets (Putnam 1988), down with the
+/// cost of delay. Its demands fall with simulated time since the dispute's talks began (Faratin et al. 1998) toward
+/// its reservation value, and it accepts an offer worth its current demand. It holds a belief about the other side's
+/// reservation value, learnt from the other's offers, and decides with it: it tells its country the deal it expects
+/// (for escalation), walks out when continuing is worth less than the standoff, and resumes talks once the standoff's
+/// costs have lowered its reservation value enough for a deal to look likely again.
 /// </summary>
 public sealed class Ministry : Agent
 {
     private readonly MinistrySpec _spec;
     private readonly IssueSpace _space;
     private readonly double[][] _levels;
+    private readonly double _reservation, _resolve;
     private readonly Dictionary<string, PoliticalState> _politics = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _stalled = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _exhausted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Partner> _partners = new(StringComparer.Ordinal);
 
     public Ministry(string id, World world) : base(id, world)
     {
         _spec = world.Spec.Agencies.Ministries.First(m => AgentIds.Ministry(m.Id) == id);
         _space = new IssueSpace(world.Negotiation);
         _levels = _space.Levels();
+        // The private type, drawn in this order from the ministry's own stream.
+        double spread = world.Negotiation.TypeSpread;
+        _reservation = PrivateType.Draw(Random, _spec.ReservationValue, spread);
+        _resolve = PrivateType.Draw(Random, _spec.Resolve, spread);
     }
+
+    private double DelayWeight => _spec.DelayCostWeight * 2 * (1 - _resolve);
+    private double ConcessionHours => Math.Max(1, _spec.ConcessionDays * 24 * 2 * _resolve);
+    private double AudienceCostPerDay => World.Countries[_spec.Country].Politics.AudienceCostPerDay;
 
     protected override void On(string from, IMessage message)
     {
         switch (message)
         {
-            case PoliticalState s: _politics[s.Partner] = s; break;
-            case LadderExhausted l: _exhausted.Add(l.Against); _stalled[l.Against] = 0; break;
-            case AgreementReached a: Forget(a.Sending == _spec.Country ? a.Receiving : a.Sending); break;
-            case NegotiationEnded e: Forget(e.Sending == _spec.Country ? e.Receiving : e.Sending); break;
+            case Start:
+                Log("ministry.type", AgentIds.Country(_spec.Country), null, Field.Of("reservationValue", Math.Round(_reservation, 6)),
+                    Field.Of("resolve", Math.Round(_resolve, 6)), Field.Of("delayWeight", Math.Round(DelayWeight, 6)),
+                    Field.Of("concessionDays", Math.Round(ConcessionHours / 24, 6)));
+                break;
+            case PoliticalState s: _politics[s.Partner] = s; ConsiderResuming(s); break;
+            case AgreementReached a: Agreed(a.Sending == _spec.Country ? a.Receiving : a.Sending); break;
+            case NegotiationEnded e: Ended(e.Sending == _spec.Country ? e.Receiving : e.Sending); break;
             case OfferRequest r: Send(from, Respond(r)); break;
         }
     }
 
-    private void Forget(string partner)
+    /// <summary>The least this side accepts now.</summary>
+    private double Reservation(string partner)
     {
-        _stalled.Remove(partner);
-        _exhausted.Remove(partner);
+        if (_politics.GetValueOrDefault(partner) is not { } state) return _reservation;
+        double r = _reservation + state.AudienceCost - DelayWeight * state.DelayCost;
+        return Math.Clamp(Math.Max(r, state.WinSetFloor), 0, 1);
     }
 
-    /// <summary>The least this side accepts now.</summary>
-    public static double Reservation(MinistrySpec spec, PoliticalState? state)
+    /// <summary>What this side knows about one partner: its belief lasts the run (types are drawn once a run), the
+    /// rest the length of a dispute.</summary>
+    private sealed class Partner
     {
-        if (state is null) return spec.ReservationValue;
-        double r = spec.ReservationValue + state.AudienceCost - spec.DelayCostWeight * state.DelayCost;
-        return Math.Clamp(Math.Max(r, state.WinSetFloor), 0, 1);
+        public required Utility Self, Other;
+        public required MinistrySpec Spec;
+        public required ReservationBelief Belief;
+        /// <summary>This side's utility of the deal it expects if the other side's reservation value is each point
+        /// of the belief: the offer the other would make at that aspiration (the same trade-off as ours).</summary>
+        public required double[] Deal;
+        public long? LastObserved;
+        public bool Negotiating;
+        public bool Ended;
+        /// <summary>The lowest reservation value at any end of talks or resumption in the dispute.</summary>
+        public double LowestReservation = double.PositiveInfinity;
+    }
+
+    private Partner PartnerOf(string partner, bool sending)
+    {
+        if (_partners.TryGetValue(partner, out var p)) return p;
+        var other = World.MinistryOf(partner)!;
+        var self = new Utility(_spec.Weights, sending);
+        var them = new Utility(other.Weights, !sending);
+        var belief = ReservationBelief.Prior(other.ReservationValue, World.Negotiation.TypeSpread);
+        var deal = belief.Points.Select(r => self.Of(TradeOff.Offer(them, self, r, _levels))).ToArray();
+        return _partners[partner] = new Partner { Self = self, Other = them, Spec = other, Belief = belief, Deal = deal };
+    }
+
+    /// <summary>This side's utility of the deal it expects if the other side's reservation value is r.</summary>
+    private double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, _levels));
+
+    /// <summary>The chance the belief gives to a deal this side can accept, and the surplus over its reservation
+    /// value it expects from such a deal.</summary>
+    private static (double Chance, double Surplus) Prospect(Partner p, double reservation)
+    {
+        double chance = 0, surplus = 0;
+        for (int i = 0; i < p.Deal.Length; i++)
+        {
+            if (p.Deal[i] < reservation) continue;
+            chance += p.Belief.Weights[i];
+            surplus += p.Belief.Weights[i] * (p.Deal[i] - reservation);
+        }
+        return (chance, chance > 0 ? surplus / chance : 0);
+    }
+
+    /// <summary>Walking out is worth it when the expected surplus of a deal is below the audience cost of one more
+    /// day of talks that are expected to fail (Fearon 1994: the public sees a government that talks and gets nothing);
+    /// a day is what the belief needs to learn one unit of evidence more.</summary>
+    private (bool Worth, double Continue, double Futile) ContinuingWorth(double chance, double surplus)
+    {
+        double cont = chance * surplus;
+        double futile = (1 - chance) * AudienceCostPerDay;
+        return (cont >= futile, cont, futile);
     }
 
     private OfferResponse Respond(OfferRequest r)
     {
-        var self = new Utility(_spec.Weights, r.Sending);
-        var partnerMinistry = World.MinistryOf(r.Partner)!;
-        var other = new Utility(partnerMinistry.Weights, !r.Sending);
-        double reservation = Reservation(_spec, _politics.GetValueOrDefault(r.Partner));
-        double aspiration = Concession.Aspiration(r.TimeFraction, _spec.Beta, _spec.InitialConcession, reservation);
+        var p = PartnerOf(r.Partner, r.Sending);
+        p.Negotiating = true;
+        p.Ended = false;
+        double reservation = Reservation(r.Partner);
+        double? offered = null;
         if (r.Offer is { } offer)
         {
-            double u = self.Of(_space.Positions(offer));
-            if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false);
-            if (r.Sending && Stalled(r.Partner)) return new OfferResponse(r.Round, false, null, true);
+            var x = _space.Positions(offer);
+            offered = p.Self.Of(x);
+            Learn(p, p.Other.Of(x), r.OfferedAt);
         }
-        var counter = _space.FromPositions(TradeOff.Offer(self, other, aspiration, _levels), r.Sending);
-        return new OfferResponse(r.Round, false, counter, false);
+        double mean = p.Belief.Mean;
+        double expected = DealAt(p, mean);
+        double aspiration = Concession.Aspiration(r.Hours / ConcessionHours, _spec.Beta, _spec.InitialConcession, reservation);
+        var (chance, surplus) = Prospect(p, reservation);
+        var why = new List<Field>
+        {
+            Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("aspiration", Math.Round(aspiration, 6)),
+            Field.Of("belief.mean", Math.Round(mean, 6)),
+            Field.Of("expectedDeal", Math.Round(expected, 6)), Field.Of("agreementChance", Math.Round(chance, 6)),
+        };
+        if (offered is { } u)
+        {
+            why.Insert(0, Field.Of("offerUtility", Math.Round(u, 6)));
+            if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false, why);
+        }
+        // The country decides on escalation with what its ministry now believes.
+        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, reservation - expected, mean));
+        if (offered is not null)
+        {
+            var (worth, cont, futile) = ContinuingWorth(chance, surplus);
+            bool escalating = _politics.GetValueOrDefault(r.Partner)?.EscalationPending ?? false;
+            why.Add(Field.Of("valueOfContinuing", Math.Round(cont, 6)));
+            why.Add(Field.Of("costOfFutileTalks", Math.Round(futile, 6)));
+            why.Add(Field.Of("escalationPending", escalating));
+            if (!worth && !escalating) return new OfferResponse(r.Round, false, null, true, why);
+        }
+        var counter = _space.FromPositions(TradeOff.Offer(p.Self, p.Other, aspiration, _levels), r.Sending);
+        return new OfferResponse(r.Round, false, counter, false, why);
     }
 
-    /// <summary>Counts unacceptable rounds; escalates after enough of them, walks away once nothing is left.</summary>
-    private bool Stalled(string partner)
+    /// <summary>The other side's offer is evidence about its reservation value: a type r would have asked for its
+    /// own concession path at the time it made the offer. The evidence counts in proportion to the hours since its
+    /// last offer.</summary>
+    private void Learn(Partner p, double theirUtility, double hours)
     {
-        int stalled = _stalled.GetValueOrDefault(partner) + 1;
-        if (_exhausted.Contains(partner))
-        {
-            _stalled[partner] = stalled;
-            return stalled > World.Negotiation.BreakdownAfterRounds;
-        }
-        if (stalled >= _spec.EscalateAfterRounds)
-        {
-            Log("ministry.escalationRequested", AgentIds.Country(partner), null, Field.Of("stalledRounds", stalled));
-            Send(AgentIds.Country(_spec.Country), new EscalationRequest(partner));
-            stalled = 0;
-        }
-        _stalled[partner] = stalled;
-        return false;
+        double since = p.LastObserved is { } last ? Clock.Hours(Now - last) : 2 * World.Negotiation.RoundHours;
+        p.LastObserved = Now;
+        double theirHours = Math.Max(1, p.Spec.ConcessionDays * 24);
+        p.Belief.Observe(r => Concession.Aspiration(hours / theirHours, p.Spec.Beta, p.Spec.InitialConcession, r),
+            theirUtility, World.Negotiation.BeliefNoise, Math.Min(since, 24) / 24);
+    }
+
+    /// <summary>The dispute is over; what this side learnt about the other's type stays for the next one.</summary>
+    private void Agreed(string partner)
+    {
+        if (!_partners.TryGetValue(partner, out var p)) return;
+        p.Negotiating = p.Ended = false;
+        p.LastObserved = null;
+        p.LowestReservation = double.PositiveInfinity;
+    }
+
+    private void Ended(string partner)
+    {
+        if (!_partners.TryGetValue(partner, out var p)) return;
+        p.Negotiating = false;
+        p.Ended = true;
+        p.LastObserved = null;
+        p.LowestReservation = Math.Min(p.LowestReservation, Reservation(partner));
+    }
+
+    /// <summary>Talks that ended resume when the standoff has lowered this side's reservation value by the margin
+    /// below its lowest at any earlier end or resumption, and a deal is again worth talking for. Each resumption needs
+    /// a reservation value at least the margin below the last, so a dispute has a bounded number of negotiations.</summary>
+    private void ConsiderResuming(PoliticalState s)
+    {
+        if (!_partners.TryGetValue(s.Partner, out var p) || !p.Ended || p.Negotiating) return;
+        double reservation = Reservation(s.Partner);
+        if (reservation > p.LowestReservation - World.Negotiation.ResumeMargin) return;
+        var (chance, surplus) = Prospect(p, reservation);
+        var (worth, cont, futile) = ContinuingWorth(chance, surplus);
+        if (!worth) return;
+        p.Ended = false;
+        double lowest = p.LowestReservation;
+        p.LowestReservation = reservation;
+        string negotiation = s.Sending ? AgentIds.Negotiation(_spec.Country, s.Partner) : AgentIds.Negotiation(s.Partner, _spec.Country);
+        Send(negotiation, new ResumeNegotiation(_spec.Country,
+        [
+            Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("lowestEarlier", Math.Round(lowest, 6)),
+            Field.Of("belief.mean", Math.Round(p.Belief.Mean, 6)), Field.Of("agreementChance", Math.Round(chance, 6)),
+            Field.Of("valueOfContinuing", Math.Round(cont, 6)), Field.Of("costOfFutileTalks", Math.Round(futile, 6)),
+        ]));
     }
 }

@@ -8,7 +8,9 @@ namespace SovereigntySim.Domain.Agents;
 /// Hosts the alternating-offers protocol (Rubinstein 1982; the stacked alternating offers of NegMAS/GENIUS) between
 /// two foreign ministries: one offer per round, the other side accepts or counters. It ends in an agreement (whose
 /// terms become policy), a breakdown (a side walks away) or the deadline, and records both utilities and the Nash
-/// product of the deal.
+/// product of the deal. Every answer is logged with the numbers its ministry decided on. Talks that ended resume when
+/// a ministry asks; the dispute's clock, which the ministries concede by, runs from its first negotiation to its
+/// agreement.
 /// </summary>
 public sealed class Negotiation : Agent
 {
@@ -16,9 +18,11 @@ public sealed class Negotiation : Agent
     private readonly IssueSpace _space;
     private bool _open;
     private long _opened, _deadline;
+    private long? _disputeOpened;
     private int _round;
     private bool _sendingTurn;
     private Terms? _onTable;
+    private long _onTableSince;
 
     public Negotiation(string id, World world) : base(id, world)
     {
@@ -36,6 +40,10 @@ public sealed class Negotiation : Agent
         {
             case OpenNegotiation o: Open(o.Cause); break;
             case ScriptedEvent s: Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted"); break;
+            case ResumeNegotiation r when !_open:
+                Log("negotiation.resumed", null, [$"resumed by {r.By}"], [Field.Of("by", r.By), .. r.Why]);
+                Open($"resumed by {r.By}");
+                break;
             case Wake { Purpose: "round" } w when _open && w.Ref == _round: Round(); break;
             case OfferResponse r when _open && r.Round == _round: Answered(r); break;
         }
@@ -53,6 +61,7 @@ public sealed class Negotiation : Agent
         }
         _open = true;
         _opened = Now;
+        _disputeOpened ??= Now;
         _deadline = Now + Clock.TicksForDays(World.Negotiation.DeadlineDays);
         _round = 1;
         _onTable = null;
@@ -69,8 +78,9 @@ public sealed class Negotiation : Agent
     {
         if (Now >= _deadline) { End("deadline"); return; }
         var ministry = _sendingTurn ? SendingMinistry! : ReceivingMinistry!;
-        double t = (double)(Now - _opened) / Math.Max(1, _deadline - _opened);
-        Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable, t));
+        long since = _disputeOpened!.Value;
+        Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable,
+            Clock.Hours(Now - since), Clock.Hours(_onTableSince - since)));
     }
 
     private (double Sending, double Receiving) Utilities(Terms terms)
@@ -86,10 +96,14 @@ public sealed class Negotiation : Agent
         {
             var (us, ur) = Utilities(deal);
             double nash = Nash.Product(us, SendingMinistry!.ReservationValue, ur, ReceivingMinistry!.ReservationValue);
-            Log("negotiation.agreement", null, [$"accepted by {by}"], [
+            Log("negotiation.agreement", null, [$"accepted by {by}"],
+            [
                 Field.Of("round", _round), Field.Of("day", Clock.DayIndex(Now) + 1), Field.Of("hoursOpen", Clock.Hours(Now - _opened)),
+                Field.Of("hoursInDispute", Clock.Hours(Now - _disputeOpened!.Value)),
                 Field.Of("utility.sending", Math.Round(us, 6)), Field.Of("utility.receiving", Math.Round(ur, 6)), Field.Of("nashProduct", Math.Round(nash, 6)),
-                Field.Of("terms", deal.ToString()), .. deal.Fields()]);
+                Field.Of("terms", deal.ToString()), .. deal.Fields(), .. r.Why,
+            ]);
+            _disputeOpened = null;
             foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
                 Send(AgentIds.Country(c), new AgreementReached(_sending, _receiving, deal));
             foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))
@@ -97,20 +111,22 @@ public sealed class Negotiation : Agent
             _open = false;
             return;
         }
-        if (r.Walkaway) { End("breakdown", by); return; }
+        if (r.Walkaway) { End("breakdown", by, r.Why); return; }
+        if (_onTable is not null) Log("negotiation.rejected", null, [$"rejected by {by}"], [Field.Of("round", _round), Field.Of("by", by), .. r.Why]);
         _onTable = r.Counter;
+        _onTableSince = Now;
         var (s, v) = Utilities(r.Counter!);
-        Log("negotiation.offer", null, null, Field.Of("round", _round), Field.Of("by", by),
-            Field.Of("utility.sending", Math.Round(s, 6)), Field.Of("utility.receiving", Math.Round(v, 6)), Field.Of("terms", r.Counter!.ToString()));
+        Log("negotiation.offer", null, null, [Field.Of("round", _round), Field.Of("by", by),
+            Field.Of("utility.sending", Math.Round(s, 6)), Field.Of("utility.receiving", Math.Round(v, 6)), Field.Of("terms", r.Counter!.ToString()), .. r.Why]);
         _round++;
         _sendingTurn = !_sendingTurn;
         WakeAt(Now + Clock.TicksFor(World.Negotiation.RoundHours), "round", _round);
     }
 
-    private void End(string outcome, string? by = null)
+    private void End(string outcome, string? by = null, IReadOnlyList<Field>? why = null)
     {
         _open = false;
-        Log("negotiation." + outcome, null, by is null ? null : [$"walked away: {by}"], Field.Of("round", _round), Field.Of("hoursOpen", Clock.Hours(Now - _opened)));
+        Log("negotiation." + outcome, null, by is null ? null : [$"walked away: {by}"], [Field.Of("round", _round), Field.Of("hoursOpen", Clock.Hours(Now - _opened)), .. why ?? []]);
         foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
             Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, outcome));
         foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))

@@ -3,7 +3,8 @@ namespace SovereigntySim.Domain.Bargaining;
 /// <summary>
 /// Time-dependent concession (Faratin, Sierra and Jennings 1998): the share of the way from the best value to the
 /// reservation value conceded by time fraction t is α(t) = k + (1 − k)·t^(1/β); β &lt; 1 holds out (Boulware),
-/// β &gt; 1 concedes early (Conceder).
+/// β &gt; 1 concedes early (Conceder). A ministry's t is the simulated time since its dispute's talks began over its
+/// concession time, never a count of rounds.
 /// </summary>
 public static class Concession
 {

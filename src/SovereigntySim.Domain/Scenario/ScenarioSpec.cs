@@ -128,8 +128,10 @@ public sealed record PoliticsSpec
     public double AudienceCostPerDay { get; init; } = 0.01;
     [Range(0.0, 1.0), Description("Win-set: utility a deal must reach to be ratified at home, per unit of domestic pressure (Putnam 1988).")]
     public double RatificationWeight { get; init; } = 0.3;
-    [Range(0.0, 1.0), Description("Salience at or above which the country answers sanctions with its own next rung.")]
-    public double CounterEscalationSalience { get; init; } = 0.6;
+    [Range(0.0, 1.0), Description("Mean of the country's private commitment to its threats, drawn per run (Beta, spread negotiation.typeSpread); also the public prior of its partners' belief that it carries threats out.")]
+    public double ThreatCredibility { get; init; } = 0.5;
+    [Range(0.0, 10.0), Description("Audience cost, in utility units, of backing down: leaving a threat unexecuted or lifting a measure without a deal (times the private commitment), or leaving a sanction unanswered (times sovereignty salience) (Fearon 1994).")]
+    public double ThreatAudienceCost { get; init; } = 0.1;
     [Range(0.0, 1.0), Description("Domestic pressure at which the country adopts policyUnderPressure (checked daily, once).")]
     public double PressureThreshold { get; init; } = 1.0;
     [Description("Acceptance policy changes the country makes when domestic pressure reaches pressureThreshold.")]
@@ -224,12 +226,14 @@ public sealed record MinistrySpec
     public double Beta { get; init; } = 1.0;
     [Range(0.0, 1.0), Description("Initial concession k: share of the range conceded in the first offer.")]
     public double InitialConcession { get; init; } = 0.05;
-    [Range(0.0, 1.0), Description("Reservation utility before any cost of delay.")]
+    [Range(0.0, 1.0), Description("Mean of the private reservation utility (before any cost of delay), drawn per run (Beta, spread negotiation.typeSpread); also the other side's prior belief.")]
     public double ReservationValue { get; init; } = 0.4;
-    [Range(0.0, 10.0), Description("How strongly each unit of daily delay cost lowers the reservation value.")]
+    [Range(0.0, 10.0), Description("How strongly each unit of delay cost lowers the reservation value, at average resolve.")]
     public double DelayCostWeight { get; init; } = 1.0;
-    [Range(1, 1000), Description("Rounds without an acceptable offer before asking its country to escalate.")]
-    public int EscalateAfterRounds { get; init; } = 3;
+    [Range(0.01, 0.99), Description("Mean of the private resolve, drawn per run (Beta, spread negotiation.typeSpread): patience scales the concession time by 2 x resolve and delay costs by 2 x (1 - resolve).")]
+    public double Resolve { get; init; } = 0.5;
+    [Range(0.05, 365.0), Description("Simulated days over which the ministry concedes from its opening demand to its floor, at average resolve.")]
+    public double ConcessionDays { get; init; } = 7;
     [Description("Issue weights of this side's linear additive utility; normalised to sum to 1.")]
     public IssueWeightsSpec Weights { get; init; } = new();
 }
@@ -374,10 +378,12 @@ public sealed record NegotiationSpec
     public double DeadlineDays { get; init; } = 30;
     [Description("Side that makes the first offer: sending or receiving.")]
     public FirstMover FirstMover { get; init; } = FirstMover.Sending;
-    [Range(0, 100), Description("Further stalled rounds after the ladder is exhausted before breakdown.")]
-    public int BreakdownAfterRounds { get; init; } = 6;
-    [Range(0.0, 1.0), Description("Weight of a threatened (not yet applied) instrument's cost in the target's delay cost.")]
-    public double ThreatCredibility { get; init; } = 0.5;
+    [Range(0.0, 0.95), Description("Spread of the private types (reservation value, resolve, threat commitment) and of the priors about them: standard deviation as a share of the largest a Beta distribution with that mean can have; 0 is complete information.")]
+    public double TypeSpread { get; init; } = 0.3;
+    [Range(0.01, 1.0), Description("Standard deviation, in utility, of a side's offers around the concession path its type predicts, when the other side reads them as evidence.")]
+    public double BeliefNoise { get; init; } = 0.1;
+    [Range(0.001, 1.0), Description("How far a ministry's reservation value must fall below its lowest value at any earlier end of talks in the dispute before it resumes them.")]
+    public double ResumeMargin { get; init; } = 0.05;
     [Range(1, 1000), Description("Highest weekly flight cap on the table.")]
     public int MaxWeeklyCap { get; init; } = 40;
     [Range(1.0, 720.0), Description("Longest advance notice on the table, in hours.")]
