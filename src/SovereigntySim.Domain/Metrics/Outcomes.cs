@@ -33,6 +33,13 @@ public static class Outcomes
         o.Add(("flights.hours", T("flights.hours")));
         o.Add(("flights.cost", T("flights.cost")));
         o.Add(("cost.total", T("detention.cost") + T("flights.cost")));
+        // Averages over the run, for comparison with published aggregates. Average population = bed-days per day;
+        // average stay by Little's law = bed-days per person leaving detention (removed, released or relieved).
+        double removed = T("migrants.removed"), left = removed + T("migrants.releasedAtLimit") + T("migrants.relief");
+        o.Add(("detention.averagePopulation", m is null || m.Days == 0 ? double.NaN : T("detention.bedDays") / m.Days));
+        o.Add(("detention.averageStayDays", left > 0 ? T("detention.bedDays") / left : double.NaN));
+        o.Add(("cost.flightPerRemoval", removed > 0 ? T("flights.cost") / removed : double.NaN));
+        o.Add(("cost.perRemoval", removed > 0 ? (T("detention.cost") + T("flights.cost")) / removed : double.NaN));
         var negotiations = m?.Negotiations ?? [];
         o.Add(("negotiations", negotiations.Count));
         o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == "agreement")));

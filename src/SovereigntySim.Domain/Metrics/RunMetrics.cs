@@ -35,6 +35,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     private readonly List<OfferRow> _offers = [];
     private readonly SortedDictionary<string, long> _threatened = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _applied = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, double> _removedByDestination = new(StringComparer.Ordinal);
     private long? _firstRefusal;
     private int _day;
 
@@ -74,7 +75,14 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 break;
             case "flight.turnedBack": Add("flights.turnedBack", 1); _firstRefusal ??= e.Tick; break;
             case "flight.diverted": Add("flights.diverted", 1); break;
-            case "flight.landed": Add("flights.landed", 1); break;
+            case "flight.landed":
+                Add("flights.landed", 1);
+                if (_flightDyad.TryGetValue(e.Actor, out var landedDyad) && landedDyad.IndexOf("->", StringComparison.Ordinal) is var arrow and >= 0)
+                {
+                    var destination = landedDyad[(arrow + 2)..];
+                    _removedByDestination[destination] = _removedByDestination.GetValueOrDefault(destination) + e.Number("removed");
+                }
+                break;
             case "flight.closed": Add("flights.hours", e.Number("flightHours")); Add("flights.cost", e.Number("cost")); break;
             case "screening.decision":
                 foreach (var f in e.Fields ?? [])
@@ -232,7 +240,11 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         _firstRefusal is { } first && _negotiations.Select(n => n.AgreedTickAfterRefusal).FirstOrDefault(a => a is not null) is { } agreed
             ? clock.Days(agreed - first) : null,
         new SortedDictionary<string, long>(_threatened),
-        new SortedDictionary<string, long>(_applied));
+        new SortedDictionary<string, long>(_applied))
+    {
+        Days = _rows.Count,
+        RemovedByDestination = new SortedDictionary<string, double>(_removedByDestination),
+    };
 }
 
 /// <summary>One value of a per-country ("MX") or per-dyad ("US->MX") daily series, in long (tidy) form.</summary>
@@ -277,4 +289,11 @@ public sealed record RunMetrics(
     string? FirstRefusal,
     double? DaysFromFirstRefusalToAgreement,
     IReadOnlyDictionary<string, long> ThreatenedByInstrument,
-    IReadOnlyDictionary<string, long> AppliedByInstrument);
+    IReadOnlyDictionary<string, long> AppliedByInstrument)
+{
+    /// <summary>Simulated days the metrics cover (the rows of timeseries.csv).</summary>
+    public int Days { get; init; }
+
+    /// <summary>People removed by landed flights, per destination country.</summary>
+    public IReadOnlyDictionary<string, double> RemovedByDestination { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
+}
