@@ -93,13 +93,15 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
     private static void Print(IReadOnlyList<FigureComparison> rows, int replications)
     {
         static string F(double v) => double.IsNaN(v) ? "–" : double.IsInfinity(v) ? (v > 0 ? "∞" : "−∞") : Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
+        // A table this wide wraps badly at a pipe's default 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
         var table = new Table().Border(TableBorder.Rounded).Title($"simulated against observed ({replications} replications per case)")
             .AddColumn("case").AddColumn("figure").AddColumn("measure").AddColumn("observed").AddColumn("median").AddColumn("5%–95%")
             .AddColumn("in range").AddColumn("rel. error").AddColumn("pass");
         foreach (var r in rows)
         {
-            var observed = r.ObservedLo == r.ObservedHi ? F(r.ObservedLo) : $"{F(r.ObservedLo)} – {F(r.ObservedHi)}";
-            if (r.ObservedValue is { } v) observed += $" (≈ {F(v)})";
+            var observed = r.ObservedValue is { } v ? $"{F(v)} (±{F((r.ObservedHi - r.ObservedLo) / 2)})"
+                : r.ObservedLo == r.ObservedHi ? F(r.ObservedLo) : $"{F(r.ObservedLo)} – {F(r.ObservedHi)}";
             table.AddRow(Markup.Escape(r.Case), Markup.Escape(r.Figure), Markup.Escape(r.Measure), Markup.Escape(observed), F(r.Simulated.Median),
                 $"{F(r.Simulated.Q05)} – {F(r.Simulated.Q95)}", double.IsNaN(r.ShareInRange) ? "–" : r.ShareInRange.ToString("P0"),
                 double.IsNaN(r.RelativeError) ? "–" : r.RelativeError.ToString("+0.0%;-0.0%"), r.Pass ? "[green]yes[/]" : "[red]no[/]");
