@@ -103,7 +103,7 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
             var observed = r.ObservedValue is { } v ? $"{F(v)} (±{F((r.ObservedHi - r.ObservedLo) / 2)})"
                 : r.ObservedLo == r.ObservedHi ? F(r.ObservedLo) : $"{F(r.ObservedLo)} – {F(r.ObservedHi)}";
             table.AddRow(Markup.Escape(r.Case), Markup.Escape(r.Figure), Markup.Escape(r.Measure), Markup.Escape(observed), F(r.Simulated.Median),
-                $"{F(r.Simulated.Q05)} – {F(r.Simulated.Q95)}", double.IsNaN(r.ShareInRange) ? "–" : r.ShareInRange.ToString("P0"),
+                r.Simulated.N == 0 ? "–" : $"{F(r.Simulated.Q05)} – {F(r.Simulated.Q95)}", double.IsNaN(r.ShareInRange) ? "–" : r.ShareInRange.ToString("P0"),
                 double.IsNaN(r.RelativeError) ? "–" : r.RelativeError.ToString("+0.0%;-0.0%"), r.Pass ? "[green]yes[/]" : "[red]no[/]");
         }
         AnsiConsole.Write(table);
