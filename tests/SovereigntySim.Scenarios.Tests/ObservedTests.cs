@@ -81,69 +81,36 @@ public class ObservedTests
         Assert.All(result.Cases.SelectMany(c => c.Spec.Figures), f => Assert.False(string.IsNullOrEmpty(f.Source?.Url)));
     }
 
-    [Fact]
-    public void A_figure_without_a_source_is_an_error_at_the_figure()
+    /// <summary>Each bad edit of the good file gives exactly one error, with <paramref name="path"/>, placed where
+    /// <paramref name="at"/> is written (plus <paramref name="shift"/> columns), saying <paramref name="message"/>.</summary>
+    [Theory]
+    [InlineData("    source: { url: \"https://example.org/a\", date: 2025-01-26 }\n", "", "figures[0].source", "id: refused", 0,
+        "expected required key 'source', found a mapping without it")]
+    [InlineData("url: \"https://example.org/b\"", "url: \"example.org/b\"", "figures[1].source.url", "\"example.org/b\"", 0,
+        "expected an http or https address, found 'example.org/b'")]
+    [InlineData("date: 2024", "date: last year", "figures[2].source.date", "last year", 0,
+        "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found 'last year'")]
+    [InlineData("measure: flights.refused", "measure: flights.refusd", "figures[0].measure", "flights.refusd", 0,
+        "expected an outcome measure: one of flights.planned")]
+    [InlineData("measure: removed.MX", "measure: removed.CA", "figures[2].measure", "removed.CA", 0,
+        "or removed.<country id of the scenario>, found 'removed.CA'")]
+    [InlineData("lo: 1\n    hi: 2", "lo: 5\n    hi: 2", "figures[0].hi", "hi: 2", 4,
+        "expected a non-empty range: hi at least lo (5), found 2")]
+    [InlineData("    lo: 1\n    hi: 2\n", "", "figures[0]", "id: refused", 0,
+        "expected an observed range (lo, hi or both), expect: none | some, or a point value, found none of them")]
+    [InlineData("    expect: none\n", "    expect: none\n    lo: 0\n", "figures[1].expect", "none", 0,
+        "expected either expect or lo/hi, not both")]
+    [InlineData("expect: none", "expect: never", "figures[1].expect", "never", 0, "expected one of: none, some, found 'never'")]
+    [InlineData("scenarios/s.yaml", "scenarios/nowhere.yaml", "scenario", "scenarios/nowhere.yaml", 0, "expected an existing scenario file")]
+    [InlineData("title: a test", "titel: a test", "titel", "titel", 0, "found 'titel'")]
+    public void A_bad_file_gets_one_located_error(string from, string to, string path, string at, int shift, string message)
     {
-        var text = Good.Replace("    source: { url: \"https://example.org/a\", date: 2025-01-26 }\n", "");
-        var error = Single(text, "figures[0].source");
-        Assert.Equal(Where(text, "id: refused"), (error.Line, error.Column));
-        Assert.Contains("expected required key 'source'", error.ToString());
-    }
-
-    [Fact]
-    public void A_source_without_an_address_or_date_is_an_error_where_it_is_written()
-    {
-        var text = Good.Replace("url: \"https://example.org/b\"", "url: \"example.org/b\"");
-        var error = Single(text, "figures[1].source.url");
-        Assert.Equal(Where(text, "\"example.org/b\""), (error.Line, error.Column));
-        Assert.Contains("expected an http or https address, found 'example.org/b'", error.ToString());
-
-        text = Good.Replace("date: 2024", "date: last year");
-        error = Single(text, "figures[2].source.date");
-        Assert.Contains("expected a date YYYY, YYYY-MM or YYYY-MM-DD, found 'last year'", error.ToString());
-    }
-
-    [Fact]
-    public void An_unknown_measure_is_an_error_at_the_measure()
-    {
-        var text = Good.Replace("measure: flights.refused", "measure: flights.refusd");
-        var error = Single(text, "figures[0].measure");
-        Assert.Equal(Where(text, "flights.refusd"), (error.Line, error.Column));
-        Assert.Contains("expected an outcome measure: one of flights.planned", error.ToString());
-        Assert.EndsWith("found 'flights.refusd'", error.ToString());
-
-        // removed.<country> must name a country of the scenario.
-        text = Good.Replace("measure: removed.MX", "measure: removed.CA");
-        error = Single(text, "figures[2].measure");
-        Assert.EndsWith("found 'removed.CA'", error.ToString());
-    }
-
-    [Fact]
-    public void An_empty_range_is_an_error_at_its_upper_end()
-    {
-        var text = Good.Replace("lo: 1\n    hi: 2", "lo: 5\n    hi: 2");
-        var error = Single(text, "figures[0].hi");
-        Assert.Equal(Where(text, "hi: 2") is var (l, c) ? (l, c + 4) : default, (error.Line, error.Column));
-        Assert.Contains("expected a non-empty range: hi at least lo (5), found 2", error.ToString());
-    }
-
-    [Fact]
-    public void A_figure_with_no_range_or_both_a_range_and_an_expectation_is_an_error()
-    {
-        var text = Good.Replace("    lo: 1\n    hi: 2\n", "");
-        Assert.Contains("expected an observed range (lo, hi or both), expect: none | some, or a point value, found none of them",
-            Single(text, "figures[0]").ToString());
-        text = Good.Replace("    expect: none\n", "    expect: none\n    lo: 0\n");
-        Assert.Contains("expected either expect or lo/hi, not both", Single(text, "figures[1].expect").ToString());
-    }
-
-    [Fact]
-    public void A_missing_scenario_file_is_an_error_at_the_scenario()
-    {
-        var text = Good.Replace("scenarios/s.yaml", "scenarios/nowhere.yaml");
-        var error = Single(text, "scenario");
-        Assert.Equal(Where(text, "scenarios/nowhere.yaml"), (error.Line, error.Column));
-        Assert.Contains("expected an existing scenario file", error.ToString());
+        Assert.Contains(from, Good);
+        var text = Good.Replace(from, to);
+        var error = Single(text, path);
+        var (line, column) = Where(text, at);
+        Assert.Equal((line, column + shift), (error.Line, error.Column));
+        Assert.Contains(message, error.ToString());
     }
 
     [Fact]
@@ -154,15 +121,5 @@ public class ObservedTests
         Assert.False(result.Ok);
         Assert.Contains(result.Errors, e => e.Path == "scenario" && e.Found.Contains("error(s) in scenarios/s.yaml"));
         Assert.Contains(result.Errors, e => e.File == "--set");
-    }
-
-    [Fact]
-    public void Unknown_keys_and_bad_values_are_located_by_the_shared_binder()
-    {
-        var text = Good.Replace("expect: none", "expect: never");
-        var error = Single(text, "figures[1].expect");
-        Assert.Contains("expected one of: none, some, found 'never'", error.ToString());
-        text = Good.Replace("title: a test", "titel: a test");
-        Assert.Contains("found 'titel'", Single(text, "titel").ToString());
     }
 }
