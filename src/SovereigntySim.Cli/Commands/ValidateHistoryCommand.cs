@@ -29,7 +29,7 @@ public sealed class ValidateHistorySettings : CommandSettings
 
     public override ValidationResult Validate() =>
         Replications < 1 ? ValidationResult.Error("--replications must be at least 1")
-        : Replications * 50 > ExperimentSettings.RunLimit ? ValidationResult.Error($"--replications must be at most {ExperimentSettings.RunLimit / 50}")
+        : Replications > ExperimentSettings.RunLimit ? ValidationResult.Error($"--replications must be at most {ExperimentSettings.RunLimit}")
         : Parallel is < 1 or > 1024 ? ValidationResult.Error("--parallel must be between 1 and 1024")
         : ValidationResult.Success();
 }
