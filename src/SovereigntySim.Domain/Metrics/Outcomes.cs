@@ -11,6 +11,7 @@ namespace SovereigntySim.Domain.Metrics;
 public static class Outcomes
 {
     private static readonly string[] Flights = ["planned", "cleared", "partiallyCleared", "refused", "turnedBack", "diverted", "landed", "cancelled"];
+    private static readonly string[] Aircraft = Enum.GetValues<AircraftKind>().Select(k => Agents.Names.Camel(k)).ToArray();
     private static readonly string[] Instruments = Enum.GetValues<InstrumentKind>().Select(k => Agents.Names.Camel(k)).ToArray();
 
     /// <summary>Column names, in order.</summary>
@@ -24,6 +25,9 @@ public static class Outcomes
         double T(string key) => t?.GetValueOrDefault(key) ?? double.NaN;
         var o = new List<(string, double)>();
         foreach (var f in Flights) o.Add(("flights." + f, T("flights." + f)));
+        // How removals were carried out (who conceded on aircraft and restraints): departed flights by kind.
+        foreach (var k in Aircraft) o.Add(("departed." + k, m is null ? double.NaN : m.Departures.GetValueOrDefault(k)));
+        o.Add(("departed.restrained", m is null ? double.NaN : m.Departures.GetValueOrDefault(RunMetrics.Restrained)));
         o.Add(("migrants.removed", T("migrants.removed")));
         o.Add(("migrants.refused", T("migrants.refused")));
         o.Add(("migrants.releasedAtLimit", T("migrants.releasedAtLimit")));
