@@ -51,6 +51,37 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public void Removals_per_destination_and_the_averages_for_published_aggregates()
+    {
+        // Flights of plan p go to MX, of plan q to GT (the dyad comes from the plan, as MetricsAccumulator.For does).
+        var m = new MetricsAccumulator(Clock, actor => actor.StartsWith("flight/p/", StringComparison.Ordinal) ? "US->MX" : "US->GT");
+        SimEvent[] events =
+        [
+            E(1, "flight.planned", "flight/p/0", null, null, Field.Of("destination", "MX")),
+            E(1, "flight.planned", "flight/q/0", null, null, Field.Of("destination", "GT")),
+            E(5, "flight.landed", "flight/p/0", null, null, Field.Of("removed", 100)),
+            E(5, "flight.closed", "flight/p/0", null, null, Field.Of("flightHours", 5), Field.Of("cost", 40000)),
+            E(6, "flight.landed", "flight/q/0", null, null, Field.Of("removed", 60)),
+            E(6, "flight.closed", "flight/q/0", null, null, Field.Of("flightHours", 6), Field.Of("cost", 20000)),
+            Migrant(5, "removed", 1), Migrant(6, "removed", 2), Migrant(6, "released", 3), Migrant(6, "reliefGranted", 4),
+            E(23, "caseload.day", "caseload/p/000", null, null, Field.Of("bedDays", 600), Field.Of("cost", 90000)),
+            E(47, "caseload.day", "caseload/p/000", null, null, Field.Of("bedDays", 300), Field.Of("cost", 45000)),
+        ];
+        foreach (var e in events) m.Add(e);
+        m.Finish(Clock.EndTick);
+        var s = m.Summary();
+        Assert.Equal(new Dictionary<string, double> { ["GT"] = 60, ["MX"] = 100 }, s.RemovedByDestination);
+        Assert.Equal(3, s.Days);
+
+        var o = Outcomes.Of(s).ToDictionary(x => x.Name, x => x.Value);
+        Assert.Equal(900 / 3.0, o["detention.averagePopulation"], 9);      // bed-days per simulated day
+        Assert.Equal(900 / 4.0, o["detention.averageStayDays"], 9);        // per person leaving: 2 removed, 1 released, 1 relief
+        Assert.Equal(60000 / 2.0, o["cost.flightPerRemoval"], 9);
+        Assert.Equal((60000 + 135000) / 2.0, o["cost.perRemoval"], 9);
+        Assert.Equal(Outcomes.Columns, Outcomes.Of(s).Select(x => x.Name));
+    }
+
+    [Fact]
     public void Every_counter_is_in_the_summary_even_when_zero()
     {
         var s = Fold([]).Summary();

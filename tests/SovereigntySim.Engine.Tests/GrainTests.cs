@@ -45,7 +45,7 @@ public sealed class GrainTests(OneSiloCluster cluster)
     [Fact]
     public async Task Flight_and_negotiation_agents_are_created_by_their_first_message()
     {
-        var spec = Repo.Load("colombia-2025.yaml", "duration=4d");
+        var spec = Repo.Load("colombia-2025.yaml");
         await using var engine = await OrleansEngine.StartAsync(cluster.Client, spec);
         var slice = await engine.RunAsync(engine.World.Clock.EndTick);
         Assert.Contains(slice.Events, e => e.Actor.StartsWith("flight/co-c17/", StringComparison.Ordinal));

@@ -47,15 +47,20 @@ public static class ExperimentCommand
             return (ExitCodes.Usage, null);
         }
         var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);
+        await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation);
+        return await RunOn(cluster.Client, plan, options, cancellation);
+    }
+
+    /// <summary>Runs a plan on a cluster already open (several plans can share one), with progress and a summary line.</summary>
+    public static async Task<(int Code, ExperimentResult? Result)> RunOn(IClusterClient client, ExperimentPlan plan, ExperimentOptions options, CancellationToken cancellation)
+    {
+        var outDir = options.OutputDirectory;
         ExperimentResult result;
-        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation))
+        try { result = await Progress.Run(new ExperimentRunner(client), plan, options, cancellation); }
+        catch (ExperimentFolderException e)
         {
-            try { result = await Progress.Run(new ExperimentRunner(cluster.Client), plan, options, cancellation); }
-            catch (ExperimentFolderException e)
-            {
-                Console.Error.WriteLine($"sovsim: {e.Message}");
-                return (ExitCodes.Usage, null);
-            }
+            Console.Error.WriteLine($"sovsim: {e.Message}");
+            return (ExitCodes.Usage, null);
         }
         int failed = result.Outcomes.Values.Count(o => !o.Completed);
         AnsiConsole.MarkupLineInterpolated($"{result.Outcomes.Count:N0} of {plan.Runs.Count:N0} runs in {result.WallSeconds:N1} s ({result.SimulationSeconds:N1} s simulating); results in {outDir}");

@@ -11,6 +11,7 @@ namespace SovereigntySim.Domain.Metrics;
 public static class Outcomes
 {
     private static readonly string[] Flights = ["planned", "cleared", "partiallyCleared", "refused", "turnedBack", "diverted", "landed", "cancelled"];
+    private static readonly string[] Aircraft = Enum.GetValues<AircraftKind>().Select(k => Agents.Names.Camel(k)).ToArray();
     private static readonly string[] Instruments = Enum.GetValues<InstrumentKind>().Select(k => Agents.Names.Camel(k)).ToArray();
 
     /// <summary>Column names, in order.</summary>
@@ -24,6 +25,9 @@ public static class Outcomes
         double T(string key) => t?.GetValueOrDefault(key) ?? double.NaN;
         var o = new List<(string, double)>();
         foreach (var f in Flights) o.Add(("flights." + f, T("flights." + f)));
+        // How removals were carried out (who conceded on aircraft and restraints): departed flights by kind.
+        foreach (var k in Aircraft) o.Add(("departed." + k, m is null ? double.NaN : m.Departures.GetValueOrDefault(k)));
+        o.Add(("departed.restrained", m is null ? double.NaN : m.Departures.GetValueOrDefault(RunMetrics.Restrained)));
         o.Add(("migrants.removed", T("migrants.removed")));
         o.Add(("migrants.refused", T("migrants.refused")));
         o.Add(("migrants.releasedAtLimit", T("migrants.releasedAtLimit")));
@@ -33,6 +37,13 @@ public static class Outcomes
         o.Add(("flights.hours", T("flights.hours")));
         o.Add(("flights.cost", T("flights.cost")));
         o.Add(("cost.total", T("detention.cost") + T("flights.cost")));
+        // Averages over the run, for comparison with published aggregates. Average population = bed-days per day;
+        // average stay by Little's law = bed-days per person leaving detention (removed, released or relieved).
+        double removed = T("migrants.removed"), left = removed + T("migrants.releasedAtLimit") + T("migrants.relief");
+        o.Add(("detention.averagePopulation", m is null || m.Days == 0 ? double.NaN : T("detention.bedDays") / m.Days));
+        o.Add(("detention.averageStayDays", left > 0 ? T("detention.bedDays") / left : double.NaN));
+        o.Add(("cost.flightPerRemoval", removed > 0 ? T("flights.cost") / removed : double.NaN));
+        o.Add(("cost.perRemoval", removed > 0 ? (T("detention.cost") + T("flights.cost")) / removed : double.NaN));
         var negotiations = m?.Negotiations ?? [];
         o.Add(("negotiations", negotiations.Count));
         o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == "agreement")));

@@ -36,6 +36,9 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     private readonly List<OfferRow> _offers = [];
     private readonly SortedDictionary<string, long> _threatened = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _applied = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, double> _removedByDestination = new(StringComparer.Ordinal);
+    // Departed flights by aircraft kind, and those that flew with restraints: how removals were carried out.
+    private readonly SortedDictionary<string, double> _departures = new(StringComparer.Ordinal);
     private long? _firstRefusal;
     private int _day;
 
@@ -74,8 +77,19 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 foreach (var r in e.Reasons ?? []) _flightReasons[r] = _flightReasons.GetValueOrDefault(r) + 1;
                 break;
             case "flight.turnedBack": Add("flights.turnedBack", 1); _firstRefusal ??= e.Tick; break;
+            case "flight.departed":
+                if (e.Text("aircraft") is { } aircraft) _departures[aircraft] = _departures.GetValueOrDefault(aircraft) + 1;
+                if (e.Text("restraints") == "true") _departures[RunMetrics.Restrained] = _departures.GetValueOrDefault(RunMetrics.Restrained) + 1;
+                break;
             case "flight.diverted": Add("flights.diverted", 1); break;
-            case "flight.landed": Add("flights.landed", 1); break;
+            case "flight.landed":
+                Add("flights.landed", 1);
+                if (_flightDyad.TryGetValue(e.Actor, out var landedDyad) && landedDyad.IndexOf("->", StringComparison.Ordinal) is var arrow and >= 0)
+                {
+                    var destination = landedDyad[(arrow + 2)..];
+                    _removedByDestination[destination] = _removedByDestination.GetValueOrDefault(destination) + e.Number("removed");
+                }
+                break;
             case "flight.closed": Add("flights.hours", e.Number("flightHours")); Add("flights.cost", e.Number("cost")); break;
             case "screening.decision":
                 foreach (var f in e.Fields ?? [])
@@ -233,7 +247,12 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         _firstRefusal is { } first && _negotiations.Select(n => n.AgreedTickAfterRefusal).FirstOrDefault(a => a is not null) is { } agreed
             ? clock.Days(agreed - first) : null,
         new SortedDictionary<string, long>(_threatened),
-        new SortedDictionary<string, long>(_applied));
+        new SortedDictionary<string, long>(_applied))
+    {
+        Days = _rows.Count,
+        RemovedByDestination = new SortedDictionary<string, double>(_removedByDestination),
+        Departures = new SortedDictionary<string, double>(_departures),
+    };
 }
 
 /// <summary>One value of a per-country ("MX") or per-dyad ("US->MX") daily series, in long (tidy) form.</summary>
@@ -278,4 +297,17 @@ public sealed record RunMetrics(
     string? FirstRefusal,
     double? DaysFromFirstRefusalToAgreement,
     IReadOnlyDictionary<string, long> ThreatenedByInstrument,
-    IReadOnlyDictionary<string, long> AppliedByInstrument);
+    IReadOnlyDictionary<string, long> AppliedByInstrument)
+{
+    /// <summary>Simulated days the metrics cover (the rows of timeseries.csv).</summary>
+    public int Days { get; init; }
+
+    /// <summary>Key of <see cref="Departures"/> counting flights that departed with restraints.</summary>
+    public const string Restrained = "restrained";
+
+    /// <summary>Departed flights per aircraft kind (military, charter, receivingState) and with restraints (restrained).</summary>
+    public IReadOnlyDictionary<string, double> Departures { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>People removed by landed flights, per destination country.</summary>
+    public IReadOnlyDictionary<string, double> RemovedByDestination { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
+}
