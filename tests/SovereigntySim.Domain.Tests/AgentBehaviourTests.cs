@@ -696,3 +696,35 @@ public sealed class AgentBehaviourTests
                      compact.Events.Where(e => e.Kind != "migrants").Select(TestScenario.Signature));
     }
 }
+
+public sealed class LandReturnTests
+{
+    private static ScenarioSpec WithLand(double perDay, double thirdCountryShare) => TestScenario.Small().WithoutFlights()
+        .WithPopulation(p => p with { LandReturnsPerDay = perDay, ThirdCountryShare = thirdCountryShare, ThirdCountryNationalities = ["VE"] });
+
+    [Fact]
+    public async Task Land_returns_remove_people_without_flights_and_count_by_destination()
+    {
+        var run = await TestScenario.RunAsync(WithLand(10, 0));
+        var m = TestScenario.Metrics(run);
+        var land = run.Events.Where(e => e.Kind == "caseload.landReturns").ToList();
+        Assert.NotEmpty(land);
+        Assert.All(land, e => Assert.Equal("MX", e.Text("destination")));
+        double byLand = land.Sum(e => e.Number("removed"));
+        Assert.Equal(byLand, m.Totals["migrants.removedByLand"]);
+        Assert.Equal(byLand, m.Totals["migrants.removed"]);
+        Assert.Equal(byLand, m.RemovedByDestination["MX"]);
+        // About ten a day over ten days (Poisson), and none without a quota.
+        Assert.InRange(byLand, 60, 140);
+        Assert.Equal(0, TestScenario.Metrics(await TestScenario.RunAsync(WithLand(0, 0))).Totals["migrants.removed"]);
+    }
+
+    [Fact]
+    public async Task Third_country_nationals_go_by_land_only_where_the_destination_accepts_them()
+    {
+        var refusing = WithLand(1000, 1).WithAcceptance("MX", a => a with { AcceptThirdCountryNationals = false });
+        Assert.Equal(0, TestScenario.Metrics(await TestScenario.RunAsync(refusing)).Totals["migrants.removedByLand"]);
+        var accepting = WithLand(1000, 1).WithAcceptance("MX", a => a with { AcceptThirdCountryNationals = true });
+        Assert.True(TestScenario.Metrics(await TestScenario.RunAsync(accepting)).Totals["migrants.removedByLand"] > 0);
+    }
+}

@@ -91,6 +91,7 @@ public sealed class Caseload : Agent
         int room = Math.Max(0, _capacity - _detained);
         for (int i = 0; i < Math.Min(arrivals, room); i++) Admit(Now);
         _deferred += Math.Max(0, arrivals - room);
+        ReturnByLand();
         // The day's last tick is counted at the current number detained. People who leave later in this tick (a
         // landing in a later round) are accounted from this tick on, so the projection is taken back from the next
         // day: every day is reported within itself and the days sum to the exact integral.
@@ -102,6 +103,29 @@ public sealed class Caseload : Agent
             Field.Of("cost", bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
         _deferred = 0;
         WakeAt(Clock.NextDayEnd(Now), "day");
+    }
+
+    /// <summary>
+    /// Removals by land to a neighbouring country (most Mexican removals: buses to ports of entry, not flights): the
+    /// day's quota leaves longest held first, from the same queue flights book from. Third-country nationals go by land
+    /// only where the destination accepts them.
+    /// </summary>
+    private void ReturnByLand()
+    {
+        if (_pop.LandReturnsPerDay <= 0) return;
+        int quota = Poisson.Sample(Random, _pop.LandReturnsPerDay / _pop.Partitions);
+        bool thirdCountry = World.Countries[_pop.Destination].Acceptance.AcceptThirdCountryNationals;
+        var skipped = new List<(int, long)>();
+        int returned = 0;
+        while (returned < quota && _removable.TryDequeue(out int i, out long priority))
+        {
+            if (_m.Status[i] != MigrantStatus.Removable) continue;
+            if (_m.Nationality[i] != 0 && !thirdCountry) { skipped.Add((i, priority)); continue; }
+            Leave(i, MigrantStatus.Removed, MigrantEventKind.Removed, Reason.LandReturn);
+            returned++;
+        }
+        foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
+        if (returned > 0) Log("caseload.landReturns", null, null, Field.Of("destination", _pop.Destination), Field.Of("removed", returned));
     }
 
     /// <summary>Adds the bed-ticks since the last change; called before every change of the detained count.</summary>

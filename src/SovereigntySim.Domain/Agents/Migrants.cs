@@ -51,6 +51,7 @@ public enum Reason : byte
     AsylumDenied,
     TravelDocument,
     FinalOrder,
+    LandReturn,
 }
 
 public enum MigrantEventKind : byte

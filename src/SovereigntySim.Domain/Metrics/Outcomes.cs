@@ -42,7 +42,9 @@ public static class Outcomes
         double removed = T("migrants.removed"), left = removed + T("migrants.releasedAtLimit") + T("migrants.relief");
         o.Add(("detention.averagePopulation", m is null || m.Days == 0 ? double.NaN : T("detention.bedDays") / m.Days));
         o.Add(("detention.averageStayDays", left > 0 ? T("detention.bedDays") / left : double.NaN));
-        o.Add(("cost.flightPerRemoval", removed > 0 ? T("flights.cost") / removed : double.NaN));
+        double flown = removed - T("migrants.removedByLand");
+        o.Add(("migrants.removedByLand", T("migrants.removedByLand")));
+        o.Add(("cost.flightPerRemoval", flown > 0 ? T("flights.cost") / flown : double.NaN));
         o.Add(("cost.perRemoval", removed > 0 ? (T("detention.cost") + T("flights.cost")) / removed : double.NaN));
         var negotiations = m?.Negotiations ?? [];
         o.Add(("negotiations", negotiations.Count));

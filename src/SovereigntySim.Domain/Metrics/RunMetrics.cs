@@ -46,7 +46,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     [
         "flights.planned", "flights.cancelled", "flights.cleared", "flights.partiallyCleared", "flights.refused", "flights.turnedBack",
         "flights.diverted", "flights.landed", "migrants.detained", "migrants.removed", "migrants.refused", "migrants.releasedAtLimit",
-        "migrants.relief", "migrants.deferredArrests", "detention.bedDays", "detention.cost", "flights.hours", "flights.cost",
+        "migrants.relief", "migrants.deferredArrests", "migrants.removedByLand", "detention.bedDays", "detention.cost", "flights.hours", "flights.cost",
         "negotiation.rounds", "escalations.threatened", "escalations.applied", "advocacy.alerts", "observer.assessments", "migrantEvents",
     ];
 
@@ -95,6 +95,11 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 foreach (var f in e.Fields ?? [])
                     if (f.Key.StartsWith("refused.", StringComparison.Ordinal))
                         _personReasons[f.Key[8..]] = _personReasons.GetValueOrDefault(f.Key[8..]) + (long)f.Number!.Value;
+                break;
+            case "caseload.landReturns":
+                Add("migrants.removedByLand", e.Number("removed"));
+                if (e.Text("destination") is { } landDestination)
+                    _removedByDestination[landDestination] = _removedByDestination.GetValueOrDefault(landDestination) + e.Number("removed");
                 break;
             case "caseload.day":
                 Add("detention.bedDays", e.Number("bedDays"));

@@ -345,6 +345,8 @@ public sealed record PopulationSpec
     public LegalProcessSpec Process { get; init; } = new();
     [Range(1, 4096), Description("Caseload partitions (grains) that share this population.")]
     public int Partitions { get; init; } = 1;
+    [Range(0.0, 1_000_000.0), Description("Mean removals per day by land (buses to a port of entry) for a neighbouring destination: each day that many removable people, longest held first, leave by land (Poisson); nationals only unless the destination accepts third-country nationals. 0: by air only. A dispute over flights does not stop them.")]
+    public double LandReturnsPerDay { get; init; }
 }
 
 public sealed record FlightPlanSpec
