@@ -255,8 +255,9 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var dir = Repo.TempDir();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
-                     "--cluster", cluster.Connection, "--out", dir, "--speed", "864000" })
+                     "--cluster", cluster.Connection, "--out", dir, "--speed", "432000" })
             psi.ArgumentList.Add(a);
+        var started = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -266,8 +267,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             var deadline = DateTime.UtcNow.AddSeconds(90);
             while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline && !p.HasExited) await Task.Delay(200);
             Assert.True(File.Exists(events) && new FileInfo(events).Length > 0, "the run did not start: " + await stderr);
-            await Task.Delay(1500);
-            Assert.False(p.HasExited, "the paced run ended before a silo could be killed");
+            var eventsAt = started.Elapsed;
+            if (p.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.ExitCode}: {await stderr}{await stdout}");
 
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-0.pid")).Trim());
             var killed = Stopwatch.StartNew();
@@ -276,7 +277,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
                 await p.WaitForExitAsync(bound.Token); // throws if the run hangs
             var err = await stderr;
             Assert.True(killed.Elapsed < TimeSpan.FromSeconds(90), $"{killed.Elapsed}");
-            Assert.Equal(1, p.ExitCode);
+            Assert.True(p.ExitCode == 1, $"exit {p.ExitCode} {killed.Elapsed.TotalSeconds:N1} s after the kill (events at {eventsAt.TotalSeconds:N1} s, " +
+                $"{new FileInfo(events).Length} bytes then): {err}{(await stdout).Split('\n').FirstOrDefault(l => l.Contains("Wall time"))}");
             Assert.Contains("the run failed at", err);
             Assert.DoesNotContain("   at ", err + await stdout);
 
