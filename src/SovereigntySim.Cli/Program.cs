@@ -17,7 +17,7 @@ public static class Program
         {
             if (interrupt.IsCancellationRequested) return; // the default action: the process ends now
             context.Cancel = true;
-            Console.Error.WriteLine($"sovsim: {context.Signal}: stopping after the current slice (again to quit at once)");
+            Console.Error.WriteLine($"sovsim: {context.Signal}: stopping at the next safe point (again to quit at once)");
             interrupt.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

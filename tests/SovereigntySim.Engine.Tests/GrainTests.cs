@@ -108,12 +108,12 @@ public sealed class LostAgentTests(OneSiloCluster cluster)
     [Fact]
     public async Task A_lost_agent_is_not_rebuilt_for_a_migrant_lookup_either()
     {
-        var spec = Repo.Load("colombia-2025.yaml", "duration=4d");
-        await using var engine = await OrleansEngine.StartAsync(cluster.Client, spec);
-        await engine.RunAsync(engine.World.Clock.EndTick);
-        var caseload = engine.World.Caseloads[0];
-        await cluster.Client.GetGrain<IAgentGrain>(AgentGrainKey.Of(engine.RunId, caseload.AgentId)).Release();
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => engine.GetMigrantAsync(caseload.MigrantId(0)));
+        await using var engine = await OrleansEngine.StartAsync(cluster.Client, Repo.Load("colombia-2025.yaml", "duration=4d"));
+        var (result, _) = await Repo.RunInFolder(engine);
+        Assert.True(result.Completed);
+        var lost = engine.World.Caseloads[^1];
+        await cluster.Client.GetGrain<IAgentGrain>(AgentGrainKey.Of(engine.RunId, lost.AgentId)).Release();
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => engine.GetMigrantAsync(lost.MigrantId(0)));
         Assert.Contains("lost its state", e.Message);
     }
 }
