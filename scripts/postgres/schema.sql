@@ -185,12 +185,12 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
 ('CleanupDefunctSiloEntriesKey',
  'DELETE FROM sovsim_membership
    WHERE deployment_id = @DeploymentId AND status = 6 AND i_am_alive < @IAmAliveTime AND start_time < @IAmAliveTime
-     AND coalesce(suspect_times, ) = ;'),
+     AND coalesce(suspect_times, '''') = '''';'),
 ('CleanupDefunctSiloEntryKey',
  'DELETE FROM sovsim_membership
    WHERE deployment_id = @DeploymentId AND status = 6 AND address = @Address AND port = @Port AND generation = @Generation
      AND i_am_alive = @IAmAliveTime AND start_time = @StartTime
-     AND coalesce(suspect_times, ) = coalesce(CAST(@SuspectTimes AS text), );'),
+     AND coalesce(suspect_times, '''') = coalesce(CAST(@SuspectTimes AS text), '''');'),
 ('WriteToStorageKey',
  'SELECT sovsim_state_write(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString,
                             @ServiceId, @GrainStateVersion, @PayloadBinary) AS NewGrainStateVersion;'),
@@ -212,5 +212,9 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
     RETURNING version)
   SELECT coalesce((SELECT version FROM cleared), @GrainStateVersion) AS NewGrainStateVersion;')
 ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;
+
+-- Least privilege: only the owner (the role that applies this file; not a superuser) may read or change the tables,
+-- above all the stored queries the silos execute.
+REVOKE ALL ON orleansquery, sovsim_membership_version, sovsim_membership, sovsim_grain_state FROM PUBLIC;
 
 SELECT pg_advisory_unlock(7470200);

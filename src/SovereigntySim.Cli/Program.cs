@@ -1,5 +1,6 @@
-using Spectre.Console;
+using System.Runtime.InteropServices;
 using Spectre.Console.Cli;
+using SovereigntySim.Scenarios;
 using SovereigntySim.Cli.Commands;
 
 namespace SovereigntySim.Cli;
@@ -9,18 +10,29 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         using var interrupt = new CancellationTokenSource();
-        // The first Ctrl-C asks the run to stop between slices (it then writes everything computed so far); a second
-        // one ends the process at once, should a slice never finish.
-        Console.CancelKeyPress += (_, e) =>
+        // The first Ctrl-C or SIGTERM asks the run to stop between slices (it then writes everything computed so
+        // far); a second one ends the process at once, should a slice never finish. The Orleans hosts this process
+        // starts leave signals to this handler (QuietLifetime).
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = !interrupt.IsCancellationRequested;
+            if (interrupt.IsCancellationRequested) return; // the default action: the process ends now
+            context.Cancel = true;
+            Console.Error.WriteLine($"sovsim: {context.Signal}: stopping at the next safe point (again to quit at once)");
             interrupt.Cancel();
-        };
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        if (StrictArgs.Check(args) is { } problem)
+        {
+            Console.Error.WriteLine($"sovsim: {problem}");
+            return ExitCodes.Usage;
+        }
         var app = new CommandApp();
         app.Configure(c =>
         {
             c.SetApplicationName("sovsim");
             c.PropagateExceptions();
+            c.Settings.StrictParsing = true;
             c.AddCommand<RunCommand>("run").WithDescription("Run a scenario on the embedded Orleans silo and write its results.");
             c.AddCommand<SweepCommand>("sweep").WithDescription("Run a scenario over a grid or Latin hypercube of parameter values (one tidy table).");
             c.AddCommand<SensitivityCommand>("sensitivity").WithDescription("Morris or Sobol sensitivity of outcomes to parameters.");
@@ -38,13 +50,18 @@ public static class Program
         }
         catch (CommandAppException e)
         {
-            AnsiConsole.Console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(e.Message.Split('\n')[0], 200)}");
             return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("sovsim: interrupted before the run started; nothing was written");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
             // Never a stack trace at a user: say what failed; details are for a debugger.
-            Console.Error.WriteLine($"sovsim: {e.GetType().Name}: {e.Message}");
+            Console.Error.WriteLine($"sovsim: {e.GetType().Name}: {SafeText.Excerpt(e.Message.Split('\n')[0], 300)}");
             return ExitCodes.Failure;
         }
     }

@@ -10,7 +10,9 @@ namespace SovereigntySim.Grains;
 // [Immutable] so calls inside a silo pass them by reference instead of copying.
 
 [GenerateSerializer, Immutable, Alias("sovsim.DeliverCall")]
-public sealed record DeliverCall([property: Id(0)] long Tick, [property: Id(1)] AgentBatch Batch);
+/// <param name="Created">The agent has had a message before, so its grain must already hold it: a grain that finds
+/// it missing has lost state (deactivated, silo gone) and fails the run instead of rebuilding it from the scenario.</param>
+public sealed record DeliverCall([property: Id(0)] long Tick, [property: Id(1)] AgentBatch Batch, [property: Id(2)] bool Created = false);
 
 [GenerateSerializer, Immutable, Alias("sovsim.DeliverResult")]
 public sealed record DeliverResult([property: Id(0)] Delivery Delivery);
@@ -38,6 +40,14 @@ public sealed class RunRecord
     [Id(3)] public long ReachedTick { get; set; }
     [Id(4)] public long Events { get; set; }
     [Id(5)] public bool Ended { get; set; }
+    /// <summary>running, then completed, failed or interrupted (see <see cref="RunStatus"/>).</summary>
+    [Id(6)] public string Status { get; set; } = RunStatus.Running;
+    [Id(7)] public string? Error { get; set; }
+}
+
+public static class RunStatus
+{
+    public const string Running = "running", Completed = "completed", Failed = "failed", Interrupted = "interrupted";
 }
 
 /// <summary>One simulation run: owns the kernel (simulated time and message order). Keyed by run id.</summary>
@@ -51,7 +61,8 @@ public interface ISimulationGrain : IGrainWithStringKey
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
     /// <summary>The microdata of one caseload (by its index in the world), after or during the run.</summary>
     [Alias("GetMicrodata")] Task<Microdata> GetMicrodata(int caseload);
-    [Alias("End")] Task End();
+    /// <summary>Ends the run: releases its agents and records how it ended (<see cref="RunStatus"/>) and why.</summary>
+    [Alias("End")] Task End(string status = RunStatus.Completed, string? error = null);
     [Alias("GetRecord")] Task<RunRecord> GetRecord();
 }
 
@@ -60,8 +71,9 @@ public interface ISimulationGrain : IGrainWithStringKey
 public interface IAgentGrain : IGrainWithStringKey
 {
     [Alias("Deliver")] Task<DeliverResult> Deliver(DeliverCall call);
-    [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
-    [Alias("GetMicrodata")] Task<Microdata> GetMicrodata();
+    // created: the agent has had a message, so its grain must hold it (see DeliverCall.Created).
+    [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId, bool created);
+    [Alias("GetMicrodata")] Task<Microdata> GetMicrodata(bool created);
     [Alias("Release")] Task Release();
 }
 
@@ -75,3 +87,4 @@ public static class AgentGrainKey
         return (key[..bar], key[(bar + 1)..]);
     }
 }
+

@@ -4,7 +4,11 @@ using SovereigntySim.Domain.Simulation;
 namespace SovereigntySim.Grains;
 
 /// <summary>A thin host for one domain agent: builds it on its first message and passes batches through.
-/// Agents are spread at random over the silos: results never depend on where they live.</summary>
+/// Agents are spread at random over the silos: results never depend on where they live.
+/// The simulation grain says with every call whether the agent has had a message before (it knows which agents it
+/// delivered to); a grain asked for an agent it does not hold although the agent was created has lost its state
+/// (its activation was deactivated, or its silo went away) and fails the run loudly: rebuilding the agent from the
+/// scenario would silently give wrong results. <see cref="Recover"/> is where a checkpoint restore will go.</summary>
 [Orleans.Placement.RandomPlacement]
 public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
 {
@@ -15,20 +19,32 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
         // Agent state lives in memory for the length of the run; the simulation grain releases it at the end, or
         // when it is itself collected because its client went away.
         DelayDeactivation(KeepAlive.Agent);
-        var agent = _agent ??= await Create();
+        var agent = _agent ??= await Obtain(call.Created);
         return new DeliverResult(agent.Handle(call.Tick, call.Batch.Inbox));
     }
 
-    public async Task<MigrantLookup> GetMigrant(long migrantId)
+    public async Task<MigrantLookup> GetMigrant(long migrantId, bool created)
     {
-        var agent = _agent ??= await Create();
+        var agent = _agent ??= await Obtain(created);
         return new MigrantLookup((agent as Caseload)?.View(migrantId));
     }
 
-    public async Task<Microdata> GetMicrodata()
+    public async Task<Microdata> GetMicrodata(bool created)
     {
-        var agent = _agent ??= await Create();
+        var agent = _agent ??= await Obtain(created);
         return new Microdata((agent as Caseload)?.Microdata() ?? []);
+    }
+
+    private Task<Agent> Obtain(bool created) => created ? Recover() : Create();
+
+    /// <summary>The agent had messages but this activation does not hold it. Until checkpoints exist there is nothing
+    /// to restore it from: the run fails, naming the agent and why.</summary>
+    private Task<Agent> Recover()
+    {
+        var (runId, agentId) = AgentGrainKey.Parse(this.GetPrimaryKeyString());
+        throw new InvalidOperationException(
+            $"agent {agentId} of run {runId} lost its state: its grain was deactivated or its silo went away after the agent's " +
+            "first message, and the run cannot go on without it (rebuilding it from the scenario would give wrong results)");
     }
 
     public Task Release()

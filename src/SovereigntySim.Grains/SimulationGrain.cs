@@ -14,6 +14,8 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     private Kernel? _kernel;
     // Grain references by agent id, built once: resolving a reference costs more than the call it makes.
     private readonly Dictionary<string, IAgentGrain> _agents = new(StringComparer.Ordinal);
+    // Agents that have been sent a message: their grains must hold them from then on (see AgentGrain).
+    private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
     public async Task Start(ScenarioPayload scenario)
     {
@@ -46,14 +48,15 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         var world = _kernel?.World ?? throw new InvalidOperationException("the run has not started");
         if ((migrantId >> 32) >= world.Caseloads.Count || migrantId < 0) return Task.FromResult(new MigrantLookup(null));
         var agent = world.CaseloadOfMigrant(migrantId).AgentId;
-        return Agent(agent).GetMigrant(migrantId);
+        return Agent(agent).GetMigrant(migrantId, _created.Contains(agent));
     }
 
     public Task<Microdata> GetMicrodata(int caseload)
     {
         var world = _kernel?.World ?? throw new InvalidOperationException("the run has not started");
         if (caseload < 0 || caseload >= world.Caseloads.Count) throw new ArgumentOutOfRangeException(nameof(caseload));
-        return Agent(world.Caseloads[caseload].AgentId).GetMicrodata();
+        var agent = world.Caseloads[caseload].AgentId;
+        return Agent(agent).GetMicrodata(_created.Contains(agent));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -68,10 +71,12 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         _agents.Clear();
     }
 
-    public async Task End()
+    public async Task End(string status = RunStatus.Completed, string? error = null)
     {
         await ReleaseAgents();
         record.State.Ended = true;
+        record.State.Status = status;
+        record.State.Error = error;
         await record.WriteStateAsync();
         DeactivateOnIdle();
     }
@@ -86,7 +91,11 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     async Task<IReadOnlyList<Delivery>> IAgentHost.DeliverAsync(long tick, IReadOnlyList<AgentBatch> batches, CancellationToken cancellation)
     {
         var calls = new Task<DeliverResult>[batches.Count];
-        for (int i = 0; i < batches.Count; i++) calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i]));
+        for (int i = 0; i < batches.Count; i++)
+        {
+            bool created = !_created.Add(batches[i].AgentId);
+            calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i], created));
+        }
         var results = await Task.WhenAll(calls);
         return results.Select(r => r.Delivery).ToArray();
     }

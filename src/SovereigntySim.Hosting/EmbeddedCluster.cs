@@ -25,6 +25,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
             .AddMemoryGrainStorageAsDefault()
             .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort));
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
         await host.StartAsync(cancellation);
         return new EmbeddedCluster(host);

@@ -22,7 +22,27 @@ public static class PostgresCluster
         o.ServiceId = ClusterId;
     }
 
-    /// <summary>Starts a silo of the cluster, listening on all addresses and advertising <paramref name="advertise"/>.</summary>
+    /// <summary>Why a connection string cannot be used (one line), or null. Checked before anything starts.</summary>
+    public static string? ConnectionProblem(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return "it is empty";
+        if (connectionString.Length > 4096) return "it is longer than 4,096 characters";
+        try
+        {
+            var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(b.Host)) return "it names no Host (e.g. Host=127.0.0.1;Port=55432;Username=sovsim;Database=sovsim)";
+            if (b.Port is < 1 or > 65535) return "its Port is not between 1 and 65535";
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidCastException or OverflowException)
+        {
+            return "it is not a PostgreSQL connection string (" + e.Message.Split('\n')[0] + ")";
+        }
+    }
+
+    /// <summary>Starts a silo of the cluster advertising <paramref name="advertise"/>. A silo advertising a loopback
+    /// address (the scripted topology) listens on loopback only; any other (a container's own address) listens on
+    /// every address of its host, as containers need.</summary>
     public static async Task<IHost> StartSiloAsync(string connectionString, IPAddress advertise, int siloPort, int gatewayPort, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
@@ -31,7 +51,13 @@ public static class PostgresCluster
         {
             silo.ConfigureSovereigntySim();
             silo.Configure<ClusterOptions>(Name);
-            silo.ConfigureEndpoints(advertise, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(advertise, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertise));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // Rows of dead silos are removed once they are a few minutes old (the default keeps them a week).
+                o.DefunctSiloCleanupPeriod = TimeSpan.FromMinutes(1);
+                o.DefunctSiloExpiration = TimeSpan.FromMinutes(3);
+            });
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
@@ -41,6 +67,7 @@ public static class PostgresCluster
             {
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = new StateSerializer();
             });
         });
         var host = builder.Build();
@@ -61,23 +88,40 @@ public static class PostgresCluster
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            // A slice of a large run may take minutes; a silo that dies is noticed by ClusterWatch within seconds.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Services.AddDomainSerialization();
         });
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
         await host.StartAsync(cancellation);
-        return new ClientHost(host);
+        return new ClientHost(host, connectionString);
     }
 }
 
 /// <summary>A connected cluster client, disposed with its host.</summary>
-public sealed class ClientHost(IHost host) : IAsyncDisposable
+public sealed class ClientHost(IHost host, string connectionString) : IAsyncDisposable
 {
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>Starts watching the silos active now (see <see cref="ClusterWatch"/>).</summary>
+    public Task<ClusterWatch> WatchAsync(CancellationToken cancellation = default) => ClusterWatch.StartAsync(connectionString, cancellation);
+
     public async ValueTask DisposeAsync()
     {
-        await host.StopAsync();
+        // Bounded: after a cluster fault the client must not hold the process.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await host.StopAsync(timeout.Token); }
+        catch (OperationCanceledException) { }
         host.Dispose();
     }
+}
+
+/// <summary>A host lifetime that leaves signals alone: the sovsim command handles Ctrl-C and SIGTERM itself (it
+/// stops a run between slices and writes its outputs), so a client or embedded silo must not stop on them.</summary>
+public sealed class QuietLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -4,7 +4,8 @@ namespace SovereigntySim.Scenarios;
 /// where the column is the position within that argument).</summary>
 public sealed record ScenarioError(string File, int Line, int Column, string Path, string Expected, string Found)
 {
-    public override string ToString() => $"{File}:{Line}:{Column}: {Path}: expected {Expected}, found {Found}";
+    public override string ToString() =>
+        $"{SafeText.Excerpt(File, 200)}:{Line}:{Column}: {SafeText.Excerpt(Path, 160)}: expected {SafeText.Excerpt(Expected, 400)}, found {SafeText.Excerpt(Found, 120)}";
 }
 
 /// <summary>The bound scenario when there are no errors; otherwise no scenario and every error found.</summary>

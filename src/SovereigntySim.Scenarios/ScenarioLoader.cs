@@ -11,17 +11,49 @@ public static class ScenarioLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Read at most one byte past the limit, so that a device or a huge file is refused without reading it all.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+            var buffer = new byte[Limits.MaxFileBytes + 1];
+            int length = 0, read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
+            if (length > Limits.MaxFileBytes)
+                return Refused(path, 1, 1, $"a scenario file of at most {Limits.MaxFileBytes / 1024:N0} KiB", "a larger file");
+            text = new System.Text.UTF8Encoding(false, false).GetString(buffer, 0, length);
+            if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
         }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return new ScenarioLoadResult(null, [new ScenarioError(path, 1, 1, "(root)", "a readable scenario file", e.Message)]);
+            return Refused(path, 1, 1, "a readable scenario file", e.Message);
         }
         return LoadText(text, path, overrides);
     }
 
+    private static ScenarioLoadResult Refused(string file, int line, int column, string expected, string found) =>
+        new(null, [new ScenarioError(file, line, column, "(root)", expected, found)]);
+
+    /// <summary>Text, not binary: the first control character (other than tab and line breaks) or undecodable byte,
+    /// with its position, in one linear pass.</summary>
+    private static ScenarioError? NotText(string text, string fileName)
+    {
+        int line = 1, column = 1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n') { line++; column = 1; continue; }
+            if (c == '\uFFFD')
+                return new ScenarioError(fileName, line, column, "(root)", "UTF-8 text", "bytes that are not UTF-8 (binary data?)");
+            if (char.IsControl(c) && c is not ('\t' or '\r'))
+                return new ScenarioError(fileName, line, column, "(root)", "text without control characters", $"U+{(int)c:X4} (binary data?)");
+            column++;
+        }
+        return null;
+    }
+
     public static ScenarioLoadResult LoadText(string yaml, string fileName, IReadOnlyList<string> overrides)
     {
+        if ((yaml ?? "").Length > Limits.MaxFileBytes)
+            return Refused(fileName, 1, 1, $"a scenario of at most {Limits.MaxFileBytes / 1024:N0} KiB", "a larger text");
+        if (NotText(yaml ?? "", fileName) is { } binary) return new ScenarioLoadResult(null, [binary]);
         var errors = new List<ScenarioError>();
         ScenarioSpec? spec = null;
         try

@@ -30,6 +30,17 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
         // The name becomes part of run ids and of the default output folder: keep it a plain file name.
         if (spec.Name.Length > 0 && !(char.IsAsciiLetterOrDigit(spec.Name[0]) && spec.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
             Error("name", "a name of letters, digits, '.', '_' or '-', starting with a letter or digit", $"'{spec.Name}'");
+        if (spec.Name.Length > Limits.MaxNameLength)
+            Error("name", $"a name of at most {Limits.MaxNameLength} characters (it names the output folder)", $"{spec.Name.Length} characters");
+        // Extreme volumes are refused here rather than found out after an hour of running.
+        double days = clockOk ? spec.Duration.TotalDays : 0;
+        double people = spec.Populations.Sum(p => p.Initial + p.ArrivalsPerDay * days);
+        if (people > Limits.MaxPeople)
+        {
+            int biggest = spec.Populations.Select((p, i) => (People: p.Initial + p.ArrivalsPerDay * days, i)).Max().i;
+            Error($"populations[{biggest}]", $"at most {Limits.MaxPeople:N0} people over the run (initial plus arrivals per day times {days:0.##} days)",
+                $"{people:N0} in all");
+        }
         // Country ids name agents such as negotiation/US-MX: keep them to letters, digits and '_'.
         for (int i = 0; i < spec.Countries.Count; i++)
             if (!spec.Countries[i].Id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
@@ -149,6 +160,11 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
         // Caseloads pack ticks into 31 bits; ten million steps (e.g. 285 years of 15-minute steps) is far more than enough.
         if (stepOk && spec.Duration.Ticks / spec.Step.Ticks > MaxSteps)
             Error("duration", $"at most {MaxSteps:N0} steps of {DurationText.Format(spec.Step)}", $"{spec.Duration.Ticks / spec.Step.Ticks:N0} steps");
+        else if (spec.Duration.TotalDays > Limits.MaxDays)
+        {
+            Error("duration", $"at most {Limits.MaxDays:N0} days", Show(spec.Duration));
+            return false;
+        }
         return true;
     }
 

@@ -49,13 +49,19 @@ internal static class YamlText
         public bool ExpectKey = true;
         public string Key = "?";
         public int Index = -1;
+        public string? Anchor;
+        public long Size = 1; // nodes in this value with aliases expanded
     }
+
+    /// <summary>Values a document may hold once aliases are expanded (the shipped scenarios hold under 2,000).</summary>
+    public const long MaxExpandedNodes = 200_000;
 
     private static bool CheckEvents(string text, Func<Mark, SourcePos> at, string basePath, List<ScenarioError> errors)
     {
         int before = errors.Count;
         var stack = new Stack<Frame>();
-        var anchors = new HashSet<string>();
+        var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        long expanded = 0;
         Mark last = Mark.Empty;
         string path = basePath;
         try
@@ -65,7 +71,13 @@ internal static class YamlText
             {
                 var ev = parser.Current!;
                 last = ev.End;
-                if (ev is MappingEnd or SequenceEnd) { stack.Pop(); continue; }
+                if (ev is MappingEnd or SequenceEnd)
+                {
+                    var done = stack.Pop();
+                    if (done.Anchor is not null) anchorSizes[done.Anchor] = done.Size;
+                    if (stack.TryPeek(out var outer)) outer.Size += done.Size - 1; // the start event already counted 1
+                    continue;
+                }
                 if (ev is not (NodeEvent or AnchorAlias)) continue;
 
                 // Where this node sits: a key or value of the enclosing mapping, or an item of the enclosing list.
@@ -84,11 +96,34 @@ internal static class YamlText
                     if (parent.IsMapping) parent.ExpectKey = !parent.ExpectKey; // the child's own events use its own frame
                 }
 
-                if (ev is NodeEvent { Anchor.IsEmpty: false } anchored) anchors.Add(anchored.Anchor.Value);
-                if (ev is AnchorAlias alias && !anchors.Contains(alias.Value.Value))
-                    errors.Add(at(ev.Start).Error(path, "an alias to an anchor defined earlier", $"*{alias.Value.Value}"));
-                if (ev is MappingStart) stack.Push(new Frame(path, true));
-                if (ev is SequenceStart) stack.Push(new Frame(path, false));
+                // Aliases are followed, but their expansion is bounded: every alias counts the nodes of its anchor, so
+                // a few bytes cannot become an exponential tree, and an alias inside its own anchor (a cycle) is refused.
+                long size = 1;
+                if (ev is AnchorAlias alias)
+                {
+                    if (anchorSizes.TryGetValue(alias.Value.Value, out var aliased)) size = aliased;
+                    else if (stack.Any(f => f.Anchor == alias.Value.Value))
+                        errors.Add(at(ev.Start).Error(path, "an alias to a complete anchor (not one of the values that contain it)", $"*{alias.Value.Value}"));
+                    else errors.Add(at(ev.Start).Error(path, "an alias to an anchor defined earlier", $"*{alias.Value.Value}"));
+                }
+                else if (ev is Scalar { Anchor.IsEmpty: false } anchoredScalar) anchorSizes[anchoredScalar.Anchor.Value] = 1;
+                expanded += size;
+                if (stack.TryPeek(out var top)) top.Size += size;
+                if (expanded > MaxExpandedNodes)
+                {
+                    errors.Add(at(ev.Start).Error(path, $"at most {MaxExpandedNodes:N0} values with aliases expanded", "more"));
+                    return false;
+                }
+                if (ev is MappingStart or SequenceStart)
+                {
+                    // Checked as the parser streams, so a deeply nested file is refused after reading its first levels.
+                    if (stack.Count >= Limits.MaxDepth)
+                    {
+                        errors.Add(at(ev.Start).Error(path, $"at most {Limits.MaxDepth} levels of nested mappings and lists", "deeper nesting"));
+                        return false;
+                    }
+                    stack.Push(new Frame(path, ev is MappingStart) { Anchor = ((NodeEvent)ev).Anchor.IsEmpty ? null : ((NodeEvent)ev).Anchor.Value });
+                }
             }
         }
         catch (YamlException e)

@@ -207,4 +207,113 @@ public sealed class CliTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
         Assert.True(File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Length < 31);
     }
+
+    public static TheoryData<string[], string> BadCommandLines() => new()
+    {
+        { ["run", "scenarios/colombia-2025.yaml", "--sed", "5"], "did you mean --seed?" },
+        { ["run", "scenarios/colombia-2025.yaml", "--Seed", "5"], "did you mean --seed?" },
+        { ["run", "scenarios/colombia-2025.yaml", "--replication", "20"], "did you mean --replications?" },
+        { ["validate", "scenarios/colombia-2025.yaml", "--bogus", "x"], "unknown option '--bogus'" },
+        { ["rnu", "scenarios/colombia-2025.yaml"], "did you mean run?" },
+        { ["run", "scenarios/colombia-2025.yaml", "--speed", "1e-300"], "--speed must be between" },
+        { ["run", "scenarios/colombia-2025.yaml", "--speed", "1e300"], "--speed must be between" },
+        { ["run", "scenarios/colombia-2025.yaml", "--out", "/dev/null"], "is not a folder" },
+        { ["run", "scenarios/colombia-2025.yaml", "--out", "/proc"], "not a writable folder" },
+        { ["run", "scenarios/colombia-2025.yaml", "--out", "README.md"], "is not a folder" },
+        { ["run", "scenarios/colombia-2025.yaml", "--cluster", "no such thing"], "--cluster: it is not a PostgreSQL connection string" },
+        { ["run", "scenarios/colombia-2025.yaml", "--cluster", "Username=x"], "names no Host" },
+        { ["silo", "--db", "Host=127.0.0.1", "--silo-port", "70000"], "--silo-port must be between 1 and 65535" },
+        { ["silo", "--db", "Host=127.0.0.1", "--gateway-port", "0"], "--gateway-port must be between 1 and 65535" },
+        { ["silo", "--db", "\u001b[2J=1"], "--db: it is not a PostgreSQL connection string" },
+        { ["run", "scenarios/colombia-2025.yaml", "--set", "name=" + new string('n', 300)], "at most 100 characters" },
+        { ["run", "scenarios/colombia-2025.yaml", "--set", "name=&a [*a]"], "--set:1:10: name[0]: expected an alias to a complete anchor" },
+    };
+
+    /// <summary>Bad command lines are refused with exit 2 and one clear line before anything runs.</summary>
+    [Theory]
+    [MemberData(nameof(BadCommandLines))]
+    public async Task Bad_command_lines_exit_2_with_one_clear_line(string[] args, string message)
+    {
+        args = args.Select(a => System.Text.RegularExpressions.Regex.Unescape(a)).ToArray();
+        var r = await Run(args);
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Err}{r.Out}");
+        Assert.Contains(message, r.Err);
+        Assert.DoesNotContain("   at ", r.Err + r.Out);
+        Assert.DoesNotContain(r.Err, c => char.IsControl(c) && c is not ('\n' or '\r'));
+        Assert.False(Directory.Exists(Path.Combine(Repo.Root, "results", "colombia-2025-20250126")) && args.Contains("--sed"), "nothing may run");
+    }
+
+    /// <summary>A handful of the fuzzer's shapes through the real command: each is refused quickly with a located
+    /// message (the in-process fuzz test in SovereigntySim.Scenarios.Tests covers thousands).</summary>
+    [Fact]
+    public async Task Pathological_scenarios_are_refused_quickly_with_a_location()
+    {
+        var dir = Repo.TempDir();
+        var baseText = File.ReadAllText(Path.Combine(Repo.Root, "scenarios", "colombia-2025.yaml"));
+        var cases = new Dictionary<string, string>
+        {
+            ["deep.yaml"] = "name: " + new string('[', 500_000),
+            ["bomb.yaml"] = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Join("\n", Enumerable.Range(1, 12).Select(k =>
+                $"a{k}: &a{k} [{string.Join(", ", Enumerable.Repeat($"*a{k - 1}", 10))}]")),
+            ["cycle.yaml"] = "name: &n [1, *n]\n",
+            ["binary.yaml"] = "name: x\n\u0000\u0001\u001b[31m\u00ff",
+            ["huge.yaml"] = baseText + "\n# " + new string('x', 2_000_000),
+            ["long-value.yaml"] = baseText.Replace("name: colombia-2025", "name: " + new string('v', 100_000)),
+            ["extreme.yaml"] = baseText.Replace("duration: ", "duration: 9999d #"),
+        };
+        foreach (var (name, text) in cases)
+        {
+            var file = Path.Combine(dir, name);
+            await File.WriteAllTextAsync(file, text);
+            var clock = Stopwatch.StartNew();
+            var r = await Run("validate", file);
+            Assert.True(r.ExitCode == 2, $"{name}: exit {r.ExitCode}: {r.Err}");
+            Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(file)}:\d+:\d+: ", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            Assert.DoesNotContain(r.Err, c => char.IsControl(c) && c is not ('\n' or '\r'));
+            Assert.True(r.Err.Split('\n')[0].Length < 600, $"{name}: {r.Err[..Math.Min(600, r.Err.Length)]}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{name}: {clock.Elapsed}"); // process start included
+        }
+    }
+
+    /// <summary>Ctrl-C and SIGTERM at seeded random moments, on both engines: every time, either consistent outputs
+    /// (summary.json with completed false, events.jsonl whose SHA-256 is the digest, timeseries.csv), or before the
+    /// first slice exit 130 with one line and nothing written, or (if the run won) a completed run.</summary>
+    [Fact]
+    public async Task Interrupts_at_random_moments_leave_consistent_outputs_on_both_engines()
+    {
+        var random = new Random(20261202);
+        for (int i = 0; i < 8; i++)
+        {
+            string engine = i % 2 == 0 ? "orleans" : "reference", signal = i % 4 < 2 ? "INT" : "TERM";
+            int delayMs = random.Next(50, 5000);
+            var dir = Repo.TempDir();
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+            foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", engine })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await Task.Delay(delayMs);
+            Process.Start("kill", [$"-{signal}", p.Id.ToString()])!.WaitForExit();
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60))) await p.WaitForExitAsync(bound.Token);
+            string err = await stderr, output = await stdout, what = $"case {i}: {engine}, SIG{signal} after {delayMs} ms: exit {p.ExitCode}: {err}";
+            Assert.DoesNotContain("   at ", err + output);
+            Assert.DoesNotContain("Exception", err);
+            var summary = Path.Combine(dir, "summary.json");
+            if (!File.Exists(summary))
+            {
+                Assert.True(p.ExitCode == 130, what);
+                Assert.Contains("interrupted before the run started", err);
+                Assert.False(File.Exists(Path.Combine(dir, "events.jsonl")), what);
+                continue;
+            }
+            var s = Summary(dir);
+            var events = Path.Combine(dir, "events.jsonl");
+            Assert.True(p.ExitCode == ((bool)s["completed"]! ? 0 : 130), what);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
+            Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
+            Assert.True(File.Exists(Path.Combine(dir, "timeseries.csv")), what);
+        }
+    }
 }

@@ -18,6 +18,15 @@ public sealed class ScriptedCluster : IAsyncLifetime
     private readonly string _state = Repo.TempDir();
     private readonly Dictionary<string, string> _env = new();
     public string Connection { get; private set; } = "";
+    /// <summary>The cluster's state folder: password files, silo pid files and logs.</summary>
+    public string State => _state;
+
+    /// <summary>Starts whatever of the three silos is not running (after a test killed one).</summary>
+    public async Task RestoreAsync()
+    {
+        var up = await Script("up", "3");
+        Assert.True(up.Code == 0, up.Err + up.Out);
+    }
 
     /// <summary>The first of <paramref name="count"/> consecutive free ports, avoiding <paramref name="taken"/>
     /// (scripts/cluster numbers silo and gateway ports up from a base).</summary>
@@ -70,6 +79,7 @@ public sealed class ScriptedCluster : IAsyncLifetime
         Assert.True(up.Code == 0, up.Err + up.Out);
         Connection = up.Out.Trim().Split('\n')[^1];
         Assert.StartsWith("Host=127.0.0.1;", Connection);
+        Assert.Contains("Passfile=", Connection);
     }
 
     public async Task DisposeAsync()
@@ -80,7 +90,14 @@ public sealed class ScriptedCluster : IAsyncLifetime
 }
 
 /// <summary>A run on the scripted cluster gives the reference runner's digest and leaves its record in PostgreSQL.</summary>
-public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<ScriptedCluster>
+[CollectionDefinition(Name)]
+public sealed class ScriptedClusterCollection : ICollectionFixture<ScriptedCluster>
+{
+    public const string Name = "scripted cluster";
+}
+
+[Collection(ScriptedClusterCollection.Name)]
+public sealed class ClusterTests(ScriptedCluster cluster)
 {
     private string Connection => cluster.Connection;
 
@@ -150,5 +167,141 @@ public sealed class ClusterTests(ScriptedCluster cluster) : IClassFixture<Script
             "--out", sweep, "--cluster", Connection);
         Assert.True(c.ExitCode == 0, c.Err + c.Out);
         Assert.Equal(2, Rows(sweep).Count);
+    }
+}
+
+/// <summary>The scripted cluster's security and its behaviour when a silo dies.</summary>
+[Collection(ScriptedClusterCollection.Name)]
+public sealed class ClusterSecurityTests(ScriptedCluster cluster)
+{
+    private static string Without(string connection, string key) =>
+        string.Join(';', connection.Split(';').Where(p => !p.StartsWith(key + "=", StringComparison.OrdinalIgnoreCase)));
+
+    [Fact]
+    public async Task Connecting_without_the_password_fails_and_the_owner_is_not_a_superuser()
+    {
+        // No password (no Passfile), and a wrong one: both refused by SCRAM authentication.
+        await using (var nopass = new NpgsqlConnection(Without(cluster.Connection, "Passfile")))
+            await Assert.ThrowsAnyAsync<Exception>(() => nopass.OpenAsync());
+        await using (var wrong = new NpgsqlConnection(Without(cluster.Connection, "Passfile") + ";Password=guess"))
+        {
+            var e = await Assert.ThrowsAnyAsync<PostgresException>(() => wrong.OpenAsync());
+            Assert.Equal("28P01", e.SqlState); // invalid_password
+        }
+
+        await using var db = new NpgsqlConnection(cluster.Connection);
+        await db.OpenAsync();
+        async Task<object?> One(string sql)
+        {
+            await using var c = new NpgsqlCommand(sql, db);
+            return await c.ExecuteScalarAsync();
+        }
+        Assert.Equal("sovsim", await One("SELECT current_user"));
+        Assert.Equal(false, await One("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        Assert.Equal(false, await One("SELECT rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user"));
+        Assert.Equal("sovsim", await One("SELECT tableowner FROM pg_tables WHERE tablename = 'orleansquery'"));
+        Assert.Equal(false, await One("SELECT has_table_privilege('public', 'orleansquery', 'INSERT, UPDATE, DELETE, TRUNCATE')"));
+        Assert.Equal("scram-sha-256", await One("SELECT current_setting('password_encryption')"));
+        // COPY ... TO PROGRAM needs a superuser (or pg_execute_server_program): refused.
+        await Assert.ThrowsAnyAsync<PostgresException>(() => One("COPY (SELECT 1) TO PROGRAM 'true'"));
+
+        // The password files are private to their owner, and no process shows a password on its command line.
+        foreach (var file in new[] { "pgpass", "admin.pgpass" })
+            if (!OperatingSystem.IsWindows()) // the cluster script runs on Linux only
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cluster.State, file)));
+        var password = File.ReadAllText(Path.Combine(cluster.State, "pgpass")).Trim().Split(':')[^1];
+        foreach (var proc in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            string cmdline;
+            try { cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            Assert.DoesNotContain(password, cmdline);
+        }
+    }
+
+    [Fact]
+    public void Silos_and_gateways_listen_on_loopback_only()
+    {
+        // /proc/net/tcp: local address (hex, little-endian IPv4) and state 0A (listening) of every socket.
+        var pids = Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()).ToList();
+        Assert.Equal(3, pids.Count);
+        var inodes = pids.SelectMany(pid => Directory.GetFiles($"/proc/{pid}/fd").Select(fd =>
+        {
+            try { return new FileInfo(fd).LinkTarget ?? ""; }
+            catch (IOException) { return ""; }
+        })).Where(t => t.StartsWith("socket:[")).Select(t => t[8..^1]).ToHashSet();
+        var listening = File.ReadAllLines("/proc/net/tcp").Skip(1).Concat(File.ReadAllLines("/proc/net/tcp6").Skip(1))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f[3] == "0A" && inodes.Contains(f[9]))
+            .Select(f => f[1].Split(':')[0]).ToList();
+        Assert.True(listening.Count >= 6, $"{listening.Count} listening sockets of the silos found");
+        Assert.All(listening, address => Assert.Equal("0100007F", address)); // 127.0.0.1 only: no 0.0.0.0, no ::
+    }
+
+    [Fact]
+    public void Grain_state_is_read_without_trusting_type_names()
+    {
+        var serializer = new SovereigntySim.Hosting.Serialization.StateSerializer();
+        var planted = new BinaryData("""{"$type":"System.Diagnostics.Process, System.Diagnostics.Process","Scenario":"x","Seed":3}"""u8.ToArray());
+        var record = serializer.Deserialize<RunRecord>(planted);
+        Assert.Equal(("x", 3L), (record.Scenario, record.Seed));
+        Assert.Throws<InvalidOperationException>(() => serializer.Deserialize<object>(planted));
+        Assert.Throws<InvalidOperationException>(() => serializer.Serialize(new List<object>()));
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_mid_run_fails_the_run_clearly_within_a_bounded_time()
+    {
+        var dir = Repo.TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
+                     "--cluster", cluster.Connection, "--out", dir, "--speed", "216000" })
+            psi.ArgumentList.Add(a);
+        var started = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        try
+        {
+            // A paced run of at least 146 s: after 30 s it has started (the client connects in a few seconds) and is
+            // far from done.
+            var events = Path.Combine(dir, "events.jsonl");
+            while (started.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited) await Task.Delay(200);
+            if (p.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.ExitCode}: {await stderr}{await stdout}");
+            var eventsAt = started.Elapsed;
+            int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-0.pid")).Trim());
+            var killed = Stopwatch.StartNew();
+            Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
+            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+                await p.WaitForExitAsync(bound.Token); // throws if the run hangs
+            var err = await stderr;
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(90), $"{killed.Elapsed}");
+            Assert.True(p.ExitCode == 1, $"exit {p.ExitCode} {killed.Elapsed.TotalSeconds:N1} s after the kill (killed at {eventsAt.TotalSeconds:N1} s, " +
+                $"{new FileInfo(events).Length} bytes of events at the end): {err}{(await stdout).Split('\n').FirstOrDefault(l => l.Contains("Wall time"))}");
+            Assert.Contains("the run failed at", err);
+            Assert.DoesNotContain("   at ", err + await stdout);
+
+            var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+            Assert.False((bool)summary["completed"]!);
+            Assert.False(string.IsNullOrEmpty((string?)summary["error"]));
+
+            // The run's record says it failed, and why.
+            await using var db = new NpgsqlConnection(cluster.Connection);
+            await db.OpenAsync();
+            await using var query = new NpgsqlCommand(
+                "SELECT convert_from(payload_binary, 'UTF8') FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
+            var records = new List<string>();
+            await using (var reader = await query.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) records.Add(reader.GetString(0));
+            var record = records.Select(r => System.Text.Json.Nodes.JsonNode.Parse(r)!).Single(r => (string)r["Scenario"]! == "us-removals-fy2024");
+            Assert.Equal(RunStatus.Failed, (string)record["Status"]!);
+            Assert.False(string.IsNullOrEmpty((string?)record["Error"]));
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(true);
+            await cluster.RestoreAsync();
+        }
     }
 }

@@ -55,3 +55,65 @@ public sealed class GrainTests(OneSiloCluster cluster)
         Assert.InRange(agreement.Tick - turnedBack.Tick, 1, 23);
     }
 }
+
+/// <summary>An agent grain that loses its agent after the agent's first message fails the run, naming the agent,
+/// instead of rebuilding it from the scenario (which silently gave wrong results).</summary>
+[Collection(OneSiloCollection.Name)]
+public sealed class LostAgentTests(OneSiloCluster cluster)
+{
+    /// <summary>Deactivates one agent's grain (Release: drops the agent and deactivates) after the given day.</summary>
+    private sealed class DeactivateAfter(IClusterClient client, Func<string> runId, string agentId, long tick) : SovereigntySim.Hosting.Runs.IRunSink
+    {
+        public void Write(SovereigntySim.Domain.Simulation.Slice slice, ReadOnlySpan<byte> logLines)
+        {
+            if (slice.NextTick == tick) client.GetGrain<IAgentGrain>(AgentGrainKey.Of(runId(), agentId)).Release().GetAwaiter().GetResult();
+        }
+    }
+
+    [Fact]
+    public async Task A_deactivated_agent_fails_the_run_with_its_name_and_the_reason()
+    {
+        var spec = Repo.Load("mexico-flight-refusal.yaml");
+        await using var engine = await OrleansEngine.StartAsync(cluster.Client, spec);
+        var caseload = engine.World.Caseloads[0].AgentId;
+        var dir = Repo.TempDir();
+        var sinks = SovereigntySim.Hosting.Outputs.RunFolder.Sinks(dir).Append(new DeactivateAfter(cluster.Client, () => engine.RunId, caseload, 48)).ToList();
+
+        var failed = await Assert.ThrowsAsync<SovereigntySim.Hosting.Runs.RunFailedException>(() =>
+            SovereigntySim.Hosting.Runs.RunPipeline.RunAsync(engine, new SovereigntySim.Hosting.Runs.RunRequest(spec, SovereigntySim.Hosting.Runs.Provenance.Of(null, [])), sinks));
+
+        Assert.False(failed.Result.Completed);
+        Assert.Contains($"agent {caseload}", failed.Result.Error);
+        Assert.Contains("lost its state", failed.Result.Error);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+        Assert.False((bool)summary["completed"]!);
+        Assert.Contains(caseload, (string)summary["error"]!);
+        // Everything before the failure is kept, and the digest is that of the log as written.
+        var events = Path.Combine(dir, "events.jsonl");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(events))), (string)summary["digest"]!);
+        Assert.True(File.ReadLines(events).Any());
+    }
+
+    [Fact]
+    public async Task Agents_that_keep_their_activations_run_to_the_reference_digest()
+    {
+        // The guard must not fire on a healthy run: the flag says "created" from the second delivery on.
+        var spec = Repo.Load("colombia-2025.yaml");
+        SovereigntySim.Hosting.Runs.RunResult reference, orleans;
+        await using (var r = new ReferenceEngine(new SovereigntySim.Domain.Simulation.World(spec))) reference = (await Repo.RunInFolder(r)).Result;
+        await using (var o = await OrleansEngine.StartAsync(cluster.Client, spec)) orleans = (await Repo.RunInFolder(o)).Result;
+        Assert.Equal(reference.Digest, orleans.Digest);
+    }
+
+    [Fact]
+    public async Task A_lost_agent_is_not_rebuilt_for_a_migrant_lookup_either()
+    {
+        await using var engine = await OrleansEngine.StartAsync(cluster.Client, Repo.Load("colombia-2025.yaml", "duration=4d"));
+        var (result, _) = await Repo.RunInFolder(engine);
+        Assert.True(result.Completed);
+        var lost = engine.World.Caseloads[^1];
+        await cluster.Client.GetGrain<IAgentGrain>(AgentGrainKey.Of(engine.RunId, lost.AgentId)).Release();
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => engine.GetMigrantAsync(lost.MigrantId(0)));
+        Assert.Contains("lost its state", e.Message);
+    }
+}

@@ -56,3 +56,67 @@ public class RobustnessTests
         Assert.False(Load(Base, set).Ok);
     }
 }
+
+/// <summary>The limits on input: each pathological shape is refused with a located error within a second or two.</summary>
+public class LimitTests
+{
+    private static ScenarioError Refused(string yaml, params string[] overrides)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = ScenarioLoader.LoadText(yaml, FileName, overrides);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:N1} s");
+        Assert.False(result.Ok);
+        var first = result.Errors[0];
+        Assert.True(first.Line >= 1 && first.Column >= 1);
+        Assert.DoesNotContain(first.ToString(), char.IsControl);
+        return first;
+    }
+
+    [Fact]
+    public void Deep_flow_nesting_is_refused_at_its_limit()
+    {
+        var e = Refused("name: " + new string('[', 1_000_000));
+        Assert.Contains($"at most {Limits.MaxDepth} levels", e.ToString());
+        Assert.Equal((1, 6 + Limits.MaxDepth), (e.Line, e.Column));
+    }
+
+    [Fact]
+    public void Deep_block_nesting_is_refused()
+    {
+        var sb = new System.Text.StringBuilder("name: x\n");
+        for (int d = 0; d < 1000; d++) sb.Append(new string(' ', d)).Append('k').Append(d).Append(":\n");
+        Assert.Contains("levels of nested", Refused(sb.ToString()).ToString());
+    }
+
+    [Fact]
+    public void An_alias_bomb_is_refused_and_small_aliases_still_work()
+    {
+        var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Join("\n", Enumerable.Range(1, 9).Select(k =>
+            $"a{k}: &a{k} [{string.Join(", ", Enumerable.Repeat($"*a{k - 1}", 10))}]"));
+        Assert.Contains("values with aliases expanded", Refused(bomb).ToString());
+        Assert.Contains("an alias to a complete anchor", Refused("name: &n [1, *n]").ToString());
+        Assert.Contains("values with aliases expanded", Refused(Base, "countries[0].name=" + bomb.Replace("\n", ", ").Insert(0, "{") + "}").ToString());
+    }
+
+    [Fact]
+    public void Huge_files_binary_data_and_extreme_values_are_refused()
+    {
+        Assert.Contains("KiB", Refused(Base + "\n#" + new string('x', Limits.MaxFileBytes)).ToString());
+        var binary = Refused("name: x\nseed: 1\x00\x1b[31m");
+        Assert.Equal((2, 8), (binary.Line, binary.Column));
+        Assert.Contains("U+0000", binary.ToString());
+        Assert.Contains("at most 3,660 days", Refused(Base, "duration=4000d", "step=1d").ToString());
+        Assert.Contains("people over the run", Refused(Base, "populations[0].arrivalsPerDay=1000000").ToString());
+        Assert.Contains("at most 100 characters", Refused(Base, "name=" + new string('n', 300)).ToString());
+    }
+
+    [Fact]
+    public void Messages_escape_control_characters_and_cut_long_values()
+    {
+        var e = Refused(Base, "countries[0].acceptance.weeklyFlightCap=\x1b]0;pwned\x07" + new string('z', 5000));
+        var text = e.ToString();
+        Assert.DoesNotContain(text, char.IsControl);
+        Assert.Contains("\\x1B", text);
+        Assert.True(text.Length < 600, text);
+    }
+}

@@ -31,6 +31,8 @@ public class ExperimentSettings : ScenarioSettings
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
         : Parallel is < 1 or > 1024 ? ValidationResult.Error("--parallel must be between 1 and 1024")
+        : Cluster is not null && PostgresCluster.ConnectionProblem(Cluster) is { } problem
+            ? ValidationResult.Error($"--cluster: {SovereigntySim.Scenarios.SafeText.Excerpt(problem, 200)}")
         : ValidationResult.Success();
 
     public int ParallelRuns => Parallel ?? Environment.ProcessorCount;
@@ -44,6 +46,11 @@ public static class ExperimentCommand
         if (plan.Runs.Count > ExperimentSettings.RunLimit && !settings.Yes)
         {
             Console.Error.WriteLine($"{settings.File}: this experiment has {plan.Runs.Count:N0} runs, more than {ExperimentSettings.RunLimit:N0}; add --yes to run it.");
+            return (ExitCodes.Usage, null);
+        }
+        if (OutputFolder.Problem(outDir) is { } problem)
+        {
+            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
             return (ExitCodes.Usage, null);
         }
         var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);

@@ -6,6 +6,7 @@ using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Hosting.Runs;
+using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Cli.Commands;
 
@@ -29,9 +30,12 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
+    public const double MinSpeed = 0.001, MaxSpeed = 1e9;
+
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
-        : Speed is { } x && !(double.IsFinite(x) && x > 0) ? ValidationResult.Error("--speed must be a positive number of simulated seconds per wall second")
+        : Speed is { } x && !(x >= MinSpeed && x <= MaxSpeed)
+            ? ValidationResult.Error($"--speed must be between {MinSpeed} and {MaxSpeed:0.#e0} simulated seconds per wall second")
         : Engine is not ("orleans" or "reference") ? ValidationResult.Error($"--engine must be orleans or reference, found '{Engine}'")
         : Cluster is not null && Engine == "reference" ? ValidationResult.Error("--cluster runs on Orleans; it cannot be combined with --engine reference")
         : Replications is < 1 ? ValidationResult.Error("--replications must be at least 1")
@@ -49,15 +53,28 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         var request = settings.Request();
         if (request is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(request.Spec, settings.Variant);
+        if (OutputFolder.Problem(outDir) is { } problem)
+        {
+            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
+            return ExitCodes.Usage;
+        }
         if (settings.Warmup)
         {
             var warm = request with { Spec = ScenarioScaling.Warmup(request.Spec) };
-            await using var engine = await Start(settings, warm);
+            await using var engine = await Start(settings, warm, cancellation);
             await RunPipeline.RunAsync(engine, warm, []);
         }
-        await using (var engine = await Start(settings, request))
+        await using (var engine = await Start(settings, request, cancellation))
         {
-            var result = await Progress.Run(engine, request, RunFolder.Sinks(outDir), settings.Speed, cancellation);
+            RunResult result;
+            try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir), settings.Speed, cancellation); }
+            catch (RunFailedException failed)
+            {
+                // One line: what failed, where, and where the partial results are (summary.json says completed: false).
+                Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {SafeText.Excerpt(failed.InnerException?.Message ?? failed.Message, 400)}");
+                Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
+                return ExitCodes.Failure;
+            }
             SummaryTable.Print(result, outDir);
             if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
             if (settings.Microdata)
@@ -87,17 +104,22 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         return code;
     }
 
-    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request)
+    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request, CancellationToken cancellation)
     {
         if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(request.Spec));
-        if (settings.Cluster is { } db) return await Owning(await PostgresCluster.ConnectAsync(db), c => c.Client, request.Spec);
-        return await Owning(await EmbeddedCluster.StartAsync(), c => c.Client, request.Spec);
+        if (settings.Cluster is { } db)
+        {
+            var client = await PostgresCluster.ConnectAsync(db, cancellation);
+            return await Owning(client, c => c.Client, request.Spec, async c => await c.WatchAsync(cancellation));
+        }
+        return await Owning(await EmbeddedCluster.StartAsync(cancellation), c => c.Client, request.Spec);
     }
 
     /// <summary>Starts the run on a silo or client the engine then owns; disposes it if the run cannot start.</summary>
-    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, Domain.Scenario.ScenarioSpec spec) where T : IAsyncDisposable
+    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, Domain.Scenario.ScenarioSpec spec,
+        Func<T, Task<ClusterWatch>>? watch = null) where T : IAsyncDisposable
     {
-        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner); }
+        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner, watch: watch is null ? null : await watch(owner)); }
         catch
         {
             await owner.DisposeAsync();

@@ -47,7 +47,9 @@ public class ScenarioSettings : CommandSettings
 
     public void PrintErrors(IReadOnlyList<ScenarioError> errors)
     {
-        foreach (var error in errors) Console.Error.WriteLine(error.ToString());
-        Console.Error.WriteLine($"{File}: {errors.Count} error(s); nothing was run.");
+        // At most 50 lines: a broken file can hold thousands of errors, and the first ones are what to fix.
+        foreach (var error in errors.Take(50)) Console.Error.WriteLine(error.ToString());
+        if (errors.Count > 50) Console.Error.WriteLine($"... and {errors.Count - 50} more");
+        Console.Error.WriteLine($"{SafeText.Excerpt(File, 200)}: {errors.Count} error(s); nothing was run.");
     }
 }

@@ -23,7 +23,11 @@ public sealed class SiloSettings : CommandSettings
 
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Db) ? ValidationResult.Error("--db is required: the PostgreSQL connection string of the cluster")
-        : !IPAddress.TryParse(Advertise, out _) ? ValidationResult.Error($"--advertise must be an IP address, found '{Advertise}'")
+        : PostgresCluster.ConnectionProblem(Db) is { } problem ? ValidationResult.Error($"--db: {SovereigntySim.Scenarios.SafeText.Excerpt(problem, 200)}")
+        : !IPAddress.TryParse(Advertise, out _) ? ValidationResult.Error($"--advertise must be an IP address, found '{SovereigntySim.Scenarios.SafeText.Excerpt(Advertise, 40)}'")
+        : SiloPort is < 1 or > 65535 ? ValidationResult.Error("--silo-port must be between 1 and 65535")
+        : GatewayPort is < 1 or > 65535 ? ValidationResult.Error("--gateway-port must be between 1 and 65535")
+        : SiloPort == GatewayPort ? ValidationResult.Error("--silo-port and --gateway-port must differ")
         : ValidationResult.Success();
 }
 

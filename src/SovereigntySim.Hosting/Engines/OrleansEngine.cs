@@ -11,12 +11,19 @@ public sealed class OrleansEngine : ISimulationEngine
 {
     private readonly ISimulationGrain _run;
     private readonly IAsyncDisposable? _owned;
+    private readonly ClusterWatch? _watch;
+    private bool _finished;
+    private string? _failure;
 
-    private OrleansEngine(World world, ISimulationGrain run, IAsyncDisposable? owned)
+    /// <summary>How often a watched run checks that its silos are still there while a slice is under way.</summary>
+    public static TimeSpan WatchPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    private OrleansEngine(World world, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch)
     {
         World = world;
         _run = run;
         _owned = owned;
+        _watch = watch;
     }
 
     /// <summary>The key of the run's simulation grain, where its record stays after the run.</summary>
@@ -25,25 +32,65 @@ public sealed class OrleansEngine : ISimulationEngine
     public string Name => "orleans";
     public World World { get; }
 
-    /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the engine.</summary>
-    public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null)
+    /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the
+    /// engine. With <paramref name="watch"/>, a slice fails as soon as a silo of the run leaves the cluster.</summary>
+    public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null, ClusterWatch? watch = null)
     {
         // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
         var runId = $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         var run = client.GetGrain<ISimulationGrain>(runId);
         await run.Start(new ScenarioPayload(spec));
-        return new OrleansEngine(new World(spec), run, owned);
+        return new OrleansEngine(new World(spec), run, owned, watch);
     }
 
-    public async Task<Slice> RunAsync(long untilTick) => (await _run.Run(untilTick)).Slice;
+    public async Task<Slice> RunAsync(long untilTick)
+    {
+        try
+        {
+            var call = _run.Run(untilTick);
+            var slice = _watch is null ? (await call).Slice : await Watched(call, _watch);
+            _finished = slice.Finished || slice.NextTick >= World.Clock.EndTick;
+            return slice;
+        }
+        catch (Exception e)
+        {
+            _failure ??= e.Message;
+            throw;
+        }
+    }
+
+    private static async Task<Slice> Watched(Task<SliceResult> call, ClusterWatch watch)
+    {
+        while (true)
+        {
+            if (await Task.WhenAny(call, Task.Delay(WatchPeriod)) == call) return (await call).Slice;
+            string? lost;
+            try { lost = await watch.LostSiloAsync().WaitAsync(TimeSpan.FromSeconds(5)); }
+            catch (Exception) { lost = null; } // the database may be slow or away for a moment: the call itself will tell
+            if (lost is null) continue;
+            _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default); // its late failure is observed, not raised
+            throw new ClusterFaultException(lost);
+        }
+    }
 
     public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
 
     public async Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload) => (await _run.GetMicrodata(caseload)).Migrants;
 
+    /// <summary>Ends the run, recording how: completed, failed (with the error) or interrupted.</summary>
     public async ValueTask DisposeAsync()
     {
-        try { await _run.End(); }
+        string status = _failure is not null ? RunStatus.Failed : _finished ? RunStatus.Completed : RunStatus.Interrupted;
+        try
+        {
+            var end = _run.End(status, _failure);
+            if (status == RunStatus.Completed) await end;
+            else await end.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (Exception) when (status != RunStatus.Completed)
+        {
+            // Recording a failure is best effort: what failed may be the cluster itself. The outputs say what happened.
+        }
         finally { if (_owned is not null) await _owned.DisposeAsync(); }
     }
 }

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace SovereigntySim.Hosting;
+
+/// <summary>
+/// Watches the cluster's membership table while a run goes on. A run needs every silo it started with (its agents
+/// live in their memory), so when one of them leaves (declared dead by the others, or shut down) the run fails at
+/// once with that reason, instead of waiting for a response that will never come.
+/// </summary>
+public sealed class ClusterWatch
+{
+    private const int Active = 3;
+    private readonly string _connection;
+    private readonly HashSet<(string Address, int Port, int Generation)> _silos;
+
+    private ClusterWatch(string connection, HashSet<(string, int, int)> silos) => (_connection, _silos) = (connection, silos);
+
+    public int Silos => _silos.Count;
+
+    /// <summary>Notes the silos active now.</summary>
+    public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default)
+    {
+        var rows = await ReadAsync(connection, cancellation);
+        return new ClusterWatch(connection, rows.Where(r => r.Status == Active).Select(r => (r.Address, r.Port, r.Generation)).ToHashSet());
+    }
+
+    /// <summary>A one-line description of a silo of the run that is no longer active, or null while all are.</summary>
+    public async Task<string?> LostSiloAsync(CancellationToken cancellation = default)
+    {
+        var now = (await ReadAsync(_connection, cancellation)).ToDictionary(r => (r.Address, r.Port, r.Generation), r => r.Status);
+        foreach (var silo in _silos)
+        {
+            if (now.TryGetValue(silo, out var status) && status == Active) continue;
+            string state = status switch { 4 => "shutting down", 5 => "stopping", 6 => "declared dead", _ => "gone from the membership table" };
+            return $"silo {silo.Address}:{silo.Port} left the cluster during the run ({state}); the run's agents on it are lost";
+        }
+        return null;
+    }
+
+    private static async Task<List<(string Address, int Port, int Generation, int Status)>> ReadAsync(string connection, CancellationToken cancellation)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync(cancellation);
+        await using var query = new NpgsqlCommand("SELECT address, port, generation, status FROM sovsim_membership WHERE deployment_id = @d", db);
+        query.Parameters.AddWithValue("d", PostgresCluster.ClusterId);
+        await using var reader = await query.ExecuteReaderAsync(cancellation);
+        var rows = new List<(string, int, int, int)>();
+        while (await reader.ReadAsync(cancellation)) rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)));
+        return rows;
+    }
+}
+
+/// <summary>A run on the cluster cannot go on: a silo it uses left, or the cluster cannot be reached.</summary>
+public sealed class ClusterFaultException(string message) : Exception(message);
