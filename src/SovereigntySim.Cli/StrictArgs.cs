@@ -18,6 +18,7 @@ public static class StrictArgs
         ["sweep"] = typeof(SweepSettings),
         ["sensitivity"] = typeof(SensitivitySettings),
         ["validate"] = typeof(ScenarioSettings),
+        ["validate-history"] = typeof(ValidateHistorySettings),
         ["bench"] = typeof(BenchSettings),
         ["schema"] = typeof(NoSettings),
         ["report"] = typeof(ReportSettings),

@@ -193,10 +193,12 @@ public sealed class ExperimentTests(OneSiloCluster one)
     [Fact]
     public async Task A_run_with_overrides_gets_its_own_folder_and_its_effective_scenario_reproduces_it()
     {
-        var r = await CliTests.Run("run", Mexico, "--set", "duration=5d", "--set", "countries.MX.acceptance.weeklyFlightCap=3");
+        string[] overrides = ["duration=5d", "countries.MX.acceptance.weeklyFlightCap=3"];
+        var r = await CliTests.Run("run", Mexico, "--set", overrides[0], "--set", overrides[1]);
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
-        var folder = Directory.GetDirectories(Path.Combine(Repo.Root, "results"), "mexico-flight-refusal-20250123-*")
-            .OrderByDescending(Directory.GetLastWriteTimeUtc).First();
+        // Named after the scenario, the seed and a hash of the overrides: no other run writes there.
+        var folder = Path.Combine(Repo.Root, Hosting.Outputs.RunFolder.DefaultDirectory(Repo.Load("mexico-flight-refusal.yaml", overrides), overrides));
+        Assert.Matches(@"mexico-flight-refusal-20250123-[0-9a-f]{8}$", folder);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!;
         var provenance = summary["provenance"]!;
         Assert.Equal(["duration=5d", "countries.MX.acceptance.weeklyFlightCap=3"], provenance["overrides"]!.AsArray().Select(o => (string)o!));

@@ -108,7 +108,7 @@ public sealed class LostAgentTests(OneSiloCluster cluster)
     [Fact]
     public async Task A_lost_agent_is_not_rebuilt_for_a_migrant_lookup_either()
     {
-        await using var engine = await OrleansEngine.StartAsync(cluster.Client, Repo.Load("colombia-2025.yaml", "duration=4d"));
+        await using var engine = await OrleansEngine.StartAsync(cluster.Client, Repo.Load("colombia-2025.yaml"));
         var (result, _) = await Repo.RunInFolder(engine);
         Assert.True(result.Completed);
         var lost = engine.World.Caseloads[^1];

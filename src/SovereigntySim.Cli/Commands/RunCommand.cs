@@ -71,7 +71,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             catch (RunFailedException failed)
             {
                 // One line: what failed, where, and where the partial results are (summary.json says completed: false).
-                Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {SafeText.Excerpt(failed.InnerException?.Message ?? failed.Message, 400)}");
+                Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {SafeText.Excerpt((failed.InnerException?.Message ?? failed.Message).Split('\n')[0].TrimEnd(), 400)}");
                 Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
                 return ExitCodes.Failure;
             }

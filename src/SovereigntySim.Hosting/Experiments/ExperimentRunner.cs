@@ -104,7 +104,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         {
             // A run that fails (a bug, a silo lost) is recorded as failed with its reason; the experiment goes on.
             _log.LogWarning(e, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
-            return new RunOutcome("", false, $"{e.GetType().Name}: {e.Message}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName);
+            return new RunOutcome("", false, $"{e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName);
         }
         catch (OperationCanceledException)
         {

@@ -63,7 +63,7 @@ public static class RunPipeline
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, log.Digest(), wall.Elapsed.TotalSeconds, simulation.Elapsed.TotalSeconds,
             metrics.Events, (long)summary.Totals["migrantEvents"], tick >= clock.EndTick, clock.Iso(tick), summary, engine.Name, PeakRss(),
-            rounds, deliveries, request.Provenance, failure is null ? null : $"{failure.GetType().Name}: {failure.Message}");
+            rounds, deliveries, request.Provenance, failure is null ? null : $"{failure.GetType().Name}: {failure.Message.Split('\n')[0].TrimEnd()}");
         foreach (var sink in sinks) await sink.EndAsync(result, metrics);
         if (failure is not null) throw new RunFailedException(result, failure);
         return result;
