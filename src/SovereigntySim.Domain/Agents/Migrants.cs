@@ -51,6 +51,10 @@ public enum Reason : byte
     AsylumDenied,
     TravelDocument,
     FinalOrder,
+    /// <summary>Flight-level: the receiving state has suspended (or capped) the origin's flights.</summary>
+    Suspended,
+    /// <summary>Person-level: identity or nationality disputed (not the papers); decided case by case.</summary>
+    DisputedIdentity,
 }
 
 public enum MigrantEventKind : byte
@@ -75,7 +79,8 @@ public readonly record struct Passenger(
     bool ThirdCountry,
     DocumentStatus Documents,
     LegalStatus Legal,
-    Vulnerability Vulnerabilities);
+    Vulnerability Vulnerabilities,
+    bool IdentitySettled = false);
 
 public static class Names
 {
