@@ -276,13 +276,13 @@ public sealed class Country : Agent
     }
 
     /// <summary>An incident on a landed flight: the country suspends the origin's flights at once with the first
-    /// flight suspension of its ladder not in force (or a costless one when its ladder has none).</summary>
+    /// flight suspension of its ladder not in force (or one with the default costs when its ladder has none).</summary>
     private void Incident(FlightIncident i)
     {
         var inForce = _imposed.GetValueOrDefault(i.Origin) ?? [];
         if (inForce.Any(m => m.Applied && m.Instrument.Kind == InstrumentKind.FlightSuspension)) return;
         var spec = _spec.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
-            ?? new InstrumentSpec { Kind = InstrumentKind.FlightSuspension, DailyCostToTarget = 0, DailyCostToSelf = 0, GraceHours = 0 };
+            ?? Grievance.DefaultSuspension;
         AddTension(i.Origin, 0.05);
         Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident"], [Field.Of("flight", i.Flight)]);
     }

@@ -103,18 +103,26 @@ public sealed class Ministry : Agent
         p.Self = new Utility(_spec.Weights, sending, agenda);
         p.Other = new Utility(p.Spec.Weights, !sending, agenda);
         var levels = p.Space.Levels();
-        p.SelfLevels = RedLined(levels, _spec.RedLines, sending);
-        p.OtherLevels = RedLined(levels, p.Spec.RedLines, !sending);
+        p.SelfLevels = RedLined(levels, _spec.RedLines, agenda, sending);
+        p.OtherLevels = RedLined(levels, p.Spec.RedLines, agenda, !sending);
         p.Deal = p.Belief.Points.Select(r => DealAt(p, r)).ToArray();
     }
 
-    /// <summary>Red lines are declared, so both sides know them: a red-lined term only has its owner's end.</summary>
-    private static double[][] RedLined(double[][] levels, IReadOnlyList<Issue> redLines, bool sending) =>
-        levels.Select((l, i) => i < IssueSpace.Fixed && redLines.Contains((Issue)i) ? [sending ? 1.0 : 0.0] : l).ToArray();
+    /// <summary>Red lines are declared, so both sides know them: a red-lined term only has its owner's end. The
+    /// relief of a suspension of the sending state's flights is always a red line of the sending side.</summary>
+    private static double[][] RedLined(double[][] levels, IReadOnlyList<Issue> redLines, Agenda agenda, bool sending) =>
+        levels.Select((l, i) => IsRedLine(i, redLines, agenda, sending) ? [sending ? 1.0 : 0.0] : l).ToArray();
+
+    private static bool IsRedLine(int i, IReadOnlyList<Issue> redLines, Agenda agenda, bool sending) =>
+        i < IssueSpace.Fixed ? redLines.Contains((Issue)i) && agenda.Has((Issue)i) : sending && agenda.Measures[i - IssueSpace.Fixed].SuspendsFlights;
 
     /// <summary>Whether an offer moves one of this side's red lines off its own end.</summary>
-    private bool CrossesRedLine(double[] x, bool sending) =>
-        _spec.RedLines.Any(i => (int)i < x.Length && Math.Abs(x[(int)i] - (sending ? 1 : 0)) > 1e-9);
+    private bool CrossesRedLine(double[] x, Agenda agenda, bool sending)
+    {
+        for (int i = 0; i < x.Length; i++)
+            if (IsRedLine(i, _spec.RedLines, agenda, sending) && Math.Abs(x[i] - (sending ? 1 : 0)) > 1e-9) return true;
+        return false;
+    }
 
     /// <summary>This side's utility of the deal it expects if the other side's reservation value is r.</summary>
     private static double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels));
@@ -154,7 +162,7 @@ public sealed class Ministry : Agent
         {
             var x = p.Space.Positions(offer);
             // A red line is never conceded: an offer that crosses one is worth nothing to this side.
-            offered = CrossesRedLine(x, r.Sending) ? double.NegativeInfinity : p.Self.Of(x);
+            offered = CrossesRedLine(x, p.Space.Agenda, r.Sending) ? double.NegativeInfinity : p.Self.Of(x);
             Learn(p, p.Other.Of(x), r.OfferedAt);
         }
         double mean = p.Belief.Mean;

@@ -3,9 +3,15 @@ using SovereigntySim.Domain.Scenario;
 namespace SovereigntySim.Domain.Bargaining;
 
 /// <summary>An instrument whose relief is on a negotiation's agenda: used (or usable) by <paramref name="By"/>,
-/// the sending state when <paramref name="BySending"/>.</summary>
-public sealed record LinkedMeasure(string By, string Instrument, bool BySending)
+/// the sending state when <paramref name="BySending"/>. Its stakes scale the relief weight of each side's ministry:
+/// the target values relief by what the instrument costs it a day, the user values keeping it by that pressure net of
+/// what it costs the user, both in units of the default instrument's 0.02 a day.</summary>
+public sealed record LinkedMeasure(string By, string Instrument, bool BySending, double TargetStake = 1, double UserStake = 1)
 {
+    /// <summary>A suspension of the sending state's flights: no agreement can keep it (an agreement that left the
+    /// flights suspended would settle nothing), so its relief is a red line of the sending side.</summary>
+    public bool SuspendsFlights { get; init; }
+
     public string Key => By + "." + Instrument;
 }
 
@@ -211,7 +217,7 @@ public sealed class Utility
         double[] raw =
         [
             w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring,
-            w.Health, w.Assurances, w.CaseByCase, .. agenda.Measures.Select(_ => w.Relief),
+            w.Health, w.Assurances, w.CaseByCase, .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake)),
         ];
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
@@ -264,23 +270,50 @@ public static class Grievance
     public static Issue? IssueOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : null;
 
     /// <summary>A rung's name, as relations[].links refer to it: its id, or its kind.</summary>
+    private const double DefaultDailyCost = 0.02;
+
+    /// <summary>The suspension an incident triggers when the receiving state's ladder has none: default costs, at once.</summary>
+    public static readonly InstrumentSpec DefaultSuspension = new() { Kind = InstrumentKind.FlightSuspension, GraceHours = 0 };
+
+    /// <summary>An instrument's daily cost to its target: tariffs in proportion to the target's exports to the user.</summary>
+    public static double CostToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
+        i.Kind is InstrumentKind.Tariff or InstrumentKind.CounterTariff
+            ? i.DailyCostToTarget * (spec.Relations.FirstOrDefault(r => r.From == target && r.To == user)?.TradeExposure ?? new RelationSpec().TradeExposure)
+            : i.DailyCostToTarget;
+
     public static string NameOf(InstrumentSpec instrument) => instrument.Id.Length > 0 ? instrument.Id : Agents.Names.Camel(instrument.Kind);
 
     /// <summary>The linked instruments of a dyad: every name in either relation's links, on the sending state's
     /// ladder or the receiving state's (each once per user), then every flight suspension on the receiving state's
-    /// ladder (its relief is always what a suspended sending state asks for).</summary>
+    /// ladder, or the default one when its screening reports incidents (its relief is always what a suspended
+    /// sending state asks for).</summary>
     public static IReadOnlyList<LinkedMeasure> Measures(ScenarioSpec spec, string sending, string receiving)
     {
         var links = spec.Relations.Where(r => (r.From == sending && r.To == receiving) || (r.From == receiving && r.To == sending))
             .SelectMany(r => r.Links).ToHashSet(StringComparer.Ordinal);
         var measures = new List<LinkedMeasure>();
         foreach (var (country, bySending) in new[] { (sending, true), (receiving, false) })
-            foreach (var i in spec.Countries.First(c => c.Id == country).Instruments)
+            foreach (var group in spec.Countries.First(c => c.Id == country).Instruments.GroupBy(NameOf))
             {
-                string name = NameOf(i);
-                bool linked = links.Contains(name) || (!bySending && i.Kind == InstrumentKind.FlightSuspension);
-                if (linked && !measures.Any(m => m.By == country && m.Instrument == name)) measures.Add(new LinkedMeasure(country, name, bySending));
+                bool linked = links.Contains(group.Key) || (!bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension));
+                if (!linked) continue;
+                string target = bySending ? receiving : sending;
+                // The strongest rung of that name sets the stakes.
+                double toTarget = group.Max(i => CostToTarget(spec, i, country, target));
+                double toUser = group.Max(i => Math.Max(0, CostToTarget(spec, i, country, target) - i.DailyCostToSelf));
+                measures.Add(new LinkedMeasure(country, group.Key, bySending, toTarget / DefaultDailyCost, toUser / DefaultDailyCost)
+                {
+                    SuspendsFlights = !bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension),
+                });
             }
+        // Incidents suspend flights with the default suspension when the ladder has none (Country.Incident).
+        bool incidents = spec.Agencies.Screening.FirstOrDefault(s => s.Country == receiving) is { IncidentRate: > 0 };
+        if (incidents && !measures.Any(m => m.SuspendsFlights))
+        {
+            var d = DefaultSuspension;
+            measures.Add(new LinkedMeasure(receiving, NameOf(d), false, d.DailyCostToTarget / DefaultDailyCost,
+                Math.Max(0, d.DailyCostToTarget - d.DailyCostToSelf) / DefaultDailyCost) { SuspendsFlights = true });
+        }
         return measures;
     }
 }
