@@ -46,6 +46,25 @@ public sealed class AgendaTests(ITestOutputHelper output)
         Assert.All(perWeek, n => Assert.InRange(n, 1, 3));
     }
 
+    /// <summary>Talks open over the aircraft; at noon on day 2 Mexico demands 48 h notice and the next refusals cite
+    /// it: the agenda grows to the dispute's whole grievance, and the agreement names exactly those terms.</summary>
+    [Fact]
+    public async Task The_agenda_grows_with_the_grievance()
+    {
+        var spec = TestScenario.Small(days: 14)
+            .WithPlan(p => p with { Aircraft = AircraftKind.Military })
+            .WithMinistry("MX", m => m with { ReservationValue = 0.6 })
+            .WithEvents(new ScriptedEventSpec { At = TestScenario.Day(2, 12), Kind = ScriptedEventKind.SetPolicy, Country = "MX", Policy = new PolicyPatchSpec { AdvanceNoticeHours = 48 } });
+        var run = await TestScenario.RunAsync(spec);
+        Show(run, "negotiation.opened", "negotiation.agendaExtended", "negotiation.agreement");
+        Assert.Equal("aircraft", run.First("negotiation.opened")!.Text("agenda"));
+        // The talks under way are extended, or (if they had ended) the resumed ones open on the grown agenda.
+        var grown = run.Events.First(e => e.Kind is "negotiation.agendaExtended" or "negotiation.opened" && e.Text("agenda") == "aircraft+notice");
+        Assert.True(grown.Tick > TestScenario.Tick(2, 12));
+        var agreement = run.OfKind("negotiation.agreement").First(e => e.Tick >= grown.Tick);
+        Assert.Matches("^aircraft=[A-Za-z]+ notice=[0-9.]+h$", agreement.Text("terms"));
+    }
+
     /// <summary>The military flight with restraints is refused for both; Mexico would accept the U.S.'s first offer
     /// (military aircraft, restraints), unless restraints are its red line: then no offer it accepts or makes has
     /// them, whatever the seed.</summary>

@@ -170,7 +170,9 @@ public sealed class Country : Agent
         d.Refusals++;
         d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
         // The grievance sets the agenda: each refusal reason raises its term.
-        foreach (var reason in r.Reasons) if (Grievance.IssueOf(reason) is { } issue) d.Issues.Add(issue);
+        bool grew = false;
+        foreach (var reason in r.Reasons) if (Grievance.IssueOf(reason) is { } issue) grew |= d.Issues.Add(issue);
+        if (grew && d.Negotiated && World.Negotiation.Enabled) Send(AgentIds.Negotiation(_spec.Id, r.Destination), new GrievanceGrew([.. d.Issues]));
         _changed = true;
         var n = World.Negotiation;
         // Only the dispute's first negotiation opens on refusals: after talks end, resuming them is the ministries' decision.

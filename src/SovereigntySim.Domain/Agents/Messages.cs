@@ -98,6 +98,8 @@ public sealed record OpenNegotiation(string Sending, string Receiving, string Ca
 /// <summary>A ministry asks to resume talks that ended; <paramref name="Why"/> holds the numbers behind the decision.</summary>
 public sealed record ResumeNegotiation(string By, IReadOnlyList<Field> Why) : IMessage;
 public sealed record NegotiationOpened(string Sending, string Receiving) : IMessage;
+/// <summary>A refusal during the dispute raised terms: the agenda grows to the dispute's whole grievance.</summary>
+public sealed record GrievanceGrew(IReadOnlyList<Issue> Issues) : IMessage;
 /// <summary>The side's turn: <paramref name="Hours"/> is the time since the dispute's first negotiation opened, and
 /// <paramref name="OfferedAt"/> that time when the offer on the table was made.</summary>
 public sealed record OfferRequest(string Partner, bool Sending, int Round, Terms? Offer, double Hours, double OfferedAt, Agenda? Agenda = null) : IMessage;

@@ -42,10 +42,11 @@ public sealed class Negotiation : Agent
         switch (message)
         {
             case OpenNegotiation o:
-                // Talks already open keep their agenda; a new dispute brings its own.
+                // A new dispute brings its own agenda.
                 if (!_open) _issues = o.Issues ?? _issues;
                 Open(o.Cause);
                 break;
+            case GrievanceGrew g: Extend(g.Issues); break;
             case ScriptedEvent s:
                 // Scripted talks have no grievance of their own: the whole package of flight conditions.
                 if (!_open) _issues = null;
@@ -88,6 +89,20 @@ public sealed class Negotiation : Agent
         WakeAt(Now + 1, "round", _round);
     }
 
+    /// <summary>Refusals for new reasons during the dispute put their terms on the agenda: of the talks under way (the
+    /// offer on the table lapses, the next side makes a fresh one), or of the next resumption.</summary>
+    private void Extend(IReadOnlyList<Issue> raised)
+    {
+        var current = _issues is { Count: > 0 } given ? given : Agenda.Classic;
+        var union = current.Union(raised).Order().ToList();
+        if (union.Count == current.Count) return;
+        _issues = union;
+        if (!_open) return;
+        _space = new IssueSpace(World.Negotiation, new Agenda(union, _measures));
+        _onTable = null;
+        Log("negotiation.agendaExtended", null, null, Field.Of("agenda", _space.Agenda.ToString()), Field.Of("round", _round));
+    }
+
     private void Round()
     {
         if (Now >= _deadline) { End("deadline"); return; }
@@ -126,6 +141,8 @@ public sealed class Negotiation : Agent
             return;
         }
         if (r.Walkaway) { End("breakdown", by, r.Why); return; }
+        // The offer it accepted lapsed when the agenda grew: the same side makes a fresh one.
+        if (r.Counter is null) { Round(); return; }
         if (_onTable is not null) Log("negotiation.rejected", null, [$"rejected by {by}"], [Field.Of("round", _round), Field.Of("by", by), .. r.Why]);
         _onTable = r.Counter;
         _onTableSince = Now;
