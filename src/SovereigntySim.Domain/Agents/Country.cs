@@ -171,7 +171,7 @@ public sealed class Country : Agent
         d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
         // The grievance sets the agenda: each refusal reason raises its term.
         bool grew = false;
-        foreach (var reason in r.Reasons) if (Grievance.IssueOf(reason) is { } issue) grew |= d.Issues.Add(issue);
+        foreach (var reason in r.Reasons) foreach (var issue in Grievance.IssuesOf(reason)) grew |= d.Issues.Add(issue);
         if (grew && d.Negotiated && World.Negotiation.Enabled) Send(AgentIds.Negotiation(_spec.Id, r.Destination), new GrievanceGrew([.. d.Issues]));
         _changed = true;
         var n = World.Negotiation;

@@ -244,30 +244,31 @@ public sealed class Utility
 /// <summary>What a grievance puts on the agenda.</summary>
 public static class Grievance
 {
-    /// <summary>The term a refusal reason raises, if any: a flight refused for its aircraft puts the aircraft on the
-    /// table, one refused for documents the documentation standard, and so on. A suspension raises assurances (its
-    /// relief is a linked instrument); a pending legal process or a turn-back raises nothing of its own.</summary>
-    private static readonly Dictionary<Agents.Reason, Issue> Raises = new()
+    /// <summary>The terms a refusal reason raises: a flight refused for its aircraft puts the aircraft on the table,
+    /// one refused for documents the documentation standard, and so on. A grievance over treatment (restraints,
+    /// unaccompanied minors, a suspension after an incident) also raises assurances, its cheap settlement; a
+    /// suspension's relief is a linked instrument. A pending legal process or a turn-back raises nothing of its own.</summary>
+    private static readonly Dictionary<Agents.Reason, Issue[]> Raises = new()
     {
-        [Agents.Reason.AircraftType] = Issue.Aircraft,
-        [Agents.Reason.MissingNotice] = Issue.Notice,
-        [Agents.Reason.CapReached] = Issue.WeeklyCap,
-        [Agents.Reason.Restraints] = Issue.Restraints,
-        [Agents.Reason.HealthScreening] = Issue.Health,
-        [Agents.Reason.MedicalClearance] = Issue.Health,
-        [Agents.Reason.Monitoring] = Issue.Monitoring,
-        [Agents.Reason.PassengerLimit] = Issue.PassengersPerFlight,
-        [Agents.Reason.ProceduralIrregularities] = Issue.Documentation,
-        [Agents.Reason.UnverifiedDocuments] = Issue.Documentation,
-        [Agents.Reason.MissingDocuments] = Issue.Documentation,
-        [Agents.Reason.DisputedDocuments] = Issue.Documentation,
-        [Agents.Reason.ThirdCountryNational] = Issue.ThirdCountryNationals,
-        [Agents.Reason.UnaccompaniedMinor] = Issue.Assurances,
-        [Agents.Reason.Suspended] = Issue.Assurances,
-        [Agents.Reason.DisputedIdentity] = Issue.CaseByCase,
+        [Agents.Reason.AircraftType] = [Issue.Aircraft],
+        [Agents.Reason.MissingNotice] = [Issue.Notice],
+        [Agents.Reason.CapReached] = [Issue.WeeklyCap],
+        [Agents.Reason.Restraints] = [Issue.Restraints, Issue.Assurances],
+        [Agents.Reason.HealthScreening] = [Issue.Health],
+        [Agents.Reason.MedicalClearance] = [Issue.Health],
+        [Agents.Reason.Monitoring] = [Issue.Monitoring],
+        [Agents.Reason.PassengerLimit] = [Issue.PassengersPerFlight],
+        [Agents.Reason.ProceduralIrregularities] = [Issue.Documentation],
+        [Agents.Reason.UnverifiedDocuments] = [Issue.Documentation],
+        [Agents.Reason.MissingDocuments] = [Issue.Documentation],
+        [Agents.Reason.DisputedDocuments] = [Issue.Documentation],
+        [Agents.Reason.ThirdCountryNational] = [Issue.ThirdCountryNationals],
+        [Agents.Reason.UnaccompaniedMinor] = [Issue.Assurances],
+        [Agents.Reason.Suspended] = [Issue.Assurances],
+        [Agents.Reason.DisputedIdentity] = [Issue.CaseByCase],
     };
 
-    public static Issue? IssueOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : null;
+    public static IReadOnlyList<Issue> IssuesOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : [];
 
     /// <summary>A rung's name, as relations[].links refer to it: its id, or its kind.</summary>
     private const double DefaultDailyCost = 0.02;
