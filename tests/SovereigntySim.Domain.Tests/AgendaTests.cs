@@ -21,8 +21,8 @@ public sealed class AgendaTests(ITestOutputHelper output)
         .WithPolitics("MX", p => p with { RatificationWeight = 0 });
 
     /// <summary>A weekly cap of 3 and no restraints: the first (restrained) charter is refused for restraints alone,
-    /// so the negotiation is about restraints; the agreement changes that and leaves the cap in force, and the U.S.
-    /// plans within the cap from then on.</summary>
+    /// so the negotiation is about restraints (and assurances); the agreement changes that and leaves the cap in
+    /// force, and the U.S. plans within the cap from then on.</summary>
     [Fact]
     public async Task A_weekly_cap_survives_an_agreement_on_restraints()
     {
@@ -33,9 +33,10 @@ public sealed class AgendaTests(ITestOutputHelper output)
         Show(run, "negotiation.opened", "negotiation.agreement", "country.policy", "flight.cancelled");
 
         var opened = run.First("negotiation.opened")!;
-        Assert.Equal("restraints", opened.Text("agenda"));
+        // Restraints are a grievance over treatment: assurances are on the table too.
+        Assert.Equal("restraints+assurances", opened.Text("agenda"));
         var agreement = Assert.Single(run.OfKind("negotiation.agreement"));
-        Assert.StartsWith("restraints=", agreement.Text("terms"));
+        Assert.Matches("^restraints=(True|False) assurances=(True|False)$", agreement.Text("terms"));
         Assert.Equal("", agreement.Text("term.weeklyCap"));
         var changed = Assert.Single(run.OfKind("country.policyChanged"));
         Assert.Equal(3, changed.Number("weeklyFlightCap"));
