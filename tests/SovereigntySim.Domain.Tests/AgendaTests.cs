@@ -41,7 +41,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
         var changed = Assert.Single(run.OfKind("country.policyChanged"));
         Assert.Equal(3, changed.Number("weeklyFlightCap"));
         // The cap binds: enforcement cancels the flights beyond it, and none is refused for it.
-        Assert.NotEmpty(run.OfKind("flight.cancelled").Where(e => e.Reasons!.Contains("weeklyCap")));
+        Assert.Contains(run.OfKind("flight.cancelled"), e => e.Reasons!.Contains("weeklyCap"));
         Assert.DoesNotContain(run.OfKind("screening.decision"), d => (d.Reasons ?? []).Contains("capReached"));
         var perWeek = run.OfKind("flight.landed").GroupBy(e => run.World.Clock.Week(e.Tick)).Select(g => g.Count());
         Assert.All(perWeek, n => Assert.InRange(n, 1, 3));
