@@ -1,3 +1,4 @@
+using SovereigntySim.Domain.Bargaining;
 using System.Globalization;
 
 namespace SovereigntySim.Scenarios;
@@ -71,6 +72,12 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
             Ref(r.From, $"relations[{i}].from", countries, CountryRef);
             Ref(r.To, $"relations[{i}].to", countries, CountryRef);
             if (r.From == r.To) Error($"relations[{i}].to", $"a country other than from ('{r.From}')", $"'{r.To}'");
+            // A linked instrument must be on the ladder of one of the two countries.
+            var ladders = spec.Countries.Where(c => c.Id == r.From || c.Id == r.To)
+                .SelectMany(c => c.Instruments.Select(Grievance.NameOf)).Distinct().ToList();
+            for (int j = 0; j < r.Links.Count; j++)
+                if (!ladders.Contains(r.Links[j]))
+                    Error($"relations[{i}].links[{j}]", $"an instrument on {r.From}'s or {r.To}'s ladder ({(ladders.Count == 0 ? "none" : string.Join(", ", ladders))})", $"'{r.Links[j]}'");
         }
 
         var facilities = Unique(spec.Facilities.Select((f, i) => (f.Id, $"facilities[{i}].id")), "facility id");

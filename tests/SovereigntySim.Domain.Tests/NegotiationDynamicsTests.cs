@@ -57,8 +57,10 @@ public sealed class NegotiationDynamicsTests(ITestOutputHelper output)
 
     /// <summary>Both sides hold out: high reservation values and win-sets (ratification weight x domestic pressure)
     /// for 120 days of daily refused flights. With a win-set floor of 0.81 no cost brings a side low enough to deal;
-    /// with 0.48 costs can.</summary>
+    /// with 0.48 costs can. The talks are opened by script before any refusal, on the whole package of flight
+    /// conditions (a grievance over the aircraft alone would be a purely distributive dispute).</summary>
     internal static ScenarioSpec HardCase(long seed, double pressure, double ratification) => MexicoLike(seed, 4, days: 120)
+        .WithEvents(TestScenario.Script(1, 9, ScriptedEventKind.OpenNegotiation, "US", "MX"))
         .WithMinistry("US", m => m with { ReservationValue = 0.85 })
         .WithMinistry("MX", m => m with { ReservationValue = 0.85 })
         .WithPolitics("MX", p => p with { DomesticPressure = pressure, RatificationWeight = ratification })

@@ -174,7 +174,7 @@ public class BindingTests
     {
         var yaml = Minimal.Edit("  - id: MX", "  - id: MX\n    instruments:\n      - kind: VisaSanctions");
         AssertAt(SingleError(yaml), Where(yaml, "VisaSanctions"), "countries[1].instruments[0].kind",
-            "expected one of: visaSanctions, tariff, aidSuspension, counterTariff, found 'VisaSanctions'");
+            "expected one of: visaSanctions, tariff, aidSuspension, counterTariff, licences, economicSanctions, militaryCooperation, flightSuspension, found 'VisaSanctions'");
     }
 
     [Theory]

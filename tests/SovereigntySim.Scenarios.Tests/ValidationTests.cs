@@ -266,6 +266,29 @@ public class ValidationTests
         Assert.Equal(InstrumentKind.VisaSanctions, LoadOk(Base.Replace("    against: MX", "    against: MX\n    instrument: visaSanctions")).Events[0].Instrument);
     }
 
+    /// <summary>A relation can link only instruments on either country's ladder (by id, or by kind).</summary>
+    [Fact]
+    public void A_linked_instrument_must_exist()
+    {
+        var yaml = Base.Replace("    to: MX\n", "    to: MX\n    links: [visaSanctions, soto-cano]\n");
+        Assert.Contains("soto-cano", yaml);
+        AssertAt(SingleError(yaml), Where(yaml, "soto-cano"), "relations[0].links[1]",
+            "expected an instrument on US's or MX's ladder (visaSanctions), found 'soto-cano'");
+        var named = yaml.Replace("  - id: MX\n", "  - id: MX\n    instruments:\n      - {kind: militaryCooperation, id: soto-cano}\n");
+        Assert.Equal(["visaSanctions", "soto-cano"], LoadOk(named).Relations[0].Links);
+    }
+
+    /// <summary>A red line names a term of the issue list; anything else is a located error listing the terms.</summary>
+    [Fact]
+    public void A_red_line_on_an_unknown_term_is_reported()
+    {
+        var yaml = Base.Replace("    - id: sre\n      country: MX\n", "    - id: sre\n      country: MX\n      redLines: [restraints, sovereignty]\n");
+        Assert.Contains("sovereignty", yaml);
+        AssertAt(SingleError(yaml), Where(yaml, "sovereignty"), "agencies.ministries[1].redLines[1]",
+            "expected one of: aircraft, restraints, notice, weeklyCap, passengersPerFlight, documentation, thirdCountryNationals, monitoring, health, assurances, caseByCase, found 'sovereignty'");
+        Assert.Equal([Issue.WeeklyCap], LoadOk(yaml.Replace("[restraints, sovereignty]", "[weeklyCap]")).Agencies.Ministries[1].RedLines);
+    }
+
     [Fact]
     public void A_flight_plan_must_be_flown_by_the_agency_that_runs_its_facility()
     {

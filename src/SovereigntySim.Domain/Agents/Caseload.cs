@@ -298,7 +298,7 @@ public sealed class Caseload : Agent
             if (_m.Status[i] != MigrantStatus.Removable) continue;
             if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
             _m.Status[i] = MigrantStatus.Booked;
-            seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i]));
+            seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.IdentitySettled[i]));
             Record(i, MigrantEventKind.Booked, Reason.None);
         }
         foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
@@ -372,6 +372,11 @@ public sealed class Caseload : Agent
                 // Held until the pending decision, whose step is still queued; never re-booked before it.
                 if (_m.DueTick[i] > Now) _m.Status[i] = MigrantStatus.Detained;
                 else Schedule(i, Now + Clock.TicksForDays(7));
+                break;
+            case Reason.DisputedIdentity:
+                // Decided case by case: the review settles who the person is, and they can fly again.
+                _m.IdentitySettled[i] = true;
+                Schedule(i, Now + Clock.TicksForDays(_pop.Process.CaseReviewDays));
                 break;
             case Reason.ThirdCountryNational:
                 Schedule(i, Now + Clock.TicksForDays(30));

@@ -30,6 +30,8 @@ public sealed class Country : Agent
     private readonly Dictionary<string, Credibility> _credibilityOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Credibility> _ownCredibility = new(StringComparer.Ordinal);
     private readonly HashSet<(string Partner, int Rung)> _reserved = [];
+    // Measures an agreement kept in force until the first flight to (or from) the partner lands after it.
+    private readonly Dictionary<string, List<Measure>> _keptUntilLanding = new(StringComparer.Ordinal);
     private readonly double _commitment;
     private bool _changed;
     private bool _yielded;
@@ -67,6 +69,8 @@ public sealed class Country : Agent
             case Wake { Purpose: "apply" } w: ApplyThreat(World.Spec.Countries[(int)(w.Ref >> 16)].Id, (int)(w.Ref & 0xFFFF)); break;
             case ScriptedEvent s: Script(s.Spec); break;
             case FlightReport r when r.Origin == _spec.Id: FlightOutcome(r); break;
+            case FirstLanding f: LiftKept(f.Partner); break;
+            case FlightIncident i: Incident(i); break;
             case TreatmentAlert a: Raise(a.Pressure); break;
             case Assessment a: Reputation(a); break;
             case BargainingView v: _views[v.Partner] = v; ConsiderThreat(v.Partner); break;
@@ -152,6 +156,12 @@ public sealed class Country : Agent
 
     private void FlightOutcome(FlightReport r)
     {
+        if (r.Status == FlightStatus.Landed && _keptUntilLanding.ContainsKey(r.Destination))
+        {
+            // The first plane landed after the agreement: what was kept until then is lifted, on both sides.
+            LiftKept(r.Destination);
+            Send(AgentIds.Country(r.Destination), new FirstLanding(_spec.Id));
+        }
         if (r.Status is not (FlightStatus.Refused or FlightStatus.TurnedBack)) return;
         // A flight planned before the latest agreement was refused under the old terms: no new dispute over it.
         if (_agreedAt.TryGetValue(r.Destination, out var agreed) && r.ManifestTick < agreed) return;
@@ -159,6 +169,10 @@ public sealed class Country : Agent
         var d = DisputeWith(r.Destination, sending: true);
         d.Refusals++;
         d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
+        // The grievance sets the agenda: each refusal reason raises its term.
+        bool grew = false;
+        foreach (var reason in r.Reasons) foreach (var issue in Grievance.IssuesOf(reason)) grew |= d.Issues.Add(issue);
+        if (grew && d.Negotiated && World.Negotiation.Enabled) Send(AgentIds.Negotiation(_spec.Id, r.Destination), new GrievanceGrew([.. d.Issues]));
         _changed = true;
         var n = World.Negotiation;
         // Only the dispute's first negotiation opens on refusals: after talks end, resuming them is the ministries' decision.
@@ -166,7 +180,7 @@ public sealed class Country : Agent
         {
             d.Negotiating = true;
             Send(AgentIds.Negotiation(_spec.Id, r.Destination), new OpenNegotiation(_spec.Id, r.Destination,
-                $"{d.Refusals} flight(s) refused or turned back: {string.Join(", ", r.Reasons.Select(Names.Camel))}"));
+                $"{d.Refusals} flight(s) refused or turned back: {string.Join(", ", r.Reasons.Select(Names.Camel))}", [.. d.Issues]));
         }
     }
 
@@ -195,12 +209,7 @@ public sealed class Country : Agent
         string partner = receiving ? a.Sending : a.Receiving;
         if (receiving) SetPolicy(a.Terms.ApplyTo(_policy), $"agreement with {a.Sending}");
         else foreach (var agency in World.EnforcementAgenciesOf(_spec.Id)) Send(agency, new TermsAgreed(a.Receiving, a.Terms));
-        // Both sides lift what they imposed on the other (the sender's sanctions, the receiver's counter-measures).
-        if (_imposed.Remove(partner))
-        {
-            Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
-            Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
-        }
+        Settle(partner, a.Terms);
         // Both ladders start again from the bottom: a new dispute is a new confrontation. The record of threats stays.
         _nextRung.Remove(partner);
         _views.Remove(partner);
@@ -209,6 +218,75 @@ public sealed class Country : Agent
         _disputes.Remove(partner);
         _agreedAt[partner] = Now;
         _changed = true;
+    }
+
+    /// <summary>What the agreement says about this side's instruments against the partner: a linked instrument is
+    /// lifted or kept as the agreement lists it (kept until the first flight lands after it; Colombia, Jan 2025);
+    /// without linked instruments, or for one not linked, every instrument is lifted (the dispute it served is over).</summary>
+    private void Settle(string partner, Terms terms)
+    {
+        if (!_imposed.Remove(partner, out var list)) return;
+        var kept = new List<Measure>();
+        foreach (var m in list)
+        {
+            var relief = terms.Relief.FirstOrDefault(r => r.By == _spec.Id && r.Instrument == Grievance.NameOf(m.Instrument));
+            if (relief is { Lifted: false } && m.Applied) kept.Add(m);
+        }
+        var lifted = list.Where(m => !kept.Contains(m)).ToList();
+        if (terms.Relief.Count == 0)
+        {
+            Withdrawn(partner, lifted);
+            Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
+            Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
+            return;
+        }
+        foreach (var m in lifted) Lift(partner, m, "agreement", []);
+        foreach (var m in kept)
+            Log("instrument.kept", AgentIds.Country(partner), ["agreement"], Field.Of("instrument", Grievance.NameOf(m.Instrument)), Field.Of("until", "firstLanding"));
+        if (kept.Count > 0)
+        {
+            _imposed[partner] = kept;
+            _keptUntilLanding[partner] = kept;
+        }
+    }
+
+    private void LiftKept(string partner)
+    {
+        if (!_keptUntilLanding.Remove(partner, out var kept)) return;
+        if (!_imposed.TryGetValue(partner, out var list)) return;
+        foreach (var m in kept.Where(list.Contains).ToList())
+        {
+            list.Remove(m);
+            Lift(partner, m, "firstLanding", []);
+        }
+        if (list.Count == 0) _imposed.Remove(partner);
+    }
+
+    /// <summary>One measure lifted: the partner is told, and a flight suspension ends at the screening.</summary>
+    private void Lift(string partner, Measure m, string reason, IReadOnlyList<Field> why)
+    {
+        Withdrawn(partner, [m]);
+        Log("instrument.lifted", AgentIds.Country(partner), [reason], [Field.Of("instrument", Names.Camel(m.Instrument.Kind)), .. why]);
+        Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id, m.Instrument));
+    }
+
+    /// <summary>A flight suspension no longer in force stops refusing the partner's flights.</summary>
+    private void Withdrawn(string partner, IEnumerable<Measure> measures)
+    {
+        if (measures.Any(m => m.Applied && m.Instrument.Kind == InstrumentKind.FlightSuspension) && World.ScreeningOf(_spec.Id) is { } screening)
+            Send(screening, new SuspendFlights(partner, false, 0));
+    }
+
+    /// <summary>An incident on a landed flight: the country suspends the origin's flights at once with the first
+    /// flight suspension of its ladder not in force (or one with the default costs when its ladder has none).</summary>
+    private void Incident(FlightIncident i)
+    {
+        var inForce = _imposed.GetValueOrDefault(i.Origin) ?? [];
+        if (inForce.Any(m => m.Applied && m.Instrument.Kind == InstrumentKind.FlightSuspension)) return;
+        var spec = _spec.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
+            ?? Grievance.DefaultSuspension;
+        AddTension(i.Origin, 0.05);
+        Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident"], [Field.Of("flight", i.Flight)]);
     }
 
     private void Ended(NegotiationEnded e)
@@ -229,7 +307,9 @@ public sealed class Country : Agent
             case ScriptedEventKind.Threaten: Scripted(s.Against, s.Instrument, immediate: false); break;
             case ScriptedEventKind.Impose: Scripted(s.Against, s.Instrument, immediate: true); break;
             case ScriptedEventKind.Lift:
-                if (!_imposed.Remove(s.Against)) break;
+                if (!_imposed.Remove(s.Against, out var all)) break;
+                Withdrawn(s.Against, all);
+                _keptUntilLanding.Remove(s.Against);
                 Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
                 Log("instrument.lifted", AgentIds.Country(s.Against), ["scripted"]);
                 break;
@@ -396,6 +476,9 @@ public sealed class Country : Agent
         Log("instrument.applied", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
             Field.Of("dailyCostToTarget", Math.Round(cost, 6)), .. why]);
         Send(AgentIds.Country(against), new InstrumentApplied(_spec.Id, spec, cost));
+        // Suspending or slowing flights works through this state's screening (refusals, or a weekly cap).
+        if (spec.Kind == InstrumentKind.FlightSuspension && World.ScreeningOf(_spec.Id) is { } screening)
+            Send(screening, new SuspendFlights(against, true, (int)Math.Round(spec.Rate)));
     }
 
     /// <summary>Daily, while a dispute lasts: lift an applied measure whose cost over the horizon exceeds the
@@ -412,9 +495,7 @@ public sealed class Country : Agent
                 if (ownCost <= forcing + BackDownCost) continue;
                 list.Remove(m);
                 if (_disputes.TryGetValue(partner, out var d)) d.Accrued += BackDownCost;
-                Log("instrument.lifted", AgentIds.Country(partner), ["notWorthIt"], [Field.Of("instrument", Names.Camel(m.Instrument.Kind)),
-                    .. Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost))]);
-                Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id, m.Instrument));
+                Lift(partner, m, "notWorthIt", Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost)));
             }
             if (list.Count == 0) _imposed.Remove(partner);
         }
@@ -429,6 +510,8 @@ public sealed class Country : Agent
         list.Add(new Measure(spec, applied, cost));
         AddTension(by, applied ? 0.1 : 0.05);
         _changed = true;
+        // Our flights are suspended: that is a dispute over flights, in which we are the sending side.
+        if (applied && spec.Kind == InstrumentKind.FlightSuspension) DisputeWith(by, sending: true);
         if (applied && _disputes.GetValueOrDefault(by) is not { Sending: true }) CounterEscalate(by);
     }
 
@@ -474,6 +557,8 @@ public sealed class Country : Agent
         public bool Negotiating;
         /// <summary>A first negotiation opened; later ones resume only by a ministry's decision.</summary>
         public bool Negotiated;
+        /// <summary>The terms the refusals raised: the agenda of the dispute's negotiations.</summary>
+        public readonly SortedSet<Issue> Issues = [];
     }
 
     private sealed record Measure(InstrumentSpec Instrument, bool Applied, double DailyCost);

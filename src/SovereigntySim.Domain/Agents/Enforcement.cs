@@ -58,8 +58,15 @@ public sealed class Enforcement : Agent
         WakeAt(manifest, "manifest", ((long)p << 32) | (uint)n);
     }
 
+    /// <summary>The destination's policy as last announced (or as in the scenario file).</summary>
+    private AcceptancePolicySpec Announced(string destination) => _announced.GetValueOrDefault(destination) ?? World.Countries[destination].Acceptance;
+
+    /// <summary>Once the states have agreed, enforcement honours the terms it lives under: the agreed ones and the
+    /// destination's announced policy for everything the agreement left as it was.</summary>
+    private AcceptancePolicySpec? Honoured(string destination) => _agreed.ContainsKey(destination) ? Announced(destination) : null;
+
     private double Notice(FlightPlanSpec plan) =>
-        _agreed.TryGetValue(plan.Destination, out var t) ? Math.Max(plan.NoticeHours, t.NoticeHours) : plan.NoticeHours;
+        Honoured(plan.Destination) is { } p ? Math.Max(plan.NoticeHours, p.AdvanceNoticeHours) : plan.NoticeHours;
 
     private void CreateFlight(int p, int n)
     {
@@ -69,11 +76,11 @@ public sealed class Enforcement : Agent
         long departure = Math.Max(Departure(plan, n), Now + Clock.TicksFor(Notice(plan)));
         var flightId = AgentIds.Flight(plan.Id, n);
         var terms = Adapt(plan, departure);
-        if (_agreed.TryGetValue(plan.Destination, out var agreed) && agreed.WeeklyCap > 0)
+        if (Honoured(plan.Destination) is { WeeklyFlightCap: > 0 } honoured)
         {
             var key = (plan.Destination, Clock.Week(departure));
             int count = _scheduledPerWeek.GetValueOrDefault(key);
-            if (count >= agreed.WeeklyCap)
+            if (count >= honoured.WeeklyFlightCap)
             {
                 Log("flight.cancelled", flightId, ["weeklyCap"], Field.Of("destination", plan.Destination));
                 return;
@@ -89,27 +96,26 @@ public sealed class Enforcement : Agent
         var terms = new FlightTerms(_spec.Id, plan.Facility, _spec.Country, plan.Destination, plan.Aircraft, plan.Seats, plan.Restraints,
             plan.HealthScreening, plan.Monitors, plan.FlightHours, plan.CostPerHour, departure, Now);
         if (!_agreed.TryGetValue(plan.Destination, out var t)) return terms;
-        var aircraft = t.Aircraft switch
-        {
-            AircraftKind.ReceivingState => AircraftKind.ReceivingState,
-            AircraftKind.Charter when plan.Aircraft == AircraftKind.Military => AircraftKind.Charter,
-            _ => plan.Aircraft,
-        };
+        var policy = Announced(plan.Destination);
+        var aircraft = t.Names(Issue.Aircraft) && t.Aircraft == AircraftKind.ReceivingState ? AircraftKind.ReceivingState
+            : plan.Aircraft == AircraftKind.Military && (policy.CivilianAircraftOnly || (t.Names(Issue.Aircraft) && t.Aircraft == AircraftKind.Charter)) ? AircraftKind.Charter
+            : plan.Aircraft;
         return terms with
         {
             Aircraft = aircraft,
             CostPerHour = aircraft == plan.Aircraft ? plan.CostPerHour : _spec.CharterCostPerHour,
-            Restraints = plan.Restraints && t.Restraints,
-            Seats = Math.Min(plan.Seats, t.PassengersPerFlight),
-            Monitors = plan.Monitors || t.Monitoring,
+            Restraints = plan.Restraints && policy.RestraintsAllowed && (!t.Names(Issue.Restraints) || t.Restraints),
+            Seats = Math.Min(plan.Seats, t.Names(Issue.PassengersPerFlight) ? Math.Min(t.PassengersPerFlight, policy.MaxPassengersPerFlight) : policy.MaxPassengersPerFlight),
+            Monitors = plan.Monitors || policy.MonitoringRequired || (t.Names(Issue.Monitoring) && t.Monitoring) || (t.Names(Issue.Assurances) && t.Assurances),
             HealthScreening = true,
         };
     }
 
     private BookingRules Rules(string destination)
     {
-        if (!_spec.FilterManifests) return new BookingRules(_spec.BookPendingCases, null, false);
-        var policy = _announced.GetValueOrDefault(destination) ?? World.Countries[destination].Acceptance;
+        // After an agreement enforcement plans by the terms it agreed to, whether or not it filters otherwise.
+        if (!_spec.FilterManifests && !_agreed.ContainsKey(destination)) return new BookingRules(_spec.BookPendingCases, null, false);
+        var policy = Announced(destination);
         return new BookingRules(_spec.BookPendingCases, policy.DocumentationStandard, !policy.AcceptThirdCountryNationals);
     }
 }

@@ -66,6 +66,12 @@ public sealed record FlightReport(
 
 public sealed record PolicyChanged(string Country, AcceptancePolicySpec Policy, string Cause) : IMessage;
 public sealed record RevokeClearances(string Cause) : IMessage;
+/// <summary>The country tells its screening to refuse (cap 0) or cap the origin's flights, or to stop doing so.</summary>
+public sealed record SuspendFlights(string Origin, bool On, int WeeklyCap) : IMessage;
+/// <summary>An incident on a landed flight from <paramref name="Origin"/>, reported by the screening agency.</summary>
+public sealed record FlightIncident(string Origin, string Flight) : IMessage;
+/// <summary>The first flight after an agreement landed: measures kept until then are lifted.</summary>
+public sealed record FirstLanding(string Partner) : IMessage;
 
 public sealed record TreatmentAlert(TreatmentConcern Concern, int People, double Pressure) : IMessage;
 public sealed record Assessment(int Concerns, double Cost) : IMessage;
@@ -87,13 +93,16 @@ public sealed record PoliticalState(string Partner, bool Sending, double Pressur
 /// its belief's mean of the other side's reservation value.</summary>
 public sealed record BargainingView(string Partner, double Gap, double BeliefMean) : IMessage;
 
-public sealed record OpenNegotiation(string Sending, string Receiving, string Cause) : IMessage;
+/// <summary>Opens talks on the dispute's agenda: the terms its refusals raised (null: every flight condition).</summary>
+public sealed record OpenNegotiation(string Sending, string Receiving, string Cause, IReadOnlyList<Issue>? Issues = null) : IMessage;
 /// <summary>A ministry asks to resume talks that ended; <paramref name="Why"/> holds the numbers behind the decision.</summary>
 public sealed record ResumeNegotiation(string By, IReadOnlyList<Field> Why) : IMessage;
 public sealed record NegotiationOpened(string Sending, string Receiving) : IMessage;
+/// <summary>A refusal during the dispute raised terms: the agenda grows to the dispute's whole grievance.</summary>
+public sealed record GrievanceGrew(IReadOnlyList<Issue> Issues) : IMessage;
 /// <summary>The side's turn: <paramref name="Hours"/> is the time since the dispute's first negotiation opened, and
 /// <paramref name="OfferedAt"/> that time when the offer on the table was made.</summary>
-public sealed record OfferRequest(string Partner, bool Sending, int Round, Terms? Offer, double Hours, double OfferedAt) : IMessage;
+public sealed record OfferRequest(string Partner, bool Sending, int Round, Terms? Offer, double Hours, double OfferedAt, Agenda? Agenda = null) : IMessage;
 /// <summary>Accept, counter or walk away, with the numbers behind the decision.</summary>
 public sealed record OfferResponse(int Round, bool Accept, Terms? Counter, bool Walkaway, IReadOnlyList<Field> Why) : IMessage;
 public sealed record AgreementReached(string Sending, string Receiving, Terms Terms) : IMessage;

@@ -14,6 +14,8 @@ public sealed class MigrantTable
     /// <summary>0: the destination's nationality; k: the k-th third-country nationality of the population.</summary>
     public byte[] Nationality = new byte[16];
     public bool[] NeedsReverification = new bool[16];
+    /// <summary>A case-by-case review settled the person's identity: not disputed again.</summary>
+    public bool[] IdentitySettled = new bool[16];
     public byte[] Refusals = new byte[16];
     public uint[] RandomCounter = new uint[16];
     private int[] _lastHistory = new int[16];
@@ -43,6 +45,7 @@ public sealed class MigrantTable
         Array.Resize(ref Vulnerabilities, n);
         Array.Resize(ref Nationality, n);
         Array.Resize(ref NeedsReverification, n);
+        Array.Resize(ref IdentitySettled, n);
         Array.Resize(ref Refusals, n);
         Array.Resize(ref RandomCounter, n);
         Array.Resize(ref _lastHistory, n);

@@ -51,7 +51,12 @@ public enum Reason : byte
     AsylumDenied,
     TravelDocument,
     FinalOrder,
+    /// <summary>Removed by land to a neighbouring country, not by flight.</summary>
     LandReturn,
+    /// <summary>Flight-level: the receiving state has suspended (or capped) the origin's flights.</summary>
+    Suspended,
+    /// <summary>Person-level: identity or nationality disputed (not the papers); decided case by case.</summary>
+    DisputedIdentity,
 }
 
 public enum MigrantEventKind : byte
@@ -76,7 +81,8 @@ public readonly record struct Passenger(
     bool ThirdCountry,
     DocumentStatus Documents,
     LegalStatus Legal,
-    Vulnerability Vulnerabilities);
+    Vulnerability Vulnerabilities,
+    bool IdentitySettled = false);
 
 public static class Names
 {

@@ -17,8 +17,6 @@ namespace SovereigntySim.Domain.Agents;
 public sealed class Ministry : Agent
 {
     private readonly MinistrySpec _spec;
-    private readonly IssueSpace _space;
-    private readonly double[][] _levels;
     private readonly double _reservation, _resolve;
     private readonly Dictionary<string, PoliticalState> _politics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Partner> _partners = new(StringComparer.Ordinal);
@@ -26,8 +24,6 @@ public sealed class Ministry : Agent
     public Ministry(string id, World world) : base(id, world)
     {
         _spec = world.Spec.Agencies.Ministries.First(m => AgentIds.Ministry(m.Id) == id);
-        _space = new IssueSpace(world.Negotiation);
-        _levels = _space.Levels();
         // The private type, drawn in this order from the ministry's own stream.
         double spread = world.Negotiation.TypeSpread;
         _reservation = PrivateType.Draw(Random, _spec.ReservationValue, spread);
@@ -68,6 +64,9 @@ public sealed class Ministry : Agent
     {
         public required Utility Self, Other;
         public required MinistrySpec Spec;
+        public required IssueSpace Space;
+        /// <summary>The levels each side may offer: its red lines stay at its own end.</summary>
+        public required double[][] SelfLevels, OtherLevels;
         public required ReservationBelief Belief;
         /// <summary>This side's utility of the deal it expects if the other side's reservation value is each point
         /// of the belief: the offer the other would make at that aspiration (the same trade-off as ours).</summary>
@@ -79,19 +78,54 @@ public sealed class Ministry : Agent
         public double LowestReservation = double.PositiveInfinity;
     }
 
-    private Partner PartnerOf(string partner, bool sending)
+    private Partner PartnerOf(string partner, bool sending, Agenda? agenda)
     {
-        if (_partners.TryGetValue(partner, out var p)) return p;
+        agenda ??= Agenda.Flights;
+        if (_partners.TryGetValue(partner, out var p))
+        {
+            // A new negotiation may have a new agenda: the utilities and the expected deals follow it; the belief stays.
+            if (p.Space.Agenda.ToString() != agenda.ToString()) Rebuild(p, sending, agenda);
+            return p;
+        }
         var other = World.MinistryOf(partner)!;
-        var self = new Utility(_spec.Weights, sending);
-        var them = new Utility(other.Weights, !sending);
         var belief = ReservationBelief.Prior(other.ReservationValue, World.Negotiation.TypeSpread);
-        var deal = belief.Points.Select(r => self.Of(TradeOff.Offer(them, self, r, _levels))).ToArray();
-        return _partners[partner] = new Partner { Self = self, Other = them, Spec = other, Belief = belief, Deal = deal };
+        p = new Partner
+        {
+            Self = null!, Other = null!, Spec = other, Space = null!, SelfLevels = [], OtherLevels = [], Belief = belief, Deal = [],
+        };
+        Rebuild(p, sending, agenda);
+        return _partners[partner] = p;
+    }
+
+    private void Rebuild(Partner p, bool sending, Agenda agenda)
+    {
+        p.Space = new IssueSpace(World.Negotiation, agenda);
+        p.Self = new Utility(_spec.Weights, sending, agenda);
+        p.Other = new Utility(p.Spec.Weights, !sending, agenda);
+        var levels = p.Space.Levels();
+        p.SelfLevels = RedLined(levels, _spec.RedLines, agenda, sending);
+        p.OtherLevels = RedLined(levels, p.Spec.RedLines, agenda, !sending);
+        p.Deal = p.Belief.Points.Select(r => DealAt(p, r)).ToArray();
+    }
+
+    /// <summary>Red lines are declared, so both sides know them: a red-lined term only has its owner's end. The
+    /// relief of a suspension of the sending state's flights is always a red line of the sending side.</summary>
+    private static double[][] RedLined(double[][] levels, IReadOnlyList<Issue> redLines, Agenda agenda, bool sending) =>
+        levels.Select((l, i) => IsRedLine(i, redLines, agenda, sending) ? [sending ? 1.0 : 0.0] : l).ToArray();
+
+    private static bool IsRedLine(int i, IReadOnlyList<Issue> redLines, Agenda agenda, bool sending) =>
+        i < IssueSpace.Fixed ? redLines.Contains((Issue)i) && agenda.Has((Issue)i) : sending && agenda.Measures[i - IssueSpace.Fixed].SuspendsFlights;
+
+    /// <summary>Whether an offer moves one of this side's red lines off its own end.</summary>
+    private bool CrossesRedLine(double[] x, Agenda agenda, bool sending)
+    {
+        for (int i = 0; i < x.Length; i++)
+            if (IsRedLine(i, _spec.RedLines, agenda, sending) && Math.Abs(x[i] - (sending ? 1 : 0)) > 1e-9) return true;
+        return false;
     }
 
     /// <summary>This side's utility of the deal it expects if the other side's reservation value is r.</summary>
-    private double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, _levels));
+    private static double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels));
 
     /// <summary>The chance the belief gives to a deal this side can accept, and the surplus over its reservation
     /// value it expects from such a deal.</summary>
@@ -119,15 +153,16 @@ public sealed class Ministry : Agent
 
     private OfferResponse Respond(OfferRequest r)
     {
-        var p = PartnerOf(r.Partner, r.Sending);
+        var p = PartnerOf(r.Partner, r.Sending, r.Agenda);
         p.Negotiating = true;
         p.Ended = false;
         double reservation = Reservation(r.Partner);
         double? offered = null;
         if (r.Offer is { } offer)
         {
-            var x = _space.Positions(offer);
-            offered = p.Self.Of(x);
+            var x = p.Space.Positions(offer);
+            // A red line is never conceded: an offer that crosses one is worth nothing to this side.
+            offered = CrossesRedLine(x, p.Space.Agenda, r.Sending) ? double.NegativeInfinity : p.Self.Of(x);
             Learn(p, p.Other.Of(x), r.OfferedAt);
         }
         double mean = p.Belief.Mean;
@@ -142,7 +177,7 @@ public sealed class Ministry : Agent
         };
         if (offered is { } u)
         {
-            why.Insert(0, Field.Of("offerUtility", Math.Round(u, 6)));
+            why.Insert(0, double.IsNegativeInfinity(u) ? Field.Of("crossesRedLine", true) : Field.Of("offerUtility", Math.Round(u, 6)));
             if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false, why);
         }
         // The country decides on escalation with what its ministry now believes.
@@ -156,7 +191,7 @@ public sealed class Ministry : Agent
             why.Add(Field.Of("escalationPending", escalating));
             if (!worth && !escalating) return new OfferResponse(r.Round, false, null, true, why);
         }
-        var counter = _space.FromPositions(TradeOff.Offer(p.Self, p.Other, aspiration, _levels), r.Sending);
+        var counter = p.Space.FromPositions(TradeOff.Offer(p.Self, p.Other, aspiration, p.SelfLevels), r.Sending);
         return new OfferResponse(r.Round, false, counter, false, why);
     }
 

@@ -15,7 +15,9 @@ namespace SovereigntySim.Domain.Agents;
 public sealed class Negotiation : Agent
 {
     private readonly string _sending, _receiving;
-    private readonly IssueSpace _space;
+    private IssueSpace _space;
+    private readonly IReadOnlyList<LinkedMeasure> _measures;
+    private IReadOnlyList<Issue>? _issues;
     private bool _open;
     private long _opened, _deadline;
     private long? _disputeOpened;
@@ -29,6 +31,7 @@ public sealed class Negotiation : Agent
         var pair = id["negotiation/".Length..].Split('-', 2);
         (_sending, _receiving) = (pair[0], pair[1]);
         _space = new IssueSpace(world.Negotiation);
+        _measures = Grievance.Measures(world.Spec, _sending, _receiving);
     }
 
     private MinistrySpec? SendingMinistry => World.MinistryOf(_sending);
@@ -38,8 +41,17 @@ public sealed class Negotiation : Agent
     {
         switch (message)
         {
-            case OpenNegotiation o: Open(o.Cause); break;
-            case ScriptedEvent s: Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted"); break;
+            case OpenNegotiation o:
+                // A new dispute brings its own agenda.
+                if (!_open) _issues = o.Issues ?? _issues;
+                Open(o.Cause);
+                break;
+            case GrievanceGrew g: Extend(g.Issues); break;
+            case ScriptedEvent s:
+                // Scripted talks have no grievance of their own: the whole package of flight conditions.
+                if (!_open) _issues = null;
+                Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted");
+                break;
             case ResumeNegotiation r when !_open:
                 Log("negotiation.resumed", null, [$"resumed by {r.By}"], [Field.Of("by", r.By), .. r.Why]);
                 Open($"resumed by {r.By}");
@@ -61,17 +73,34 @@ public sealed class Negotiation : Agent
         }
         _open = true;
         _opened = Now;
+        // The agenda: the terms the grievance raised (every flight condition when none is known) and the linked instruments.
+        var issues = _issues is { Count: > 0 } given ? given : Agenda.Classic;
+        _space = new IssueSpace(World.Negotiation, new Agenda(issues, _measures));
         _disputeOpened ??= Now;
         _deadline = Now + Clock.TicksForDays(World.Negotiation.DeadlineDays);
         _round = 1;
         _onTable = null;
         _sendingTurn = World.Negotiation.FirstMover == FirstMover.Sending;
         Log("negotiation.opened", null, [cause], Field.Of("sending", _sending), Field.Of("receiving", _receiving),
-            Field.Of("deadline", Clock.Iso(_deadline)));
+            Field.Of("deadline", Clock.Iso(_deadline)), Field.Of("agenda", _space.Agenda.ToString()));
         foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
             Send(AgentIds.Country(c), new NegotiationOpened(_sending, _receiving));
         // The first round starts once both states have briefed their ministries.
         WakeAt(Now + 1, "round", _round);
+    }
+
+    /// <summary>Refusals for new reasons during the dispute put their terms on the agenda: of the talks under way (the
+    /// offer on the table lapses, the next side makes a fresh one), or of the next resumption.</summary>
+    private void Extend(IReadOnlyList<Issue> raised)
+    {
+        var current = _issues is { Count: > 0 } given ? given : Agenda.Classic;
+        var union = current.Union(raised).Order().ToList();
+        if (union.Count == current.Count) return;
+        _issues = union;
+        if (!_open) return;
+        _space = new IssueSpace(World.Negotiation, new Agenda(union, _measures));
+        _onTable = null;
+        Log("negotiation.agendaExtended", null, null, Field.Of("agenda", _space.Agenda.ToString()), Field.Of("round", _round));
     }
 
     private void Round()
@@ -80,13 +109,13 @@ public sealed class Negotiation : Agent
         var ministry = _sendingTurn ? SendingMinistry! : ReceivingMinistry!;
         long since = _disputeOpened!.Value;
         Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable,
-            Clock.Hours(Now - since), Clock.Hours(_onTableSince - since)));
+            Clock.Hours(Now - since), Clock.Hours(_onTableSince - since), _space.Agenda));
     }
 
     private (double Sending, double Receiving) Utilities(Terms terms)
     {
         var x = _space.Positions(terms);
-        return (new Utility(SendingMinistry!.Weights, true).Of(x), new Utility(ReceivingMinistry!.Weights, false).Of(x));
+        return (new Utility(SendingMinistry!.Weights, true, _space.Agenda).Of(x), new Utility(ReceivingMinistry!.Weights, false, _space.Agenda).Of(x));
     }
 
     private void Answered(OfferResponse r)
@@ -112,6 +141,8 @@ public sealed class Negotiation : Agent
             return;
         }
         if (r.Walkaway) { End("breakdown", by, r.Why); return; }
+        // The offer it accepted lapsed when the agenda grew: the same side makes a fresh one.
+        if (r.Counter is null) { Round(); return; }
         if (_onTable is not null) Log("negotiation.rejected", null, [$"rejected by {by}"], [Field.Of("round", _round), Field.Of("by", by), .. r.Why]);
         _onTable = r.Counter;
         _onTableSince = Now;

@@ -14,6 +14,8 @@ public sealed class ScreeningAgency : Agent
     private readonly SortedDictionary<string, FlightTerms> _cleared = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (string Flight, ManifestSubmitted Manifest, double NoticeGivenHours)> _inspecting = [];
     private long _inspections;
+    // Origins whose flights the country has suspended: 0 refuses every flight, n > 0 caps them at n a week.
+    private readonly Dictionary<string, int> _suspended = new(StringComparer.Ordinal);
 
     public ScreeningAgency(string id, World world) : base(id, world)
     {
@@ -29,7 +31,14 @@ public sealed class ScreeningAgency : Agent
             case Wake { Purpose: "decide" } w: Decide(w.Ref); break;
             case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false); break;
             case RevokeClearances: Review(revokeAll: true); break;
-            case FlightReport { Status: FlightStatus.Landed or FlightStatus.TurnedBack or FlightStatus.Refused }: _cleared.Remove(from); break;
+            case SuspendFlights s:
+                if (s.On) _suspended[s.Origin] = s.WeeklyCap;
+                else _suspended.Remove(s.Origin);
+                break;
+            case FlightReport r when r.Status is FlightStatus.Landed or FlightStatus.TurnedBack or FlightStatus.Refused:
+                _cleared.Remove(from);
+                if (r.Status == FlightStatus.Landed) Incident(from, r);
+                break;
         }
     }
 
@@ -47,7 +56,8 @@ public sealed class ScreeningAgency : Agent
         int week = Clock.Week(m.Terms.DepartureTick);
         int cap = _policy.WeeklyFlightCap;
         bool capReached = cap > 0 && _clearedPerWeek.GetValueOrDefault(week) >= cap;
-        var decision = ScreeningRules.Decide(_policy, _spec, m.Terms, m.Passengers, noticeGiven, capReached, Random);
+        bool suspended = _suspended.TryGetValue(m.Terms.Origin, out int allowed) && (allowed == 0 || _clearedPerWeek.GetValueOrDefault(week) >= allowed);
+        var decision = ScreeningRules.Decide(_policy, _spec, m.Terms, m.Passengers, noticeGiven, capReached, Random, suspended);
         if (decision.Verdict != FlightVerdict.Refused)
         {
             _clearedPerWeek[week] = _clearedPerWeek.GetValueOrDefault(week) + 1;
@@ -58,6 +68,16 @@ public sealed class ScreeningAgency : Agent
         Log("screening.decision", flight, [.. decision.FlightReasons.Select(Names.Camel)],
             [Field.Of("verdict", Names.Camel(decision.Verdict)), Field.Of("passengers", m.Passengers.Count), Field.Of("refusedPeople", decision.Refusals.Count), .. personReasons]);
         Send(flight, decision);
+    }
+
+    /// <summary>A landed flight reports an incident (abuse, an infected passenger) with probability incidentRate,
+    /// drawn from this agency's stream in the order flights land; the country decides what follows.</summary>
+    private void Incident(string flight, FlightReport r)
+    {
+        double p = _spec.IncidentRate;
+        if (!(p >= 1 || (p > 0 && Random.NextDouble() < p))) return;
+        Log("flight.incident", flight, null, Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers), Field.Of("incidentRate", p));
+        Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight));
     }
 
     private void Review(bool revokeAll)

@@ -39,6 +39,8 @@ public static class TradeOff
             .ToArray();
         foreach (int i in order)
         {
+            // A term off the agenda weighs nothing to either side: it stays where it is.
+            if (self.Weights[i] == 0 && other.Weights[i] == 0) continue;
             // Walk from this side's end of the issue toward the other's.
             var steps = self.Sending ? levels[i].Reverse() : levels[i];
             foreach (var level in steps)

@@ -63,6 +63,9 @@ public static class Outcomes
         foreach (var k in Instruments) o.Add(("applied." + k, m is null ? double.NaN : m.AppliedByInstrument.GetValueOrDefault(k)));
         o.Add(("tension.max", m is null ? double.NaN : m.TensionAtEnd.Count == 0 ? 0 : m.TensionAtEnd.Values.Max()));
         o.Add(("advocacy.alerts", T("advocacy.alerts")));
+        // Linked disputes and incidents: instruments an agreement kept in force, incidents on landed flights.
+        o.Add(("instruments.kept", T("instruments.kept")));
+        o.Add(("flights.incidents", T("flights.incidents")));
         return o;
     }
 }

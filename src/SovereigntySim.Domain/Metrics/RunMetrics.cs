@@ -179,6 +179,8 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 if (e.Text("instrument") is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
                 break;
             case "advocacy.alert": Add("advocacy.alerts", 1); break;
+            case "flight.incident": Add("flights.incidents", 1); break;
+            case "instrument.kept": Add("instruments.kept", 1); break;
             case "observer.assessment": Add("observer.assessments", 1); break;
             default:
                 // Full logs: one line per migrant-event. Compact logs carry their totals in "migrants" lines.

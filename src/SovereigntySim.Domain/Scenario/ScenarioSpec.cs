@@ -138,13 +138,17 @@ public sealed record PoliticsSpec
     public PolicyPatchSpec? PolicyUnderPressure { get; init; }
 }
 
-public enum InstrumentKind { VisaSanctions, Tariff, AidSuspension, CounterTariff }
+/// <summary>Kinds of instrument. Every kind works through its daily costs; flightSuspension also makes the user's
+/// screening refuse (or cap) the target's removal flights.</summary>
+public enum InstrumentKind { VisaSanctions, Tariff, AidSuspension, CounterTariff, Licences, EconomicSanctions, MilitaryCooperation, FlightSuspension }
 
 [Description("One rung on a country's escalation ladder, in order of use.")]
 public sealed record InstrumentSpec
 {
     [Required] public InstrumentKind Kind { get; init; }
-    [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); ignored for visa sanctions.")]
+    [Description("Name that relations[].links refer to; defaults to the kind (e.g. tariff). Two rungs of one kind share it.")]
+    public string Id { get; init; } = "";
+    [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); for flightSuspension, 0 suspends every flight and n > 0 caps them at n a week.")]
     public double Rate { get; init; }
     [Range(0.0, 10.0), Description("Daily cost to the target while applied, in utility units (tariffs: at full trade exposure).")]
     public double DailyCostToTarget { get; init; } = 0.02;
@@ -173,6 +177,8 @@ public sealed record RelationSpec
     public double Tension { get; init; } = 0.1;
     [Range(0.0, 1.0), Description("Share of From's exports that go to To: scales the damage of To's tariffs.")]
     public double TradeExposure { get; init; } = 0.1;
+    [Description("Instruments (ids on From's or To's ladder) linked to any dispute between the two: relief from them is on the agenda, and an agreement says which are lifted and which stay (until the first flight lands after it).")]
+    public List<string> Links { get; init; } = [];
 }
 
 [Description("Agencies by kind.")]
@@ -215,6 +221,10 @@ public sealed record ScreeningSpec
     public double InspectionHours { get; init; } = 4;
     [Range(0.0, 1.0), Description("Probability an individual inspection finds a nationality record for a third-country national (refused when not accepted).")]
     public double NationalityCheckRate { get; init; } = 1.0;
+    [Range(0.0, 1.0), Description("Probability the inspection disputes the identity or nationality of a passenger not yet reviewed (not the same as disputed papers): the person is refused and their case is decided case by case.")]
+    public double IdentityDisputeRate { get; init; }
+    [Range(0.0, 1.0), Description("Probability a landed flight reports an incident (abuse, an infected passenger) that makes the country suspend the origin's flights.")]
+    public double IncidentRate { get; init; }
 }
 
 [Description("A foreign ministry (e.g. State, SRE): negotiates for its country.")]
@@ -234,8 +244,10 @@ public sealed record MinistrySpec
     public double Resolve { get; init; } = 0.5;
     [Range(0.05, 365.0), Description("Simulated days over which the ministry concedes from its opening demand to its floor, at average resolve.")]
     public double ConcessionDays { get; init; } = 7;
-    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1.")]
+    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1 over the issues on a negotiation's agenda.")]
     public IssueWeightsSpec Weights { get; init; } = new();
+    [Description("Terms this side never concedes (e.g. [weeklyCap]): its offers keep them at its own end and it accepts no offer that moves them.")]
+    public List<Issue> RedLines { get; init; } = [];
 }
 
 [Description("Relative importance of each negotiated term.")]
@@ -249,6 +261,10 @@ public sealed record IssueWeightsSpec
     [Range(0.0, 100.0)] public double Documentation { get; init; } = 1;
     [Range(0.0, 100.0)] public double ThirdCountryNationals { get; init; } = 1;
     [Range(0.0, 100.0)] public double Monitoring { get; init; } = 1;
+    [Range(0.0, 100.0), Description("Health requirements: testing and certificates for the flight.")] public double Health { get; init; } = 1;
+    [Range(0.0, 100.0), Description("Assurances: follow-up of complaints and monitoring of treatment, the cheap settlement of a grievance over treatment.")] public double Assurances { get; init; } = 1;
+    [Range(0.0, 100.0), Description("Case-by-case decisions on people whose identity or nationality is disputed.")] public double CaseByCase { get; init; } = 1;
+    [Range(0.0, 100.0), Description("Relief from each linked instrument (lifting it, or keeping it for the side that uses it).")] public double Relief { get; init; } = 1;
 }
 
 public enum TreatmentConcern { Restraints, MilitaryAircraft, Minors, Medical, DueProcess }
@@ -323,6 +339,8 @@ public sealed record LegalProcessSpec
     public double AsylumGrantRate { get; init; } = 0.2;
     [Range(0.0, 3650.0), Description("Mean days for a consulate to issue a travel document to someone with missing papers (exponential).")]
     public double TravelDocumentMeanDays { get; init; } = 20;
+    [Range(0.0, 3650.0), Description("Days a case-by-case review of a disputed identity or nationality takes; the person's identity is then settled and they can be booked again.")]
+    public double CaseReviewDays { get; init; } = 14;
     [Range(0.0, 1.0), Description("Extra chance per refusal that the person files a new appeal.")]
     public double AppealAfterRefusalRate { get; init; } = 0.1;
 }
@@ -431,4 +449,17 @@ public sealed record ScriptedEventSpec
     [Description("For setPolicy.")] public PolicyPatchSpec? Policy { get; init; }
     [Range(0.0, 1.0), Description("For setPressure.")] public double? Value { get; init; }
     [Description("Free text copied into the event log.")] public string Note { get; init; } = "";
+}
+
+/// <summary>The terms that can be negotiated over removal flights. A negotiation's agenda is the subset its
+/// grievance raises (refusal reasons, linked instruments); an agreement changes only those.</summary>
+public enum Issue
+{
+    Aircraft, Restraints, Notice, WeeklyCap, PassengersPerFlight, Documentation, ThirdCountryNationals, Monitoring,
+    /// <summary>Health requirements: testing and certificates.</summary>
+    Health,
+    /// <summary>Assurances: follow-up of complaints, monitoring of treatment.</summary>
+    Assurances,
+    /// <summary>Disputed identities or nationalities decided case by case.</summary>
+    CaseByCase,
 }

@@ -11,9 +11,10 @@ namespace SovereigntySim.Domain.Screening;
 /// </summary>
 public static class ScreeningRules
 {
-    public static IReadOnlyList<Reason> FlightViolations(AcceptancePolicySpec policy, FlightTerms flight, double noticeGivenHours, bool capReached)
+    public static IReadOnlyList<Reason> FlightViolations(AcceptancePolicySpec policy, FlightTerms flight, double noticeGivenHours, bool capReached, bool suspended = false)
     {
         var reasons = new List<Reason>();
+        if (suspended) reasons.Add(Reason.Suspended);
         if (policy.CivilianAircraftOnly && flight.Aircraft == AircraftKind.Military) reasons.Add(Reason.AircraftType);
         if (noticeGivenHours + 1e-9 < policy.AdvanceNoticeHours) reasons.Add(Reason.MissingNotice);
         if (capReached) reasons.Add(Reason.CapReached);
@@ -28,6 +29,7 @@ public static class ScreeningRules
     {
         if (position >= policy.MaxPassengersPerFlight) return Reason.PassengerLimit;
         if (p.ThirdCountry && !policy.AcceptThirdCountryNationals && Draw(inspector, agency.NationalityCheckRate)) return Reason.ThirdCountryNational;
+        if (!p.IdentitySettled && Draw(inspector, agency.IdentityDisputeRate)) return Reason.DisputedIdentity;
         if (p.Legal != LegalStatus.FinalOrder) return Reason.PendingLegalProcess;
         var docs = Documents(policy.DocumentationStandard, agency, p.Documents, inspector);
         if (docs != Reason.None) return docs;
@@ -52,9 +54,9 @@ public static class ScreeningRules
 
     public static ScreeningDecision Decide(
         AcceptancePolicySpec policy, ScreeningSpec agency, FlightTerms flight, IReadOnlyList<Passenger> passengers,
-        double noticeGivenHours, bool capReached, Random inspector)
+        double noticeGivenHours, bool capReached, Random inspector, bool suspended = false)
     {
-        var flightReasons = FlightViolations(policy, flight, noticeGivenHours, capReached);
+        var flightReasons = FlightViolations(policy, flight, noticeGivenHours, capReached, suspended);
         if (flightReasons.Count > 0) return new ScreeningDecision(FlightVerdict.Refused, flightReasons, []);
         var refusals = new List<PersonRefusal>();
         for (int i = 0; i < passengers.Count; i++)
