@@ -178,7 +178,7 @@ public static partial class ObservedLoader
             bool known = Outcomes.Columns.Contains(f.Measure)
                 || (f.Measure.StartsWith(RemovedByDestinationPrefix, StringComparison.Ordinal) && (scenario is null || measures.Contains(f.Measure)));
             if (!known)
-                Error($"{at}.measure", $"an outcome measure: one of {string.Join(", ", Outcomes.Columns)}, or {RemovedByDestinationPrefix}<country id of the scenario>", $"'{f.Measure}'");
+                Error($"{at}.measure", $"{RemovedByDestinationPrefix}<country id of the scenario> or an outcome measure: one of {string.Join(", ", Outcomes.Columns)}", $"'{f.Measure}'");
             if (f.Expect is not null && (f.Lo is not null || f.Hi is not null))
                 Error($"{at}.expect", "either expect or lo/hi, not both", $"expect: {ScenarioModel.CamelCase(f.Expect.ToString()!)} with a range");
             else if (f.Expect is null && f.Lo is null && f.Hi is null && f.Value is null)

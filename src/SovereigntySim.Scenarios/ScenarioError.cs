@@ -5,7 +5,7 @@ namespace SovereigntySim.Scenarios;
 public sealed record ScenarioError(string File, int Line, int Column, string Path, string Expected, string Found)
 {
     public override string ToString() =>
-        $"{SafeText.Excerpt(File, 200)}:{Line}:{Column}: {SafeText.Excerpt(Path, 160)}: expected {SafeText.Excerpt(Expected, 2000)}, found {SafeText.Excerpt(Found, 120)}";
+        $"{SafeText.Excerpt(File, 200)}:{Line}:{Column}: {SafeText.Excerpt(Path, 160)}: expected {SafeText.Excerpt(Expected, 400)}, found {SafeText.Excerpt(Found, 120)}";
 }
 
 /// <summary>The bound scenario when there are no errors; otherwise no scenario and every error found.</summary>

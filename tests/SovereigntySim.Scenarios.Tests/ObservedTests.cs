@@ -91,9 +91,9 @@ public class ObservedTests
     [InlineData("date: 2024", "date: last year", "figures[2].source.date", "last year", 0,
         "expected a date YYYY, YYYY-MM or YYYY-MM-DD, found 'last year'")]
     [InlineData("measure: flights.refused", "measure: flights.refusd", "figures[0].measure", "flights.refusd", 0,
-        "expected an outcome measure: one of flights.planned")]
+        "or an outcome measure: one of flights.planned")]
     [InlineData("measure: removed.MX", "measure: removed.CA", "figures[2].measure", "removed.CA", 0,
-        "or removed.<country id of the scenario>, found 'removed.CA'")]
+        "expected removed.<country id of the scenario> or an outcome measure: one of flights.planned")]
     [InlineData("lo: 1\n    hi: 2", "lo: 5\n    hi: 2", "figures[0].hi", "hi: 2", 4,
         "expected a non-empty range: hi at least lo (5), found 2")]
     [InlineData("    lo: 1\n    hi: 2\n", "", "figures[0]", "id: refused", 0,
