@@ -8,6 +8,13 @@ public static class ScenarioLoader
 {
     public static ScenarioLoadResult Load(string path, IReadOnlyList<string> overrides)
     {
+        var (text, refused) = Read(path);
+        return refused ?? LoadText(text!, path, overrides);
+    }
+
+    /// <summary>Reads a scenario file within the size limit: its text, or the located error that refuses it.</summary>
+    public static (string? Text, ScenarioLoadResult? Refused) Read(string path)
+    {
         string text;
         try
         {
@@ -17,15 +24,15 @@ public static class ScenarioLoader
             int length = 0, read;
             while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
             if (length > Limits.MaxFileBytes)
-                return Refused(path, 1, 1, $"a scenario file of at most {Limits.MaxFileBytes / 1024:N0} KiB", "a larger file");
+                return (null, Refused(path, 1, 1, $"a scenario file of at most {Limits.MaxFileBytes / 1024:N0} KiB", "a larger file"));
             text = new System.Text.UTF8Encoding(false, false).GetString(buffer, 0, length);
             if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return Refused(path, 1, 1, "a readable scenario file", e.Message);
+            return (null, Refused(path, 1, 1, "a readable scenario file", e.Message));
         }
-        return LoadText(text, path, overrides);
+        return (text, null);
     }
 
     private static ScenarioLoadResult Refused(string file, int line, int column, string expected, string found) =>

@@ -264,10 +264,11 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var stderr = p.StandardError.ReadToEndAsync();
         try
         {
-            // A paced run of at least 146 s: after 30 s it has started (the client connects in a few seconds) and is
-            // far from done.
+            // A paced run of at least 146 s: kill once it has logged its first events (bounded wait), far from done.
             var events = Path.Combine(dir, "events.jsonl");
-            while (started.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited) await Task.Delay(200);
+            while (started.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited && !(File.Exists(events) && new FileInfo(events).Length > 0))
+                await Task.Delay(200);
+            Assert.True(File.Exists(events) && new FileInfo(events).Length > 0, $"no events after {started.Elapsed.TotalSeconds:N0} s");
             if (p.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.ExitCode}: {await stderr}{await stdout}");
             var eventsAt = started.Elapsed;
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-0.pid")).Trim());

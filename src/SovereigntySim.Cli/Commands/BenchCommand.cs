@@ -78,11 +78,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
             ["digest"] = o["digest"]!.GetValue<string>(),
             ["processorCount"] = Environment.ProcessorCount,
         };
-        await File.WriteAllTextAsync(Path.Combine(outDir, "bench.json"), bench.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellation);
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"bench {spec.Name}")).AddColumn("metric").AddColumn("value");
-        foreach (var (k, v) in bench) table.AddRow(Markup.Escape(k), Markup.Escape(v?.ToJsonString() ?? ""));
-        AnsiConsole.Write(table);
-        return ExitCodes.Ok;
+        return await Report(outDir, bench, $"bench {spec.Name}", cancellation);
     }
 
     /// <summary>
@@ -128,8 +124,14 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
             ["peakRssBytes"] = experiment["peakRssBytes"]!.GetValue<long>(),
             ["processorCount"] = Environment.ProcessorCount,
         };
+        return await Report(outDir, bench, $"bench {scenario}: {replications} replications", cancellation);
+    }
+
+    /// <summary>Writes bench.json and shows the same figures as a table.</summary>
+    private static async Task<int> Report(string outDir, JsonObject bench, string title, CancellationToken cancellation)
+    {
         await File.WriteAllTextAsync(Path.Combine(outDir, "bench.json"), bench.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellation);
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"bench {scenario}: {replications} replications")).AddColumn("metric").AddColumn("value");
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title)).AddColumn("metric").AddColumn("value");
         foreach (var (k, v) in bench) table.AddRow(Markup.Escape(k), Markup.Escape(v?.ToJsonString() ?? ""));
         AnsiConsole.Write(table);
         return ExitCodes.Ok;

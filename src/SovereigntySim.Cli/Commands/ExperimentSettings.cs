@@ -95,6 +95,16 @@ public static class ExperimentCommand
         AnsiConsole.Write(table);
     }
 
+    /// <summary>The plan of a design's points × replicates; prints the errors of an invalid point and returns null.</summary>
+    public static ExperimentPlan? Plan(ExperimentSettings settings, ExperimentKind kind, Design design, int replications)
+    {
+        var (plan, errors) = ExperimentPlan.Build(kind, settings.File, settings.Overrides, settings.Adjust,
+            design.Parameters.Select(p => p.Path).ToList(), design.Points.Select(p => (IReadOnlyList<string>)p.Values.Select(v => v.Text).ToList()).ToList(),
+            replications, Provenance.Of(settings.File, settings.Overrides));
+        if (plan is null) settings.PrintErrors(errors);
+        return plan;
+    }
+
     /// <summary>Parses --vary/--param arguments; prints each bad one and returns null.</summary>
     public static IReadOnlyList<Parameter>? Parameters(string option, IEnumerable<string> texts)
     {

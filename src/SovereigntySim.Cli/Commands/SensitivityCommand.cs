@@ -70,14 +70,8 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
             Console.Error.WriteLine($"sensitivity: {e.Message}");
             return ExitCodes.Usage;
         }
-        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Sensitivity, settings.File, settings.Overrides, settings.Adjust,
-            parameters.Select(p => p.Path).ToList(), design.Points.Select(p => (IReadOnlyList<string>)p.Values.Select(v => v.Text).ToList()).ToList(),
-            1, Provenance.Of(settings.File, settings.Overrides));
-        if (plan is null)
-        {
-            settings.PrintErrors(errors);
-            return ExitCodes.Usage;
-        }
+        var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sensitivity, design, 1);
+        if (plan is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? Path.Combine("results",
             $"{plan.Scenario}-{settings.Method}-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Param, $"{settings.Trajectories}", $"{settings.Levels}", $"{settings.Samples}"])}");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);

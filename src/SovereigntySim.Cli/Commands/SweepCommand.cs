@@ -53,14 +53,8 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
             Console.Error.WriteLine($"--vary: {e.Message}");
             return ExitCodes.Usage;
         }
-        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Sweep, settings.File, settings.Overrides, settings.Adjust,
-            parameters.Select(p => p.Path).ToList(), design.Points.Select(p => (IReadOnlyList<string>)p.Values.Select(v => v.Text).ToList()).ToList(),
-            settings.Replications, Provenance.Of(settings.File, settings.Overrides));
-        if (plan is null)
-        {
-            settings.PrintErrors(errors);
-            return ExitCodes.Usage;
-        }
+        var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sweep, design, settings.Replications);
+        if (plan is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? Path.Combine("results",
             $"{plan.Scenario}-sweep-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Vary, settings.Design, $"{settings.Samples}", $"{settings.Replications}"])}");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);

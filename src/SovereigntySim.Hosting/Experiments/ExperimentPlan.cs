@@ -41,12 +41,15 @@ public sealed record ExperimentPlan(
         ExperimentKind kind, string file, IReadOnlyList<string> overrides, Func<ScenarioSpec, ScenarioSpec> adjust,
         IReadOnlyList<string> parameters, IReadOnlyList<IReadOnlyList<string>> points, int replications, Provenance provenance)
     {
+        // One read of the file; each point is its text with that point's overrides.
+        var (text, refused) = ScenarioLoader.Read(file);
+        if (refused is not null) return (null, refused.Errors);
         var runs = new List<PlannedRun>();
         for (int p = 0; p < points.Count; p++)
         {
             var settings = points[p];
             var set = overrides.Concat(parameters.Select((path, i) => $"{path}={settings[i]}")).ToList();
-            var loaded = ScenarioLoader.Load(file, set);
+            var loaded = ScenarioLoader.LoadText(text!, file, set);
             if (!loaded.Ok) return (null, loaded.Errors);
             var spec = adjust(loaded.Spec!);
             for (int r = 0; r < replications; r++)

@@ -24,12 +24,23 @@ public sealed record ExperimentResult(
 {
     public bool Complete => !Interrupted && Outcomes.Count == Plan.Runs.Count && Outcomes.Values.All(o => o.Completed);
 
+    private Dictionary<int, double[]>? _values;
+
+    /// <summary>Each finished run's outcome measures (in <see cref="Domain.Metrics.Outcomes.Columns"/> order), folded
+    /// once and shared by the tables and the sensitivity estimators.</summary>
+    public double[]? Values(int run)
+    {
+        _values ??= Outcomes.Where(o => o.Value.Completed)
+            .ToDictionary(o => o.Key, o => Domain.Metrics.Outcomes.Of(o.Value.Metrics).Select(v => v.Value).ToArray());
+        return _values.GetValueOrDefault(run);
+    }
+
     /// <summary>One outcome measure over the plan's runs, in run order (NaN for runs that did not finish).</summary>
     public double[] Output(string outcome)
     {
         int column = Domain.Metrics.Outcomes.Columns.ToList().IndexOf(outcome);
         if (column < 0) throw new ArgumentException($"unknown outcome '{outcome}'; known: {string.Join(", ", Domain.Metrics.Outcomes.Columns)}");
-        return Plan.Runs.Select(r => Outcomes.TryGetValue(r.Run, out var o) && o.Completed ? Domain.Metrics.Outcomes.Of(o.Metrics)[column].Value : double.NaN).ToArray();
+        return Plan.Runs.Select(r => Values(r.Run) is { } v ? v[column] : double.NaN).ToArray();
     }
 }
 

@@ -46,7 +46,7 @@ public static class ExperimentTables
         foreach (var run in plan.Runs)
         {
             if (!result.Outcomes.TryGetValue(run.Run, out var o)) continue;
-            var values = o.Completed ? Outcomes.Of(o.Metrics).Select(v => (object?)v.Value) : Outcomes.Columns.Select(_ => (object?)double.NaN);
+            var values = result.Values(run.Run) is { } v ? v.Select(x => (object?)x) : Outcomes.Columns.Select(_ => (object?)double.NaN);
             t.Add([run.Run, run.Point, run.Replicate, run.Seed, .. run.Values.Select(Value), o.Completed, o.Error, o.Digest, o.WallSeconds,
                 o.SimulationSeconds, o.Silo, .. values]);
         }
@@ -69,11 +69,11 @@ public static class ExperimentTables
     {
         foreach (var point in ByPoint(result))
         {
-            var rows = point.Select(x => Outcomes.Of(x.Outcome.Metrics)).ToList();
+            var rows = point.Select(x => result.Values(x.Run.Run)!).ToList();
             for (int c = 0; c < Outcomes.Columns.Count; c++)
             {
                 int column = c;
-                yield return (point.Key, point.First().Run.Values, Outcomes.Columns[c], Descriptive.Describe(rows.Select(r => r[column].Value)));
+                yield return (point.Key, point.First().Run.Values, Outcomes.Columns[c], Descriptive.Describe(rows.Select(r => r[column])));
             }
         }
     }

@@ -67,11 +67,20 @@ public static class RunTables
     {
         var t = new Table(["negotiation", "dyad", "utilitySending", "utilityReceiving"]);
         foreach (var n in metrics.Negotiations)
-            if (Sides(world, n.Sending, n.Receiving) is { } sides)
-                foreach (var p in Frontier.Of(sides.Sending, sides.Receiving, new IssueSpace(world.Negotiation).Levels()))
-                    t.Add(n.Index, n.Dyad, p.Sending, p.Receiving);
+            foreach (var p in FrontierOf(world, n.Sending, n.Receiving) ?? [])
+                t.Add(n.Index, n.Dyad, p.Sending, p.Receiving);
         return t;
     }
+
+    // A frontier depends only on the world's weights: traced once per world and dyad, however many negotiations and
+    // runs (an experiment's point) share them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<World, System.Collections.Concurrent.ConcurrentDictionary<(string, string), IReadOnlyList<(double Sending, double Receiving)>?>> Frontiers = new();
+
+    private static IReadOnlyList<(double Sending, double Receiving)>? FrontierOf(World world, string? sending, string? receiving) =>
+        sending is null || receiving is null ? null
+        : Frontiers.GetOrCreateValue(world).GetOrAdd((sending, receiving), key => Sides(world, key.Item1, key.Item2) is { } sides
+            ? Frontier.Of(sides.Sending, sides.Receiving, new IssueSpace(world.Negotiation).Levels())
+            : null);
 
     private static (Utility Sending, Utility Receiving)? Sides(World world, string? sending, string? receiving) =>
         sending is null || receiving is null || world.MinistryOf(sending) is not { } s || world.MinistryOf(receiving) is not { } r
@@ -80,9 +89,8 @@ public static class RunTables
 
     private static (double Sending, double Receiving, (double Sending, double Receiving)? Nash) Disagreement(World world, string? sending, string? receiving)
     {
-        if (Sides(world, sending, receiving) is not { } sides) return (double.NaN, double.NaN, null);
+        if (FrontierOf(world, sending, receiving) is not { } frontier) return (double.NaN, double.NaN, null);
         double rs = world.MinistryOf(sending!)!.ReservationValue, rr = world.MinistryOf(receiving!)!.ReservationValue;
-        var frontier = Frontier.Of(sides.Sending, sides.Receiving, new IssueSpace(world.Negotiation).Levels());
         return (rs, rr, Frontier.NashPoint(frontier, rs, rr));
     }
 }
