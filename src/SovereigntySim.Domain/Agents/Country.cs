@@ -101,7 +101,7 @@ public sealed class Country : Agent
         double daily = DailyCost(partner, d);
         double delay = d.Accrued + daily * World.Negotiation.CostHorizonDays;
         bool escalating = PendingThreat(partner) is not null || (d.Sending && ThreatCase(partner) is { Worth: true });
-        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, daily, escalating);
+        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, daily, escalating, d.Sending ? null : _policy);
     }
 
     /// <summary>What one more day of the dispute costs this state, in utility units.</summary>
@@ -112,7 +112,18 @@ public sealed class Country : Agent
         foreach (var m in _suffered.GetValueOrDefault(partner) ?? []) cost += m.Applied ? m.DailyCost : m.DailyCost * CredibilityOf(partner).Mean;
         foreach (var m in _imposed.GetValueOrDefault(partner) ?? []) if (m.Applied) cost += SelfCost(m.Instrument, partner);
         if (d.Sending) cost += World.Negotiation.StrandedBedDayCost * d.Stranded + d.Reputation;
+        else cost += ShadowOfEscalation(partner);
         return cost;
+    }
+
+    /// <summary>A receiving state in a dispute also reckons with what the sending state has not used yet: the next
+    /// rung of its public ladder, at its cost to us, as likely as its record of carrying threats out makes it. Settling
+    /// removes that risk, so a deal no better than the status quo is still worth more than a standoff.</summary>
+    private double ShadowOfEscalation(string partner)
+    {
+        var used = _suffered.GetValueOrDefault(partner) ?? [];
+        var next = World.Countries[partner].Instruments.FirstOrDefault(i => !used.Any(m => m.Instrument == i));
+        return next is null ? 0 : InstrumentCosts.ToTarget(World.Spec, next, partner, _spec.Id) * CredibilityOf(partner).Mean;
     }
 
     private void Day()
@@ -337,6 +348,7 @@ public sealed class Country : Agent
     private void SetPolicy(AcceptancePolicySpec policy, string cause)
     {
         _policy = policy;
+        _changed = true;
         Log("country.policyChanged", null, [cause],
             Field.Of("documentationStandard", Names.Camel(policy.DocumentationStandard)), Field.Of("civilianAircraftOnly", policy.CivilianAircraftOnly),
             Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),

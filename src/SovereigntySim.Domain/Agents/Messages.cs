@@ -86,10 +86,11 @@ public sealed record InstrumentsLifted(string By, InstrumentSpec? Only = null) :
 /// <summary>A country's standing in one dispute, as its ministry needs it to bargain: whether it is the sending
 /// side, its pressure and win-set floor, audience and delay costs, and whether it still has an escalation under way
 /// or worth starting (then its ministry does not walk out).</summary>
-public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, double DailyCost, bool EscalationPending) : IMessage;
+public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, double DailyCost, bool EscalationPending, AcceptancePolicySpec? Policy = null) : IMessage;
 
 /// <summary>What a ministry believes about the dispute after its latest turn, for its country's escalation decisions:
-/// how far the deal it expects falls short of what it now aims for (its aspiration; negative: it expects better), and
+/// how far the deal it expects falls short of what it now aims for (its aspiration; negative: it expects better), in
+/// units of everything it weighs in the relation (the agenda's utility times its stake, as costs are counted), and
 /// its belief's mean of the other side's reservation value.</summary>
 public sealed record BargainingView(string Partner, double Shortfall, double BeliefMean) : IMessage;
 

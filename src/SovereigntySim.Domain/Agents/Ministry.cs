@@ -60,9 +60,13 @@ public sealed class Ministry : Agent
     private double Reservation(string partner)
     {
         if (_politics.GetValueOrDefault(partner) is not { } state) return _reservation;
+        double r = Math.Max(_reservation + state.AudienceCost, state.WinSetFloor);
+        // A receiving state's floor is never above what its own policy already gives it: its refusals enforce that
+        // policy, and it stays if no agreement is reached (the no-agreement alternative).
+        if (state.Policy is { } policy && _partners.TryGetValue(partner, out var p))
+            r = Math.Min(r, p.Self.Of(p.Space.Positions(Terms.StatusQuo(policy))));
         // The costs of no agreement lower the floor too: the win-set widens as the standoff grows costly (Putnam 1988).
-        double r = Math.Max(_reservation + state.AudienceCost, state.WinSetFloor) - DelayWeight * state.DelayCost;
-        return Math.Clamp(r, 0, 1);
+        return Math.Clamp(r - DelayWeight * state.DelayCost, 0, 1);
     }
 
     /// <summary>What this side knows about one partner: its belief lasts the run (types are drawn once a run), the
@@ -115,7 +119,8 @@ public sealed class Ministry : Agent
         p.Other = new Utility(p.Spec.WeightsAs(!sending), !sending, agenda);
         var levels = p.Space.Levels();
         p.SelfLevels = RedLined(levels, _spec.RedLines, agenda, sending);
-        p.OtherLevels = RedLined(levels, p.Spec.RedLines, agenda, !sending);
+        // The other side knows our red lines too: the deals we expect from it meet them, unless they are its own.
+        p.OtherLevels = RedLined(RedLined(levels, _spec.RedLines, agenda, sending), p.Spec.RedLines, agenda, !sending);
         p.Deal = p.Belief.Points.Select(r => DealAt(p, r)).ToArray();
     }
 
@@ -135,8 +140,14 @@ public sealed class Ministry : Agent
         return false;
     }
 
-    /// <summary>This side's utility of the deal it expects if the other side's reservation value is r.</summary>
-    private static double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels));
+    /// <summary>This side's utility of the deal it expects if the other side's reservation value is r. A deal that would cross one of this side's red lines is no deal: it counts below any reservation value.</summary>
+    private double DealAt(Partner p, double r)
+    {
+        var x = TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels);
+        return CrossesRedLine(x, p.Space.Agenda, p.Self.Sending) ? NoDeal : p.Self.Of(x);
+    }
+
+    private const double NoDeal = -1;
 
     /// <summary>The chance the belief gives to a deal this side can accept, and the surplus over its reservation
     /// value it expects from such a deal.</summary>
@@ -199,7 +210,7 @@ public sealed class Ministry : Agent
                 return new OfferResponse(r.Round, true, null, false, why);
         }
         // The country decides on escalation with what its ministry now believes.
-        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, aspiration - expected, mean));
+        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, (aspiration - expected) * p.Self.Stake, mean));
         if (offered is not null)
         {
             var (worth, cont, futile) = ContinuingWorth(chance, surplus);

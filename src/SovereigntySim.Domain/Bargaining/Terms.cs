@@ -63,6 +63,15 @@ public sealed record Terms(
 
     public bool Names(Issue issue) => Named.Contains(issue);
 
+    /// <summary>The terms a policy already sets, with no assurances or case reviews and every linked measure left
+    /// as it is: what a receiving state has if no agreement is reached.</summary>
+    public static Terms StatusQuo(AcceptancePolicySpec p) => new(
+        p.CivilianAircraftOnly ? AircraftKind.Charter : AircraftKind.Military, p.RestraintsAllowed, p.AdvanceNoticeHours, p.WeeklyFlightCap,
+        p.MaxPassengersPerFlight, p.DocumentationStandard, p.AcceptThirdCountryNationals, p.MonitoringRequired)
+    {
+        HealthCertificates = p.HealthScreeningRequired,
+    };
+
     /// <summary>The policy with the named terms changed and every other field kept.</summary>
     public AcceptancePolicySpec ApplyTo(AcceptancePolicySpec policy) => policy with
     {
