@@ -227,11 +227,17 @@ public sealed class ExperimentTests(OneSiloCluster one)
 
         var negotiation = Csv(Path.Combine(dir, "negotiations.csv")).First();
         Assert.Equal("agreement", negotiation["outcome"]);
-        Assert.False(string.IsNullOrEmpty(negotiation["term.aircraft"]));
+        // The founding dispute is over documents (procedural irregularities, unverified documents): that term is agreed,
+        // the aircraft, not on its agenda, is not.
+        Assert.False(string.IsNullOrEmpty(negotiation["term.documentation"]));
+        Assert.True(string.IsNullOrEmpty(negotiation["term.aircraft"]));
         Assert.True(D(negotiation["nashProduct"]) <= (D(negotiation["nashUtilitySending"]) - D(negotiation["reservationSending"]))
             * (D(negotiation["nashUtilityReceiving"]) - D(negotiation["reservationReceiving"])) + 1e-6);
         var offers = Csv(Path.Combine(dir, "offers.csv"));
-        var accepted = Assert.Single(offers, x => x["accepted"] == "true");
+        // One accepted offer per agreement: the first negotiation's is the one that made it.
+        var negotiations = Csv(Path.Combine(dir, "negotiations.csv"));
+        Assert.Equal(negotiations.Count(x => x["outcome"] == "agreement"), offers.Count(x => x["accepted"] == "true"));
+        var accepted = Assert.Single(offers, x => x["accepted"] == "true" && x["negotiation"] == "1");
         Assert.Equal(negotiation["utilitySending"], accepted["utilitySending"]);
         Assert.All(offers, x => Assert.Contains(x["by"], new[] { "sending", "receiving" }));
         // No binary noise in the tables.
