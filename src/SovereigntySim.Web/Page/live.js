@@ -89,11 +89,12 @@
     setBars(charts.instruments, [{ label: 'threatened', values: t.threatened }, { label: 'applied', values: t.applied }]);
     fill($('negotiations').tBodies[0], t.negotiations.map(n => row([n.index, n.dyad, n.opened, n.outcome, n.rounds, num(n.utilitySending), num(n.utilityReceiving),
       Object.entries(n.terms).map(([k, v]) => `${k.replace(/^term\./, '')}=${v}`).join(', ')])));
+    // One column per country, one row per term of its acceptance policy: fits however many countries there are.
     const countries = Object.keys(t.policies);
     const keys = countries.length ? Object.keys(t.policies[countries[0]]) : [];
-    const head = document.createElement('tr'); ['country', ...keys].forEach(k => { const th = document.createElement('th'); th.textContent = k; head.appendChild(th); });
+    const head = document.createElement('tr'); ['policy', ...countries].forEach(k => { const th = document.createElement('th'); th.textContent = k; head.appendChild(th); });
     $('policies').tHead.replaceChildren(head);
-    fill($('policies').tBodies[0], countries.map(c => row([c, ...keys.map(k => t.policies[c][k])])));
+    fill($('policies').tBodies[0], keys.map(k => row([k, ...countries.map(c => t.policies[c][k])])));
     fill($('inforce').tBodies[0], t.inForce.map(i => row([i.by, i.against, i.instrument, i.since])));
     fill($('terms').tBodies[0], Object.entries(t.termsInForce).map(([d, terms]) => row([d, Object.entries(terms).map(([k, v]) => `${k}=${v}`).join(', ')])));
   }
@@ -111,6 +112,7 @@
     const behind = r.behindSeconds > 0.5 ? `, ${r.behindSeconds.toFixed(1)} s behind` : '';
     $('status').textContent = `${r.scenario} seed ${r.seed} | ${r.status} | ${r.time} (tick ${r.tick} of ${r.endTick}) | ${r.speed}${behind} | ${r.events} events`
       + (r.digest ? ` | digest ${r.digest}` : '') + (r.error ? ` | error: ${r.error}` : '');
+    if ($('status').dataset.status !== r.status) refreshRuns(r.id).catch(() => {});
     $('status').dataset.status = r.status;
     $('export').href = `api/runs/${encodeURIComponent(r.id)}/export`;
     fill($('interventions'), interventions.map(i => { const li = document.createElement('li'); li.textContent = `${i.time} (tick ${i.tick}): ${i.description}`; return li; }));
