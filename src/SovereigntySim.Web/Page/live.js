@@ -102,7 +102,7 @@
   function renderTimeline() {
     const actor = $('filter-actor').value.trim().toLowerCase(), kind = $('filter-kind').value;
     const shown = state.timeline.filter(e => (!actor || (e.actor + ' ' + (e.subject || '')).toLowerCase().includes(actor)) && (!kind || e.kind === kind));
-    fill($('timeline').tBodies[0], shown.slice(-500).reverse().map(e =>
+    fill($('timeline').tBodies[0], shown.slice(-200).reverse().map(e =>
       row([e.time, e.kind, e.actor, e.subject, e.reasons.join(', '), e.fields], e.kind === 'intervention' ? 'intervention' : '')));
     const select = $('filter-kind');
     for (const k of [...state.kinds].sort()) if (![...select.options].some(o => o.value === k)) select.add(new Option(k, k));
@@ -118,6 +118,9 @@
     fill($('interventions'), interventions.map(i => { const li = document.createElement('li'); li.textContent = `${i.time} (tick ${i.tick}): ${i.description}`; return li; }));
   }
 
+  // Data is taken in as it arrives (cheap); drawing (charts, tables, timeline) happens at most every 250 ms, so a
+  // busy page never queues updates behind its own rendering.
+  let drawPending = false, lastDraw = 0, latest = null;
   function apply(u) {
     if (u.run.id !== state.runId) return;
     if (u.full) {
@@ -129,12 +132,23 @@
     u.offers.forEach(addOffer);
     for (const e of u.timeline) if (e.seq > state.lastSeq) { state.lastSeq = e.seq; state.timeline.push(e); state.kinds.add(e.kind); }
     if (state.timeline.length > MAX_TIMELINE) state.timeline.splice(0, state.timeline.length - MAX_TIMELINE);
+    latest = u;
+    state.updates++;
+    if (drawPending) return;
+    drawPending = true;
+    setTimeout(draw, Math.max(0, 250 - (performance.now() - lastDraw)));
+  }
+
+  function draw() {
+    drawPending = false;
+    lastDraw = performance.now();
+    const u = latest;
     $('timeline-note').textContent = u.timelineDropped > 0 ? `(${u.timelineDropped} entries skipped at this speed; events.jsonl of a run has them all)` : '';
     renderTotals(u.totals);
     renderRun(u.run, u.interventions);
     renderTimeline();
     for (const c of Object.values(charts)) c.update('none');
-    state.updates++;
+    state.draws = (state.draws || 0) + 1;
   }
 
   // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
