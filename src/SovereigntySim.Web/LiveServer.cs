@@ -149,6 +149,8 @@ public static class LiveServer
         api.MapGet("/runs/{id}/interventions", (string id, RunManager runs) => runs.Get(id) is { } r
             ? Results.Json(r.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set)), Json)
             : NoRun(id));
+        api.MapGet("/ensembles", (RunManager runs) => Results.Json(runs.Ensembles.Select(e => e.Snapshot() with { Bands = new Dictionary<string, Band>(), Days = [] }), Json));
+        api.MapGet("/ensembles/{id}", (string id, RunManager runs) => runs.GetEnsemble(id) is { } e ? Results.Json(e.Snapshot(), Json) : NoRun(id));
         api.MapGet("/stats", (RunManager runs) =>
         {
             var (n, p50, p95, max) = runs.Latency();
@@ -163,6 +165,17 @@ public static class LiveServer
             var run = await runs.StartAsync(request);
             return Results.Json(run.Sink.Snapshot().Run, Json, statusCode: StatusCodes.Status201Created);
         }));
+        control.MapPost("/ensembles", async (HttpRequest http, RunManager runs) => await Guard(async () =>
+        {
+            var ensemble = runs.StartEnsemble(await Read<StartEnsembleRequest>(http));
+            return Results.Json(ensemble.Snapshot(), Json, statusCode: StatusCodes.Status201Created);
+        }));
+        control.MapPost("/ensembles/{id}/stop", (string id, RunManager runs) =>
+        {
+            if (runs.GetEnsemble(id) is not { } e) return NoRun(id);
+            e.Stop();
+            return Results.Json(new { id = e.Id }, Json);
+        });
         control.MapPost("/runs/{id}/pause", (string id, RunManager runs) => Control(runs, id, r => r.Pause()));
         control.MapPost("/runs/{id}/resume", (string id, RunManager runs) => Control(runs, id, r => r.Resume()));
         control.MapPost("/runs/{id}/stop", (string id, RunManager runs) => Control(runs, id, r => r.Stop()));

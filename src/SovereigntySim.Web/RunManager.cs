@@ -46,16 +46,32 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
 
     public async Task<LiveRun> StartAsync(StartRunRequest request)
     {
-        if ((request.Scenario is null) == (request.Yaml is null))
-            throw new LiveInputException("give either scenario (the name of a shipped scenario) or yaml (the text of a scenario file)");
         Speed speed = Speed.OneDayPerSecond;
         if (request.Speed is not null && !Speed.TryParse(request.Speed, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
-        if (request.Seed is < 0) throw new LiveInputException("seed: expected a seed of 0 or more");
-        var overrides = (request.Overrides ?? []).Concat(request.Seed is { } seed ? [$"seed={seed}"] : []).ToList();
+        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        if (_runs.Values.Count(r => !r.Finished) >= options.MaxActiveRuns)
+            throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
+        Forget();
+        var engine = await OrleansEngine.StartAsync(client, spec);
+        var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
+        run.Sink.Publish = update => Send(run.Id, update);
+        _runs[run.Id] = run;
+        LiveMetrics.RunsActive.Add(1);
+        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+        return run;
+    }
+
+    /// <summary>A shipped scenario or an uploaded text, with overrides and seed, validated like `sovsim run`.</summary>
+    private (Domain.Scenario.ScenarioSpec Spec, Provenance Provenance, string Source) Load(string? scenario, string? yamlText, string? fileName, long? seed, string[]? extra)
+    {
+        if ((scenario is null) == (yamlText is null))
+            throw new LiveInputException("give either scenario (the name of a shipped scenario) or yaml (the text of a scenario file)");
+        if (seed is < 0) throw new LiveInputException("seed: expected a seed of 0 or more");
+        var overrides = (extra ?? []).Concat(seed is { } s ? [$"seed={s}"] : []).ToList();
         ScenarioLoadResult loaded;
         Provenance provenance;
         string source;
-        if (request.Scenario is { } name)
+        if (scenario is { } name)
         {
             if (!Scenarios().TryGetValue(name, out var file))
                 throw new LiveInputException($"scenario: expected one of {string.Join(", ", Scenarios().Keys)}, found '{SafeText.Excerpt(name, 60)}'");
@@ -65,8 +81,8 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         }
         else
         {
-            var yaml = request.Yaml!;
-            source = SafeName(request.FileName);
+            var yaml = yamlText!;
+            source = SafeName(fileName);
             int bytes = Encoding.UTF8.GetByteCount(yaml);
             loaded = bytes > Limits.MaxFileBytes
                 ? new ScenarioLoadResult(null, [new ScenarioError(source, 1, 1, "(root)", $"a scenario file of at most {Limits.MaxFileBytes / 1024:N0} KiB", $"{bytes / 1024:N0} KiB")])
@@ -74,17 +90,35 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             provenance = new Provenance(source, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), overrides, "sovsim serve (uploaded)");
         }
         if (!loaded.Ok) throw new LiveInputException($"the scenario has {loaded.Errors.Count} error(s); first: {loaded.Errors[0]}", loaded.Errors);
-        if (_runs.Values.Count(r => !r.Finished) >= options.MaxActiveRuns)
-            throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
-        Forget();
-        var engine = await OrleansEngine.StartAsync(client, loaded.Spec!);
-        var run = new LiveRun(engine.RunId, source, new RunRequest(loaded.Spec!, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
-        run.Sink.Publish = update => Send(run.Id, update);
-        _runs[run.Id] = run;
-        LiveMetrics.RunsActive.Add(1);
-        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
-        return run;
+        return (loaded.Spec!, provenance, source);
     }
+
+    private readonly ConcurrentDictionary<string, LiveEnsemble> _ensembles = new(StringComparer.Ordinal);
+
+    public LiveEnsemble? GetEnsemble(string id) => _ensembles.GetValueOrDefault(id);
+
+    public IEnumerable<LiveEnsemble> Ensembles => _ensembles.Values.OrderBy(e => e.Started);
+
+    /// <summary>Starts a replicated run for the ensemble view (at most one running at a time: it takes the cores).</summary>
+    public LiveEnsemble StartEnsemble(StartEnsembleRequest request)
+    {
+        if (request.Replications is < 2 or > LiveEnsemble.MaxReplications)
+            throw new LiveInputException($"replications: expected 2 to {LiveEnsemble.MaxReplications}, found {request.Replications}");
+        if (request.Parallel < 1 || request.Parallel > Math.Max(1, Environment.ProcessorCount))
+            throw new LiveInputException($"parallel: expected 1 to {Math.Max(1, Environment.ProcessorCount)} (the cores), found {request.Parallel}");
+        if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
+        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        var id = $"{spec.Name}-{spec.Seed}-x{request.Replications}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var ensemble = new LiveEnsemble(id, source, spec, provenance, request.Replications, request.Parallel, logs.CreateLogger<LiveEnsemble>());
+        ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
+            t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
+        foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
+        _ensembles[id] = ensemble;
+        ensemble.Start(client);
+        return ensemble;
+    }
+
+    public static string EnsembleGroup(string id) => $"ensemble:{id}";
 
     /// <summary>Finished runs stay viewable; beyond <see cref="ServeOptions.MaxKeptRuns"/> the oldest finished go.</summary>
     private void Forget()
@@ -133,7 +167,8 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
     public async Task StopAllAsync()
     {
         foreach (var r in _runs.Values) r.Stop();
-        await Task.WhenAll(_runs.Values.Select(r => r.Completion));
+        foreach (var e in _ensembles.Values) e.Stop();
+        await Task.WhenAll(_runs.Values.Select(r => r.Completion).Concat(_ensembles.Values.Select(e => e.Completion)));
     }
 }
 
@@ -149,6 +184,13 @@ public sealed class LiveHub(RunManager runs) : Hub
     }
 
     public Task Unwatch(string runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, runId);
+
+    public async Task<EnsembleUpdate> WatchEnsemble(string ensembleId)
+    {
+        var ensemble = runs.GetEnsemble(ensembleId) ?? throw new HubException($"no ensemble '{SafeText.Excerpt(ensembleId, 80)}'");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RunManager.EnsembleGroup(ensemble.Id));
+        return ensemble.Snapshot();
+    }
 
     public void Received(double latencyMs) => runs.RecordLatency(latencyMs);
 }

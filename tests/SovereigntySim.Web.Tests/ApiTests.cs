@@ -59,13 +59,8 @@ public sealed class ApiTests(LiveServerFixture server)
     [InlineData("""{"scenario":"mexico-flight-refusal","sped":"max"}""", "sped")]
     [InlineData("""{"scenario":""", "not valid JSON")]
     [InlineData("""{"scenario":"mexico-flight-refusal","yaml":"name: x"}""", "either scenario")]
-    public async Task Bad_start_requests_are_400_with_the_reason(string json, string reason)
-    {
-        var response = await server.Http.PostAsync("api/runs", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
-        Assert.Contains(reason, text);
-    }
+    public async Task Bad_start_requests_are_400_with_the_reason(string json, string reason) =>
+        await server.AssertBadRequest("api/runs", json, reason);
 
     [Fact]
     public async Task Oversized_upload_is_refused()

@@ -53,6 +53,15 @@ public class LiveServerFixture : IAsyncLifetime
         return await Http.SendAsync(request);
     }
 
+    /// <summary>Posts raw JSON and checks the answer is a 400 whose body names <paramref name="reason"/>.</summary>
+    public async Task AssertBadRequest(string path, string json, string reason)
+    {
+        var response = await Http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, text);
+        Assert.Contains(reason, text);
+    }
+
     public async Task<JsonNode> Run(string id) => JsonNode.Parse(await Http.GetStringAsync($"api/runs/{id}"))!;
 
     /// <summary>Polls the run until <paramref name="done"/> holds; fails (with the last state) after a generous

@@ -151,13 +151,45 @@
     state.draws = (state.draws || 0) + 1;
   }
 
+  // Ensemble view: each series' median and 90% band over the replicates finished so far.
+  const ensembleChart = new Chart($('chart-ensemble'), {
+    type: 'line', data: { labels: [], datasets: [] },
+    options: { animation: false, maintainAspectRatio: false, elements: { point: { radius: 0 } },
+      scales: { x: { title: { display: true, text: 'simulated day' } } } },
+  });
+  state.ensembleChart = ensembleChart;
+  function drawEnsemble() {
+    const e = state.ensemble;
+    if (!e) return;
+    $('ens-status').textContent = `${e.scenario}: ${e.finished} of ${e.replications} replicates finished${e.failed ? `, ${e.failed} failed` : ''} (${e.status})`;
+    const select = $('ens-series');
+    if (select.options.length === 0) Object.keys(e.bands).forEach(k => select.add(new Option(k, k)));
+    const band = e.bands[select.value || Object.keys(e.bands)[0]];
+    if (!band) return;
+    ensembleChart.data.labels = e.days;
+    ensembleChart.data.datasets = [
+      { label: '5%', data: band.q05, borderColor: 'rgba(31,119,180,0.3)', backgroundColor: 'rgba(31,119,180,0.15)', fill: false, borderWidth: 1 },
+      { label: '95% (band: 5-95%)', data: band.q95, borderColor: 'rgba(31,119,180,0.3)', backgroundColor: 'rgba(31,119,180,0.15)', fill: '-1', borderWidth: 1 },
+      { label: 'median', data: band.median, borderColor: '#1f77b4', borderWidth: 2, fill: false },
+    ];
+    ensembleChart.update('none');
+  }
+  $('ens-series').addEventListener('change', drawEnsemble);
+
   // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
   const connection = new signalR.HubConnectionBuilder().withUrl('hub').withAutomaticReconnect().build();
   connection.on('update', u => {
     if (!u.full) connection.invoke('Received', Date.now() - u.producedAtMs).catch(() => {});
     apply(u);
   });
-  connection.onreconnected(() => { if (state.runId) watch(state.runId); });
+  connection.on('ensemble', e => { if (state.ensemble && e.id === state.ensemble.id) { state.ensemble = e; drawEnsemble(); } });
+  connection.onreconnected(() => { if (state.runId) watch(state.runId); if (state.ensemble) watchEnsemble(state.ensemble.id); });
+  async function watchEnsemble(id) {
+    await connected;
+    state.ensemble = { id };
+    state.ensemble = await connection.invoke('WatchEnsemble', id);
+    drawEnsemble();
+  }
   const connected = connection.start();
 
   async function watch(id) {
@@ -199,16 +231,28 @@
     if (select) $('runs').value = select;
   }
 
-  $('start-form').addEventListener('submit', async ev => {
-    ev.preventDefault();
-    const body = { speed: $('start-speed').value, paused: $('start-paused').checked };
+  // The scenario of the start form (a shipped one, or the uploaded file), its seed and overrides.
+  async function addScenario(body) {
     const file = $('upload').files[0];
     if (file) { body.yaml = await file.text(); body.fileName = file.name; } else body.scenario = $('scenario').value;
     if ($('seed').value !== '') body.seed = Number($('seed').value);
     const overrides = $('overrides').value.split('\n').map(s => s.trim()).filter(s => s);
     if (overrides.length) body.overrides = overrides;
+  }
+
+  $('start-form').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const body = { speed: $('start-speed').value, paused: $('start-paused').checked };
+    await addScenario(body);
     const run = await call('POST', 'api/runs', body, 'start-errors');
     if (run) { await refreshRuns(run.id); await watch(run.id); }
+  });
+  $('ensemble-form').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const body = { replications: Number($('ens-replications').value), parallel: Number($('ens-parallel').value) };
+    await addScenario(body);
+    const ensemble = await call('POST', 'api/ensembles', body, 'ensemble-errors');
+    if (ensemble) await watchEnsemble(ensemble.id);
   });
   $('watch').addEventListener('click', () => { if ($('runs').value) watch($('runs').value); });
   const control = (path, body) => async () => { if (state.runId) await call('POST', `api/runs/${encodeURIComponent(state.runId)}/${path}`, body, 'control-errors'); };
