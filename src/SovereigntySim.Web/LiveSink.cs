@@ -83,6 +83,9 @@ public sealed class LiveSink(LiveRun run) : IRunSink
                 _points.Add(new LivePoint(_lastTick, Math.Round(run.Clock.Days(_lastTick), 4), run.Clock.Iso(_lastTick), totals,
                     summary.TensionAtEnd.ToDictionary(k => k.Key, k => Round(k.Value)), summary.PressureAtEnd.ToDictionary(k => k.Key, k => Round(k.Value))));
                 Thin();
+                // An offer is flagged accepted when the answer comes, after it was first seen.
+                for (int i = 0; i < _offers.Count; i++)
+                    if (m.Offers[i].Accepted != _offers[i].Accepted) _offers[i] = _offers[i] with { Accepted = m.Offers[i].Accepted };
                 for (int i = _offers.Count; i < m.Offers.Count; i++)
                 {
                     var o = m.Offers[i];

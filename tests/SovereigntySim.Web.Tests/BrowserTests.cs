@@ -53,7 +53,7 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             Assert.Equal("running", LiveServerFixture.Status(await server.Run(id)));
             await server.WaitForEnd(id);
             await first.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });
-            Assert.True(await first.EvaluateAsync<int>("() => window.sovsim.charts.offers.data.datasets.length") > 0);
+            Assert.Contains("agreements", await first.EvaluateAsync<string[]>("() => window.sovsim.charts.offers.data.datasets.map(d => d.label)"));
             Assert.True(await first.EvaluateAsync<int>("() => document.querySelectorAll('#negotiations tbody tr').length") > 0);
             Assert.Empty(errors1);
             Assert.Empty(errors2);

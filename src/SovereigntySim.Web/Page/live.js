@@ -74,9 +74,15 @@
     state.offers.set(key, o);
     const ds = dataset(charts.offers, `#${o.negotiation} ${o.dyad} ${o.by}`);
     ds.data.push({ x: o.utilitySending, y: o.utilityReceiving });
-    if (o.accepted) dataset(charts.offers, 'agreements').data.push({ x: o.utilitySending, y: o.utilityReceiving });
-    const agreements = charts.offers.data.datasets.find(d => d.label === 'agreements');
-    if (agreements) { agreements.pointRadius = 7; agreements.pointStyle = 'star'; agreements.borderColor = '#000'; }
+  }
+
+  // Agreements come from the negotiations (an offer learns it was accepted only after it was sent).
+  function drawAgreements(negotiations) {
+    const agreed = negotiations.filter(n => n.outcome === 'agreement' && n.utilitySending != null);
+    if (agreed.length === 0) return;
+    const ds = dataset(charts.offers, 'agreements');
+    ds.data = agreed.map(n => ({ x: n.utilitySending, y: n.utilityReceiving }));
+    ds.pointRadius = 8; ds.pointStyle = 'star'; ds.borderColor = '#000'; ds.backgroundColor = '#000';
   }
 
   function cell(tr, text) { const td = document.createElement('td'); td.textContent = text == null ? '' : String(text); tr.appendChild(td); return td; }
@@ -87,6 +93,7 @@
   function renderTotals(t) {
     setBars(charts.reasons, [{ label: 'flights refused', values: t.flightRefusalReasons }, { label: 'people refused', values: t.personRefusalReasons }]);
     setBars(charts.instruments, [{ label: 'threatened', values: t.threatened }, { label: 'applied', values: t.applied }]);
+    drawAgreements(t.negotiations);
     fill($('negotiations').tBodies[0], t.negotiations.map(n => row([n.index, n.dyad, n.opened, n.outcome, n.rounds, num(n.utilitySending), num(n.utilityReceiving),
       Object.entries(n.terms).map(([k, v]) => `${k.replace(/^term\./, '')}=${v}`).join(', ')])));
     // One column per country, one row per term of its acceptance policy: fits however many countries there are.
