@@ -23,6 +23,7 @@ public static class StrictArgs
         ["schema"] = typeof(NoSettings),
         ["report"] = typeof(ReportSettings),
         ["silo"] = typeof(SiloSettings),
+        ["serve"] = typeof(ServeSettings),
     };
 
     /// <summary>A one-line problem with the command line, or null.</summary>

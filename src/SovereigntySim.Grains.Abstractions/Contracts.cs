@@ -23,6 +23,10 @@ public sealed record SliceResult([property: Id(0)] Slice Slice);
 [GenerateSerializer, Immutable, Alias("sovsim.ScenarioPayload")]
 public sealed record ScenarioPayload([property: Id(0)] ScenarioSpec Spec);
 
+/// <summary>A scripted event injected into a running kernel (an intervention of the live server).</summary>
+[GenerateSerializer, Immutable, Alias("sovsim.ScriptPayload")]
+public sealed record ScriptPayload([property: Id(0)] ScriptedEventSpec Event);
+
 [GenerateSerializer, Immutable, Alias("sovsim.Microdata")]
 public sealed record Microdata([property: Id(0)] IReadOnlyList<MigrantRecord> Migrants);
 
@@ -56,6 +60,8 @@ public interface ISimulationGrain : IGrainWithStringKey
 {
     [Alias("Start")] Task Start(ScenarioPayload scenario);
     [Alias("Run")] Task<SliceResult> Run(long untilTick);
+    /// <summary>Schedules a scripted event between slices, as the next event of the scenario (Kernel.Inject).</summary>
+    [Alias("Inject")] Task Inject(ScriptPayload scripted);
     // Agent grains ask for the scenario while the simulation grain awaits their delivery: it must interleave.
     [Alias("GetScenario"), AlwaysInterleave] Task<ScenarioPayload> GetScenario();
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);

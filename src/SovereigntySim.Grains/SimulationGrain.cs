@@ -38,6 +38,13 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         return new SliceResult(slice);
     }
 
+    public Task Inject(ScriptPayload scripted)
+    {
+        var kernel = _kernel ?? throw new InvalidOperationException("the run has not started (or its silo went away)");
+        kernel.Inject(scripted.Event);
+        return Task.CompletedTask;
+    }
+
     public Task<RunRecord> GetRecord() => Task.FromResult(record.State);
 
     public Task<ScenarioPayload> GetScenario() =>

@@ -32,7 +32,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     /// <summary>Two distinct free ports: both are held until both are known.</summary>
-    private static (int, int) FreePorts()
+    public static (int, int) FreePorts()
     {
         var a = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         var b = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -27,18 +27,32 @@ public sealed class Kernel
     private readonly IAgentHost _host;
     private readonly PriorityQueue<Pending, (long Tick, long Order)> _future = new();
     private long _order;
+    // The script's sequence number: scenario events take theirs in file order, so an event injected later takes the
+    // number it would have as the next event appended to the file, and the file replays it in the same order.
+    private long _scriptSeq;
 
     public Kernel(World world, IAgentHost host)
     {
         _world = world;
         _host = host;
-        long seq = 0;
-        foreach (var id in world.StaticAgents) Schedule(0, id, AgentIds.Script, ++seq, new Start());
-        foreach (var e in world.Spec.Events)
-        {
-            var tick = world.Clock.TickAt(e.At.OffsetFrom(world.Spec.Start));
-            Schedule(tick, ScriptTarget(e), AgentIds.Script, ++seq, new ScriptedEvent(e));
-        }
+        foreach (var id in world.StaticAgents) Schedule(0, id, AgentIds.Script, ++_scriptSeq, new Start());
+        foreach (var e in world.Spec.Events) Schedule(TickOf(e), ScriptTarget(e), AgentIds.Script, ++_scriptSeq, new ScriptedEvent(e));
+    }
+
+    private long TickOf(Scenario.ScriptedEventSpec e) => _world.Clock.TickAt(e.At.OffsetFrom(_world.Spec.Start));
+
+    /// <summary>
+    /// Schedules a scripted event while the run goes (an intervention), between slices. It is delivered exactly as
+    /// if it had been the next entry of the scenario's <c>events</c>: same tick, same script sequence number, so the
+    /// scenario with the event appended replays to the same log. Its time may not lie before <see cref="Now"/>.
+    /// </summary>
+    public void Inject(Scenario.ScriptedEventSpec e)
+    {
+        long tick = TickOf(e);
+        if (tick < Now) throw new ArgumentException($"an event at {_world.Clock.Iso(tick)} is in the past (the run is at {_world.Clock.Iso(Now)})", nameof(e));
+        if (tick >= _world.Clock.EndTick) throw new ArgumentException($"an event at {_world.Clock.Iso(tick)} is after the end of the run", nameof(e));
+        Schedule(tick, ScriptTarget(e), AgentIds.Script, ++_scriptSeq, new ScriptedEvent(e));
+        Finished = false;
     }
 
     public long Now { get; private set; }

@@ -14,6 +14,9 @@ public interface ISimulationEngine : IAsyncDisposable
     Task<MigrantView?> GetMigrantAsync(long migrantId);
     /// <summary>Every migrant of one caseload (by index in <see cref="World.Caseloads"/>) as microdata rows.</summary>
     Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload);
+    /// <summary>Schedules a scripted event between slices, as if it were the next event of the scenario file
+    /// (<see cref="Kernel.Inject"/>): the live server's interventions.</summary>
+    Task InjectAsync(Domain.Scenario.ScriptedEventSpec scripted);
 }
 
 /// <summary>The reference runner: the same domain model in one plain single-threaded loop, without Orleans.
@@ -35,6 +38,12 @@ public sealed class ReferenceEngine : ISimulationEngine
     public World World { get; }
 
     public Task<Slice> RunAsync(long untilTick) => _kernel.RunAsync(untilTick);
+
+    public Task InjectAsync(Domain.Scenario.ScriptedEventSpec scripted)
+    {
+        _kernel.Inject(scripted);
+        return Task.CompletedTask;
+    }
 
     public Task<MigrantView?> GetMigrantAsync(long migrantId)
     {

@@ -73,6 +73,8 @@ public sealed class OrleansEngine : ISimulationEngine
         }
     }
 
+    public Task InjectAsync(ScriptedEventSpec scripted) => _run.Inject(new ScriptPayload(scripted));
+
     public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
 
     public async Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload) => (await _run.GetMicrodata(caseload)).Migrants;

@@ -13,8 +13,21 @@ public interface IRunSink
 {
     void Begin(RunRequest request, World world) { }
     void Write(Slice slice, ReadOnlySpan<byte> logLines) { }
+    /// <summary>After a slice's events are folded into the run's metrics: live views read them here.</summary>
+    void Folded(Slice slice, MetricsAccumulator metrics) { }
     /// <summary>Called once at the end, also when the run was interrupted or failed: what was computed is kept.</summary>
     Task EndAsync(RunResult result, MetricsAccumulator metrics) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The point between slices where a live run is steered: it may wait (paused), apply interventions through the
+/// engine (only here, at a slice boundary, so the kernel sees them as scripted events), pace the run, and says
+/// where the next slice ends. Without one, the pipeline runs a day per slice, or a step when paced by speed.
+/// </summary>
+public interface IRunControl
+{
+    /// <summary>The tick the next slice runs to (beyond <paramref name="tick"/>), once the run may go on.</summary>
+    Task<long> NextSliceAsync(ISimulationEngine engine, long tick, CancellationToken cancellation);
 }
 
 /// <summary>
@@ -25,7 +38,8 @@ public interface IRunSink
 public static class RunPipeline
 {
     public static async Task<RunResult> RunAsync(
-        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default)
+        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default,
+        IRunControl? control = null)
     {
         var world = engine.World;
         var clock = world.Clock;
@@ -40,9 +54,15 @@ public static class RunPipeline
         long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
         while (tick < clock.EndTick && !cancellation.IsCancellationRequested)
         {
+            long until = Math.Min(clock.EndTick, tick + sliceTicks);
+            if (control is not null)
+            {
+                try { until = Math.Clamp(await control.NextSliceAsync(engine, tick, cancellation), tick + 1, clock.EndTick); }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { break; }
+            }
             Slice slice;
             simulation.Start();
-            try { slice = await engine.RunAsync(Math.Min(clock.EndTick, tick + sliceTicks)); }
+            try { slice = await engine.RunAsync(until); }
             catch (Exception e)
             {
                 // Keep what was computed: the sinks get everything up to the last whole slice, then the error.
@@ -53,6 +73,7 @@ public static class RunPipeline
             var lines = log.Write(slice.Events);
             foreach (var sink in sinks) sink.Write(slice, lines.Span);
             foreach (var e in slice.Events) metrics.Add(e);
+            foreach (var sink in sinks) sink.Folded(slice, metrics);
             tick = slice.NextTick;
             rounds += slice.Rounds;
             deliveries += slice.Deliveries;

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Experiments;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Web;
+
+/// <summary>A replicated run to watch: replicates of one scenario (seeds base, base+1, ..., as `sovsim run
+/// --replications`), each through RunPipeline on the co-hosted silo, K at a time.</summary>
+public sealed record StartEnsembleRequest
+{
+    public string? Scenario { get; init; }
+    public string? Yaml { get; init; }
+    public string? FileName { get; init; }
+    public long? Seed { get; init; }
+    public string[]? Overrides { get; init; }
+    public int Replications { get; init; } = 20;
+    public int Parallel { get; init; } = 2;
+}
+
+/// <summary>
+/// The ensemble view's run: as replicates finish, each daily series' median and 90% band (5% and 95% quantiles, R
+/// type 7, from <see cref="Descriptive"/>) over the finished replicates is pushed to its observers. Replicate r has
+/// seed base + r, so it is byte for byte `sovsim run FILE --seed base+r`.
+/// </summary>
+public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Provenance provenance, int replications, int parallel, ILogger log)
+{
+    public const int MaxReplications = 200;
+
+    /// <summary>The series shown: cumulative totals of timeseries.csv, people in detention, the highest tension.</summary>
+    public static readonly string[] Series =
+        ["flights.refused", "flights.turnedBack", "flights.landed", "migrants.removed", "migrants.detainedNow", "detention.cost", "escalations.applied", "tension.max"];
+
+    private readonly object _gate = new();
+    private readonly List<IReadOnlyList<DayRow>> _finished = [];
+    private readonly CancellationTokenSource _stop = new();
+    private int _failed;
+
+    public string Id { get; } = id;
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+    public Task Completion { get; private set; } = Task.CompletedTask;
+    public Action<EnsembleUpdate>? Publish { get; set; }
+    public bool Finished => Completion.IsCompleted;
+
+    public void Start(IClusterClient client)
+    {
+        using var detached = ExecutionContext.SuppressFlow();
+        Completion = Task.Run(async () =>
+        {
+            using var scope = log.BeginScope("EnsembleId:{EnsembleId}", Id);
+            log.LogInformation("ensemble {EnsembleId} started: {Scenario}, {Replications} replicates from seed {Seed}, {Parallel} at a time", Id, spec.Name, replications, spec.Seed, parallel);
+            using var slots = new SemaphoreSlim(parallel);
+            var runs = Enumerable.Range(0, replications).Select(async r =>
+            {
+                await slots.WaitAsync();
+                try { if (!_stop.IsCancellationRequested) await Replicate(client, r); }
+                finally { slots.Release(); }
+            });
+            await Task.WhenAll(runs);
+            log.LogInformation("ensemble {EnsembleId} ended: {Finished} finished, {Failed} failed", Id, _finished.Count, _failed);
+        });
+        Completion.ContinueWith(_ => Publish?.Invoke(Snapshot()), TaskScheduler.Default);
+    }
+
+    public void Stop() => _stop.Cancel();
+
+    private async Task Replicate(IClusterClient client, int r)
+    {
+        var replicate = spec with { Seed = spec.Seed + r };
+        var sink = new DaysSink();
+        try
+        {
+            await using var engine = await OrleansEngine.StartAsync(client, replicate);
+            var result = await RunPipeline.RunAsync(engine, new RunRequest(replicate, provenance with { Overrides = [.. provenance.Overrides, $"seed={replicate.Seed}"] }),
+                [sink], cancellation: _stop.Token);
+            if (!result.Completed) return; // stopped: a partial replicate would bend the bands
+            lock (_gate) _finished.Add(sink.Rows);
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref _failed);
+            log.LogWarning("ensemble {EnsembleId}: replicate {Replicate} failed: {Error}", Id, r, e.Message);
+        }
+        Publish?.Invoke(Snapshot());
+    }
+
+    public EnsembleUpdate Snapshot()
+    {
+        List<IReadOnlyList<DayRow>> done;
+        lock (_gate) done = [.. _finished];
+        int days = done.Count == 0 ? 0 : done.Max(d => d.Count);
+        var bands = new Dictionary<string, Band>(StringComparer.Ordinal);
+        foreach (var name in Series)
+        {
+            int counter = Array.IndexOf(MetricsAccumulator.Counters, name);
+            Func<DayRow, double> value = name switch
+            {
+                "migrants.detainedNow" => d => d.Detained,
+                "tension.max" => d => d.MaxTension,
+                _ => d => d.Counters[counter],
+            };
+            var median = new double[days];
+            var q05 = new double[days];
+            var q95 = new double[days];
+            for (int day = 0; day < days; day++)
+            {
+                var dist = Descriptive.Describe(done.Where(d => d.Count > day).Select(d => value(d[day])));
+                (median[day], q05[day], q95[day]) = (Round(dist.Median), Round(dist.Q05), Round(dist.Q95));
+            }
+            bands[name] = new Band(median, q05, q95);
+        }
+        string status = !Finished ? "running" : _stop.IsCancellationRequested ? "stopped" : "completed";
+        return new EnsembleUpdate(Id, source, spec.Name, spec.Seed, replications, parallel, done.Count, _failed, status,
+            [.. Enumerable.Range(1, days)], bands);
+    }
+
+    private static double Round(double v) => double.IsNaN(v) ? 0 : Math.Round(v, 6);
+
+    /// <summary>Keeps a replicate's daily rows (timeseries.csv) when it ends.</summary>
+    private sealed class DaysSink : IRunSink
+    {
+        public IReadOnlyList<DayRow> Rows { get; private set; } = [];
+
+        public Task EndAsync(RunResult result, MetricsAccumulator metrics)
+        {
+            Rows = [.. metrics.Rows];
+            return Task.CompletedTask;
+        }
+    }
+}
+
+public sealed record Band(double[] Median, double[] Q05, double[] Q95);
+
+/// <summary>The state of an ensemble: how many replicates finished, and each series' median and 90% band by day
+/// (day 1 is the start date) over those.</summary>
+public sealed record EnsembleUpdate(string Id, string Source, string Scenario, long BaseSeed, int Replications, int Parallel, int Finished, int Failed,
+    string Status, int[] Days, IReadOnlyDictionary<string, Band> Bands);

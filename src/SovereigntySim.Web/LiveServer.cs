@@ -1,0 +1,252 @@
+using System.Net;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Orleans.Dashboard;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using SovereigntySim.Hosting;
+using SovereigntySim.Scenarios;
+
+namespace SovereigntySim.Web;
+
+/// <summary>Where and how `sovsim serve` listens.</summary>
+public sealed record ServeOptions
+{
+    public string Host { get; init; } = "127.0.0.1";
+    /// <summary>0: a free port chosen by the system (tests).</summary>
+    public int Port { get; init; } = 5080;
+    /// <summary>Required by every control and intervention call when set; required to listen beyond loopback.</summary>
+    public string? Token { get; init; }
+    public string? ScenariosDirectory { get; init; }
+    public int MaxActiveRuns { get; init; } = 8;
+    public int MaxKeptRuns { get; init; } = 32;
+    /// <summary>Largest request body (an uploaded scenario is at most 1 MiB of YAML, inside JSON).</summary>
+    public long MaxRequestBytes { get; init; } = 2 * Limits.MaxFileBytes + 64 * 1024;
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public bool Loopback => Host is "localhost" || (IPAddress.TryParse(Host, out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>Why these options cannot serve (one line), or null.</summary>
+    public string? Problem() =>
+        Port is < 0 or > 65535 ? $"--port must be between 1 and 65535, found {Port}"
+        : Host != "localhost" && !IPAddress.TryParse(Host, out _) ? $"--host must be an IP address or localhost, found '{SafeText.Excerpt(Host, 60)}'"
+        : !Loopback && string.IsNullOrEmpty(Token) ? $"serve --host {Host} listens beyond this machine: give --token T (every control and intervention call then needs it)"
+        : Token is { Length: > 0 and < 8 } ? "--token must have at least 8 characters"
+        : null;
+
+    /// <summary>The shipped scenarios: ./scenarios, else the nearest scenarios folder above the program.</summary>
+    public static string? FindScenarios()
+    {
+        if (Directory.Exists("scenarios")) return Path.GetFullPath("scenarios");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "scenarios"))) return Path.Combine(dir.FullName, "scenarios");
+        return null;
+    }
+}
+
+/// <summary>
+/// The live server: one ASP.NET Core application co-hosting the embedded Orleans silo (as the Orleans samples do),
+/// so runs, the SignalR hub, the HTTP API, /metrics and the Orleans dashboard share one process and container.
+/// </summary>
+public static class LiveServer
+{
+    public static readonly JsonSerializerOptions Json = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    private static JsonSerializerOptions Configure(JsonSerializerOptions o)
+    {
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        // A misspelt key is an error with its name, not a silently ignored value.
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        return o;
+    }
+
+    public static WebApplication Build(ServeOptions options)
+    {
+        if (options.Problem() is { } problem) throw new ArgumentException(problem);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders().AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(LogLevel.Warning).AddFilter("SovereigntySim", options.LogLevel);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            k.Listen(options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host), options.Port);
+        });
+        var (siloPort, gatewayPort) = EmbeddedCluster.FreePorts();
+        builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
+            .AddMemoryGrainStorageAsDefault()
+            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort)
+            .AddDashboard());
+        // sovsim handles Ctrl-C itself (it stops the server, and the runs between slices).
+        builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<RunManager>();
+        builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(LiveMetrics.MeterName).AddPrometheusExporter());
+
+        var app = builder.Build();
+        MapPage(app);
+        MapApi(app, options);
+        app.MapHub<LiveHub>("/hub");
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The dashboard's endpoints are not route handlers (endpoint filters would not run): a middleware guards them.
+        app.Use(async (http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/orleans") && !Authorized(http, options)) await Unauthorized().ExecuteAsync(http);
+            else await next(http);
+        });
+        app.MapOrleansDashboard(routePrefix: "/orleans");
+        return app;
+    }
+
+    /// <summary>The address the server listens on, once started.</summary>
+    public static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+
+    private static void MapPage(WebApplication app)
+    {
+        app.MapGet("/", () => Resource("live/index.html", "text/html; charset=utf-8"));
+        app.MapGet("/live.js", () => Resource("live/live.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/live.css", () => Resource("live/live.css", "text/css; charset=utf-8"));
+        app.MapGet("/lib/chart.umd.min.js", () => Resource("live/lib/chart.umd.min.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/lib/signalr.min.js", () => Resource("live/lib/signalr.min.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/lib/LICENSES.txt", () => Results.Text(
+            "Chart.js 4.6.1 (npm chart.js), MIT licence:\n\n" + Text("live/lib/chart.LICENSE.md")
+            + "\n\n@microsoft/signalr 10.0.11 (npm), MIT licence, Copyright (c) .NET Foundation and Contributors.\n", "text/plain; charset=utf-8"));
+    }
+
+    private static IResult Resource(string name, string type)
+    {
+        using var s = typeof(LiveServer).Assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"resource {name} is missing from the build");
+        using var copy = new MemoryStream();
+        s.CopyTo(copy);
+        return Results.Bytes(copy.ToArray(), type);
+    }
+
+    private static string Text(string name) => Encoding.UTF8.GetString(((Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult)Resource(name, "text/plain")).FileContents.Span);
+
+    private static void MapApi(WebApplication app, ServeOptions options)
+    {
+        var token = TokenFilter(options);
+        var api = app.MapGroup("/api");
+        api.MapGet("/scenarios", (RunManager runs) => Results.Json(runs.Scenarios().Keys, Json));
+        api.MapGet("/runs", (RunManager runs) => Results.Json(runs.Runs.Select(r => r.Sink.Snapshot().Run), Json));
+        api.MapGet("/runs/{id}", (string id, RunManager runs) => runs.Get(id) is { } r ? Results.Json(r.Sink.Snapshot(), Json) : NoRun(id));
+        api.MapGet("/runs/{id}/export", (string id, RunManager runs) => runs.Get(id) is { } r
+            ? Results.File(Encoding.UTF8.GetBytes(r.ExportYaml()), "application/yaml; charset=utf-8", $"{r.Request.Spec.Name}-live-{r.Id[^12..]}.yaml")
+            : NoRun(id));
+        api.MapGet("/runs/{id}/interventions", (string id, RunManager runs) => runs.Get(id) is { } r
+            ? Results.Json(r.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set)), Json)
+            : NoRun(id));
+        api.MapGet("/ensembles", (RunManager runs) => Results.Json(runs.Ensembles.Select(e => e.Snapshot() with { Bands = new Dictionary<string, Band>(), Days = [] }), Json));
+        api.MapGet("/ensembles/{id}", (string id, RunManager runs) => runs.GetEnsemble(id) is { } e ? Results.Json(e.Snapshot(), Json) : NoRun(id));
+        api.MapGet("/stats", (RunManager runs) =>
+        {
+            var (n, p50, p95, max) = runs.Latency();
+            return Results.Json(new { pushLatency = new { count = n, p50Ms = Num(p50), p95Ms = Num(p95), maxMs = Num(max) } }, Json);
+        });
+
+        var control = api.MapGroup("").AddEndpointFilter(token);
+        control.MapPost("/stats/reset", (RunManager runs) => { runs.ResetLatency(); return Results.NoContent(); });
+        control.MapPost("/runs", async (HttpRequest http, RunManager runs) => await Guard(async () =>
+        {
+            var request = await Read<StartRunRequest>(http);
+            var run = await runs.StartAsync(request);
+            return Results.Json(run.Sink.Snapshot().Run, Json, statusCode: StatusCodes.Status201Created);
+        }));
+        control.MapPost("/ensembles", async (HttpRequest http, RunManager runs) => await Guard(async () =>
+        {
+            var ensemble = runs.StartEnsemble(await Read<StartEnsembleRequest>(http));
+            return Results.Json(ensemble.Snapshot(), Json, statusCode: StatusCodes.Status201Created);
+        }));
+        control.MapPost("/ensembles/{id}/stop", (string id, RunManager runs) =>
+        {
+            if (runs.GetEnsemble(id) is not { } e) return NoRun(id);
+            e.Stop();
+            return Results.Json(new { id = e.Id }, Json);
+        });
+        control.MapPost("/runs/{id}/pause", (string id, RunManager runs) => Control(runs, id, r => r.Pause()));
+        control.MapPost("/runs/{id}/resume", (string id, RunManager runs) => Control(runs, id, r => r.Resume()));
+        control.MapPost("/runs/{id}/stop", (string id, RunManager runs) => Control(runs, id, r => r.Stop()));
+        control.MapPost("/runs/{id}/step", (string id, string? by, RunManager runs) => by is null or "tick" or "day"
+            ? Control(runs, id, r => r.Step(day: by == "day"))
+            : Bad($"by: expected tick or day, found '{SafeText.Excerpt(by, 40)}'"));
+        control.MapPost("/runs/{id}/speed", async (string id, HttpRequest http, RunManager runs) => await Guard(async () =>
+        {
+            var body = await Read<SpeedRequest>(http);
+            if (!Speed.TryParse(body.Speed, out var speed, out var error)) return Bad($"speed: expected {error}");
+            return Control(runs, id, r => r.SetSpeed(speed));
+        }));
+        control.MapPost("/runs/{id}/interventions", async (string id, HttpRequest http, RunManager runs) => await Guard(async () =>
+        {
+            if (runs.Get(id) is not { } run) return NoRun(id);
+            var request = await Read<InterventionRequest>(http);
+            var done = await run.InterveneAsync(request).WaitAsync(TimeSpan.FromMinutes(2));
+            return Results.Json(new InterventionView(done.Number, done.Tick, done.Time, done.Description, done.Set), Json);
+        }));
+    }
+
+    private sealed record SpeedRequest(string? Speed);
+
+    private static double? Num(double v) => double.IsNaN(v) ? null : Math.Round(v, 1);
+
+    private static IResult Control(RunManager runs, string id, Action<LiveRun> act)
+    {
+        if (runs.Get(id) is not { } run) return NoRun(id);
+        if (run.Finished) return Bad($"the run has ended ({run.Status})");
+        act(run);
+        return Results.Json(new { id = run.Id, status = run.Status, speed = run.Speed.ToString() }, Json);
+    }
+
+    private static IResult NoRun(string id) => Results.Json(new { error = $"no run '{SafeText.Excerpt(id, 80)}'" }, Json, statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Bad(string reason, IReadOnlyList<ScenarioError>? errors = null) => Results.Json(new
+    {
+        error = reason,
+        errors = (errors ?? []).Take(50).Select(e => new { file = e.File, line = e.Line, column = e.Column, path = e.Path, expected = e.Expected, found = e.Found, message = e.ToString() }),
+    }, Json, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>Bad input of any kind is a 400 with the reason; it never reaches a run.</summary>
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try { return await action(); }
+        catch (LiveInputException e) { return Bad(e.Message, e.Errors); }
+        catch (JsonException e) { return Bad($"the request body is not valid JSON for this call: {SafeText.Excerpt(e.Message, 300)}"); }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return Results.Json(new { error = e.Message }, Json, statusCode: 413); }
+        catch (TimeoutException) { return Bad("the run did not reach a slice boundary within 2 minutes; try again"); }
+    }
+
+    private static async Task<T> Read<T>(HttpRequest http)
+    {
+        if (http.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            throw new LiveInputException("the request body must be JSON (Content-Type: application/json)");
+        return await JsonSerializer.DeserializeAsync<T>(http.Body, Json) ?? throw new LiveInputException("the request body is empty (null)");
+    }
+
+    /// <summary>With a token, a call must carry it: `Authorization: Bearer T`, or the `sovsim_token` cookie the page
+    /// sets when the token is typed into it. Compared in constant time.</summary>
+    private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> TokenFilter(ServeOptions options) => async (context, next) =>
+        Authorized(context.HttpContext, options) ? await next(context) : Unauthorized();
+
+    private static bool Authorized(HttpContext http, ServeOptions options)
+    {
+        if (string.IsNullOrEmpty(options.Token)) return true;
+        string? given = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim()
+            : http.Request.Cookies["sovsim_token"];
+        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.Token));
+    }
+
+    private static IResult Unauthorized() =>
+        Results.Json(new { error = "this server needs its token for control and intervention calls (Authorization: Bearer <token>)" }, Json, statusCode: StatusCodes.Status401Unauthorized);
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using SovereigntySim.Domain.Metrics;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Web;
+
+/// <summary>
+/// The live run's sink: it aggregates next to the simulation and pushes at most five updates a second per run,
+/// whatever the speed, so a full-speed run never floods a browser. Each update carries one new point of every
+/// series (cumulative totals, tension, pressure), the new offers, the new timeline entries (at most
+/// <see cref="MaxTimelinePerPush"/>; the rest are counted as dropped) and the current totals; a late observer gets
+/// the whole history kept here (<see cref="Snapshot"/>), then the stream.
+/// </summary>
+public sealed class LiveSink(LiveRun run) : IRunSink
+{
+    public const double PushSeconds = 0.2;
+    public const int MaxTimelinePerPush = 300, MaxTimelineKept = 3000, MaxPointsKept = 4000;
+
+    // Chart series: the cumulative totals the page plots (a subset of MetricsAccumulator.Counters).
+    public static readonly string[] Charted =
+    [
+        "flights.planned", "flights.cancelled", "flights.cleared", "flights.partiallyCleared", "flights.refused", "flights.turnedBack",
+        "flights.diverted", "flights.landed", "migrants.detained", "migrants.removed", "migrants.refused", "migrants.removedByLand",
+        "detention.cost", "flights.cost", "negotiation.rounds", "escalations.threatened", "escalations.applied", "migrantEvents",
+    ];
+
+    private readonly object _gate = new();
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly List<LivePoint> _points = [];
+    private readonly List<OfferView> _offers = [];
+    private readonly List<TimelineEntry> _timeline = [];
+    private readonly SortedDictionary<string, SortedDictionary<string, string>> _policies = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, InstrumentInForce> _inForce = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, SortedDictionary<string, string>> _terms = new(StringComparer.Ordinal);
+    private MetricsAccumulator? _metrics;
+    private LiveTotals _totals = LiveTotals.Empty;
+    private long _seq, _timelineSeq, _timelineDropped, _events, _lastTick;
+    private int _pointsSent, _offersSent;
+    private long _timelineSent;
+    private double _lastPush = double.NegativeInfinity, _lastFolded;
+
+    /// <summary>Where updates go (the SignalR group of the run); set by the run manager.</summary>
+    public Action<LiveUpdate>? Publish { get; set; }
+
+    public void Begin(RunRequest request, World world)
+    {
+        lock (_gate)
+            foreach (var c in request.Spec.Countries)
+                _policies[c.Id] = PolicyFields(c.Acceptance);
+    }
+
+    public void Folded(Slice slice, MetricsAccumulator metrics)
+    {
+        LiveMetrics.Events.Add(slice.Events.Count);
+        LiveMetrics.Rounds.Add(slice.Rounds);
+        LiveMetrics.SimulatedDays.Add(run.Clock.Days(slice.NextTick - slice.FromTick));
+        lock (_gate)
+        {
+            _metrics = metrics;
+            _events += slice.Events.Count;
+            _lastTick = slice.NextTick;
+            foreach (var e in slice.Events) Observe(e);
+        }
+        _lastFolded = _wall.Elapsed.TotalMilliseconds;
+        if (_wall.Elapsed.TotalSeconds - _lastPush >= PushSeconds) PushNow();
+    }
+
+    /// <summary>Builds and publishes an update now (on a pause, an intervention, the end, or the push period).</summary>
+    public void PushNow()
+    {
+        LiveUpdate update;
+        lock (_gate)
+        {
+            _lastPush = _wall.Elapsed.TotalSeconds;
+            if (_metrics is { } m && (_points.Count == 0 || _points[^1].Tick != _lastTick || run.Finished))
+            {
+                var summary = m.Summary();
+                var totals = Charted.ToDictionary(k => k, k => Round(m.Totals.GetValueOrDefault(k)));
+                totals["migrants.detainedNow"] = Round(m.DetainedNow);
+                if (_points.Count > 0 && _points[^1].Tick == _lastTick) _points.RemoveAt(_points.Count - 1);
+                _points.Add(new LivePoint(_lastTick, Math.Round(run.Clock.Days(_lastTick), 4), run.Clock.Iso(_lastTick), totals,
+                    summary.TensionAtEnd.ToDictionary(k => k.Key, k => Round(k.Value)), summary.PressureAtEnd.ToDictionary(k => k.Key, k => Round(k.Value))));
+                Thin();
+                // An offer is flagged accepted when the answer comes, after it was first seen.
+                for (int i = 0; i < _offers.Count; i++)
+                    if (m.Offers[i].Accepted != _offers[i].Accepted) _offers[i] = _offers[i] with { Accepted = m.Offers[i].Accepted };
+                for (int i = _offers.Count; i < m.Offers.Count; i++)
+                {
+                    var o = m.Offers[i];
+                    _offers.Add(new OfferView(o.Negotiation, o.Dyad, o.Round, Round(o.HoursOpen), o.By, Round(o.UtilitySending), Round(o.UtilityReceiving), o.Accepted));
+                }
+                _totals = new LiveTotals(
+                    summary.FlightRefusalReasons, summary.PersonRefusalReasons,
+                    [.. summary.Negotiations.Select(n => new NegotiationView(n.Index, n.Dyad, n.Sending, n.Receiving, n.Opened, n.Closed, n.Outcome, n.Rounds,
+                        n.HoursOpen, n.UtilitySending is { } us ? Round(us) : null, n.UtilityReceiving is { } ur ? Round(ur) : null, n.AgreedAt,
+                        n.AgreedTerms.Where(t => !string.IsNullOrEmpty(t.Text) || t.Number is not null).ToDictionary(t => t.Key, t => t.Number?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? t.Text!)))],
+                    summary.ThreatenedByInstrument, summary.AppliedByInstrument,
+                    _policies.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(p.Value)),
+                    [.. _inForce.Values], _terms.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(p.Value)));
+            }
+            update = Build(full: false);
+            _pointsSent = _points.Count;
+            _offersSent = _offers.Count;
+            _timelineSent = _timelineSeq;
+        }
+        LiveMetrics.Pushes.Add(1);
+        Publish?.Invoke(update);
+    }
+
+    /// <summary>Everything kept so far, for an observer who arrives late (then the stream follows).</summary>
+    public LiveUpdate Snapshot()
+    {
+        lock (_gate) return Build(full: true);
+    }
+
+    /// <summary>An intervention was applied: push at once so every observer's timeline shows it.</summary>
+    public void Intervened(Intervention i)
+    {
+        LiveMetrics.Interventions.Add(1);
+        lock (_gate)
+            Add(new TimelineEntry(++_timelineSeq, i.Tick, i.Time, "intervention", "student", i.Event.Country, [i.Set ?? "scripted event"], i.Description));
+        PushNow();
+    }
+
+    private LiveUpdate Build(bool full)
+    {
+        long firstTimeline = full ? 0 : _timelineSent;
+        var timeline = _timeline.Where(t => t.Seq > firstTimeline).ToList();
+        long dropped = 0;
+        if (!full && timeline.Count > MaxTimelinePerPush)
+        {
+            dropped = timeline.Count - MaxTimelinePerPush;
+            timeline = timeline[^MaxTimelinePerPush..];
+        }
+        _timelineDropped += dropped;
+        var points = full ? _points.ToList() : _points.Skip(Math.Min(_pointsSent, _points.Count)).ToList();
+        var offers = full ? _offers.ToList() : _offers.Skip(_offersSent).ToList();
+        var result = run.Result;
+        var info = new RunInfo(run.Id, run.Source, run.Request.Spec.Name, run.Request.Spec.Seed, run.Status, _lastTick, run.Clock.EndTick, run.Clock.Iso(_lastTick),
+            run.Clock.Iso(run.Clock.EndTick), run.Speed.ToString(), _events, run.Clock.Step.TotalHours, run.Clock.TicksPerDay, Math.Round(run.BehindSeconds, 3),
+            result?.Digest, result?.Error ?? run.Error, result?.Completed ?? false, result is null ? null : Math.Round(result.WallSeconds, 3));
+        return new LiveUpdate(++_seq, full, Math.Round(_lastFolded + StartMs, 1), info, points, offers, timeline, _timelineDropped, _totals,
+            [.. run.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set))]);
+    }
+
+    // Unix milliseconds at which this sink's stopwatch started: lets the page compute push latency on its clock.
+    private readonly double StartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>A long slow run keeps at most <see cref="MaxPointsKept"/> points: the older half is thinned to
+    /// every other point (charts keep their shape; the latest points stay dense).</summary>
+    private void Thin()
+    {
+        if (_points.Count <= MaxPointsKept) return;
+        int half = _points.Count / 2;
+        var older = _points.Take(half).Where((_, i) => i % 2 == 0).ToList();
+        _points.RemoveRange(0, half);
+        _points.InsertRange(0, older);
+        _pointsSent = Math.Max(0, _pointsSent - (half - older.Count));
+    }
+
+    private void Observe(SimEvent e)
+    {
+        switch (e.Kind)
+        {
+            case "country.policyChanged" when e.Actor.StartsWith("country/", StringComparison.Ordinal):
+                var policy = _policies.GetValueOrDefault(e.Actor[8..]) ?? (_policies[e.Actor[8..]] = new(StringComparer.Ordinal));
+                foreach (var f in e.Fields ?? []) policy[f.Key] = Show(f);
+                break;
+            case "instrument.applied" when e.Text("instrument") is { } applied:
+                _inForce[$"{e.Actor[8..]}|{Party(e.Subject)}|{applied}"] = new InstrumentInForce(e.Actor[8..], Party(e.Subject), applied, run.Clock.Iso(e.Tick));
+                break;
+            case "instrument.lifted":
+                var prefix = $"{e.Actor[8..]}|{Party(e.Subject)}|";
+                foreach (var key in _inForce.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && (e.Text("instrument") is not { } one || k == prefix + one)).ToList())
+                    _inForce.Remove(key);
+                break;
+            case "negotiation.agreement":
+                var terms = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                foreach (var f in e.Fields ?? [])
+                    if (f.Key.StartsWith("term.", StringComparison.Ordinal) && (f.Number is not null || !string.IsNullOrEmpty(f.Text))) terms[f.Key[5..]] = Show(f);
+                terms["agreedAt"] = run.Clock.Iso(e.Tick);
+                _terms[e.Actor["negotiation/".Length..]] = terms;
+                break;
+        }
+        if (!Notable(e.Kind)) return;
+        Add(new TimelineEntry(++_timelineSeq, e.Tick, run.Clock.Iso(e.Tick), e.Kind, e.Actor, e.Subject, e.Reasons ?? [],
+            e.Fields is null ? "" : string.Join(", ", e.Fields.Take(12).Select(Show2))));
+    }
+
+    private void Add(TimelineEntry entry)
+    {
+        _timeline.Add(entry);
+        if (_timeline.Count > MaxTimelineKept + MaxTimelineKept / 4) _timeline.RemoveRange(0, _timeline.Count - MaxTimelineKept);
+    }
+
+    private static string Party(string? agent) => agent is null ? "" : agent.StartsWith("country/", StringComparison.Ordinal) ? agent[8..] : agent;
+
+    /// <summary>The timeline shows what people decide and what happens to flights and talks, not the bookkeeping
+    /// that comes every day or for every person (those are in the charts).</summary>
+    public static bool Notable(string kind) =>
+        !(kind.StartsWith("migrant", StringComparison.Ordinal) || kind.StartsWith("caseload.", StringComparison.Ordinal)
+          || kind is "country.day" or "flight.closed" or "flight.manifestSubmitted" or "flight.amended" or "ministry.type" or "country.type" or "screening.review");
+
+    private static string Show(Field f) => f.Number is { } n ? n.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : f.Text ?? "";
+    private static string Show2(Field f) => $"{f.Key}={Show(f)}";
+    private static double Round(double v) => Math.Round(v, 6);
+
+    private static SortedDictionary<string, string> PolicyFields(AcceptancePolicySpec p) => new(StringComparer.Ordinal)
+    {
+        ["documentationStandard"] = InterventionRules.Camel(p.DocumentationStandard.ToString()),
+        ["civilianAircraftOnly"] = p.CivilianAircraftOnly ? "true" : "false",
+        ["advanceNoticeHours"] = p.AdvanceNoticeHours.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+        ["weeklyFlightCap"] = p.WeeklyFlightCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["maxPassengersPerFlight"] = p.MaxPassengersPerFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["restraintsAllowed"] = p.RestraintsAllowed ? "true" : "false",
+        ["healthScreeningRequired"] = p.HealthScreeningRequired ? "true" : "false",
+        ["acceptThirdCountryNationals"] = p.AcceptThirdCountryNationals ? "true" : "false",
+        ["monitoringRequired"] = p.MonitoringRequired ? "true" : "false",
+    };
+}
+
+public sealed record RunInfo(string Id, string Source, string Scenario, long Seed, string Status, long Tick, long EndTick, string Time, string EndTime,
+    string Speed, long Events, double StepHours, long TicksPerDay, double BehindSeconds, string? Digest, string? Error, bool Completed, double? WallSeconds);
+
+public sealed record LivePoint(long Tick, double Day, string Time, IReadOnlyDictionary<string, double> Totals,
+    IReadOnlyDictionary<string, double> Tension, IReadOnlyDictionary<string, double> Pressure);
+
+public sealed record OfferView(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
+
+public sealed record TimelineEntry(long Seq, long Tick, string Time, string Kind, string Actor, string? Subject, IReadOnlyList<string> Reasons, string Fields);
+
+public sealed record NegotiationView(int Index, string Dyad, string? Sending, string? Receiving, string? Opened, string? Closed, string Outcome, int Rounds,
+    double? HoursOpen, double? UtilitySending, double? UtilityReceiving, string? AgreedAt, IReadOnlyDictionary<string, string> Terms);
+
+public sealed record InstrumentInForce(string By, string Against, string Instrument, string Since);
+
+public sealed record InterventionView(int Number, long Tick, string Time, string Description, string? Set);
+
+public sealed record LiveTotals(
+    IReadOnlyDictionary<string, long> FlightRefusalReasons, IReadOnlyDictionary<string, long> PersonRefusalReasons,
+    IReadOnlyList<NegotiationView> Negotiations, IReadOnlyDictionary<string, long> Threatened, IReadOnlyDictionary<string, long> Applied,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Policies, IReadOnlyList<InstrumentInForce> InForce,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> TermsInForce)
+{
+    public static readonly LiveTotals Empty = new(new Dictionary<string, long>(), new Dictionary<string, long>(), [], new Dictionary<string, long>(),
+        new Dictionary<string, long>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], new Dictionary<string, IReadOnlyDictionary<string, string>>());
+}
+
+/// <summary>One push to a run's observers. <see cref="Full"/>: the whole history (a late observer's first message);
+/// otherwise only what is new since the previous push. <see cref="ProducedAtMs"/>: Unix ms when the newest slice in
+/// it was folded.</summary>
+public sealed record LiveUpdate(long Seq, bool Full, double ProducedAtMs, RunInfo Run, IReadOnlyList<LivePoint> Points, IReadOnlyList<OfferView> Offers,
+    IReadOnlyList<TimelineEntry> Timeline, long TimelineDropped, LiveTotals Totals, IReadOnlyList<InterventionView> Interventions);

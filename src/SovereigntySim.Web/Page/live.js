@@ -1,0 +1,305 @@
+// The live dashboard: watches one run (#run=<id> in the address, so several tabs can watch runs side by side),
+// draws what the server pushes through SignalR with Chart.js, and sends controls and interventions to the API.
+// Every text from the server goes onto the page as text, never as HTML.
+'use strict';
+(() => {
+  const $ = id => document.getElementById(id);
+  const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const MAX_TIMELINE = 2000;
+  const state = { runId: null, lastTick: -1, lastSeq: 0, timeline: [], kinds: new Set(), offers: new Map(), updates: 0, full: null };
+  window.sovsim = state; // for tests and curious users
+
+  // Line charts over simulated days; each series created the first time a key appears.
+  function lineChart(id, yTitle) {
+    return new Chart($(id), {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
+        elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+        scales: { x: { type: 'linear', title: { display: true, text: 'simulated day' } }, y: { title: { display: !!yTitle, text: yTitle || '' } } },
+        plugins: { legend: { labels: { boxWidth: 10, font: { size: 10 } } } },
+      },
+    });
+  }
+  const charts = {
+    flights: lineChart('chart-flights', 'flights (cumulative)'),
+    people: lineChart('chart-people', 'people'),
+    costs: lineChart('chart-costs', 'USD'),
+    tension: lineChart('chart-tension', '0-1'),
+    pressure: lineChart('chart-pressure', '0-1'),
+    reasons: new Chart($('chart-reasons'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false, indexAxis: 'y' } }),
+    instruments: new Chart($('chart-instruments'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false } }),
+    offers: new Chart($('chart-offers'), {
+      type: 'scatter', data: { datasets: [] },
+      options: { animation: false, maintainAspectRatio: false,
+        scales: { x: { min: 0, max: 1, title: { display: true, text: 'utility of the sending state' } }, y: { min: 0, max: 1, title: { display: true, text: 'utility of the receiving state' } } } },
+    }),
+  };
+  state.charts = charts;
+  const series = {
+    flights: ['flights.planned', 'flights.cleared', 'flights.partiallyCleared', 'flights.refused', 'flights.turnedBack', 'flights.diverted', 'flights.landed', 'flights.cancelled'],
+    people: ['migrants.detainedNow', 'migrants.detained', 'migrants.removed', 'migrants.refused', 'migrants.removedByLand'],
+    costs: ['detention.cost', 'flights.cost'],
+  };
+
+  function dataset(chart, label) {
+    let ds = chart.data.datasets.find(d => d.label === label);
+    if (!ds) {
+      const color = palette[chart.data.datasets.length % palette.length];
+      ds = { label, data: [], borderColor: color, backgroundColor: color };
+      chart.data.datasets.push(ds);
+    }
+    return ds;
+  }
+
+  function addPoint(p) {
+    if (p.tick <= state.lastTick) return;
+    state.lastTick = p.tick;
+    for (const [name, keys] of Object.entries(series))
+      for (const k of keys) if (k in p.totals) dataset(charts[name], k.replace(/^(flights|migrants)\./, '')).data.push({ x: p.day, y: p.totals[k] });
+    for (const [k, v] of Object.entries(p.tension)) dataset(charts.tension, k).data.push({ x: p.day, y: v });
+    for (const [k, v] of Object.entries(p.pressure)) dataset(charts.pressure, k).data.push({ x: p.day, y: v });
+  }
+
+  function setBars(chart, groups) {
+    const labels = [...new Set(groups.flatMap(g => Object.keys(g.values)))].sort();
+    chart.data.labels = labels;
+    chart.data.datasets = groups.map((g, i) => ({ label: g.label, data: labels.map(l => g.values[l] || 0), backgroundColor: palette[i] }));
+  }
+
+  function addOffer(o) {
+    const key = `${o.negotiation}/${o.round}/${o.by}`;
+    if (state.offers.has(key)) return;
+    state.offers.set(key, o);
+    const ds = dataset(charts.offers, `#${o.negotiation} ${o.dyad} ${o.by}`);
+    ds.data.push({ x: o.utilitySending, y: o.utilityReceiving });
+  }
+
+  // Agreements come from the negotiations (an offer learns it was accepted only after it was sent).
+  function drawAgreements(negotiations) {
+    const agreed = negotiations.filter(n => n.outcome === 'agreement' && n.utilitySending != null);
+    if (agreed.length === 0) return;
+    const ds = dataset(charts.offers, 'agreements');
+    ds.data = agreed.map(n => ({ x: n.utilitySending, y: n.utilityReceiving }));
+    ds.pointRadius = 8; ds.pointStyle = 'star'; ds.borderColor = '#000'; ds.backgroundColor = '#000';
+  }
+
+  function cell(tr, text) { const td = document.createElement('td'); td.textContent = text == null ? '' : String(text); tr.appendChild(td); return td; }
+  function fill(tbody, rows) { tbody.replaceChildren(...rows); }
+  function row(values, cls) { const tr = document.createElement('tr'); if (cls) tr.className = cls; values.forEach(v => cell(tr, v)); return tr; }
+  const num = v => v == null ? '' : (+v).toFixed(3);
+
+  function renderTotals(t) {
+    setBars(charts.reasons, [{ label: 'flights refused', values: t.flightRefusalReasons }, { label: 'people refused', values: t.personRefusalReasons }]);
+    setBars(charts.instruments, [{ label: 'threatened', values: t.threatened }, { label: 'applied', values: t.applied }]);
+    drawAgreements(t.negotiations);
+    fill($('negotiations').tBodies[0], t.negotiations.map(n => row([n.index, n.dyad, n.opened, n.outcome, n.rounds, num(n.utilitySending), num(n.utilityReceiving),
+      Object.entries(n.terms).map(([k, v]) => `${k.replace(/^term\./, '')}=${v}`).join(', ')])));
+    // One column per country, one row per term of its acceptance policy: fits however many countries there are.
+    const countries = Object.keys(t.policies);
+    const keys = countries.length ? Object.keys(t.policies[countries[0]]) : [];
+    const head = document.createElement('tr'); ['policy', ...countries].forEach(k => { const th = document.createElement('th'); th.textContent = k; head.appendChild(th); });
+    $('policies').tHead.replaceChildren(head);
+    fill($('policies').tBodies[0], keys.map(k => row([k, ...countries.map(c => t.policies[c][k])])));
+    fill($('inforce').tBodies[0], t.inForce.map(i => row([i.by, i.against, i.instrument, i.since])));
+    fill($('terms').tBodies[0], Object.entries(t.termsInForce).map(([d, terms]) => row([d, Object.entries(terms).map(([k, v]) => `${k}=${v}`).join(', ')])));
+  }
+
+  function renderTimeline() {
+    const actor = $('filter-actor').value.trim().toLowerCase(), kind = $('filter-kind').value;
+    const shown = state.timeline.filter(e => (!actor || (e.actor + ' ' + (e.subject || '')).toLowerCase().includes(actor)) && (!kind || e.kind === kind));
+    fill($('timeline').tBodies[0], shown.slice(-200).reverse().map(e =>
+      row([e.time, e.kind, e.actor, e.subject, e.reasons.join(', '), e.fields], e.kind === 'intervention' ? 'intervention' : '')));
+    const select = $('filter-kind');
+    for (const k of [...state.kinds].sort()) if (![...select.options].some(o => o.value === k)) select.add(new Option(k, k));
+  }
+
+  function renderRun(r, interventions) {
+    const behind = r.behindSeconds > 0.5 ? `, ${r.behindSeconds.toFixed(1)} s behind` : '';
+    $('status').textContent = `${r.scenario} seed ${r.seed} | ${r.status} | ${r.time} (tick ${r.tick} of ${r.endTick}) | ${r.speed}${behind} | ${r.events} events`
+      + (r.digest ? ` | digest ${r.digest}` : '') + (r.error ? ` | error: ${r.error}` : '');
+    if ($('status').dataset.status !== r.status) refreshRuns(r.id).catch(() => {});
+    $('status').dataset.status = r.status;
+    $('export').href = `api/runs/${encodeURIComponent(r.id)}/export`;
+    fill($('interventions'), interventions.map(i => { const li = document.createElement('li'); li.textContent = `${i.time} (tick ${i.tick}): ${i.description}`; return li; }));
+  }
+
+  // Data is taken in as it arrives (cheap); drawing (charts, tables, timeline) happens at most every 250 ms, so a
+  // busy page never queues updates behind its own rendering.
+  let drawPending = false, lastDraw = 0, latest = null;
+  function apply(u) {
+    if (u.run.id !== state.runId) return;
+    if (u.full) {
+      state.lastTick = -1; state.timeline = []; state.kinds = new Set(); state.offers = new Map(); state.lastSeq = 0;
+      for (const c of Object.values(charts)) { c.data.datasets = []; if (c.data.labels) c.data.labels = []; }
+      state.full = u;
+    }
+    u.points.forEach(addPoint);
+    u.offers.forEach(addOffer);
+    for (const e of u.timeline) if (e.seq > state.lastSeq) { state.lastSeq = e.seq; state.timeline.push(e); state.kinds.add(e.kind); }
+    if (state.timeline.length > MAX_TIMELINE) state.timeline.splice(0, state.timeline.length - MAX_TIMELINE);
+    latest = u;
+    state.updates++;
+    if (drawPending) return;
+    drawPending = true;
+    setTimeout(draw, Math.max(0, 250 - (performance.now() - lastDraw)));
+  }
+
+  function draw() {
+    drawPending = false;
+    lastDraw = performance.now();
+    const u = latest;
+    $('timeline-note').textContent = u.timelineDropped > 0 ? `(${u.timelineDropped} entries skipped at this speed; events.jsonl of a run has them all)` : '';
+    renderTotals(u.totals);
+    renderRun(u.run, u.interventions);
+    renderTimeline();
+    for (const c of Object.values(charts)) c.update('none');
+    state.draws = (state.draws || 0) + 1;
+  }
+
+  // Ensemble view: each series' median and 90% band over the replicates finished so far.
+  const ensembleChart = new Chart($('chart-ensemble'), {
+    type: 'line', data: { labels: [], datasets: [] },
+    options: { animation: false, maintainAspectRatio: false, elements: { point: { radius: 0 } },
+      scales: { x: { title: { display: true, text: 'simulated day' } } } },
+  });
+  state.ensembleChart = ensembleChart;
+  function drawEnsemble() {
+    const e = state.ensemble;
+    if (!e) return;
+    $('ens-status').textContent = `${e.scenario}: ${e.finished} of ${e.replications} replicates finished${e.failed ? `, ${e.failed} failed` : ''} (${e.status})`;
+    const select = $('ens-series');
+    if (select.options.length === 0) Object.keys(e.bands).forEach(k => select.add(new Option(k, k)));
+    const band = e.bands[select.value || Object.keys(e.bands)[0]];
+    if (!band) return;
+    ensembleChart.data.labels = e.days;
+    ensembleChart.data.datasets = [
+      { label: '5%', data: band.q05, borderColor: 'rgba(31,119,180,0.3)', backgroundColor: 'rgba(31,119,180,0.15)', fill: false, borderWidth: 1 },
+      { label: '95% (band: 5-95%)', data: band.q95, borderColor: 'rgba(31,119,180,0.3)', backgroundColor: 'rgba(31,119,180,0.15)', fill: '-1', borderWidth: 1 },
+      { label: 'median', data: band.median, borderColor: '#1f77b4', borderWidth: 2, fill: false },
+    ];
+    ensembleChart.update('none');
+  }
+  $('ens-series').addEventListener('change', drawEnsemble);
+
+  // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
+  const connection = new signalR.HubConnectionBuilder().withUrl('hub').withAutomaticReconnect().build();
+  connection.on('update', u => {
+    if (!u.full) connection.invoke('Received', Date.now() - u.producedAtMs).catch(() => {});
+    apply(u);
+  });
+  connection.on('ensemble', e => { if (state.ensemble && e.id === state.ensemble.id) { state.ensemble = e; drawEnsemble(); } });
+  connection.onreconnected(() => { if (state.runId) watch(state.runId); if (state.ensemble) watchEnsemble(state.ensemble.id); });
+  async function watchEnsemble(id) {
+    await connected;
+    state.ensemble = { id };
+    state.ensemble = await connection.invoke('WatchEnsemble', id);
+    drawEnsemble();
+  }
+  const connected = connection.start();
+
+  async function watch(id) {
+    await connected;
+    if (state.runId && state.runId !== id) await connection.invoke('Unwatch', state.runId).catch(() => {});
+    state.runId = id;
+    history.replaceState(null, '', `#run=${encodeURIComponent(id)}`);
+    apply(await connection.invoke('Watch', id));
+  }
+
+  function headers() {
+    const h = { 'Content-Type': 'application/json' };
+    const token = $('token').value || sessionStorage.getItem('sovsim_token');
+    if (token) h.Authorization = `Bearer ${token}`;
+    return h;
+  }
+  $('token').addEventListener('change', () => {
+    sessionStorage.setItem('sovsim_token', $('token').value);
+    document.cookie = `sovsim_token=${encodeURIComponent($('token').value)}; path=/; SameSite=Strict`;
+  });
+
+  async function call(method, url, body, errors) {
+    $(errors).textContent = '';
+    const response = await fetch(url, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let json = null; try { json = JSON.parse(text); } catch { }
+    if (!response.ok) {
+      const lines = [json && json.error ? json.error : `${response.status} ${text}`];
+      if (json && json.errors) json.errors.forEach(e => lines.push(e.message));
+      $(errors).textContent = lines.join('\n');
+      return null;
+    }
+    return json;
+  }
+
+  async function refreshRuns(select) {
+    const runs = await (await fetch('api/runs')).json();
+    $('runs').replaceChildren(...runs.map(r => new Option(`${r.scenario} seed ${r.seed} (${r.status}) ${r.id}`, r.id)));
+    if (select) $('runs').value = select;
+  }
+
+  // The scenario of the start form (a shipped one, or the uploaded file), its seed and overrides.
+  async function addScenario(body) {
+    const file = $('upload').files[0];
+    if (file) { body.yaml = await file.text(); body.fileName = file.name; } else body.scenario = $('scenario').value;
+    if ($('seed').value !== '') body.seed = Number($('seed').value);
+    const overrides = $('overrides').value.split('\n').map(s => s.trim()).filter(s => s);
+    if (overrides.length) body.overrides = overrides;
+  }
+
+  $('start-form').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const body = { speed: $('start-speed').value, paused: $('start-paused').checked };
+    await addScenario(body);
+    const run = await call('POST', 'api/runs', body, 'start-errors');
+    if (run) { await refreshRuns(run.id); await watch(run.id); }
+  });
+  $('ensemble-form').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const body = { replications: Number($('ens-replications').value), parallel: Number($('ens-parallel').value) };
+    await addScenario(body);
+    const ensemble = await call('POST', 'api/ensembles', body, 'ensemble-errors');
+    if (ensemble) await watchEnsemble(ensemble.id);
+  });
+  $('watch').addEventListener('click', () => { if ($('runs').value) watch($('runs').value); });
+  const control = (path, body) => async () => { if (state.runId) await call('POST', `api/runs/${encodeURIComponent(state.runId)}/${path}`, body, 'control-errors'); };
+  $('pause').addEventListener('click', control('pause'));
+  $('resume').addEventListener('click', control('resume'));
+  $('step-tick').addEventListener('click', control('step?by=tick'));
+  $('step-day').addEventListener('click', control('step?by=day'));
+  $('stop').addEventListener('click', control('stop'));
+  $('set-speed').addEventListener('click', () => control('speed', { speed: $('speed').value })());
+
+  function policyOf(text) {
+    const policy = {};
+    for (const part of text.split(',').map(s => s.trim()).filter(s => s)) {
+      const [k, v] = part.split('=').map(s => (s || '').trim());
+      policy[k] = v === 'true' ? true : v === 'false' ? false : v !== '' && !isNaN(Number(v)) ? Number(v) : v;
+    }
+    return policy;
+  }
+  async function intervene(body) {
+    if (!state.runId) { $('intervene-errors').textContent = 'watch a run first'; return; }
+    await call('POST', `api/runs/${encodeURIComponent(state.runId)}/interventions`, body, 'intervene-errors');
+  }
+  $('event-form').addEventListener('submit', ev => {
+    ev.preventDefault();
+    const body = { kind: $('ev-kind').value };
+    for (const [key, id] of [['country', 'ev-country'], ['against', 'ev-against'], ['instrument', 'ev-instrument'], ['note', 'ev-note']])
+      if ($(id).value.trim()) body[key] = $(id).value.trim();
+    if ($('ev-value').value.trim()) body.value = Number($('ev-value').value);
+    if ($('ev-policy').value.trim()) body.policy = policyOf($('ev-policy').value);
+    intervene(body);
+  });
+  $('set-form').addEventListener('submit', ev => { ev.preventDefault(); intervene({ set: $('set-text').value.trim() }); });
+  $('filter-actor').addEventListener('input', renderTimeline);
+  $('filter-kind').addEventListener('change', renderTimeline);
+
+  (async () => {
+    const names = await (await fetch('api/scenarios')).json();
+    $('scenario').replaceChildren(...names.map(n => new Option(n, n)));
+    const fromHash = new URLSearchParams(location.hash.slice(1)).get('run');
+    await refreshRuns(fromHash);
+    if (fromHash) await watch(fromHash);
+  })();
+})();

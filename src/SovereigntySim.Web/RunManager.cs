@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+using SovereigntySim.Scenarios;
+
+namespace SovereigntySim.Web;
+
+/// <summary>How to start a run: a shipped scenario by name or an uploaded YAML text, with a seed, --set overrides,
+/// a speed and whether it starts paused.</summary>
+public sealed record StartRunRequest
+{
+    public string? Scenario { get; init; }
+    public string? Yaml { get; init; }
+    public string? FileName { get; init; }
+    public long? Seed { get; init; }
+    public string[]? Overrides { get; init; }
+    public string? Speed { get; init; }
+    public bool Paused { get; init; }
+}
+
+/// <summary>The live server's runs, side by side, on the co-hosted silo. Runs go through the same RunPipeline as
+/// `sovsim run`, on the Orleans engine.</summary>
+public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, ServeOptions options, ILoggerFactory logs)
+{
+    private readonly ConcurrentDictionary<string, LiveRun> _runs = new(StringComparer.Ordinal);
+    private readonly ILogger _log = logs.CreateLogger<RunManager>();
+    private readonly Lock _latencyGate = new();
+    private readonly List<double> _latencies = [];
+
+    public IEnumerable<LiveRun> Runs => _runs.Values.OrderBy(r => r.Started);
+
+    public LiveRun? Get(string id) => _runs.GetValueOrDefault(id);
+
+    /// <summary>The shipped scenarios (name → file), from the scenarios folder.</summary>
+    public IReadOnlyDictionary<string, string> Scenarios()
+    {
+        var dir = options.ScenariosDirectory;
+        if (dir is null || !Directory.Exists(dir)) return new Dictionary<string, string>();
+        return Directory.EnumerateFiles(dir, "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
+            .ToDictionary(f => Path.GetFileNameWithoutExtension(f), f => f, StringComparer.Ordinal);
+    }
+
+    public async Task<LiveRun> StartAsync(StartRunRequest request)
+    {
+        Speed speed = Speed.OneDayPerSecond;
+        if (request.Speed is not null && !Speed.TryParse(request.Speed, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
+        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        if (_runs.Values.Count(r => !r.Finished) >= options.MaxActiveRuns)
+            throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
+        Forget();
+        var engine = await OrleansEngine.StartAsync(client, spec);
+        var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
+        run.Sink.Publish = update => Send(run.Id, update);
+        _runs[run.Id] = run;
+        LiveMetrics.RunsActive.Add(1);
+        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+        return run;
+    }
+
+    /// <summary>A shipped scenario or an uploaded text, with overrides and seed, validated like `sovsim run`.</summary>
+    private (Domain.Scenario.ScenarioSpec Spec, Provenance Provenance, string Source) Load(string? scenario, string? yamlText, string? fileName, long? seed, string[]? extra)
+    {
+        if ((scenario is null) == (yamlText is null))
+            throw new LiveInputException("give either scenario (the name of a shipped scenario) or yaml (the text of a scenario file)");
+        if (seed is < 0) throw new LiveInputException("seed: expected a seed of 0 or more");
+        var overrides = (extra ?? []).Concat(seed is { } s ? [$"seed={s}"] : []).ToList();
+        ScenarioLoadResult loaded;
+        Provenance provenance;
+        string source;
+        if (scenario is { } name)
+        {
+            if (!Scenarios().TryGetValue(name, out var file))
+                throw new LiveInputException($"scenario: expected one of {string.Join(", ", Scenarios().Keys)}, found '{SafeText.Excerpt(name, 60)}'");
+            loaded = ScenarioLoader.Load(file, overrides);
+            provenance = Provenance.Of(file, overrides) with { CommandLine = "sovsim serve" };
+            source = name;
+        }
+        else
+        {
+            var yaml = yamlText!;
+            source = SafeName(fileName);
+            int bytes = Encoding.UTF8.GetByteCount(yaml);
+            loaded = bytes > Limits.MaxFileBytes
+                ? new ScenarioLoadResult(null, [new ScenarioError(source, 1, 1, "(root)", $"a scenario file of at most {Limits.MaxFileBytes / 1024:N0} KiB", $"{bytes / 1024:N0} KiB")])
+                : ScenarioLoader.LoadText(yaml, source, overrides);
+            provenance = new Provenance(source, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), overrides, "sovsim serve (uploaded)");
+        }
+        if (!loaded.Ok) throw new LiveInputException($"the scenario has {loaded.Errors.Count} error(s); first: {loaded.Errors[0]}", loaded.Errors);
+        return (loaded.Spec!, provenance, source);
+    }
+
+    private readonly ConcurrentDictionary<string, LiveEnsemble> _ensembles = new(StringComparer.Ordinal);
+
+    public LiveEnsemble? GetEnsemble(string id) => _ensembles.GetValueOrDefault(id);
+
+    public IEnumerable<LiveEnsemble> Ensembles => _ensembles.Values.OrderBy(e => e.Started);
+
+    /// <summary>Starts a replicated run for the ensemble view (at most one running at a time: it takes the cores).</summary>
+    public LiveEnsemble StartEnsemble(StartEnsembleRequest request)
+    {
+        if (request.Replications is < 2 or > LiveEnsemble.MaxReplications)
+            throw new LiveInputException($"replications: expected 2 to {LiveEnsemble.MaxReplications}, found {request.Replications}");
+        if (request.Parallel < 1 || request.Parallel > Math.Max(1, Environment.ProcessorCount))
+            throw new LiveInputException($"parallel: expected 1 to {Math.Max(1, Environment.ProcessorCount)} (the cores), found {request.Parallel}");
+        if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
+        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        var id = $"{spec.Name}-{spec.Seed}-x{request.Replications}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var ensemble = new LiveEnsemble(id, source, spec, provenance, request.Replications, request.Parallel, logs.CreateLogger<LiveEnsemble>());
+        ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
+            t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
+        foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
+        _ensembles[id] = ensemble;
+        ensemble.Start(client);
+        return ensemble;
+    }
+
+    public static string EnsembleGroup(string id) => $"ensemble:{id}";
+
+    /// <summary>Finished runs stay viewable; beyond <see cref="ServeOptions.MaxKeptRuns"/> the oldest finished go.</summary>
+    private void Forget()
+    {
+        foreach (var old in _runs.Values.Where(r => r.Finished).OrderBy(r => r.Started).SkipLast(options.MaxKeptRuns - 1).ToList())
+            _runs.TryRemove(old.Id, out _);
+    }
+
+    private void Send(string runId, LiveUpdate update) =>
+        hub.Clients.Group(runId).SendAsync("update", update).ContinueWith(
+            t => _log.LogWarning(t.Exception, "run {RunId}: push failed", runId), TaskContinuationOptions.OnlyOnFaulted);
+
+    private static string SafeName(string? name)
+    {
+        var n = Path.GetFileName(name ?? "");
+        n = new string([.. n.Where(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-').Take(100)]);
+        return n.Length == 0 ? "upload.yaml" : n;
+    }
+
+    /// <summary>A push latency the page measured (ms), for /metrics and the latency percentiles.</summary>
+    public void RecordLatency(double ms)
+    {
+        if (!(ms >= 0 && ms < 600_000)) return;
+        LiveMetrics.PushLatency.Record(ms);
+        lock (_latencyGate)
+        {
+            _latencies.Add(ms);
+            if (_latencies.Count > 100_000) _latencies.RemoveRange(0, 50_000);
+        }
+    }
+
+    public (int Count, double P50, double P95, double Max) Latency()
+    {
+        double[] sorted;
+        lock (_latencyGate) sorted = [.. _latencies.Order()];
+        if (sorted.Length == 0) return (0, double.NaN, double.NaN, double.NaN);
+        double Q(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return (sorted.Length, Q(0.5), Q(0.95), sorted[^1]);
+    }
+
+    public void ResetLatency()
+    {
+        lock (_latencyGate) _latencies.Clear();
+    }
+
+    public async Task StopAllAsync()
+    {
+        foreach (var r in _runs.Values) r.Stop();
+        foreach (var e in _ensembles.Values) e.Stop();
+        await Task.WhenAll(_runs.Values.Select(r => r.Completion).Concat(_ensembles.Values.Select(e => e.Completion)));
+    }
+}
+
+/// <summary>The SignalR hub: an observer watches a run (it gets the run's whole state at once, then every update)
+/// and reports how late each update arrived.</summary>
+public sealed class LiveHub(RunManager runs) : Hub
+{
+    public async Task<LiveUpdate> Watch(string runId)
+    {
+        var run = runs.Get(runId) ?? throw new HubException($"no run '{SafeText.Excerpt(runId, 80)}'");
+        await Groups.AddToGroupAsync(Context.ConnectionId, run.Id);
+        return run.Sink.Snapshot();
+    }
+
+    public Task Unwatch(string runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, runId);
+
+    public async Task<EnsembleUpdate> WatchEnsemble(string ensembleId)
+    {
+        var ensemble = runs.GetEnsemble(ensembleId) ?? throw new HubException($"no ensemble '{SafeText.Excerpt(ensembleId, 80)}'");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RunManager.EnsembleGroup(ensemble.Id));
+        return ensemble.Snapshot();
+    }
+
+    public void Received(double latencyMs) => runs.RecordLatency(latencyMs);
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using SovereigntySim.Reports.Tests;
+
+namespace SovereigntySim.Web.Tests;
+
+/// <summary>The page in headless Chromium against the real server: charts fill while a run goes, interventions
+/// from the page reach the timeline and the run, the exported scenario replays, bad uploads are shown located.</summary>
+[Collection(LiveCollection.Name)]
+public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browser)
+{
+    private const string Scenario = "mexico-flight-refusal";
+    private static readonly float Patience = 180_000; // a safety limit for a loaded machine, not a measurement
+
+    private async Task<(IPage Page, List<string> Errors, IBrowserContext Context)> Open(string fragment = "")
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1800 }, AcceptDownloads = true });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add($"console: {m.Text}"); };
+        page.PageError += (_, e) => errors.Add($"page error: {e}");
+        await page.GotoAsync(server.Address + fragment);
+        await page.WaitForFunctionAsync("() => document.getElementById('scenario').options.length > 0", null, new() { Timeout = Patience });
+        return (page, errors, context);
+    }
+
+    private static Task<int> FlightPoints(IPage page) =>
+        page.EvaluateAsync<int>("() => { const d = window.sovsim.charts.flights.data.datasets; return d.length ? d[0].data.length : 0; }");
+
+    [Fact]
+    public async Task Charts_receive_new_points_while_the_run_goes_for_every_observer()
+    {
+        // 1 simulated day a second: about thirty seconds for the scenario's 30 days. It starts paused so that both
+        // observers are watching before it goes, however long a loaded machine takes to open them.
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "1d/s", paused = true });
+        var (first, errors1, c1) = await Open($"#run={id}");
+        var (second, errors2, c2) = await Open($"#run={id}");
+        try
+        {
+            foreach (var page in new[] { first, second })
+                await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = Patience });
+            Assert.Equal(0, await FlightPoints(first));
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await server.Post($"api/runs/{id}/resume")).StatusCode);
+            // Both observers at once: each has points, then more points while the run is still going.
+            await Task.WhenAll(new[] { first, second }.Select(async page =>
+            {
+                await page.WaitForFunctionAsync("() => window.sovsim.charts.flights.data.datasets.length > 0 && window.sovsim.charts.flights.data.datasets[0].data.length > 0", null, new() { Timeout = Patience });
+                int before = await FlightPoints(page);
+                await page.WaitForFunctionAsync($"() => window.sovsim.charts.flights.data.datasets[0].data.length > {before}", null, new() { Timeout = Patience });
+                Assert.True(await page.EvaluateAsync<int>("() => window.sovsim.charts.people.data.datasets.length") >= 3);
+            }));
+            // The new points came while the run was still going, not all at its end.
+            Assert.Equal("running", LiveServerFixture.Status(await server.Run(id)));
+            await server.WaitForEnd(id);
+            await first.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });
+            Assert.Contains("agreements", await first.EvaluateAsync<string[]>("() => window.sovsim.charts.offers.data.datasets.map(d => d.label)"));
+            Assert.True(await first.EvaluateAsync<int>("() => document.querySelectorAll('#negotiations tbody tr').length") > 0);
+            Assert.Empty(errors1);
+            Assert.Empty(errors2);
+            if (Environment.GetEnvironmentVariable("SOVSIM_SCREENSHOT") is { Length: > 0 } shot)
+                await first.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        }
+        finally
+        {
+            await c1.CloseAsync();
+            await c2.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_intervention_from_the_page_reaches_the_timeline_and_the_run_and_the_export_replays()
+    {
+        var (page, errors, context) = await Open();
+        try
+        {
+            await page.SelectOptionAsync("#scenario", Scenario);
+            await page.FillAsync("#start-speed", "max");
+            await page.CheckAsync("#start-paused");
+            await page.ClickAsync("#start");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = Patience });
+            await page.ClickAsync("#step-day");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('(tick 24 of') && document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = Patience });
+            var id = await page.EvaluateAsync<string>("() => window.sovsim.runId");
+
+            await page.FillAsync("#set-text", "countries.MX.acceptance.weeklyFlightCap=1");
+            await page.ClickAsync("#set-send");
+            await page.WaitForSelectorAsync("#timeline tbody tr.intervention", new() { Timeout = Patience });
+            Assert.Contains("weeklyFlightCap", await page.InnerTextAsync("#timeline tbody tr.intervention"));
+            Assert.Contains("(tick 24)", await page.InnerTextAsync("#interventions"));
+            await page.SelectOptionAsync("#ev-kind", "impose");
+            await page.FillAsync("#ev-country", "US");
+            await page.FillAsync("#ev-against", "MX");
+            await page.SelectOptionAsync("#ev-instrument", "visaSanctions");
+            await page.ClickAsync("#ev-send");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#interventions li').length === 2", null, new() { Timeout = Patience });
+            // A bad one is shown with its reason and changes nothing.
+            await page.FillAsync("#ev-against", "ZZ");
+            await page.ClickAsync("#ev-send");
+            await page.WaitForFunctionAsync("() => document.getElementById('intervene-errors').textContent.length > 0", null, new() { Timeout = Patience });
+            Assert.Contains("against", await page.InnerTextAsync("#intervene-errors"));
+
+            // What follows changes: the next day shows the new policy and the sanctions in force.
+            await page.ClickAsync("#step-day");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('(tick 48 of')", null, new() { Timeout = Patience });
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#inforce tbody tr')].some(r => r.textContent.includes('visaSanctions'))", null, new() { Timeout = Patience });
+            var cap = await page.InnerTextAsync("#policies tbody tr:has(td:text-is('weeklyFlightCap'))");
+            var header = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#policies thead th')].map(th => th.textContent)");
+            Assert.Equal("1", cap.Split('\t')[Array.IndexOf(header, "MX")].Trim());
+            await page.SelectOptionAsync("#filter-kind", "instrument.applied");
+            Assert.Contains("country/US", await page.InnerTextAsync("#timeline tbody"));
+
+            await page.ClickAsync("#resume");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });
+            var live = (await server.Run(id))["run"]!["digest"]!.GetValue<string>();
+            Assert.Contains(live, await page.InnerTextAsync("#status"));
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export"));
+            var file = Path.Combine(Repo.TempDir("download"), "exported.yaml");
+            await download.SaveAsAsync(file);
+            var outDir = Repo.TempDir("replay");
+            var (code, _, err) = await Repo.Sovsim("run", file, "--out", outDir);
+            Assert.True(code == 0, err);
+            Assert.Equal(live, Repo.DigestOf(outDir));
+            // The browser logs the refused intervention's 400 as a console error: that one was asked for.
+            Assert.Single(errors, e => e.Contains("status of 400"));
+            Assert.Empty(errors.Where(e => !e.Contains("status of 400")));
+        }
+        finally { await context.CloseAsync(); }
+    }
+
+    [Fact]
+    public async Task A_bad_upload_shows_the_error_with_line_and_column()
+    {
+        var (page, _, context) = await Open();
+        try
+        {
+            var yaml = File.ReadAllText(Path.Combine(Repo.Root, "scenarios", Scenario + ".yaml")).Split('\n');
+            int at = Array.FindIndex(yaml, l => l.StartsWith("step:", StringComparison.Ordinal));
+            Assert.True(at >= 0);
+            yaml[at] = "step: 7h";
+            await page.SetInputFilesAsync("#upload", new FilePayload { Name = "bad-step.yaml", MimeType = "application/yaml", Buffer = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', yaml)) });
+            await page.ClickAsync("#start");
+            await page.WaitForFunctionAsync("() => document.getElementById('start-errors').textContent.length > 0", null, new() { Timeout = Patience });
+            var text = await page.InnerTextAsync("#start-errors");
+            Assert.Contains($"bad-step.yaml:{at + 1}:", text);
+            Assert.Contains("step", text);
+            Assert.Equal("no run watched", await page.InnerTextAsync("#status"));
+        }
+        finally { await context.CloseAsync(); }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+using SovereigntySim.Reports.Tests;
+using SovereigntySim.Scenarios;
+
+namespace SovereigntySim.Web.Tests;
+
+/// <summary>The ensemble view: a replicated run watched as replicates finish, with each series' median and band.</summary>
+[Collection(LiveCollection.Name)]
+public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture browser)
+{
+    private const string Scenario = "colombia-2025";
+
+    private async Task<JsonNode> WaitForEnsemble(string id)
+    {
+        var limit = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        JsonNode state;
+        while ((state = JsonNode.Parse(await server.Http.GetStringAsync($"api/ensembles/{id}"))!)["status"]!.GetValue<string>() == "running")
+        {
+            if (DateTime.UtcNow > limit) Assert.Fail($"ensemble {id} did not end: {state.ToJsonString()[..200]}");
+            await Task.Delay(100);
+        }
+        return state;
+    }
+
+    [Fact]
+    public async Task The_bands_are_the_median_and_quantiles_of_the_replicates()
+    {
+        var response = await server.Post("api/ensembles", new { scenario = Scenario, replications = 5, parallel = 2, seed = 11 });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
+        var end = await WaitForEnsemble(id);
+        Assert.Equal("completed", end["status"]!.GetValue<string>());
+        Assert.Equal(5, end["finished"]!.GetValue<int>());
+
+        // Each replicate r is the plain run with seed 11 + r: its final removals, by the reference runner here.
+        var finals = new List<double>();
+        for (int r = 0; r < 5; r++)
+        {
+            var spec = ScenarioLoader.Load(Path.Combine(Repo.Root, "scenarios", Scenario + ".yaml"), [$"seed={11 + r}"]).Spec!;
+            var result = await RunPipeline.RunAsync(new ReferenceEngine(new World(spec)), new RunRequest(spec, Provenance.Of(null, [])), []);
+            finals.Add(result.Metrics.Totals["migrants.removed"]);
+        }
+        finals.Sort();
+        var removed = end["bands"]!["migrants.removed"]!;
+        var median = removed["median"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        var q05 = removed["q05"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        var q95 = removed["q95"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal(end["days"]!.AsArray().Count, median.Length);
+        Assert.Equal(finals[2], median[^1]);
+        // R type 7 on 5 values: the 5% quantile is 20% of the way from the smallest to the next.
+        Assert.Equal(finals[0] + 0.2 * (finals[1] - finals[0]), q05[^1], 6);
+        Assert.Equal(finals[3] + 0.8 * (finals[4] - finals[3]), q95[^1], 6);
+        Assert.All(Enumerable.Range(0, median.Length), d => Assert.True(q05[d] <= median[d] && median[d] <= q95[d], $"day {d + 1}"));
+    }
+
+    [Theory]
+    [InlineData("""{"scenario":"colombia-2025","replications":1}""", "replications: expected 2 to 200")]
+    [InlineData("""{"scenario":"colombia-2025","replications":5,"parallel":0}""", "parallel: expected 1 to")]
+    [InlineData("""{"scenario":"colombia-2025","replications":5,"overrides":["nope=1"]}""", "--set:1:")]
+    public async Task Bad_ensemble_requests_are_400_with_the_reason(string json, string reason) =>
+        await server.AssertBadRequest("api/ensembles", json, reason);
+
+    [Fact]
+    public async Task The_page_draws_the_band_as_replicates_finish()
+    {
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, e) => errors.Add(e);
+            await page.GotoAsync(server.Address);
+            await page.WaitForFunctionAsync("() => document.getElementById('scenario').options.length > 0", null, new() { Timeout = 180_000 });
+            await page.SelectOptionAsync("#scenario", Scenario);
+            await page.FillAsync("#ens-replications", "4");
+            await page.FillAsync("#ens-parallel", "1");
+            await page.ClickAsync("#ens-start");
+            await page.WaitForFunctionAsync("() => window.sovsim.ensemble && window.sovsim.ensemble.status === 'completed'", null, new() { Timeout = 180_000 });
+            Assert.Contains("4 of 4 replicates finished", await page.InnerTextAsync("#ens-status"));
+            var labels = await page.EvaluateAsync<string[]>("() => window.sovsim.ensembleChart.data.datasets.map(d => d.label)");
+            Assert.Equal(["5%", "95% (band: 5-95%)", "median"], labels);
+            Assert.True(await page.EvaluateAsync<int>("() => window.sovsim.ensembleChart.data.datasets[2].data.length") > 0);
+            Assert.Empty(errors);
+        }
+        finally { await context.CloseAsync(); }
+    }
+}
