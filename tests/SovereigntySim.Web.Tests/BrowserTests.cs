@@ -90,7 +90,7 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             await page.SelectOptionAsync("#ev-kind", "impose");
             await page.FillAsync("#ev-country", "US");
             await page.FillAsync("#ev-against", "MX");
-            await page.SelectOptionAsync("#ev-instrument", "visaSanctions");
+            await page.SelectOptionAsync("#ev-instrument", "tariff");
             await page.ClickAsync("#ev-send");
             await page.WaitForFunctionAsync("() => document.querySelectorAll('#interventions li').length === 2", null, new() { Timeout = Patience });
             // A bad one is shown with its reason and changes nothing.
@@ -99,15 +99,17 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             await page.WaitForFunctionAsync("() => document.getElementById('intervene-errors').textContent.length > 0", null, new() { Timeout = Patience });
             Assert.Contains("against", await page.InnerTextAsync("#intervene-errors"));
 
-            // What follows changes: the next day shows the new policy and the sanctions in force.
+            // What follows changes: the next day shows the new policy and the tariff applied at the intervention's tick
+            // (the day's agreement over documents then lifts it).
             await page.ClickAsync("#step-day");
             await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('(tick 48 of')", null, new() { Timeout = Patience });
-            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#inforce tbody tr')].some(r => r.textContent.includes('visaSanctions'))", null, new() { Timeout = Patience });
             var cap = await page.InnerTextAsync("#policies tbody tr:has(td:text-is('weeklyFlightCap'))");
             var header = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#policies thead th')].map(th => th.textContent)");
             Assert.Equal("1", cap.Split('\t')[Array.IndexOf(header, "MX")].Trim());
             await page.SelectOptionAsync("#filter-kind", "instrument.applied");
-            Assert.Contains("country/US", await page.InnerTextAsync("#timeline tbody"));
+            var applied = await page.InnerTextAsync("#timeline tbody");
+            Assert.Contains("country/US", applied);
+            Assert.Contains("tariff", applied);
 
             await page.ClickAsync("#resume");
             await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });
