@@ -13,7 +13,7 @@ namespace SovereigntySim.Domain.Agents;
 /// run digest (the SHA-256 of the log) still covers every one of them. XXH3 rather than SHA-256 here because it is
 /// over ten times faster and this hash only has to detect differences, not resist an adversary.
 /// </summary>
-public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
+public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
 {
     private const int RecordSize = 24;
     private static readonly string[] KindNames = Enum.GetValues<MigrantEventKind>().Select(k => "migrant." + Names.Camel(k)).ToArray();
