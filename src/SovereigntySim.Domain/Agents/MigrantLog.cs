@@ -34,8 +34,6 @@ public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> lo
     /// <paramref name="details"/> are extra fields for the full-mode line.</summary>
     public void Record(long tick, string actor, long migrantId, MigrantEventKind kind, Reason reason, string? flight, ushort traits, Field[]? details = null)
     {
-        _counts[(int)kind]++;
-        _total++;
         if (mode == MigrantEventLog.Full)
         {
             log(new SimEvent(tick, KindNames[(int)kind], actor, migrantId.ToString(CultureInfo.InvariantCulture),
@@ -43,6 +41,9 @@ public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> lo
                 flight is null ? details : [Field.Of("flight", flight), .. details ?? []]));
             return;
         }
+        // Counted for the compact line only: in full mode each event is its own line.
+        _counts[(int)kind]++;
+        _total++;
         if (!ReferenceEquals(flight, _flight))
         {
             _flight = flight;

@@ -194,3 +194,25 @@ public static class DomainJson
         };
     }
 }
+
+/// <summary>Byte arrays of state, and reading them back whole.</summary>
+public static class StateBytes
+{
+    public static byte[] Of(Action<CheckpointWriter> save)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new CheckpointWriter(stream)) save(w);
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads <paramref name="bytes"/> with <paramref name="restore"/>, which must consume them exactly.</summary>
+    public static void Read(byte[] bytes, string what, Action<CheckpointReader> restore)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        using var r = new CheckpointReader(stream);
+        try { restore(r); }
+        catch (EndOfStreamException e) { throw new CheckpointException($"corrupt checkpoint: the state of {what} ends early", e); }
+        catch (System.Text.Json.JsonException e) { throw new CheckpointException($"corrupt checkpoint: the state of {what} holds bad JSON", e); }
+        if (stream.Position != stream.Length) throw new CheckpointException($"corrupt checkpoint: the state of {what} has {stream.Length - stream.Position} bytes too many");
+    }
+}

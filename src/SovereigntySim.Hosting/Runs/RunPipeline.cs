@@ -25,7 +25,8 @@ public interface IRunSink
 public static class RunPipeline
 {
     public static async Task<RunResult> RunAsync(
-        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default)
+        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default,
+        RunCheckpoints? checkpoints = null)
     {
         var world = engine.World;
         var clock = world.Clock;
@@ -35,6 +36,18 @@ public static class RunPipeline
         long tick = 0, rounds = 0, deliveries = 0;
         Exception? failure = null;
         using var log = new EventLogWriter(clock);
+        if (checkpoints?.From is { } from)
+        {
+            // Resuming: the log up to the checkpoint, checked against its hash, continues the digest and refolds the
+            // metrics; the engine was started from the checkpoint's snapshot.
+            var prefix = RunCheckpoints.VerifiedPrefix(checkpoints.Directory, from.Header);
+            log.Continue(prefix);
+            foreach (var e in EventLogReader.Read(prefix)) metrics.Add(e);
+            if (metrics.Events != from.Header.Events)
+                throw new Domain.Checkpoints.CheckpointException($"the log up to the checkpoint holds {metrics.Events} events, the checkpoint says {from.Header.Events}");
+            tick = from.Header.Tick;
+        }
+        long nextCheckpoint = checkpoints is null ? long.MaxValue : tick + checkpoints.EveryTicks;
         foreach (var sink in sinks) sink.Begin(request, world);
         // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
         long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
@@ -58,7 +71,19 @@ public static class RunPipeline
             deliveries += slice.Deliveries;
             if (speed is > 0) await Pace(clock, tick, speed.Value, wall, cancellation);
             if (slice.Finished) tick = clock.EndTick;
+            // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
+            if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
+            {
+                try { await checkpoints.SaveAsync(engine, request, tick, log, metrics.Events); }
+                catch (Exception e)
+                {
+                    failure = e;
+                    break;
+                }
+                nextCheckpoint = tick + checkpoints.EveryTicks;
+            }
         }
+        if (checkpoints is not null) await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick);
         metrics.Finish(tick);
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, log.Digest(), wall.Elapsed.TotalSeconds, simulation.Elapsed.TotalSeconds,
