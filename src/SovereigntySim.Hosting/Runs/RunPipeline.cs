@@ -47,7 +47,9 @@ public static class RunPipeline
                 throw new Domain.Checkpoints.CheckpointException($"the log up to the checkpoint holds {metrics.Events} events, the checkpoint says {from.Header.Events}");
             tick = from.Header.Tick;
         }
-        long nextCheckpoint = checkpoints is null ? long.MaxValue : tick + checkpoints.EveryTicks;
+        // Checkpoints fall on multiples of the period from the run's start, resumed or not.
+        long NextCheckpoint() => checkpoints is null || checkpoints.EveryTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.EveryTicks + 1) * checkpoints.EveryTicks;
+        long nextCheckpoint = NextCheckpoint();
         foreach (var sink in sinks) sink.Begin(request, world);
         // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
         long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
@@ -80,7 +82,7 @@ public static class RunPipeline
                     failure = e;
                     break;
                 }
-                nextCheckpoint = tick + checkpoints.EveryTicks;
+                nextCheckpoint = NextCheckpoint();
             }
         }
         if (checkpoints is not null) await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick);
