@@ -88,7 +88,7 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("GetMicrodata")] Task<Microdata> GetMicrodata(bool created);
     [Alias("Release")] Task Release();
     /// <summary>The agent's state for a checkpoint; fails if the grain lost it.</summary>
-    [Alias("Save")] Task<byte[]> Save();
+    [Alias("Save")] Task<AgentSnapshot> Save();
     /// <summary>Builds the agent from the scenario and restores a checkpointed state into it.</summary>
     [Alias("Restore")] Task Restore(byte[] state);
 }

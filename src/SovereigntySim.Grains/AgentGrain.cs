@@ -50,11 +50,12 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
             "first message, and the run cannot go on without it (rebuilding it from the scenario would give wrong results)");
     }
 
-    public async Task<byte[]> Save()
+    public async Task<AgentSnapshot> Save()
     {
         DelayDeactivation(KeepAlive.Agent);
         var agent = _agent ??= await Recover();
-        return StateBytes.Of(agent.Save);
+        // Immutable: inside a silo the array is handed over, not copied.
+        return new AgentSnapshot(agent.Id, agent.SaveBytes());
     }
 
     public async Task Restore(byte[] state)

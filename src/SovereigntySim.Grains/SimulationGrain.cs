@@ -51,7 +51,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         DelayDeactivation(KeepAlive.Run);
         var ids = _created.Order(StringComparer.Ordinal).ToArray();
         var states = await Task.WhenAll(ids.Select(id => Agent(id).Save()));
-        return new RunSnapshot(kernel.Now, StateBytes.Of(kernel.Save), ids.Select((id, i) => new AgentSnapshot(id, states[i])).ToArray());
+        return new RunSnapshot(kernel.Now, StateBytes.Of(kernel.Save), states);
     }
 
     public async Task<SliceResult> Run(long untilTick)

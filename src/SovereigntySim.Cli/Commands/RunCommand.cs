@@ -33,8 +33,8 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
-    [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint to the run folder this often in simulated time (default 7d; off for none); Ctrl-C also saves one.")]
-    public string CheckpointEvery { get; init; } = "7d";
+    [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint to the run folder this often in simulated time, e.g. 7d; off for none; default auto: weekly, less often if checkpoints would take over 10% of the run's time. Ctrl-C also saves one.")]
+    public string CheckpointEvery { get; init; } = "auto";
 
     [CommandOption("--resume <DIR>"), Description("Continue an interrupted or failed run from the checkpoint in its folder (no FILE, --set, --seed or --scale).")]
     public string? Resume { get; init; }
@@ -44,7 +44,15 @@ public sealed class RunSettings : ExperimentSettings
     protected override bool FileOptional => Resume is not null;
 
     /// <summary>The checkpoint period, or null for none.</summary>
-    public TimeSpan? CheckpointPeriod => CheckpointEvery == "off" ? null : Domain.Scenario.DurationText.TryParse(CheckpointEvery, out var t) ? t : null;
+    public TimeSpan? CheckpointPeriod => CheckpointEvery switch
+    {
+        "off" => null,
+        "auto" => TimeSpan.FromDays(7),
+        _ => Domain.Scenario.DurationText.TryParse(CheckpointEvery, out var t) ? t : null,
+    };
+
+    /// <summary>The default keeps checkpoints under this share of a run's wall time.</summary>
+    public const double AutoCheckpointShare = 0.10;
 
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
@@ -137,7 +145,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 
     private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from) =>
         settings.CheckpointPeriod is { } period
-            ? new RunCheckpoints(outDir, Math.Max(1, period.Ticks / request.Spec.Step.Ticks), from)
+            ? new RunCheckpoints(outDir, Math.Max(1, period.Ticks / request.Spec.Step.Ticks), from,
+                settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null)
             : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from);
 
     /// <summary>Continues the run in <paramref name="dir"/> from its checkpoint, with the scenario and provenance it started with.</summary>

@@ -21,6 +21,9 @@ public abstract partial class Agent
         w.Write(EndMark);
     }
 
+    /// <summary>The agent's state as one array (what a checkpoint stores per agent).</summary>
+    public byte[] SaveBytes() => StateBytes.Of(Save, StateSizeHint);
+
     public void Restore(CheckpointReader r)
     {
         _seq = r.ReadInt64();
@@ -32,6 +35,9 @@ public abstract partial class Agent
         RestoreState(r);
         if (r.ReadInt32() != EndMark) throw new CheckpointException($"corrupt checkpoint: agent {Id} read more or less than it wrote");
     }
+
+    /// <summary>About how many bytes <see cref="Save"/> writes, so the buffer is allocated once.</summary>
+    public virtual int StateSizeHint => 1024;
 
     /// <summary>Writes everything the run has changed since the agent was built.</summary>
     protected abstract void SaveState(CheckpointWriter w);

@@ -6,6 +6,8 @@ public sealed partial class Caseload
 {
     // The bulk of a large run's checkpoint: columns and queues go as raw arrays, so a million migrants cost a few
     // memory copies rather than a million writes.
+    public override int StateSizeHint => (int)Math.Min(int.MaxValue / 2, _m.StateSizeHint + 12L * (_removable.Count + _due.Count) + 4L * (_byAdmission.Count + _releaseLater.Count) + 1024);
+
     protected override void SaveState(CheckpointWriter w)
     {
         _m.Save(w);
@@ -62,6 +64,8 @@ public sealed partial class Caseload
 
 public sealed partial class MigrantTable
 {
+    public long StateSizeHint => 48L * Count + 20L * _historyCount + 64L * _flights.Count;
+
     public void Save(CheckpointWriter w)
     {
         int n = Count;

@@ -14,6 +14,9 @@ namespace SovereigntySim.Domain.Checkpoints;
 /// </summary>
 public sealed class CheckpointWriter(Stream output) : BinaryWriter(output, Encoding.UTF8, leaveOpen: true)
 {
+    // BinaryWriter copies a span through a rented array when it is subclassed; columns of millions go straight through.
+    public override void Write(ReadOnlySpan<byte> buffer) => OutStream.Write(buffer);
+
     public void WriteNullable(string? value)
     {
         Write(value is not null);
@@ -79,6 +82,14 @@ public sealed class CheckpointWriter(Stream output) : BinaryWriter(output, Encod
 /// <summary>Reads what <see cref="CheckpointWriter"/> wrote; any inconsistency is a corrupt checkpoint.</summary>
 public sealed class CheckpointReader(Stream input) : BinaryReader(input, Encoding.UTF8, leaveOpen: true)
 {
+    // As for the writer: read columns straight from the stream, not through a rented copy.
+    public override int Read(Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length && BaseStream.Read(buffer[total..]) is var n and > 0) total += n;
+        return total;
+    }
+
     public string? ReadNullableString() => ReadBoolean() ? ReadString() : null;
 
     public long? ReadNullableInt64() => ReadBoolean() ? ReadInt64() : null;
@@ -198,11 +209,12 @@ public static class DomainJson
 /// <summary>Byte arrays of state, and reading them back whole.</summary>
 public static class StateBytes
 {
-    public static byte[] Of(Action<CheckpointWriter> save)
+    public static byte[] Of(Action<CheckpointWriter> save, int sizeHint = 256)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(sizeHint);
         using (var w = new CheckpointWriter(stream)) save(w);
-        return stream.ToArray();
+        // The buffer itself when the hint was exact, else a copy of what was written.
+        return stream.Length == stream.GetBuffer().Length ? stream.GetBuffer() : stream.ToArray();
     }
 
     /// <summary>Reads <paramref name="bytes"/> with <paramref name="restore"/>, which must consume them exactly.</summary>

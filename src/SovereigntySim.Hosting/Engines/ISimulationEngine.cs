@@ -56,7 +56,7 @@ public sealed class ReferenceEngine : ISimulationEngine
 
     public Task<RunSnapshot> SnapshotAsync()
     {
-        var agents = _host.AgentIds.Select(id => new AgentSnapshot(id, StateBytes.Of(_host.Agents[id].Save))).ToArray();
+        var agents = _host.AgentIds.Select(id => new AgentSnapshot(id, _host.Agents[id].SaveBytes())).ToArray();
         return Task.FromResult(new RunSnapshot(_kernel.Now, StateBytes.Of(_kernel.Save), agents));
     }
 

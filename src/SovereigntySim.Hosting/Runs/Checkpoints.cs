@@ -29,8 +29,17 @@ public static class CheckpointFile
 
     public static byte[] Encode(RunCheckpoint checkpoint)
     {
-        using var stream = new MemoryStream(checkpoint.Snapshot.Agents.Sum(a => a.State.Length + 64) + checkpoint.Snapshot.Kernel.Length + 4096);
-        using (var w = new CheckpointWriter(stream))
+        using var stream = new MemoryStream();
+        Encode(checkpoint, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>Writes the checkpoint to <paramref name="output"/> as it hashes it: no copy of the whole in memory.</summary>
+    public static void Encode(RunCheckpoint checkpoint, Stream output)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var hashed = new HashingStream(output, hash))
+        using (var w = new CheckpointWriter(hashed))
         {
             w.Write(Magic);
             w.Write(Version);
@@ -47,9 +56,27 @@ public static class CheckpointFile
                 w.Write(a.State);
             }
         }
-        var hash = SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length));
-        stream.Write(hash);
-        return stream.ToArray();
+        output.Write(hash.GetHashAndReset());
+    }
+
+    /// <summary>Passes writes through to a stream and into a hash.</summary>
+    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            hash.AppendData(buffer);
+            inner.Write(buffer);
+        }
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     public static RunCheckpoint Decode(byte[] bytes, string where)
@@ -90,13 +117,19 @@ public static class CheckpointFile
         return Decode(File.ReadAllBytes(path), path);
     }
 
-    public static void Write(string dir, byte[] bytes)
+    /// <summary>Writes a checkpoint beside the last one and renames it over it; returns its size.</summary>
+    public static long Write(string dir, RunCheckpoint checkpoint)
     {
         var path = Path.Combine(dir, Name);
         var temporary = path + ".tmp";
+        long length;
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            file.Write(bytes);
+        {
+            Encode(checkpoint, file);
+            length = file.Length;
+        }
         File.Move(temporary, path, overwrite: true);
+        return length;
     }
 }
 
@@ -105,9 +138,16 @@ public static class CheckpointFile
 /// the pipeline's thread between slices (the state must not move while it is copied) and written to disk in the
 /// background while the next slices run; each write waits for the one before.
 /// </summary>
-public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpoint? resumeFrom = null)
+/// With <paramref name="maxShare"/> (the default of `sovsim run`), the period stretches to whole multiples of
+/// <paramref name="everyTicks"/> whenever the last checkpoint took more than that share of the wall time since the one
+/// before, so checkpoints never cost a large run more than about that share.
+public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpoint? resumeFrom = null, double? maxShare = null)
 {
     private Task _writing = Task.CompletedTask;
+    private readonly System.Diagnostics.Stopwatch _sinceLast = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>The period in use: <see cref="EveryTicks"/> times a whole factor (1 unless stretched).</summary>
+    public long PeriodTicks { get; private set; } = everyTicks;
 
     public string Directory { get; } = directory;
     public long EveryTicks { get; } = everyTicks;
@@ -124,13 +164,30 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
         var snapshot = await engine.SnapshotAsync();
         if (snapshot.Tick != tick) throw new InvalidOperationException($"the engine's snapshot is at tick {snapshot.Tick}, the pipeline at {tick}");
         var header = new CheckpointHeader(CheckpointFile.ScenarioHash(request.Spec), request.Spec.Seed, tick, log.Length, log.Digest(), events, request.Provenance);
-        var bytes = CheckpointFile.Encode(new RunCheckpoint(header, snapshot));
+        // The snapshot's arrays are the agents' own copies and never change: encoding, hashing and writing them can go
+        // on beside the next slices. Only one write at a time.
         await _writing;
-        _writing = Task.Run(() => CheckpointFile.Write(Directory, bytes));
+        var taken = watch.Elapsed;
+        _writing = Task.Run(() =>
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            long length = CheckpointFile.Write(Directory, new RunCheckpoint(header, snapshot));
+            if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {length:N0} bytes, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms");
+        });
         LastTick = tick;
         Taken++;
         Cost += watch.Elapsed;
+        if (maxShare is { } share && watch.Elapsed.TotalSeconds > share * _sinceLast.Elapsed.TotalSeconds)
+        {
+            // Stretch the period by the factor that brings this checkpoint's cost under the share.
+            double factor = Math.Ceiling(watch.Elapsed.TotalSeconds / (share * Math.Max(1e-3, _sinceLast.Elapsed.TotalSeconds)));
+            PeriodTicks = (long)Math.Min(long.MaxValue / 4, PeriodTicks * Math.Min(factor, 64));
+        }
+        _sinceLast.Restart();
     }
+
+    /// <summary>SOVSIM_TRACE_CHECKPOINTS=1 prints each checkpoint's size and times to stderr (docs/performance.md).</summary>
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("SOVSIM_TRACE_CHECKPOINTS") == "1";
 
     /// <summary>Waits for the last write; a completed run's checkpoint is removed (nothing is left to resume).</summary>
     public async Task EndAsync(bool completed)

@@ -48,7 +48,7 @@ public static class RunPipeline
             tick = from.Header.Tick;
         }
         // Checkpoints fall on multiples of the period from the run's start, resumed or not.
-        long NextCheckpoint() => checkpoints is null || checkpoints.EveryTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.EveryTicks + 1) * checkpoints.EveryTicks;
+        long NextCheckpoint() => checkpoints is null || checkpoints.PeriodTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.PeriodTicks + 1) * checkpoints.PeriodTicks;
         long nextCheckpoint = NextCheckpoint();
         foreach (var sink in sinks) sink.Begin(request, world);
         // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
