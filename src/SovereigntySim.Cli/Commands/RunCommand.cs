@@ -103,6 +103,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         for (int attempt = 0; ; attempt++)
         {
             var checkpoints = Checkpoints(settings, request, outDir, from);
+            // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
+            var silos = settings.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation) : null;
             RunResult result;
             await using (var engine = await Start(settings, request, cancellation, from?.Snapshot))
             {
@@ -113,10 +115,16 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                     // A silo of the cluster went away: its agents are lost, so every agent goes back to the last
                     // checkpoint (or the start) in fresh grains on the silos that remain. Runs are deterministic, so
                     // the result is the one the run would have had.
-                    if (settings.Cluster is not null && failed.InnerException is ClusterFaultException && attempt < SiloLossRetries && !cancellation.IsCancellationRequested)
+                    // The failure may reach us before membership declares the silo dead: give it the cluster's
+                    // death detection time, so the next attempt is placed on live silos only.
+                    string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested ? null
+                        : failed.InnerException is ClusterFaultException fault ? fault.Message
+                        : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
+                    if (lost is not null)
                     {
                         from = checkpoints?.LastTick is not null ? CheckpointFile.Read(outDir) : null;
-                        Console.Error.WriteLine($"sovsim: {why}; going on from {(from is null ? "the start" : request.Spec.Start.AddTicks(from.Header.Tick * request.Spec.Step.Ticks).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"))} on the remaining silos");
+                        var at = from is null ? "the start" : new Domain.Simulation.World(request.Spec).Clock.Iso(from.Header.Tick);
+                        Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(lost, 300)}; going on from {(from is null ? "the start" : "the checkpoint at " + at)} on the remaining silos");
                         continue;
                     }
                     // One line: what failed, where, and where the partial results are (summary.json says completed: false).

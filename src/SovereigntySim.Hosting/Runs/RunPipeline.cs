@@ -50,6 +50,7 @@ public static class RunPipeline
         // Checkpoints fall on multiples of the period from the run's start, resumed or not.
         long NextCheckpoint() => checkpoints is null || checkpoints.PeriodTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.PeriodTicks + 1) * checkpoints.PeriodTicks;
         long nextCheckpoint = NextCheckpoint();
+        long firstTick = tick;
         foreach (var sink in sinks) sink.Begin(request, world);
         // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
         long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
@@ -71,7 +72,7 @@ public static class RunPipeline
             tick = slice.NextTick;
             rounds += slice.Rounds;
             deliveries += slice.Deliveries;
-            if (speed is > 0) await Pace(clock, tick, speed.Value, wall, cancellation);
+            if (speed is > 0) await Pace(clock, tick - firstTick, speed.Value, wall, cancellation);
             if (slice.Finished) tick = clock.EndTick;
             // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
             if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
@@ -103,9 +104,11 @@ public static class RunPipeline
         return self.PeakWorkingSet64;
     }
 
-    private static async Task Pace(SimClock clock, long tick, double speed, Stopwatch wall, CancellationToken cancellation)
+    /// <summary>Waits until <paramref name="ticks"/> (since this pipeline started: a resumed run is paced from its
+    /// checkpoint) are due at the speed.</summary>
+    private static async Task Pace(SimClock clock, long ticks, double speed, Stopwatch wall, CancellationToken cancellation)
     {
-        double due = clock.Step.TotalSeconds * tick / speed;
+        double due = clock.Step.TotalSeconds * ticks / speed;
         var wait = TimeSpan.FromSeconds(due - wall.Elapsed.TotalSeconds);
         if (wait <= TimeSpan.Zero) return;
         try { await Task.Delay(wait, cancellation); }
