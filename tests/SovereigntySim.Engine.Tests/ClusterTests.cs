@@ -250,6 +250,53 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         Assert.Throws<InvalidOperationException>(() => serializer.Serialize(new List<object>()));
     }
 
+    /// <summary>kill -9 of a silo while an experiment's runs are in flight: the runs it held are sent again to fresh
+    /// workers on the silos left, within seconds (not the 10-minute response timeout), and every run completes with
+    /// the digest its seed gives.</summary>
+    [Fact]
+    public async Task Killing_a_silo_during_replications_sends_the_runs_in_flight_again()
+    {
+        RunResult reference;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
+
+        var dir = Repo.TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
+                     "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        try
+        {
+            // Six year-long runs on three silos of two cores take well over 10 s: the kill comes while they run.
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            if (p.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.ExitCode}: {await stderr}");
+            int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-1.pid")).Trim());
+            Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
+            using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
+                await p.WaitForExitAsync(bound.Token); // far less than the 10-minute response timeout
+            var err = await stderr;
+            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {err}");
+            Assert.Contains("the runs in flight are sent again", err);
+            Assert.DoesNotContain("   at ", err + await stdout);
+
+            var lines = File.ReadAllLines(Path.Combine(dir, "runs.csv"));
+            var header = lines[0].Split(',');
+            int digest = Array.IndexOf(header, "digest"), completed = Array.IndexOf(header, "completed"), seed = Array.IndexOf(header, "seed");
+            var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(6, rows.Count);
+            Assert.All(rows, r => Assert.Equal("true", r[completed], ignoreCase: true));
+            Assert.Equal(reference.Digest, rows.Single(r => r[seed] == reference.Seed.ToString()).ElementAt(digest));
+            Assert.Equal(6, rows.Select(r => r[digest]).Distinct().Count());
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(true);
+            await cluster.RestoreAsync();
+        }
+    }
+
     /// <summary>kill -9 of a silo in the middle of a run of us-removals-fy2024: the run goes on from its last checkpoint
     /// on the two silos left, every agent rolled back to it and the log cut there, and ends with the digest and the
     /// log of the uninterrupted run.</summary>
