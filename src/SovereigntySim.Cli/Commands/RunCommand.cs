@@ -176,6 +176,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             spec = loaded.Spec!;
             if (CheckpointFile.ScenarioHash(spec) != checkpoint.Header.ScenarioSha256)
                 throw new CheckpointException($"{scenarioFile} is not the scenario the checkpoint was taken with (it was changed)");
+            // Checked here so a bad folder runs nothing; the pipeline checks again as it reads the log.
+            RunCheckpoints.VerifiedPrefix(dir, checkpoint.Header);
         }
         catch (CheckpointException e)
         {
