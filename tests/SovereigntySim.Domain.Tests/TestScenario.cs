@@ -53,7 +53,8 @@ internal static class TestScenario
                 Instruments =
                 [
                     new InstrumentSpec { Kind = InstrumentKind.VisaSanctions, DailyCostToTarget = 0.01, GraceHours = 24 },
-                    new InstrumentSpec { Kind = InstrumentKind.Tariff, Rate = 0.25, DailyCostToTarget = 0.2, GraceHours = 24 },
+                    // Tariff costs are per unit of rate and of export share: 0.16 a day to Mexico (0.8 x 0.25 x 0.8), 0.005 to the U.S.
+                    new InstrumentSpec { Kind = InstrumentKind.Tariff, Rate = 0.25, DailyCostToTarget = 0.8, DailyCostToSelf = 0.005 / (0.25 * 0.15), GraceHours = 24 },
                 ],
             },
             new CountrySpec
@@ -68,7 +69,8 @@ internal static class TestScenario
                     AcceptThirdCountryNationals = true,
                 },
                 Politics = new PoliticsSpec { DomesticPressure = 0.4, SovereigntySalience = 0.5 },
-                Instruments = [new InstrumentSpec { Kind = InstrumentKind.CounterTariff, Rate = 0.25, DailyCostToTarget = 0.05, DailyCostToSelf = 0.016, GraceHours = 0 }],
+                // 0.0075 a day to the U.S. (0.2 x 0.25 x 0.15), 0.016 to Mexico (0.08 x 0.25 x 0.8).
+                Instruments = [new InstrumentSpec { Kind = InstrumentKind.CounterTariff, Rate = 0.25, DailyCostToTarget = 0.2, DailyCostToSelf = 0.08, GraceHours = 0 }],
             },
         ],
         Relations =
@@ -115,16 +117,22 @@ internal static class TestScenario
     public static ScenarioSpec WithPolitics(this ScenarioSpec s, string id, Func<PoliticsSpec, PoliticsSpec> change) =>
         s.WithCountry(id, c => c with { Politics = change(c.Politics) });
 
-    /// <summary>Mexico's counter-tariff at another daily cost to Mexico.</summary>
+    /// <summary>Mexico's counter-tariff at another daily cost to Mexico (given as the daily cost; stored per unit of
+    /// its rate, 0.25, and of Mexico's export share to the U.S., 0.8).</summary>
     public static ScenarioSpec WithCounterTariffCost(this ScenarioSpec s, double dailyCostToSelf) => s.WithCountry("MX", c => c with
     {
-        Instruments = [c.Instruments[0] with { DailyCostToSelf = dailyCostToSelf }],
+        Instruments = [c.Instruments[0] with { DailyCostToSelf = dailyCostToSelf / (0.25 * 0.8) }],
     });
 
     public static ScenarioSpec WithPlan(this ScenarioSpec s, Func<FlightPlanSpec, FlightPlanSpec> change) =>
         s with { FlightPlans = s.FlightPlans.Select(change).ToList() };
 
     public static ScenarioSpec WithoutFlights(this ScenarioSpec s) => s with { FlightPlans = [] };
+
+    /// <summary>A dispute without talks: every U.S. flight is a military one Mexico refuses (from day 1, when the
+    /// first manifest is screened), and negotiation is disabled, so threats are made and applied in a standoff.</summary>
+    public static ScenarioSpec InStandoff(this ScenarioSpec s) =>
+        s.WithPlan(p => p with { Aircraft = AircraftKind.Military }) with { Negotiation = new NegotiationSpec { Enabled = false } };
 
     public static ScenarioSpec WithPopulation(this ScenarioSpec s, Func<PopulationSpec, PopulationSpec> change) =>
         s with { Populations = s.Populations.Select(change).ToList() };

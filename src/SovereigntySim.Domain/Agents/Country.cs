@@ -98,9 +98,10 @@ public sealed partial class Country : Agent
         var p = _spec.Politics;
         // Audience costs grow with the time spent in public confrontation and with how tense it has become.
         double audience = d.ConfrontedSince is { } since ? p.AudienceCostPerDay * Clock.Days(Now - since) * (1 + _tension.GetValueOrDefault(partner)) : 0;
-        double delay = d.Accrued + DailyCost(partner, d) * World.Negotiation.CostHorizonDays;
+        double daily = DailyCost(partner, d);
+        double delay = d.Accrued + daily * World.Negotiation.CostHorizonDays;
         bool escalating = PendingThreat(partner) is not null || (d.Sending && ThreatCase(partner) is { Worth: true });
-        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, escalating);
+        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, daily, escalating, d.Sending ? null : _policy);
     }
 
     /// <summary>What one more day of the dispute costs this state, in utility units.</summary>
@@ -109,9 +110,20 @@ public sealed partial class Country : Agent
         double cost = 0;
         // A threat counts as much as the threatening state's record makes it credible.
         foreach (var m in _suffered.GetValueOrDefault(partner) ?? []) cost += m.Applied ? m.DailyCost : m.DailyCost * CredibilityOf(partner).Mean;
-        foreach (var m in _imposed.GetValueOrDefault(partner) ?? []) if (m.Applied) cost += m.Instrument.DailyCostToSelf;
+        foreach (var m in _imposed.GetValueOrDefault(partner) ?? []) if (m.Applied) cost += SelfCost(m.Instrument, partner);
         if (d.Sending) cost += World.Negotiation.StrandedBedDayCost * d.Stranded + d.Reputation;
+        else cost += ShadowOfEscalation(partner);
         return cost;
+    }
+
+    /// <summary>A receiving state in a dispute also reckons with what the sending state has not used yet: the next
+    /// rung of its public ladder, at its cost to us, as likely as its record of carrying threats out makes it. Settling
+    /// removes that risk, so a deal no better than the status quo is still worth more than a standoff.</summary>
+    private double ShadowOfEscalation(string partner)
+    {
+        var used = _suffered.GetValueOrDefault(partner) ?? [];
+        var next = World.Countries[partner].Instruments.FirstOrDefault(i => !used.Any(m => m.Instrument == i));
+        return next is null ? 0 : InstrumentCosts.ToTarget(World.Spec, next, partner, _spec.Id) * CredibilityOf(partner).Mean;
     }
 
     private void Day()
@@ -336,6 +348,7 @@ public sealed partial class Country : Agent
     private void SetPolicy(AcceptancePolicySpec policy, string cause)
     {
         _policy = policy;
+        _changed = true;
         Log("country.policyChanged", null, [cause],
             Field.Of("documentationStandard", Names.Camel(policy.DocumentationStandard)), Field.Of("civilianAircraftOnly", policy.CivilianAircraftOnly),
             Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),
@@ -387,23 +400,20 @@ public sealed partial class Country : Agent
         WakeAt(Now + Clock.TicksFor(spec.GraceHours), "apply", ((long)partnerIndex << 16) | (uint)rung);
     }
 
-    /// <summary>Tariffs hurt in proportion to how much the target exports to the user.</summary>
-    private double TargetCost(InstrumentSpec spec, string target) =>
-        spec.Kind is InstrumentKind.Tariff or InstrumentKind.CounterTariff
-            ? spec.DailyCostToTarget * World.Relation(target, _spec.Id).TradeExposure
-            : spec.DailyCostToTarget;
+    private double TargetCost(InstrumentSpec spec, string target) => InstrumentCosts.ToTarget(World.Spec, spec, _spec.Id, target);
+    private double SelfCost(InstrumentSpec spec, string target) => InstrumentCosts.ToSelf(World.Spec, spec, _spec.Id, target);
 
     /// <summary>The concession an instrument is expected to force: the fall of the target's reservation value over the
-    /// cost horizon (its daily cost times the target's public delay weight), no more than the gap between our
-    /// ministry's reservation value and the deal it expects (all of it while no talks have told us the gap, nothing
-    /// when there is no dispute to concede in).</summary>
-    private (double Forcing, double? Gap) Forcing(string target, InstrumentSpec spec)
+    /// cost horizon (its daily cost times the target's public delay weight), no more than the shortfall of the deal our
+    /// ministry expects from what it aims for (all of it while no talks have told us, nothing when there is no dispute
+    /// to concede in). A threat is worth as much as it improves the deal, not only when no deal is in sight.</summary>
+    private (double Forcing, double? Shortfall) Forcing(string target, InstrumentSpec spec)
     {
         if (!_disputes.ContainsKey(target)) return (0, null);
         double weight = World.MinistryOf(target)?.DelayCostWeight ?? 1;
         double effect = weight * TargetCost(spec, target) * Horizon;
         if (_views.GetValueOrDefault(target) is not { } view) return (effect, null);
-        return (Math.Min(Math.Max(view.Gap, 0), effect), view.Gap);
+        return (Math.Min(Math.Max(view.Shortfall, 0), effect), view.Shortfall);
     }
 
     private Measure? PendingThreat(string partner) => _imposed.GetValueOrDefault(partner)?.FirstOrDefault(m => !m.Applied);
@@ -422,11 +432,11 @@ public sealed partial class Country : Agent
         int rung = _nextRung.GetValueOrDefault(partner);
         if (rung >= _spec.Instruments.Count) return null;
         var spec = _spec.Instruments[rung];
-        var (forcing, gap) = Forcing(partner, spec);
+        var (forcing, shortfall) = Forcing(partner, spec);
         double credibility = OwnCredibility(partner).Mean;
         double gain = credibility * forcing;
-        double cost = (1 - credibility) * Math.Min(spec.DailyCostToSelf * Horizon, BackDownCost);
-        return new Decision(gap > 0 && gain > cost, rung, spec, Numbers(("gap", gap), ("belief.mean", _views.GetValueOrDefault(partner)?.BeliefMean),
+        double cost = (1 - credibility) * Math.Min(SelfCost(spec, partner) * Horizon, BackDownCost);
+        return new Decision(shortfall > 0 && gain > cost, rung, spec, Numbers(("shortfall", shortfall), ("belief.mean", _views.GetValueOrDefault(partner)?.BeliefMean),
             ("expectedConcession", forcing), ("credibility", credibility), ("expectedGain", gain), ("expectedCost", cost), ("commitment", _commitment)));
     }
 
@@ -448,13 +458,22 @@ public sealed partial class Country : Agent
         var spec = _spec.Instruments[rung];
         if (!_imposed.TryGetValue(against, out var list) || !list.Any(m => m.Instrument == spec && !m.Applied)) return; // lifted meanwhile
         list.RemoveAll(m => m.Instrument == spec);
-        var (forcing, gap) = Forcing(against, spec);
-        double ownCost = spec.DailyCostToSelf * Horizon;
+        if (!_disputes.ContainsKey(against))
+        {
+            // A deterrent threat whose trigger never came (no dispute: nothing refused, nothing to concede): it lapses.
+            // Nobody defied it, so letting it lapse is no backing down and tells nothing about our resolve.
+            if (list.Count == 0) _imposed.Remove(against);
+            Log("instrument.notExecuted", AgentIds.Country(against), ["noDispute"], Field.Of("instrument", Names.Camel(spec.Kind)));
+            Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec, Lapsed: true));
+            return;
+        }
+        var (forcing, shortfall) = Forcing(against, spec);
+        double ownCost = SelfCost(spec, against) * Horizon;
         bool worth = forcing - ownCost + BackDownCost > 0;
         var record = OwnCredibility(against);
         if (worth) record.Carried();
         else record.Bluffed();
-        var why = Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost), ("credibility", record.Mean));
+        var why = Numbers(("shortfall", shortfall), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost), ("credibility", record.Mean));
         if (worth)
         {
             Apply(against, spec, TargetCost(spec, against), ["threat carried out"], why);
@@ -490,12 +509,12 @@ public sealed partial class Country : Agent
             if (!_imposed.TryGetValue(partner, out var list)) continue;
             foreach (var m in list.Where(m => m.Applied).ToList())
             {
-                var (forcing, gap) = Forcing(partner, m.Instrument);
-                double ownCost = m.Instrument.DailyCostToSelf * Horizon;
+                var (forcing, shortfall) = Forcing(partner, m.Instrument);
+                double ownCost = SelfCost(m.Instrument, partner) * Horizon;
                 if (ownCost <= forcing + BackDownCost) continue;
                 list.Remove(m);
                 if (_disputes.TryGetValue(partner, out var d)) d.Accrued += BackDownCost;
-                Lift(partner, m, "notWorthIt", Numbers(("gap", gap), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost)));
+                Lift(partner, m, "notWorthIt", Numbers(("shortfall", shortfall), ("expectedConcession", forcing), ("costToSelf", ownCost), ("backDownCost", BackDownCost)));
             }
             if (list.Count == 0) _imposed.Remove(partner);
         }
@@ -523,11 +542,11 @@ public sealed partial class Country : Agent
         int rung = _nextRung.GetValueOrDefault(by);
         if (rung >= _spec.Instruments.Count) return;
         var spec = _spec.Instruments[rung];
-        var (forcing, gap) = Forcing(by, spec);
+        var (forcing, shortfall) = Forcing(by, spec);
         double unanswered = _spec.Politics.SovereigntySalience * _spec.Politics.ThreatAudienceCost;
-        double ownCost = spec.DailyCostToSelf * Horizon;
-        var why = Numbers(("gap", gap), ("expectedConcession", forcing), ("audienceCostUnanswered", unanswered), ("costToSelf", ownCost));
-        if (unanswered + forcing > ownCost) Escalate(by, rung, immediate: true, ["counter-escalation"], why);
+        double ownCost = SelfCost(spec, by) * Horizon;
+        var why = Numbers(("shortfall", shortfall), ("expectedConcession", forcing), ("audienceCostUnanswered", unanswered), ("costToSelf", ownCost));
+        if (unanswered + forcing > ownCost) Escalate(by, rung, immediate: false, ["counter-escalation"], why);
         else if (_reserved.Add((by, rung)))
             Log("instrument.heldInReserve", AgentIds.Country(by), null, [Field.Of("instrument", Names.Camel(spec.Kind)), .. why]);
     }
@@ -535,7 +554,7 @@ public sealed partial class Country : Agent
     private void NotExecuted(InstrumentNotExecuted n)
     {
         if (_suffered.TryGetValue(n.By, out var list)) list.RemoveAll(m => m.Instrument == n.Instrument);
-        CredibilityOf(n.By).Bluffed();
+        if (!n.Lapsed) CredibilityOf(n.By).Bluffed();
         _changed = true;
     }
 

@@ -79,19 +79,20 @@ public sealed record Assessment(int Concerns, double Cost) : IMessage;
 public sealed record InstrumentThreatened(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
 public sealed record InstrumentApplied(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
 /// <summary>A threat whose grace period ended without its application.</summary>
-public sealed record InstrumentNotExecuted(string By, InstrumentSpec Instrument) : IMessage;
+public sealed record InstrumentNotExecuted(string By, InstrumentSpec Instrument, bool Lapsed = false) : IMessage;
 /// <summary>The sender lifts one instrument (<paramref name="Only"/>) or, when it is null, all it uses against the receiver.</summary>
 public sealed record InstrumentsLifted(string By, InstrumentSpec? Only = null) : IMessage;
 
 /// <summary>A country's standing in one dispute, as its ministry needs it to bargain: whether it is the sending
 /// side, its pressure and win-set floor, audience and delay costs, and whether it still has an escalation under way
 /// or worth starting (then its ministry does not walk out).</summary>
-public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, bool EscalationPending) : IMessage;
+public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, double DailyCost, bool EscalationPending, AcceptancePolicySpec? Policy = null) : IMessage;
 
 /// <summary>What a ministry believes about the dispute after its latest turn, for its country's escalation decisions:
-/// the gap between its reservation value and the deal it expects (positive: no deal it could accept is expected), and
+/// how far the deal it expects falls short of what it now aims for (its aspiration; negative: it expects better), in
+/// units of everything it weighs in the relation (the agenda's utility times its stake, as costs are counted), and
 /// its belief's mean of the other side's reservation value.</summary>
-public sealed record BargainingView(string Partner, double Gap, double BeliefMean) : IMessage;
+public sealed record BargainingView(string Partner, double Shortfall, double BeliefMean) : IMessage;
 
 /// <summary>Opens talks on the dispute's agenda: the terms its refusals raised (null: every flight condition).</summary>
 public sealed record OpenNegotiation(string Sending, string Receiving, string Cause, IReadOnlyList<Issue>? Issues = null) : IMessage;

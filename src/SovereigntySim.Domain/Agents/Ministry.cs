@@ -31,7 +31,8 @@ public sealed partial class Ministry : Agent
     }
 
     private double DelayWeight => _spec.DelayCostWeight * 2 * (1 - _resolve);
-    private double ConcessionHours => Math.Max(1, _spec.ConcessionDays * 24 * 2 * _resolve);
+    /// <summary>Hours over which patience alone takes this side from its opening demand to its floor.</summary>
+    private double PatienceHours => Math.Max(1, _spec.ConcessionDays * 24 * 2 * _resolve);
     private double AudienceCostPerDay => World.Countries[_spec.Country].Politics.AudienceCostPerDay;
 
     protected override void On(string from, IMessage message)
@@ -41,9 +42,14 @@ public sealed partial class Ministry : Agent
             case Start:
                 Log("ministry.type", AgentIds.Country(_spec.Country), null, Field.Of("reservationValue", Math.Round(_reservation, 6)),
                     Field.Of("resolve", Math.Round(_resolve, 6)), Field.Of("delayWeight", Math.Round(DelayWeight, 6)),
-                    Field.Of("concessionDays", Math.Round(ConcessionHours / 24, 6)));
+                    Field.Of("patienceDays", Math.Round(PatienceHours / 24, 6)));
                 break;
-            case PoliticalState s: _politics[s.Partner] = s; ConsiderResuming(s); break;
+            case PoliticalState s:
+                // The concession made so far ran at the old costs; the new ones set the pace from now.
+                if (_partners.TryGetValue(s.Partner, out var known) && known.ProgressAt is not null) Advance(known, s.Partner);
+                _politics[s.Partner] = s;
+                ConsiderResuming(s);
+                break;
             case AgreementReached a: Agreed(a.Sending == _spec.Country ? a.Receiving : a.Sending); break;
             case NegotiationEnded e: Ended(e.Sending == _spec.Country ? e.Receiving : e.Sending); break;
             case OfferRequest r: Send(from, Respond(r)); break;
@@ -54,8 +60,13 @@ public sealed partial class Ministry : Agent
     private double Reservation(string partner)
     {
         if (_politics.GetValueOrDefault(partner) is not { } state) return _reservation;
-        double r = _reservation + state.AudienceCost - DelayWeight * state.DelayCost;
-        return Math.Clamp(Math.Max(r, state.WinSetFloor), 0, 1);
+        double r = Math.Max(_reservation + state.AudienceCost, state.WinSetFloor);
+        // A receiving state's floor is never above what its own policy already gives it: its refusals enforce that
+        // policy, and it stays if no agreement is reached (the no-agreement alternative).
+        if (state.Policy is { } policy && _partners.TryGetValue(partner, out var p))
+            r = Math.Min(r, p.Self.Of(p.Space.Positions(Terms.StatusQuo(policy))));
+        // The costs of no agreement lower the floor too: the win-set widens as the standoff grows costly (Putnam 1988).
+        return Math.Clamp(r - DelayWeight * state.DelayCost, 0, 1);
     }
 
     /// <summary>What this side knows about one partner: its belief lasts the run (types are drawn once a run), the
@@ -76,6 +87,10 @@ public sealed partial class Ministry : Agent
         public bool Ended;
         /// <summary>The lowest reservation value at any end of talks or resumption in the dispute.</summary>
         public double LowestReservation = double.PositiveInfinity;
+        /// <summary>The share of the way from the opening demand to the floor covered so far in the dispute, and when
+        /// it was last brought up to date (null: no talks yet in this dispute).</summary>
+        public double Progress;
+        public long? ProgressAt;
     }
 
     private Partner PartnerOf(string partner, bool sending, Agenda? agenda)
@@ -100,11 +115,12 @@ public sealed partial class Ministry : Agent
     private void Rebuild(Partner p, bool sending, Agenda agenda)
     {
         p.Space = new IssueSpace(World.Negotiation, agenda);
-        p.Self = new Utility(_spec.Weights, sending, agenda);
-        p.Other = new Utility(p.Spec.Weights, !sending, agenda);
+        p.Self = new Utility(_spec.WeightsAs(sending), sending, agenda);
+        p.Other = new Utility(p.Spec.WeightsAs(!sending), !sending, agenda);
         var levels = p.Space.Levels();
         p.SelfLevels = RedLined(levels, _spec.RedLines, agenda, sending);
-        p.OtherLevels = RedLined(levels, p.Spec.RedLines, agenda, !sending);
+        // The other side knows our red lines too: the deals we expect from it meet them, unless they are its own.
+        p.OtherLevels = RedLined(RedLined(levels, _spec.RedLines, agenda, sending), p.Spec.RedLines, agenda, !sending);
         p.Deal = p.Belief.Points.Select(r => DealAt(p, r)).ToArray();
     }
 
@@ -124,8 +140,14 @@ public sealed partial class Ministry : Agent
         return false;
     }
 
-    /// <summary>This side's utility of the deal it expects if the other side's reservation value is r.</summary>
-    private static double DealAt(Partner p, double r) => p.Self.Of(TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels));
+    /// <summary>This side's utility of the deal it expects if the other side's reservation value is r. A deal that would cross one of this side's red lines is no deal: it counts below any reservation value.</summary>
+    private double DealAt(Partner p, double r)
+    {
+        var x = TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels);
+        return CrossesRedLine(x, p.Space.Agenda, p.Self.Sending) ? NoDeal : p.Self.Of(x);
+    }
+
+    private const double NoDeal = -1;
 
     /// <summary>The chance the belief gives to a deal this side can accept, and the surplus over its reservation
     /// value it expects from such a deal.</summary>
@@ -167,21 +189,28 @@ public sealed partial class Ministry : Agent
         }
         double mean = p.Belief.Mean;
         double expected = DealAt(p, mean);
-        double aspiration = Concession.Aspiration(r.Hours / ConcessionHours, _spec.Beta, _spec.InitialConcession, reservation);
+        p.ProgressAt ??= Now; // the dispute's first talks: its concession starts
+        double rate = Advance(p, r.Partner);
+        double aspiration = Concession.Aspiration(p.Progress, _spec.Beta, _spec.InitialConcession, reservation);
         var (chance, surplus) = Prospect(p, reservation);
         var why = new List<Field>
         {
             Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("aspiration", Math.Round(aspiration, 6)),
+            Field.Of("concession", Math.Round(p.Progress, 6)), Field.Of("concessionPerDay", Math.Round(rate * 24, 6)),
+            Field.Of("dailyCost", Math.Round(_politics.GetValueOrDefault(r.Partner)?.DailyCost ?? 0, 6)), Field.Of("stake", Math.Round(p.Self.Stake, 6)),
             Field.Of("belief.mean", Math.Round(mean, 6)),
             Field.Of("expectedDeal", Math.Round(expected, 6)), Field.Of("agreementChance", Math.Round(chance, 6)),
         };
         if (offered is { } u)
         {
             why.Insert(0, double.IsNegativeInfinity(u) ? Field.Of("crossesRedLine", true) : Field.Of("offerUtility", Math.Round(u, 6)));
-            if (u + 1e-9 >= aspiration) return new OfferResponse(r.Round, true, null, false, why);
+            // Accept what meets the aspiration, or, above the floor, what is as good as the best deal the belief says the
+            // other side will ever offer: holding out for more only costs time (the AC_combi acceptance of ANAC agents).
+            if (u + 1e-9 >= aspiration || (u + 1e-9 >= reservation && u + 1e-9 >= expected))
+                return new OfferResponse(r.Round, true, null, false, why);
         }
         // The country decides on escalation with what its ministry now believes.
-        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, reservation - expected, mean));
+        Send(AgentIds.Country(_spec.Country), new BargainingView(r.Partner, (aspiration - expected) * p.Self.Stake, mean));
         if (offered is not null)
         {
             var (worth, cont, futile) = ContinuingWorth(chance, surplus);
@@ -214,6 +243,27 @@ public sealed partial class Ministry : Agent
         p.Negotiating = p.Ended = false;
         p.LastObserved = null;
         p.LowestReservation = double.PositiveInfinity;
+        p.Progress = 0;
+        p.ProgressAt = null;
+    }
+
+    /// <summary>Concession runs on simulated time and on what delay costs, never on rounds (Faratin et al. 1998's
+    /// time-dependent tactic, with the deadline of a war of attrition: how long a side holds out is what is at stake
+    /// over what waiting costs). The stake is the agenda's share of what this side weighs in the relation. Patience
+    /// alone covers the way from the opening demand to the floor in <see cref="PatienceHours"/> times the stake (a
+    /// dispute over one minor term in hours, one over the whole package in days); each day's cost of the dispute
+    /// covers the share of the way that cost is of the stake and of the range still to concede (a tariff threat on a
+    /// state's main market settles within hours). Brings the progress up to now at the pace of the costs known until
+    /// now and returns the pace per hour.</summary>
+    private double Advance(Partner p, string partner)
+    {
+        double reservation = Reservation(partner);
+        double daily = _politics.GetValueOrDefault(partner)?.DailyCost ?? 0;
+        double range = Math.Max(1 - reservation, 0.05);
+        double rate = (1 / PatienceHours + DelayWeight * daily / range / 24) / p.Self.Stake;
+        p.Progress = Math.Min(1, p.Progress + Clock.Hours(Now - p.ProgressAt!.Value) * rate);
+        p.ProgressAt = Now;
+        return rate;
     }
 
     private void Ended(string partner)

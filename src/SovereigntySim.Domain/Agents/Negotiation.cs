@@ -115,7 +115,7 @@ public sealed partial class Negotiation : Agent
     private (double Sending, double Receiving) Utilities(Terms terms)
     {
         var x = _space.Positions(terms);
-        return (new Utility(SendingMinistry!.Weights, true, _space.Agenda).Of(x), new Utility(ReceivingMinistry!.Weights, false, _space.Agenda).Of(x));
+        return (new Utility(SendingMinistry!.WeightsAs(true), true, _space.Agenda).Of(x), new Utility(ReceivingMinistry!.WeightsAs(false), false, _space.Agenda).Of(x));
     }
 
     private void Answered(OfferResponse r)

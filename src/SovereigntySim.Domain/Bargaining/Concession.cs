@@ -31,7 +31,9 @@ public static class TradeOff
     {
         int n = self.Weights.Length;
         var x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = self.Sending ? 1 : 0;
+        // Each term starts at the level nearest this side's end: its own end, unless a red line of the other side
+        // leaves only the other's.
+        for (int i = 0; i < n; i++) x[i] = self.Sending ? levels[i][^1] : levels[i][0];
         double u = self.Of(x);
         var order = Enumerable.Range(0, n)
             .OrderBy(i => self.Weights[i] / Math.Max(other.Weights[i], 1e-9))

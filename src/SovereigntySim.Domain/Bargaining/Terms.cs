@@ -63,6 +63,15 @@ public sealed record Terms(
 
     public bool Names(Issue issue) => Named.Contains(issue);
 
+    /// <summary>The terms a policy already sets, with no assurances or case reviews and every linked measure left
+    /// as it is: what a receiving state has if no agreement is reached.</summary>
+    public static Terms StatusQuo(AcceptancePolicySpec p) => new(
+        p.CivilianAircraftOnly ? AircraftKind.Charter : AircraftKind.Military, p.RestraintsAllowed, p.AdvanceNoticeHours, p.WeeklyFlightCap,
+        p.MaxPassengersPerFlight, p.DocumentationStandard, p.AcceptThirdCountryNationals, p.MonitoringRequired)
+    {
+        HealthCertificates = p.HealthScreeningRequired,
+    };
+
     /// <summary>The policy with the named terms changed and every other field kept.</summary>
     public AcceptancePolicySpec ApplyTo(AcceptancePolicySpec policy) => policy with
     {
@@ -214,21 +223,27 @@ public sealed class Utility
     public Utility(IssueWeightsSpec w, bool sending, Agenda? agenda = null)
     {
         agenda ??= Agenda.Flights;
-        double[] raw =
-        [
-            w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring,
-            w.Health, w.Assurances, w.CaseByCase, .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake)),
-        ];
+        double[] raw = [.. FixedWeights(w), .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake))];
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
         double sum = raw.Sum();
+        // Everything this side weighs in the relation: every flight term, on the agenda or not, and the relief of the
+        // agenda's linked measures.
+        double all = FixedWeights(w).Sum() + raw.Skip(IssueSpace.Fixed).Sum();
+        Stake = all > 0 ? sum / all : 1;
         int count = on.Count(b => b);
         Weights = sum > 0 ? raw.Select(v => v / sum).ToArray() : on.Select(b => b ? 1.0 / Math.Max(1, count) : 0).ToArray();
         Sending = sending;
     }
 
+    private static double[] FixedWeights(IssueWeightsSpec w) =>
+        [w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring, w.Health, w.Assurances, w.CaseByCase];
+
     public double[] Weights { get; }
     public bool Sending { get; }
+    /// <summary>The share of what this side weighs in the relation that the agenda puts at stake: a dispute over one
+    /// minor term is worth little of its time and costs, one over the whole package a lot.</summary>
+    public double Stake { get; }
 
     /// <summary>This side's value of a position on an issue.</summary>
     public double Value(double x) => Sending ? x : 1 - x;
@@ -270,18 +285,16 @@ public static class Grievance
 
     public static IReadOnlyList<Issue> IssuesOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : [];
 
-    /// <summary>A rung's name, as relations[].links refer to it: its id, or its kind.</summary>
-    private const double DefaultDailyCost = 0.02;
+    /// <summary>Relief weights count in units of the default instrument's daily cost.</summary>
+    private const double DefaultDailyCost = InstrumentCosts.DefaultToTarget;
 
     /// <summary>The suspension an incident triggers when the receiving state's ladder has none: default costs, at once.</summary>
     public static readonly InstrumentSpec DefaultSuspension = new() { Kind = InstrumentKind.FlightSuspension, GraceHours = 0 };
 
-    /// <summary>An instrument's daily cost to its target: tariffs in proportion to the target's exports to the user.</summary>
-    public static double CostToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
-        i.Kind is InstrumentKind.Tariff or InstrumentKind.CounterTariff
-            ? i.DailyCostToTarget * (spec.Relations.FirstOrDefault(r => r.From == target && r.To == user)?.TradeExposure ?? new RelationSpec().TradeExposure)
-            : i.DailyCostToTarget;
+    /// <summary>An instrument's daily cost to its target (<see cref="InstrumentCosts"/>).</summary>
+    public static double CostToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) => InstrumentCosts.ToTarget(spec, i, user, target);
 
+    /// <summary>A rung's name, as relations[].links refer to it: its id, or its kind.</summary>
     public static string NameOf(InstrumentSpec instrument) => instrument.Id.Length > 0 ? instrument.Id : Agents.Names.Camel(instrument.Kind);
 
     /// <summary>The linked instruments of a dyad: every name in either relation's links, on the sending state's
@@ -301,7 +314,7 @@ public static class Grievance
                 string target = bySending ? receiving : sending;
                 // The strongest rung of that name sets the stakes.
                 double toTarget = group.Max(i => CostToTarget(spec, i, country, target));
-                double toUser = group.Max(i => Math.Max(0, CostToTarget(spec, i, country, target) - i.DailyCostToSelf));
+                double toUser = group.Max(i => Math.Max(0, CostToTarget(spec, i, country, target) - InstrumentCosts.ToSelf(spec, i, country, target)));
                 measures.Add(new LinkedMeasure(country, group.Key, bySending, toTarget / DefaultDailyCost, toUser / DefaultDailyCost)
                 {
                     SuspendsFlights = !bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension),
@@ -312,9 +325,33 @@ public static class Grievance
         if (incidents && !measures.Any(m => m.SuspendsFlights))
         {
             var d = DefaultSuspension;
-            measures.Add(new LinkedMeasure(receiving, NameOf(d), false, d.DailyCostToTarget / DefaultDailyCost,
-                Math.Max(0, d.DailyCostToTarget - d.DailyCostToSelf) / DefaultDailyCost) { SuspendsFlights = true });
+            double toTarget = InstrumentCosts.ToTarget(spec, d, receiving, sending);
+            measures.Add(new LinkedMeasure(receiving, NameOf(d), false, toTarget / DefaultDailyCost,
+                Math.Max(0, toTarget - InstrumentCosts.ToSelf(spec, d, receiving, sending)) / DefaultDailyCost) { SuspendsFlights = true });
         }
         return measures;
     }
+}
+
+/// <summary>What an instrument costs each side per day, in utility units, in one place. Tariffs cost in proportion to
+/// their rate and to the trade at risk: the target's exports to the user for the target, the user's exports to the
+/// target for the user (retaliation and dearer imports), at negotiation.tariffDailyCost per unit of rate and of
+/// export share unless the rung names its own cost per unit. Every other kind costs its rung's values, or the
+/// defaults.</summary>
+public static class InstrumentCosts
+{
+    public const double DefaultToTarget = 0.02, DefaultToSelf = 0.005;
+
+    private static bool IsTariff(InstrumentSpec i) => i.Kind is InstrumentKind.Tariff or InstrumentKind.CounterTariff;
+
+    private static double Exposure(ScenarioSpec spec, string from, string to) =>
+        (spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec()).TradeExposure;
+
+    public static double ToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) => IsTariff(i)
+        ? (i.DailyCostToTarget ?? spec.Negotiation.TariffDailyCost) * i.Rate * Exposure(spec, target, user)
+        : i.DailyCostToTarget ?? DefaultToTarget;
+
+    public static double ToSelf(ScenarioSpec spec, InstrumentSpec i, string user, string target) => IsTariff(i)
+        ? (i.DailyCostToSelf ?? spec.Negotiation.TariffDailyCost) * i.Rate * Exposure(spec, user, target)
+        : i.DailyCostToSelf ?? DefaultToSelf;
 }

@@ -150,10 +150,10 @@ public sealed record InstrumentSpec
     public string Id { get; init; } = "";
     [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); for flightSuspension, 0 suspends every flight and n > 0 caps them at n a week.")]
     public double Rate { get; init; }
-    [Range(0.0, 10.0), Description("Daily cost to the target while applied, in utility units (tariffs: at full trade exposure).")]
-    public double DailyCostToTarget { get; init; } = 0.02;
-    [Range(0.0, 1.0), Description("Daily cost to the user while applied, in utility units.")]
-    public double DailyCostToSelf { get; init; } = 0.005;
+    [Range(0.0, 100.0), Description("Daily cost to the target while applied, in utility units. Tariffs: per unit of rate at full trade exposure (the cost is this x rate x the share of the target's exports that go to the user). Default: 0.02; tariffs negotiation.tariffDailyCost.")]
+    public double? DailyCostToTarget { get; init; }
+    [Range(0.0, 100.0), Description("Daily cost to the user while applied, in utility units. Tariffs: per unit of rate at full trade exposure (x rate x the share of the user's exports that go to the target: the trade the dispute puts at risk). Default: 0.005; tariffs negotiation.tariffDailyCost.")]
+    public double? DailyCostToSelf { get; init; }
     [Range(0.0, 720.0), Description("Hours between the threat and its application if no agreement is reached.")]
     public double GraceHours { get; init; } = 24;
 }
@@ -238,14 +238,17 @@ public sealed record MinistrySpec
     public double InitialConcession { get; init; } = 0.05;
     [Range(0.0, 1.0), Description("Mean of the private reservation utility (before any cost of delay), drawn per run (Beta, spread negotiation.typeSpread); also the other side's prior belief.")]
     public double ReservationValue { get; init; } = 0.4;
-    [Range(0.0, 10.0), Description("How strongly each unit of delay cost lowers the reservation value, at average resolve.")]
+    [Range(0.0, 10.0), Description("How strongly each unit of delay cost lowers the reservation value and speeds concession, at average resolve.")]
     public double DelayCostWeight { get; init; } = 1.0;
     [Range(0.01, 0.99), Description("Mean of the private resolve, drawn per run (Beta, spread negotiation.typeSpread): patience scales the concession time by 2 x resolve and delay costs by 2 x (1 - resolve).")]
     public double Resolve { get; init; } = 0.5;
-    [Range(0.05, 365.0), Description("Simulated days over which the ministry concedes from its opening demand to its floor, at average resolve.")]
+    [Range(0.05, 365.0), Description("Patience: simulated days over which the ministry, at average resolve and with no cost of delay, would concede from its opening demand to its floor in a dispute over everything it weighs; a dispute over a share of it (the agenda's weights) takes that share of the time, and costs of delay shorten it.")]
     public double ConcessionDays { get; init; } = 7;
-    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1 over the issues on a negotiation's agenda.")]
-    public IssueWeightsSpec Weights { get; init; } = new();
+    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1 over the issues on a negotiation's agenda. Omitted: the profile of the side's role in each dispute (sending: documentation 3, weeklyCap 3, thirdCountryNationals 2, restraints 1, passengersPerFlight 1, caseByCase 1, relief 1, aircraft 0.5, notice 0.5, monitoring 0.5, health 0.5, assurances 0.25; receiving: aircraft 3, restraints 3, documentation 2, thirdCountryNationals 2, others 1, passengersPerFlight 0.5).")]
+    public IssueWeightsSpec? Weights { get; init; }
+
+    /// <summary>The weights this ministry bargains with in a given role: its own, or the role's profile.</summary>
+    public IssueWeightsSpec WeightsAs(bool sending) => Weights ?? (sending ? IssueWeightsSpec.Sending : IssueWeightsSpec.Receiving);
     [Description("Terms this side never concedes (e.g. [weeklyCap]): its offers keep them at its own end and it accepts no offer that moves them.")]
     public List<Issue> RedLines { get; init; } = [];
 }
@@ -265,6 +268,24 @@ public sealed record IssueWeightsSpec
     [Range(0.0, 100.0), Description("Assurances: follow-up of complaints and monitoring of treatment, the cheap settlement of a grievance over treatment.")] public double Assurances { get; init; } = 1;
     [Range(0.0, 100.0), Description("Case-by-case decisions on people whose identity or nationality is disputed.")] public double CaseByCase { get; init; } = 1;
     [Range(0.0, 100.0), Description("Relief from each linked instrument (lifting it, or keeping it for the side that uses it).")] public double Relief { get; init; } = 1;
+
+    /// <summary>What each term costs a sending state when no weights are given (docs/model.md §7): what decides how
+    /// many people it can remove weighs most (documentation, weekly caps, third-country nationals), how they travel
+    /// little (aircraft, notice, monitoring), and assurances, a complaints follow-up, almost nothing.</summary>
+    public static readonly IssueWeightsSpec Sending = new()
+    {
+        Aircraft = 0.5, Restraints = 1, Notice = 0.5, WeeklyCap = 3, PassengersPerFlight = 1, Documentation = 3,
+        ThirdCountryNationals = 2, Monitoring = 0.5, Health = 0.5, Assurances = 0.25, CaseByCase = 1, Relief = 1,
+    };
+
+    /// <summary>What each term weighs for a receiving state when no weights are given: sovereignty and the dignity of
+    /// its nationals (aircraft, restraints) most, then documents and third-country nationals, and assurances as the
+    /// settlement that saves face.</summary>
+    public static readonly IssueWeightsSpec Receiving = new()
+    {
+        Aircraft = 3, Restraints = 3, Notice = 1, WeeklyCap = 1, PassengersPerFlight = 0.5, Documentation = 2,
+        ThirdCountryNationals = 2, Monitoring = 1, Health = 1, Assurances = 1, CaseByCase = 1, Relief = 1,
+    };
 }
 
 public enum TreatmentConcern { Restraints, MilitaryAircraft, Minors, Medical, DueProcess }
@@ -416,6 +437,8 @@ public sealed record NegotiationSpec
     public double CostHorizonDays { get; init; } = 7;
     [Range(0.0, 1.0), Description("Cost to the sending state, in utility units, of each bed-day of a person whose flight was refused or turned back while the dispute lasts.")]
     public double StrandedBedDayCost { get; init; } = 0.00004;
+    [Range(0.0, 1000.0), Description("Calibration: daily cost, in utility units, of a tariff at rate 1 on all of a state's exports, to the target and to the user alike (scaled by the rate and by each side's export share to the other).")]
+    public double TariffDailyCost { get; init; } = 10;
 }
 
 public enum FirstMover { Sending, Receiving }

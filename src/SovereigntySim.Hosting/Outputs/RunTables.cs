@@ -85,7 +85,7 @@ public static class RunTables
     private static (Utility Sending, Utility Receiving)? Sides(World world, string? sending, string? receiving) =>
         sending is null || receiving is null || world.MinistryOf(sending) is not { } s || world.MinistryOf(receiving) is not { } r
             ? null
-            : (new Utility(s.Weights, true), new Utility(r.Weights, false));
+            : (new Utility(s.WeightsAs(true), true), new Utility(r.WeightsAs(false), false));
 
     private static (double Sending, double Receiving, (double Sending, double Receiving)? Nash) Disagreement(World world, string? sending, string? receiving)
     {
