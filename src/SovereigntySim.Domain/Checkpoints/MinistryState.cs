@@ -20,6 +20,8 @@ public sealed partial class Ministry
             w.Write(p.Negotiating);
             w.Write(p.Ended);
             w.Write(p.LowestReservation);
+            w.Write(p.Progress);
+            w.WriteNullable(p.ProgressAt);
         });
     }
 
@@ -44,6 +46,8 @@ public sealed partial class Ministry
             p.Negotiating = r.ReadBoolean();
             p.Ended = r.ReadBoolean();
             p.LowestReservation = r.ReadDouble();
+            p.Progress = r.ReadDouble();
+            p.ProgressAt = r.ReadNullableInt64();
             _partners.Add(partner, p);
         }
     }
