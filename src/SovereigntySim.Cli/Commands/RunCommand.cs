@@ -91,7 +91,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             await RunPipeline.RunAsync(engine, warm, []);
         }
         // A fresh run replaces an old one's checkpoint: it no longer matches the log.
-        File.Delete(Path.Combine(outDir, CheckpointFile.Name));
+        var stale = Path.Combine(outDir, CheckpointFile.Name);
+        if (File.Exists(stale)) File.Delete(stale);
         return await RunAndReport(settings, request, outDir, null, cancellation);
     }
 
