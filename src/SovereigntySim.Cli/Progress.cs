@@ -10,9 +10,10 @@ public static class Progress
 {
     private static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static async Task<RunResult> Run(ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed, CancellationToken cancellation)
+    public static async Task<RunResult> Run(ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed, CancellationToken cancellation,
+        RunCheckpoints? checkpoints = null)
     {
-        if (!Interactive) return await RunPipeline.RunAsync(engine, request, sinks, speed, cancellation);
+        if (!Interactive) return await RunPipeline.RunAsync(engine, request, sinks, speed, cancellation, checkpoints);
         RunResult? result = null;
         await Bar(async ctx =>
         {
@@ -23,7 +24,7 @@ public static class Progress
                 task.Value = p.Tick;
                 task.Description = $"{name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
             });
-            result = await RunPipeline.RunAsync(engine, request, [.. sinks, new ProgressSink(progress)], speed, cancellation);
+            result = await RunPipeline.RunAsync(engine, request, [.. sinks, new ProgressSink(progress)], speed, cancellation, checkpoints);
         });
         return result!;
     }

@@ -33,6 +33,14 @@ public sealed record Microdata([property: Id(0)] IReadOnlyList<MigrantRecord> Mi
 [GenerateSerializer, Immutable, Alias("sovsim.MigrantLookup")]
 public sealed record MigrantLookup([property: Id(0)] MigrantView? Migrant);
 
+/// <summary>One agent's checkpointed state (<see cref="Agent.Save"/>), opaque outside the domain.</summary>
+[GenerateSerializer, Immutable, Alias("sovsim.AgentSnapshot")]
+public sealed record AgentSnapshot([property: Id(0)] string AgentId, [property: Id(1)] byte[] State);
+
+/// <summary>A run between two slices: the kernel (time and queue) and every agent that exists, in agent-id order.</summary>
+[GenerateSerializer, Immutable, Alias("sovsim.RunSnapshot")]
+public sealed record RunSnapshot([property: Id(0)] long Tick, [property: Id(1)] byte[] Kernel, [property: Id(2)] IReadOnlyList<AgentSnapshot> Agents);
+
 /// <summary>What is kept of a run in grain storage (memory on the embedded silo, PostgreSQL on a cluster): enough
 /// to tell later what ran and how far it got.</summary>
 [GenerateSerializer, Alias("sovsim.RunRecord")]
@@ -59,9 +67,13 @@ public static class RunStatus
 public interface ISimulationGrain : IGrainWithStringKey
 {
     [Alias("Start")] Task Start(ScenarioPayload scenario);
+    /// <summary>Starts a run from a checkpoint instead of from the scenario's beginning.</summary>
+    [Alias("Resume")] Task Resume(ScenarioPayload scenario, RunSnapshot snapshot);
     [Alias("Run")] Task<SliceResult> Run(long untilTick);
     /// <summary>Schedules a scripted event between slices, as the next event of the scenario (Kernel.Inject).</summary>
     [Alias("Inject")] Task Inject(ScriptPayload scripted);
+    /// <summary>The run's state between two slices (never during one: the grain is not reentrant).</summary>
+    [Alias("Snapshot")] Task<RunSnapshot> Snapshot();
     // Agent grains ask for the scenario while the simulation grain awaits their delivery: it must interleave.
     [Alias("GetScenario"), AlwaysInterleave] Task<ScenarioPayload> GetScenario();
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId);
@@ -81,6 +93,10 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("GetMigrant")] Task<MigrantLookup> GetMigrant(long migrantId, bool created);
     [Alias("GetMicrodata")] Task<Microdata> GetMicrodata(bool created);
     [Alias("Release")] Task Release();
+    /// <summary>The agent's state for a checkpoint; fails if the grain lost it.</summary>
+    [Alias("Save")] Task<AgentSnapshot> Save();
+    /// <summary>Builds the agent from the scenario and restores a checkpointed state into it.</summary>
+    [Alias("Restore")] Task Restore(byte[] state);
 }
 
 public static class AgentGrainKey

@@ -1,4 +1,5 @@
 using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Checkpoints;
 using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Grains;
@@ -8,7 +9,8 @@ namespace SovereigntySim.Grains;
 /// The simulation grain says with every call whether the agent has had a message before (it knows which agents it
 /// delivered to); a grain asked for an agent it does not hold although the agent was created has lost its state
 /// (its activation was deactivated, or its silo went away) and fails the run loudly: rebuilding the agent from the
-/// scenario would silently give wrong results. <see cref="Recover"/> is where a checkpoint restore will go.</summary>
+/// scenario would silently give wrong results. A run that lost agents goes on from its last checkpoint in fresh grains
+/// (a new run id), every agent rolled back together: see <see cref="ISimulationGrain.Resume"/>.</summary>
 [Orleans.Placement.RandomPlacement]
 public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
 {
@@ -37,14 +39,32 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
 
     private Task<Agent> Obtain(bool created) => created ? Recover() : Create();
 
-    /// <summary>The agent had messages but this activation does not hold it. Until checkpoints exist there is nothing
-    /// to restore it from: the run fails, naming the agent and why.</summary>
+    /// <summary>The agent had messages but this activation does not hold it. Restoring this one agent from a checkpoint
+    /// alone would mix times (the others have moved on): the slice fails, naming the agent and why, and the run goes on
+    /// from its last checkpoint with every agent restored (RunPipeline), or stops with this error when it has none.</summary>
     private Task<Agent> Recover()
     {
         var (runId, agentId) = AgentGrainKey.Parse(this.GetPrimaryKeyString());
         throw new InvalidOperationException(
             $"agent {agentId} of run {runId} lost its state: its grain was deactivated or its silo went away after the agent's " +
             "first message, and the run cannot go on without it (rebuilding it from the scenario would give wrong results)");
+    }
+
+    public async Task<AgentSnapshot> Save()
+    {
+        DelayDeactivation(KeepAlive.Agent);
+        var agent = _agent ??= await Recover();
+        // Immutable: inside a silo the array is handed over, not copied.
+        return new AgentSnapshot(agent.Id, agent.SaveBytes());
+    }
+
+    public async Task Restore(byte[] state)
+    {
+        DelayDeactivation(KeepAlive.Agent);
+        if (_agent is not null) throw new InvalidOperationException($"agent grain {this.GetPrimaryKeyString()} already holds its agent: a run is restored into fresh grains only");
+        var agent = await Create();
+        StateBytes.Read(state, agent.Id, agent.Restore);
+        _agent = agent;
     }
 
     public Task Release()

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using SovereigntySim.Domain.Checkpoints;
 using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Grains;
@@ -25,6 +26,32 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         DelayDeactivation(KeepAlive.Run);
         record.State = new RunRecord { Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick };
         await record.WriteStateAsync();
+    }
+
+    public async Task Resume(ScenarioPayload scenario, RunSnapshot snapshot)
+    {
+        await Start(scenario);
+        var kernel = _kernel!;
+        StateBytes.Read(snapshot.Kernel, "the kernel", kernel.Restore);
+        if (kernel.Now != snapshot.Tick) throw new CheckpointException($"corrupt checkpoint: it says tick {snapshot.Tick}, its kernel {kernel.Now}");
+        // Every agent of the checkpoint is rebuilt in a fresh grain of this run (the run id is new), so all agents
+        // roll back together, including any whose grains were lost.
+        await Task.WhenAll(snapshot.Agents.Select(a =>
+        {
+            _created.Add(a.AgentId);
+            return Agent(a.AgentId).Restore(a.State);
+        }));
+        record.State.ReachedTick = snapshot.Tick;
+        await record.WriteStateAsync();
+    }
+
+    public async Task<RunSnapshot> Snapshot()
+    {
+        var kernel = _kernel ?? throw new InvalidOperationException("the run has not started (or its silo went away)");
+        DelayDeactivation(KeepAlive.Run);
+        var ids = _created.Order(StringComparer.Ordinal).ToArray();
+        var states = await Task.WhenAll(ids.Select(id => Agent(id).Save()));
+        return new RunSnapshot(kernel.Now, StateBytes.Of(kernel.Save), states);
     }
 
     public async Task<SliceResult> Run(long untilTick)

@@ -37,6 +37,23 @@ public sealed class ClusterWatch
         return null;
     }
 
+    /// <summary>After a failed call: waits up to <paramref name="limit"/> for membership to declare one of the run's
+    /// silos gone (the failure may arrive before the declaration), and says which; null if all stay active.</summary>
+    public async Task<string?> LostSiloWithinAsync(TimeSpan limit, CancellationToken cancellation = default)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await LostSiloAsync(cancellation) is { } lost) return lost;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException) { } // the database may be away for a moment
+            if (waited.Elapsed >= limit) return null;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        }
+    }
+
     private static async Task<List<(string Address, int Port, int Generation, int Status)>> ReadAsync(string connection, CancellationToken cancellation)
     {
         await using var db = new NpgsqlConnection(connection);

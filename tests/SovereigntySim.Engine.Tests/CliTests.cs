@@ -214,6 +214,109 @@ public sealed class CliTests
         Assert.True(File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Length < 31);
     }
 
+    /// <summary>Ctrl-C saves a checkpoint and prints the command that resumes; `run --resume DIR` finishes the run with
+    /// the uninterrupted digest, also on the other engine (checkpoints hold domain state only).</summary>
+    [Theory]
+    [InlineData("orleans", "reference")]
+    [InlineData("reference", "orleans")]
+    public async Task Ctrl_c_saves_a_checkpoint_and_resume_ends_with_the_uninterrupted_digest(string first, string then)
+    {
+        string expected;
+        await using (var engine = new Hosting.Engines.ReferenceEngine(new Domain.Simulation.World(Repo.Load("mexico-flight-refusal.yaml"))))
+            expected = (await Repo.RunInFolder(engine)).Result.Digest;
+        var dir = Repo.TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", first }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var events = Path.Combine(dir, "events.jsonl");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
+        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        var said = await stdout;
+        Assert.True(p.ExitCode == 130, await stderr + said);
+        Assert.Contains($"To resume: sovsim run --resume {dir}", said);
+        Assert.True(File.Exists(Path.Combine(dir, "checkpoint.bin")));
+        Assert.False((bool)Summary(dir)["completed"]!);
+
+        var resumed = await Run("run", "--resume", dir, "--engine", then);
+        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+        var s = Summary(dir);
+        Assert.True((bool)s["completed"]!);
+        Assert.Equal(expected, (string)s["digest"]!);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), expected);
+        Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
+        Assert.Equal(1 + 30, File.ReadAllLines(Path.Combine(dir, "timeseries.csv")).Length);
+        // The summary keeps the provenance of the run as it was started.
+        Assert.EndsWith("mexico-flight-refusal.yaml", (string)s["provenance"]!["scenarioFile"]!);
+        Assert.False(File.Exists(Path.Combine(dir, "checkpoint.bin")));
+    }
+
+    [Fact]
+    public async Task Resume_refuses_a_missing_corrupt_or_mismatched_checkpoint_with_exit_2()
+    {
+        var dir = Repo.TempDir();
+        var first = await Run("run", "scenarios/mexico-flight-refusal.yaml", "--set", "duration=10d", "--out", dir, "--engine", "reference");
+        Assert.True(first.ExitCode == 0, first.Err);
+        // A completed run has no checkpoint left.
+        var none = await Run("run", "--resume", dir);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("cannot resume", none.Err);
+        Assert.Contains("has no checkpoint.bin", none.Err);
+
+        // Make one: interrupt is timing-dependent, so take it from the pipeline directly.
+        var spec = Repo.Load("mexico-flight-refusal.yaml", "duration=10d");
+        var request = new Hosting.Runs.RunRequest(spec, Hosting.Runs.Provenance.Of(Repo.Scenario("mexico-flight-refusal.yaml"), ["duration=10d"]));
+        var world = new Domain.Simulation.World(spec);
+        using (var cancel = new CancellationTokenSource())
+        await using (var engine = new Hosting.Engines.ReferenceEngine(world))
+            await Hosting.Runs.RunPipeline.RunAsync(engine, request, [.. Hosting.Outputs.RunFolder.Sinks(dir), new CancelAt(5 * world.Clock.TicksPerDay, cancel)],
+                null, cancel.Token, new Hosting.Runs.RunCheckpoints(dir, world.Clock.TicksForDays(7)));
+        var checkpoint = Path.Combine(dir, "checkpoint.bin");
+        var good = File.ReadAllBytes(checkpoint);
+
+        var bad = (byte[])good.Clone();
+        bad[good.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(checkpoint, bad);
+        var corrupt = await Run("run", "--resume", dir);
+        Assert.Equal(2, corrupt.ExitCode);
+        Assert.Contains("is corrupt", corrupt.Err);
+        Assert.DoesNotContain("   at ", corrupt.Err);
+
+        File.WriteAllBytes(checkpoint, good);
+        var scenario = Path.Combine(dir, "scenario.yaml");
+        var text = File.ReadAllText(scenario);
+        File.WriteAllText(scenario, text.Replace("seed: 20250123", "seed: 7"));
+        Assert.NotEqual(text, File.ReadAllText(scenario));
+        var changed = await Run("run", "--resume", dir);
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("not the scenario the checkpoint was taken with", changed.Err);
+        File.WriteAllText(scenario, text);
+
+        var log = Path.Combine(dir, "events.jsonl");
+        File.WriteAllText(log, File.ReadAllText(log).Replace("\"tick\":", "\"tick\": "));
+        var altered = await Run("run", "--resume", dir);
+        Assert.Equal(2, altered.ExitCode);
+        Assert.Contains("differs from the log the checkpoint was taken with", altered.Err);
+
+        var both = await Run("run", "scenarios/mexico-flight-refusal.yaml", "--resume", dir);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--resume DIR continues the run", both.Err);
+        var nowhere = await Run("run", "--resume", Path.Combine(dir, "nowhere"));
+        Assert.Equal(2, nowhere.ExitCode);
+        Assert.Contains("is not a folder", nowhere.Err);
+    }
+
+    private sealed class CancelAt(long tick, CancellationTokenSource cancel) : Hosting.Runs.IRunSink
+    {
+        public void Write(Domain.Simulation.Slice slice, ReadOnlySpan<byte> logLines)
+        {
+            if (slice.NextTick >= tick) cancel.Cancel();
+        }
+    }
+
     public static TheoryData<string[], string> BadCommandLines() => new()
     {
         { ["run", "scenarios/colombia-2025.yaml", "--sed", "5"], "did you mean --seed?" },

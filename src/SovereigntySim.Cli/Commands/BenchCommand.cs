@@ -44,7 +44,8 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
         {
             AnsiConsole.MarkupLineInterpolated($"[grey]bench: {engine} engine...[/]");
             var dir = Path.Combine(outDir, engine);
-            var args = new List<string> { "run", settings.File, "--engine", engine, "--warmup", "--out", dir };
+            // The engines alone: checkpoint costs are measured apart (docs/performance.md).
+            var args = new List<string> { "run", settings.File, "--engine", engine, "--warmup", "--out", dir, "--checkpoint-every", "off" };
             foreach (var s in settings.Set) args.AddRange(["--set", s]);
             if (settings.Seed is { } seed) args.AddRange(["--seed", seed.ToString()]);
             if (settings.Scale is { } scale) args.AddRange(["--scale", scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)]);

@@ -55,15 +55,17 @@ public static class ExperimentCommand
         }
         var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);
         await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation);
-        return await RunOn(cluster.Client, plan, options, cancellation);
+        return await RunOn(cluster.Client, plan, options, cancellation, cluster.Watch);
     }
 
     /// <summary>Runs a plan on a cluster already open (several plans can share one), with progress and a summary line.</summary>
-    public static async Task<(int Code, ExperimentResult? Result)> RunOn(IClusterClient client, ExperimentPlan plan, ExperimentOptions options, CancellationToken cancellation)
+    public static async Task<(int Code, ExperimentResult? Result)> RunOn(IClusterClient client, ExperimentPlan plan, ExperimentOptions options, CancellationToken cancellation,
+        Func<CancellationToken, Task<ClusterWatch>>? watch = null)
     {
         var outDir = options.OutputDirectory;
         ExperimentResult result;
-        try { result = await Progress.Run(new ExperimentRunner(client), plan, options, cancellation); }
+        var runner = new ExperimentRunner(client, watch: watch, notice: message => Console.Error.WriteLine($"sovsim: {SovereigntySim.Scenarios.SafeText.Excerpt(message, 300)}"));
+        try { result = await Progress.Run(runner, plan, options, cancellation); }
         catch (ExperimentFolderException e)
         {
             Console.Error.WriteLine($"sovsim: {e.Message}");
@@ -140,9 +142,12 @@ public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IAsyncDisposable _owner;
 
-    private ClusterConnection(IClusterClient client, IAsyncDisposable owner) => (Client, _owner) = (client, owner);
+    private ClusterConnection(IClusterClient client, IAsyncDisposable owner, Func<CancellationToken, Task<ClusterWatch>>? watch = null) =>
+        (Client, _owner, Watch) = (client, owner, watch);
 
     public IClusterClient Client { get; }
+    /// <summary>Notes a PostgreSQL cluster's active silos (null on the embedded silo, which cannot lose one).</summary>
+    public Func<CancellationToken, Task<ClusterWatch>>? Watch { get; }
 
     public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellation)
     {
@@ -152,7 +157,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             return new ClusterConnection(embedded.Client, embedded);
         }
         var client = await PostgresCluster.ConnectAsync(cluster, cancellation);
-        return new ClusterConnection(client.Client, client);
+        return new ClusterConnection(client.Client, client, client.WatchAsync);
     }
 
     public ValueTask DisposeAsync() => _owner.DisposeAsync();

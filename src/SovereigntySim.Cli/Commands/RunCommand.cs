@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SovereigntySim.Domain.Checkpoints;
+using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Grains;
 using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Experiments;
@@ -30,7 +33,26 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
+    [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint to the run folder this often in simulated time, e.g. 7d; off for none; default auto: weekly, less often if checkpoints would take over 10% of the run's time. Ctrl-C also saves one.")]
+    public string CheckpointEvery { get; init; } = "auto";
+
+    [CommandOption("--resume <DIR>"), Description("Continue an interrupted or failed run from the checkpoint in its folder (no FILE, --set, --seed or --scale).")]
+    public string? Resume { get; init; }
+
     public const double MinSpeed = 0.001, MaxSpeed = 1e9;
+
+    protected override bool FileOptional => Resume is not null;
+
+    /// <summary>The checkpoint period, or null for none.</summary>
+    public TimeSpan? CheckpointPeriod => CheckpointEvery switch
+    {
+        "off" => null,
+        "auto" => TimeSpan.FromDays(7),
+        _ => Domain.Scenario.DurationText.TryParse(CheckpointEvery, out var t) ? t : null,
+    };
+
+    /// <summary>The default keeps checkpoints under this share of a run's wall time.</summary>
+    public const double AutoCheckpointShare = 0.10;
 
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
@@ -42,6 +64,9 @@ public sealed class RunSettings : ExperimentSettings
         : Replications is not null && (Speed is not null || Migrants.Length > 0 || Microdata || Engine != "orleans" || Warmup)
             ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --microdata, --engine or --warmup")
         : Replications is null && (Parallel is not null || KeepRuns) ? ValidationResult.Error("--parallel and --keep-runs go with --replications")
+        : CheckpointEvery != "off" && CheckpointPeriod is not { Ticks: > 0 } ? ValidationResult.Error($"--checkpoint-every must be a duration such as 7d, 12h or off, found '{SovereigntySim.Scenarios.SafeText.Excerpt(CheckpointEvery, 40)}'")
+        : Resume is not null && (File.Length > 0 || Set.Length > 0 || Seed is not null || Scale is not null || Replications is not null || Warmup || Out is not null)
+            ? ValidationResult.Error("--resume DIR continues the run in DIR as it was started: it takes no FILE, --set, --seed, --scale, --out, --replications or --warmup")
         : ValidationResult.Success();
 }
 
@@ -50,6 +75,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellation)
     {
         if (settings.Replications is { } n) return await Replicate(settings, n, cancellation);
+        if (settings.Resume is { } resumeDir) return await ResumeRun(settings, resumeDir, cancellation);
         var request = settings.Request();
         if (request is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(request.Spec, settings.Variant);
@@ -64,28 +90,103 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             await using var engine = await Start(settings, warm, cancellation);
             await RunPipeline.RunAsync(engine, warm, []);
         }
-        await using (var engine = await Start(settings, request, cancellation))
+        // A fresh run replaces an old one's checkpoint: it no longer matches the log.
+        var stale = Path.Combine(outDir, CheckpointFile.Name);
+        if (File.Exists(stale)) File.Delete(stale);
+        return await RunAndReport(settings, request, outDir, null, cancellation);
+    }
+
+    /// <summary>How many times a cluster run goes back to its last checkpoint after losing a silo before it gives up.</summary>
+    public const int SiloLossRetries = 3;
+
+    private static async Task<int> RunAndReport(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, CancellationToken cancellation)
+    {
+        for (int attempt = 0; ; attempt++)
         {
+            var checkpoints = Checkpoints(settings, request, outDir, from);
+            // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
+            var silos = settings.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation) : null;
             RunResult result;
-            try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir), settings.Speed, cancellation); }
-            catch (RunFailedException failed)
+            await using (var engine = await Start(settings, request, cancellation, from?.Snapshot))
             {
-                // One line: what failed, where, and where the partial results are (summary.json says completed: false).
-                Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {SafeText.Excerpt((failed.InnerException?.Message ?? failed.Message).Split('\n')[0].TrimEnd(), 400)}");
-                Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
-                return ExitCodes.Failure;
+                try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir, from?.Header.LogOffset ?? 0), settings.Speed, cancellation, checkpoints); }
+                catch (RunFailedException failed)
+                {
+                    var why = SafeText.Excerpt((failed.InnerException?.Message ?? failed.Message).Split('\n')[0].TrimEnd(), 400);
+                    // A silo of the cluster went away: its agents are lost, so every agent goes back to the last
+                    // checkpoint (or the start) in fresh grains on the silos that remain. Runs are deterministic, so
+                    // the result is the one the run would have had.
+                    // The failure may reach us before membership declares the silo dead: give it the cluster's
+                    // death detection time, so the next attempt is placed on live silos only.
+                    string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested ? null
+                        : failed.InnerException is ClusterFaultException fault ? fault.Message
+                        : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
+                    if (lost is not null)
+                    {
+                        from = checkpoints?.LastTick is not null ? CheckpointFile.Read(outDir) : null;
+                        var at = from is null ? "the start" : new Domain.Simulation.World(request.Spec).Clock.Iso(from.Header.Tick);
+                        Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(lost, 300)}; going on from {(from is null ? "the start" : "the checkpoint at " + at)} on the remaining silos");
+                        continue;
+                    }
+                    // One line: what failed, where, and where the partial results are (summary.json says completed: false).
+                    Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {why}");
+                    Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
+                    if (File.Exists(Path.Combine(outDir, CheckpointFile.Name)))
+                        Console.Error.WriteLine($"sovsim: to go on from its last checkpoint: {ResumeCommand(outDir)}");
+                    return ExitCodes.Failure;
+                }
+                SummaryTable.Print(result, outDir);
+                if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
+                if (settings.Microdata)
+                    AnsiConsole.MarkupLineInterpolated($"{await MicrodataFile.WriteAsync(engine, outDir):N0} migrants in {Path.Combine(outDir, MicrodataFile.Name)}");
             }
-            SummaryTable.Print(result, outDir);
-            if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
-            if (settings.Microdata)
-                AnsiConsole.MarkupLineInterpolated($"{await MicrodataFile.WriteAsync(engine, outDir):N0} migrants in {Path.Combine(outDir, MicrodataFile.Name)}");
             if (!result.Completed)
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
+                if (checkpoints is not null) Console.WriteLine($"To resume: {ResumeCommand(outDir)}");
                 return ExitCodes.Interrupted;
             }
+            return ExitCodes.Ok;
         }
-        return ExitCodes.Ok;
+    }
+
+    private static string ResumeCommand(string dir) => $"sovsim run --resume {Provenance.Quote(dir)}";
+
+    private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from) =>
+        settings.CheckpointPeriod is { } period
+            ? new RunCheckpoints(outDir, Math.Max(1, period.Ticks / request.Spec.Step.Ticks), from,
+                settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null)
+            : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from);
+
+    /// <summary>Continues the run in <paramref name="dir"/> from its checkpoint, with the scenario and provenance it started with.</summary>
+    private static async Task<int> ResumeRun(RunSettings settings, string dir, CancellationToken cancellation)
+    {
+        RunCheckpoint checkpoint;
+        ScenarioSpec spec;
+        try
+        {
+            if (!Directory.Exists(dir)) throw new CheckpointException($"{dir} is not a folder");
+            checkpoint = CheckpointFile.Read(dir);
+            var scenarioFile = Path.Combine(dir, RunFolder.ScenarioFile);
+            var loaded = ScenarioLoader.Load(scenarioFile, []);
+            if (!loaded.Ok)
+            {
+                foreach (var error in loaded.Errors.Take(10)) Console.Error.WriteLine(error.ToString());
+                throw new CheckpointException($"{scenarioFile} cannot be read back");
+            }
+            spec = loaded.Spec!;
+            if (CheckpointFile.ScenarioHash(spec) != checkpoint.Header.ScenarioSha256)
+                throw new CheckpointException($"{scenarioFile} is not the scenario the checkpoint was taken with (it was changed)");
+            // Checked here so a bad folder runs nothing; the pipeline checks again as it reads the log.
+            RunCheckpoints.VerifiedPrefix(dir, checkpoint.Header);
+        }
+        catch (CheckpointException e)
+        {
+            Console.Error.WriteLine($"sovsim: cannot resume: {SafeText.Excerpt(e.Message, 400)}; nothing was run.");
+            return ExitCodes.Usage;
+        }
+        var request = new RunRequest(spec, checkpoint.Header.Provenance);
+        return await RunAndReport(settings, request, dir, checkpoint, cancellation);
     }
 
     private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)
@@ -104,22 +205,22 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         return code;
     }
 
-    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request, CancellationToken cancellation)
+    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request, CancellationToken cancellation, RunSnapshot? snapshot = null)
     {
-        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(request.Spec));
+        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(request.Spec), snapshot: snapshot);
         if (settings.Cluster is { } db)
         {
             var client = await PostgresCluster.ConnectAsync(db, cancellation);
-            return await Owning(client, c => c.Client, request.Spec, async c => await c.WatchAsync(cancellation));
+            return await Owning(client, c => c.Client, request.Spec, snapshot, async c => await c.WatchAsync(cancellation));
         }
-        return await Owning(await EmbeddedCluster.StartAsync(cancellation), c => c.Client, request.Spec);
+        return await Owning(await EmbeddedCluster.StartAsync(cancellation), c => c.Client, request.Spec, snapshot);
     }
 
     /// <summary>Starts the run on a silo or client the engine then owns; disposes it if the run cannot start.</summary>
-    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, Domain.Scenario.ScenarioSpec spec,
+    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, ScenarioSpec spec, RunSnapshot? snapshot,
         Func<T, Task<ClusterWatch>>? watch = null) where T : IAsyncDisposable
     {
-        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner, watch: watch is null ? null : await watch(owner)); }
+        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner, watch: watch is null ? null : await watch(owner), snapshot: snapshot); }
         catch
         {
             await owner.DisposeAsync();

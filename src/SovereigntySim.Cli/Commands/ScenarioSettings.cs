@@ -9,7 +9,8 @@ namespace SovereigntySim.Cli.Commands;
 /// <summary>Options shared by every command that reads a scenario.</summary>
 public class ScenarioSettings : CommandSettings
 {
-    [CommandArgument(0, "<FILE>"), Description("Scenario file (YAML).")]
+    // Optional for the parser only, so that `run --resume DIR` needs none; every other use requires it (Validate).
+    [CommandArgument(0, "[FILE]"), Description("Scenario file (YAML).")]
     public string File { get; init; } = "";
 
     [CommandOption("--set <PATH=VALUE>"), Description("Override a scenario value, e.g. --set countries.MX.acceptance.weeklyFlightCap=10 (repeatable).")]
@@ -21,9 +22,14 @@ public class ScenarioSettings : CommandSettings
     [CommandOption("--scale <FACTOR>"), Description("Scale the volume: people, beds and flight frequency (e.g. 0.01 for 1%).")]
     public double? Scale { get; init; }
 
-    public override Spectre.Console.ValidationResult Validate() => Scale is { } f && !(double.IsFinite(f) && f > 0 && f <= 1000)
+    public override Spectre.Console.ValidationResult Validate() => File.Length == 0 && !FileOptional
+        ? Spectre.Console.ValidationResult.Error("a scenario FILE is required")
+        : Scale is { } f && !(double.IsFinite(f) && f > 0 && f <= 1000)
         ? Spectre.Console.ValidationResult.Error("--scale must be a factor above 0 and at most 1000")
         : Spectre.Console.ValidationResult.Success();
+
+    /// <summary>True when these settings name a run without a scenario file (run --resume).</summary>
+    protected virtual bool FileOptional => false;
 
     /// <summary>The --set overrides, with --seed last, as the loader applies them.</summary>
     public IReadOnlyList<string> Overrides => Seed is { } seed ? [.. Set, $"seed={seed}"] : Set;

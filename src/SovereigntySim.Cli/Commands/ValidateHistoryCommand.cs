@@ -74,7 +74,7 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
                 var folder = Path.Combine(outDir, "cases", c.Spec.Case);
                 AnsiConsole.MarkupLineInterpolated($"[bold]{c.Spec.Case}[/]: {plan.Runs.Count} runs of {c.ScenarioPath}");
                 var options = new ExperimentOptions(folder, settings.Parallel ?? Environment.ProcessorCount);
-                var (runCode, result) = await ExperimentCommand.RunOn(cluster.Client, plan, options, cancellation);
+                var (runCode, result) = await ExperimentCommand.RunOn(cluster.Client, plan, options, cancellation, cluster.Watch);
                 if (runCode != ExitCodes.Ok) code = runCode;
                 if (result is null || runCode == ExitCodes.Interrupted) return runCode;
                 compared.Add((c, folder, HistoryComparison.Compare(c.Spec, result)));

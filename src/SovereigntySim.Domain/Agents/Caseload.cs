@@ -12,7 +12,7 @@ namespace SovereigntySim.Domain.Agents;
 /// documents) and releases those at the legal limit of detention; on request it books the longest-held removable
 /// people on a flight and takes back what screening decided for each of them.
 /// </summary>
-public sealed class Caseload : Agent
+public sealed partial class Caseload : Agent
 {
     private readonly CaseloadInfo _info;
     private readonly PopulationSpec _pop;

@@ -14,7 +14,7 @@ namespace SovereigntySim.Domain.Agents;
 /// counter-escalates when its audience's sovereignty concerns and the concession it can force outweigh the cost.
 /// Its commitment to its threats is private, drawn per run; the record of its threats carried out or not is public.
 /// </summary>
-public sealed class Country : Agent
+public sealed partial class Country : Agent
 {
     private readonly CountrySpec _spec;
     private AcceptancePolicySpec _policy;

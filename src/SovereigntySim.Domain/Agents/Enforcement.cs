@@ -10,7 +10,7 @@ namespace SovereigntySim.Domain.Agents;
 /// restraints, notice, passengers, monitors, weekly cap) and, if told to, leaves off manifests the people the
 /// destination's known policy would refuse.
 /// </summary>
-public sealed class Enforcement : Agent
+public sealed partial class Enforcement : Agent
 {
     private readonly EnforcementSpec _spec;
     private readonly List<FlightPlanSpec> _plans;

@@ -8,7 +8,7 @@ namespace SovereigntySim.Domain.Agents;
 /// Landed / TurnedBack / Diverted → Closed. It gathers its manifest from the caseloads, submits it to the receiving
 /// state's screening, flies the people cleared, and tells everyone concerned what happened.
 /// </summary>
-public sealed class Flight(string id, World world) : Agent(id, world)
+public sealed partial class Flight(string id, World world) : Agent(id, world)
 {
     private FlightTerms _terms = null!;
     private IReadOnlyList<string> _caseloads = [];

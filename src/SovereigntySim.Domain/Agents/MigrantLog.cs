@@ -13,7 +13,7 @@ namespace SovereigntySim.Domain.Agents;
 /// run digest (the SHA-256 of the log) still covers every one of them. XXH3 rather than SHA-256 here because it is
 /// over ten times faster and this hash only has to detect differences, not resist an adversary.
 /// </summary>
-public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
+public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
 {
     private const int RecordSize = 24;
     private static readonly string[] KindNames = Enum.GetValues<MigrantEventKind>().Select(k => "migrant." + Names.Camel(k)).ToArray();
@@ -34,8 +34,6 @@ public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
     /// <paramref name="details"/> are extra fields for the full-mode line.</summary>
     public void Record(long tick, string actor, long migrantId, MigrantEventKind kind, Reason reason, string? flight, ushort traits, Field[]? details = null)
     {
-        _counts[(int)kind]++;
-        _total++;
         if (mode == MigrantEventLog.Full)
         {
             log(new SimEvent(tick, KindNames[(int)kind], actor, migrantId.ToString(CultureInfo.InvariantCulture),
@@ -43,6 +41,9 @@ public sealed class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
                 flight is null ? details : [Field.Of("flight", flight), .. details ?? []]));
             return;
         }
+        // Counted for the compact line only: in full mode each event is its own line.
+        _counts[(int)kind]++;
+        _total++;
         if (!ReferenceEquals(flight, _flight))
         {
             _flight = flight;

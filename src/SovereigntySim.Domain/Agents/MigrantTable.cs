@@ -2,7 +2,7 @@ namespace SovereigntySim.Domain.Agents;
 
 /// <summary>Migrants stored column by column (about 40 bytes each, plus 16 per history entry), indexed by local
 /// number; with queues and the runtime, about 250 bytes a migrant in all (docs/performance.md).</summary>
-public sealed class MigrantTable
+public sealed partial class MigrantTable
 {
     public int Count { get; private set; }
     public long[] Admitted = new long[16];

@@ -14,7 +14,7 @@ namespace SovereigntySim.Domain.Agents;
 /// (for escalation), walks out when continuing is worth less than the standoff, and resumes talks once the standoff's
 /// costs have lowered its reservation value enough for a deal to look likely again.
 /// </summary>
-public sealed class Ministry : Agent
+public sealed partial class Ministry : Agent
 {
     private readonly MinistrySpec _spec;
     private readonly double _reservation, _resolve;

@@ -12,7 +12,7 @@ namespace SovereigntySim.Domain.Agents;
 /// a ministry asks; the dispute's clock, which the ministries concede by, runs from its first negotiation to its
 /// agreement.
 /// </summary>
-public sealed class Negotiation : Agent
+public sealed partial class Negotiation : Agent
 {
     private readonly string _sending, _receiving;
     private IssueSpace _space;

@@ -6,7 +6,7 @@ namespace SovereigntySim.Domain.Agents;
 
 /// <summary>The receiving state's immigration screening: inspects each manifest under the current acceptance
 /// policy, keeps count of cleared flights per week, and reviews cleared flights when the policy changes.</summary>
-public sealed class ScreeningAgency : Agent
+public sealed partial class ScreeningAgency : Agent
 {
     private readonly ScreeningSpec _spec;
     private AcceptancePolicySpec _policy;

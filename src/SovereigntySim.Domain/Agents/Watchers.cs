@@ -8,7 +8,7 @@ namespace SovereigntySim.Domain.Agents;
 /// medical cases, people removed with cases pending) and so raises its country's domestic pressure, as Brazil's
 /// and Colombia's reactions to handcuffed deportees did in January 2025.
 /// </summary>
-public sealed class AdvocacyGroup : Agent
+public sealed partial class AdvocacyGroup : Agent
 {
     private readonly AdvocacySpec _spec;
 
@@ -45,7 +45,7 @@ public sealed class AdvocacyGroup : Agent
 /// An international observer (a UN rapporteur, a human-rights monitor): collects what the assessed state's flights
 /// did and publishes a periodic assessment whose concerns add reputational cost to continuing the standoff.
 /// </summary>
-public sealed class Observer : Agent
+public sealed partial class Observer : Agent
 {
     private readonly ObserverSpec _spec;
     private int _restraintFlights, _militaryFlights, _minors, _medical, _pending, _refused, _turnedBack, _removed;

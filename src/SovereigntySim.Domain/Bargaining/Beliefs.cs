@@ -29,7 +29,7 @@ public static class PrivateType
 /// normal likelihood around the offer the other side's type would make at that time), tempered by the hours the
 /// observation stands for, so the belief learns as much per simulated day whatever the round length.
 /// </summary>
-public sealed class ReservationBelief
+public sealed partial class ReservationBelief
 {
     public const int Cells = 20;
 
@@ -97,7 +97,7 @@ public sealed class ReservationBelief
 /// carried out: the prior has the country's published credibility as its mean; each threat applied at the end of its
 /// grace period counts one success, each one left unexecuted one failure (Beta-Bernoulli updating).
 /// </summary>
-public sealed class Credibility
+public sealed partial class Credibility
 {
     private double _carried, _bluffed;
 

@@ -7,7 +7,7 @@ namespace SovereigntySim.Domain.Simulation;
 /// it answers with messages (now or later) and log events. Everything it does depends on its own state, its own
 /// random stream and the batch, which the kernel orders canonically: that is what makes runs reproducible.
 /// </summary>
-public abstract class Agent
+public abstract partial class Agent
 {
     private long _seq;
     private List<Outgoing> _outgoing = [];

@@ -19,7 +19,7 @@ public sealed record Slice(long FromTick, long NextTick, IReadOnlyList<SimEvent>
 /// are delivered in the next round of the same tick. Ticks in which nothing is due are skipped. The result is the
 /// same whether agents run sequentially or concurrently, in one process or on many silos.
 /// </summary>
-public sealed class Kernel
+public sealed partial class Kernel
 {
     public const int MaxRoundsPerTick = 200;
 
@@ -129,7 +129,7 @@ public sealed class Kernel
 }
 
 /// <summary>The reference host: every agent in this process, handled one after another.</summary>
-public sealed class SequentialAgentHost(World world) : IAgentHost
+public sealed partial class SequentialAgentHost(World world) : IAgentHost
 {
     private readonly Dictionary<string, Agent> _agents = new(StringComparer.Ordinal);
 

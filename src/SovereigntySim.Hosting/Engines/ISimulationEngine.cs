@@ -1,5 +1,7 @@
 using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Checkpoints;
 using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Grains;
 
 namespace SovereigntySim.Hosting.Engines;
 
@@ -17,6 +19,8 @@ public interface ISimulationEngine : IAsyncDisposable
     /// <summary>Schedules a scripted event between slices, as if it were the next event of the scenario file
     /// (<see cref="Kernel.Inject"/>): the live server's interventions.</summary>
     Task InjectAsync(Domain.Scenario.ScriptedEventSpec scripted);
+    /// <summary>The run's state between two slices, for a checkpoint.</summary>
+    Task<RunSnapshot> SnapshotAsync();
 }
 
 /// <summary>The reference runner: the same domain model in one plain single-threaded loop, without Orleans.
@@ -26,12 +30,17 @@ public sealed class ReferenceEngine : ISimulationEngine
     private readonly Kernel _kernel;
     private readonly SequentialAgentHost _host;
 
-    public ReferenceEngine(World world, string name = "reference")
+    /// <summary>A run from the start, or from a checkpoint's <paramref name="snapshot"/>.</summary>
+    public ReferenceEngine(World world, string name = "reference", RunSnapshot? snapshot = null)
     {
         World = world;
         Name = name;
         _host = new SequentialAgentHost(world);
         _kernel = new Kernel(world, _host);
+        if (snapshot is null) return;
+        StateBytes.Read(snapshot.Kernel, "the kernel", _kernel.Restore);
+        if (_kernel.Now != snapshot.Tick) throw new CheckpointException($"corrupt checkpoint: it says tick {snapshot.Tick}, its kernel {_kernel.Now}");
+        foreach (var a in snapshot.Agents) StateBytes.Read(a.State, a.AgentId, r => _host.Restore(a.AgentId, r));
     }
 
     public string Name { get; }
@@ -53,6 +62,12 @@ public sealed class ReferenceEngine : ISimulationEngine
 
     public Task<IReadOnlyList<MigrantRecord>> GetMicrodataAsync(int caseload) =>
         Task.FromResult(_host.Agents.GetValueOrDefault(World.Caseloads[caseload].AgentId) is Caseload c ? c.Microdata() : (IReadOnlyList<MigrantRecord>)[]);
+
+    public Task<RunSnapshot> SnapshotAsync()
+    {
+        var agents = _host.AgentIds.Select(id => new AgentSnapshot(id, _host.Agents[id].SaveBytes())).ToArray();
+        return Task.FromResult(new RunSnapshot(_kernel.Now, StateBytes.Of(_kernel.Save), agents));
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -33,13 +33,16 @@ public sealed class OrleansEngine : ISimulationEngine
     public World World { get; }
 
     /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the
-    /// engine. With <paramref name="watch"/>, a slice fails as soon as a silo of the run leaves the cluster.</summary>
-    public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null, ClusterWatch? watch = null)
+    /// engine. With <paramref name="watch"/>, a slice fails as soon as a silo of the run leaves the cluster. With
+    /// <paramref name="snapshot"/>, the run starts from that checkpoint, in fresh grains.</summary>
+    public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null, ClusterWatch? watch = null,
+        RunSnapshot? snapshot = null)
     {
         // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
         var runId = $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         var run = client.GetGrain<ISimulationGrain>(runId);
-        await run.Start(new ScenarioPayload(spec));
+        if (snapshot is null) await run.Start(new ScenarioPayload(spec));
+        else await run.Resume(new ScenarioPayload(spec), snapshot);
         return new OrleansEngine(new World(spec), run, owned, watch);
     }
 
@@ -59,11 +62,13 @@ public sealed class OrleansEngine : ISimulationEngine
         }
     }
 
-    private static async Task<Slice> Watched(Task<SliceResult> call, ClusterWatch watch)
+    private static async Task<Slice> Watched(Task<SliceResult> call, ClusterWatch watch) => (await Watched<SliceResult>(call, watch)).Slice;
+
+    private static async Task<T> Watched<T>(Task<T> call, ClusterWatch watch)
     {
         while (true)
         {
-            if (await Task.WhenAny(call, Task.Delay(WatchPeriod)) == call) return (await call).Slice;
+            if (await Task.WhenAny(call, Task.Delay(WatchPeriod)) == call) return await call;
             string? lost;
             try { lost = await watch.LostSiloAsync().WaitAsync(TimeSpan.FromSeconds(5)); }
             catch (Exception) { lost = null; } // the database may be slow or away for a moment: the call itself will tell
@@ -74,6 +79,16 @@ public sealed class OrleansEngine : ISimulationEngine
     }
 
     public Task InjectAsync(ScriptedEventSpec scripted) => _run.Inject(new ScriptPayload(scripted));
+
+    public async Task<RunSnapshot> SnapshotAsync()
+    {
+        try { return _watch is null ? await _run.Snapshot() : await Watched(_run.Snapshot(), _watch); }
+        catch (Exception e)
+        {
+            _failure ??= e.Message;
+            throw;
+        }
+    }
 
     public async Task<MigrantView?> GetMigrantAsync(long migrantId) => (await _run.GetMigrant(migrantId)).Migrant;
 

@@ -49,10 +49,19 @@ public sealed record ExperimentResult(
 /// at a time, spread over the silos. Each finished run is saved at once (outcomes/&lt;run&gt;.json), so an interrupted
 /// experiment keeps every finished run and continues from there; the tables are written at the end.
 /// </summary>
-public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = null)
+/// On a PostgreSQL cluster (<paramref name="watch"/> given), a silo that leaves is noticed within seconds: every run
+/// in flight is sent again to a fresh worker grain (placed on the silos left) instead of waiting for the response
+/// timeout. Runs are deterministic, so a run that was in fact still going elsewhere gives the same outcome twice.
+public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = null, Func<CancellationToken, Task<ClusterWatch>>? watch = null,
+    Action<string>? notice = null)
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     public const string OutcomesFolder = "outcomes";
+    /// <summary>How many times one run is sent again after losing silos before it is recorded as failed.</summary>
+    public const int Redispatches = 3;
+    /// <summary>How long a failed call waits for membership to say whether a silo was lost.</summary>
+    public static TimeSpan LossDetection { get; set; } = TimeSpan.FromSeconds(30);
+    private int _fresh;
 
     public async Task<ExperimentResult> RunAsync(ExperimentPlan plan, ExperimentOptions options, IProgress<ExperimentProgress>? progress = null,
         CancellationToken cancellation = default)
@@ -69,6 +78,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         int parallel = Math.Max(1, options.Parallel);
         var free = Channel.CreateUnbounded<IRunWorkerGrain>();
         for (int i = 0; i < parallel; i++) free.Writer.TryWrite(client.GetGrain<IRunWorkerGrain>($"{experimentId}/{i}"));
+        await using var monitor = watch is null ? null : await SiloLossMonitor.StartAsync(watch, notice, cancellation);
         int finished = done.Count, failed = done.Values.Count(o => !o.Completed);
         var running = new List<Task>();
         var gate = new object();
@@ -82,7 +92,9 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
             {
                 try
                 {
-                    var outcome = await RunOne(worker, run, options, cancellation);
+                    RunOutcome outcome;
+                    (outcome, worker) = await RunOne(worker, () => client.GetGrain<IRunWorkerGrain>($"{experimentId}/fresh/{Interlocked.Increment(ref _fresh)}"),
+                        monitor, run, options, cancellation);
                     // An interrupted run is not a result: it is left to the continuation.
                     if (!outcome.Completed && outcome.Error is null) return;
                     await File.WriteAllTextAsync(Path.Combine(outcomesDir, $"{run.Run}.json"), JsonSerializer.Serialize(outcome, DomainSerialization.Options), CancellationToken.None);
@@ -105,21 +117,86 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         return result;
     }
 
-    private async Task<RunOutcome> RunOne(IRunWorkerGrain worker, PlannedRun run, ExperimentOptions options, CancellationToken cancellation)
+    /// <summary>Runs one run on a worker; after a silo loss, again on a fresh worker. Returns the outcome and the worker
+    /// to give back to the pool.</summary>
+    private async Task<(RunOutcome, IRunWorkerGrain)> RunOne(IRunWorkerGrain worker, Func<IRunWorkerGrain> fresh, SiloLossMonitor? monitor, PlannedRun run,
+        ExperimentOptions options, CancellationToken cancellation)
     {
         var p = run.Request.Provenance;
         var work = new RunWork(run.Request.Spec, p.ScenarioFile, p.ScenarioSha256, [.. p.Overrides], p.CommandLine,
             options.KeepRuns ? Path.GetFullPath(Path.Combine(options.OutputDirectory, "runs", run.Run.ToString("D5"))) : null);
-        try { return await worker.Run(work, cancellation); }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        for (int attempt = 0; ; attempt++)
         {
-            // A run that fails (a bug, a silo lost) is recorded as failed with its reason; the experiment goes on.
-            _log.LogWarning(e, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
-            return new RunOutcome("", false, $"{e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName);
+            var lost = monitor is not null && attempt < Redispatches ? monitor.Lost : CancellationToken.None;
+            var call = worker.Run(work, cancellation);
+            try
+            {
+                if (!lost.CanBeCanceled) return (await call, worker);
+                var lostTask = Task.Delay(Timeout.Infinite, lost);
+                if (await Task.WhenAny(call, lostTask) == call)
+                {
+                    // A call that failed may have lost its silo before membership said so: wait for the verdict.
+                    if (call.IsCompletedSuccessfully || cancellation.IsCancellationRequested || !await LostWithin(lostTask)) return (await call, worker);
+                }
+                _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default); // its late end is observed, not raised
+                _log.LogWarning("run {Run} (seed {Seed}) sent again after a silo left", run.Run, run.Seed);
+                worker = fresh();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+            {
+                // A run that fails (a bug, silos lost too often) is recorded as failed with its reason; the experiment goes on.
+                _log.LogWarning(e, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
+                return (new RunOutcome("", false, $"{e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
+            }
+            catch (OperationCanceledException)
+            {
+                return (new RunOutcome("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
+            }
         }
-        catch (OperationCanceledException)
+    }
+
+    private static async Task<bool> LostWithin(Task lost) => await Task.WhenAny(lost, Task.Delay(LossDetection)) == lost;
+
+    /// <summary>Polls cluster membership once a second; when a silo leaves, cancels <see cref="Lost"/> (a new token
+    /// follows for the silos left) and says so.</summary>
+    private sealed class SiloLossMonitor : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private CancellationTokenSource _lost = new();
+        private Task _loop = Task.CompletedTask;
+
+        public CancellationToken Lost => Volatile.Read(ref _lost).Token;
+
+        public static async Task<SiloLossMonitor> StartAsync(Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice, CancellationToken cancellation)
         {
-            return new RunOutcome("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName);
+            var monitor = new SiloLossMonitor();
+            var first = await watch(cancellation);
+            monitor._loop = Task.Run(() => monitor.Loop(first, watch, notice));
+            return monitor;
+        }
+
+        private async Task Loop(ClusterWatch current, Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                    if (await current.LostSiloAsync(_stop.Token) is not { } lost) continue;
+                    notice?.Invoke($"{lost}; the runs in flight are sent again to the silos left");
+                    var old = Interlocked.Exchange(ref _lost, new CancellationTokenSource());
+                    old.Cancel();
+                    current = await watch(_stop.Token); // from now on, the silos still active
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+                catch (Exception) { } // the database may be away for a moment: try again next second
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            await _loop;
         }
     }
 

@@ -8,13 +8,19 @@ using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Hosting.Outputs;
 
-/// <summary>Streams the canonical event log to events.jsonl, one slice at a time, so `tail -f` sees whole lines.</summary>
-public sealed class EventLogFile(string path) : IRunSink
+/// <summary>Streams the canonical event log to events.jsonl, one slice at a time, so `tail -f` sees whole lines. A resumed
+/// run cuts the file at the checkpoint's offset (<paramref name="resumeAt"/>) and appends from there.</summary>
+public sealed class EventLogFile(string path, long resumeAt = 0) : IRunSink
 {
     private FileStream? _file;
 
-    public void Begin(RunRequest request, World world) =>
-        _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+    public void Begin(RunRequest request, World world)
+    {
+        _file = new FileStream(path, resumeAt > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        if (resumeAt <= 0) return;
+        _file.SetLength(resumeAt);
+        _file.Seek(0, SeekOrigin.End);
+    }
 
     public void Write(Slice slice, ReadOnlySpan<byte> logLines)
     {
@@ -42,10 +48,10 @@ public sealed class RunFolder : IRunSink
     private RunFolder(string dir) => _dir = dir;
 
     /// <summary>The sinks that make a run folder: the streamed event log and the files written at the end.</summary>
-    public static IReadOnlyList<IRunSink> Sinks(string dir)
+    public static IReadOnlyList<IRunSink> Sinks(string dir, long resumeAt = 0)
     {
         Directory.CreateDirectory(dir);
-        return [new EventLogFile(Path.Combine(dir, "events.jsonl")), new RunFolder(dir)];
+        return [new EventLogFile(Path.Combine(dir, "events.jsonl"), resumeAt), new RunFolder(dir)];
     }
 
     /// <summary>Where a run goes by default: results/&lt;scenario&gt;-&lt;seed&gt;, plus a short hash of the overrides when

@@ -58,7 +58,19 @@ public sealed class EventLogWriter : IDisposable
             _buffer.Write(NewLine);
         }
         _hash.AppendData(_buffer.WrittenSpan);
+        Length += _buffer.WrittenCount;
         return _buffer.WrittenMemory;
+    }
+
+    /// <summary>Bytes of log so far: where a checkpoint cuts events.jsonl.</summary>
+    public long Length { get; private set; }
+
+    /// <summary>Takes up a log from a checkpoint: <paramref name="prefix"/> is what was written before it.</summary>
+    public void Continue(ReadOnlySpan<byte> prefix)
+    {
+        if (Length != 0) throw new InvalidOperationException("a log can be continued only before it is written to");
+        _hash.AppendData(prefix);
+        Length = prefix.Length;
     }
 
     // Events come in tick order: format each tick's time once.

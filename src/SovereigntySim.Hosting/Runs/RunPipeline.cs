@@ -39,7 +39,7 @@ public static class RunPipeline
 {
     public static async Task<RunResult> RunAsync(
         ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default,
-        IRunControl? control = null)
+        RunCheckpoints? checkpoints = null, IRunControl? control = null)
     {
         var world = engine.World;
         var clock = world.Clock;
@@ -49,6 +49,21 @@ public static class RunPipeline
         long tick = 0, rounds = 0, deliveries = 0;
         Exception? failure = null;
         using var log = new EventLogWriter(clock);
+        if (checkpoints?.From is { } from)
+        {
+            // Resuming: the log up to the checkpoint, checked against its hash, continues the digest and refolds the
+            // metrics; the engine was started from the checkpoint's snapshot.
+            var prefix = RunCheckpoints.VerifiedPrefix(checkpoints.Directory, from.Header);
+            log.Continue(prefix);
+            foreach (var e in EventLogReader.Read(prefix)) metrics.Add(e);
+            if (metrics.Events != from.Header.Events)
+                throw new Domain.Checkpoints.CheckpointException($"the log up to the checkpoint holds {metrics.Events} events, the checkpoint says {from.Header.Events}");
+            tick = from.Header.Tick;
+        }
+        // Checkpoints fall on multiples of the period from the run's start, resumed or not.
+        long NextCheckpoint() => checkpoints is null || checkpoints.PeriodTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.PeriodTicks + 1) * checkpoints.PeriodTicks;
+        long nextCheckpoint = NextCheckpoint();
+        long firstTick = tick;
         foreach (var sink in sinks) sink.Begin(request, world);
         // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
         long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
@@ -77,9 +92,21 @@ public static class RunPipeline
             tick = slice.NextTick;
             rounds += slice.Rounds;
             deliveries += slice.Deliveries;
-            if (speed is > 0) await Pace(clock, tick, speed.Value, wall, cancellation);
+            if (speed is > 0) await Pace(clock, tick - firstTick, speed.Value, wall, cancellation);
             if (slice.Finished) tick = clock.EndTick;
+            // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
+            if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
+            {
+                try { await checkpoints.SaveAsync(engine, request, tick, log, metrics.Events); }
+                catch (Exception e)
+                {
+                    failure = e;
+                    break;
+                }
+                nextCheckpoint = NextCheckpoint();
+            }
         }
+        if (checkpoints is not null) await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick);
         metrics.Finish(tick);
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, log.Digest(), wall.Elapsed.TotalSeconds, simulation.Elapsed.TotalSeconds,
@@ -97,9 +124,11 @@ public static class RunPipeline
         return self.PeakWorkingSet64;
     }
 
-    private static async Task Pace(SimClock clock, long tick, double speed, Stopwatch wall, CancellationToken cancellation)
+    /// <summary>Waits until <paramref name="ticks"/> (since this pipeline started: a resumed run is paced from its
+    /// checkpoint) are due at the speed.</summary>
+    private static async Task Pace(SimClock clock, long ticks, double speed, Stopwatch wall, CancellationToken cancellation)
     {
-        double due = clock.Step.TotalSeconds * tick / speed;
+        double due = clock.Step.TotalSeconds * ticks / speed;
         var wait = TimeSpan.FromSeconds(due - wall.Elapsed.TotalSeconds);
         if (wait <= TimeSpan.Zero) return;
         try { await Task.Delay(wait, cancellation); }

@@ -25,7 +25,7 @@ public sealed record Provenance(string? ScenarioFile, string? ScenarioSha256, IR
         return new Provenance(file is null ? null : Path.GetFullPath(file), hash, overrides, string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote)));
     }
 
-    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
+    public static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
 
     public JsonObject ToJson(ScenarioSpec effective) => new()
     {

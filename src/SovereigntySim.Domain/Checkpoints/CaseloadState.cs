@@ -1,0 +1,130 @@
+using SovereigntySim.Domain.Checkpoints;
+
+namespace SovereigntySim.Domain.Agents;
+
+public sealed partial class Caseload
+{
+    // The bulk of a large run's checkpoint: columns and queues go as raw arrays, so a million migrants cost a few
+    // memory copies rather than a million writes.
+    public override int StateSizeHint => (int)Math.Min(int.MaxValue / 2, _m.StateSizeHint + 12L * (_removable.Count + _due.Count) + 4L * (_byAdmission.Count + _releaseLater.Count) + 1024);
+
+    protected override void SaveState(CheckpointWriter w)
+    {
+        _m.Save(w);
+        _log.AssertFlushed(Id);
+        WriteQueue(w, _removable);
+        WriteQueue(w, _due);
+        w.WriteList(_byAdmission);
+        w.Write(_releaseHead);
+        w.WriteList(_releaseLater);
+        w.Write(_detained);
+        w.Write(_lastAccountTick);
+        w.Write(_bedTicks);
+        w.Write(_deferred);
+        w.WriteNullable(_flight);
+    }
+
+    protected override void RestoreState(CheckpointReader r)
+    {
+        _m.Restore(r);
+        ReadQueue(r, _removable);
+        ReadQueue(r, _due);
+        r.ReadList(_byAdmission);
+        _releaseHead = r.ReadInt32();
+        r.ReadList(_releaseLater);
+        _detained = r.ReadInt32();
+        _lastAccountTick = r.ReadInt64();
+        _bedTicks = r.ReadDouble();
+        _deferred = r.ReadInt64();
+        _flight = r.ReadNullableString();
+    }
+
+    // The heap in array order, as two columns; enqueued again in that order it is the same heap (so equal
+    // priorities, if any, would still come out in the same order).
+    private static void WriteQueue(CheckpointWriter w, PriorityQueue<int, long> queue)
+    {
+        var elements = new int[queue.Count];
+        var priorities = new long[queue.Count];
+        int i = 0;
+        foreach (var (e, p) in queue.UnorderedItems) (elements[i], priorities[i++]) = (e, p);
+        w.WriteSpan<int>(elements);
+        w.WriteSpan<long>(priorities);
+    }
+
+    private static void ReadQueue(CheckpointReader r, PriorityQueue<int, long> queue)
+    {
+        var elements = r.ReadArray<int>();
+        var priorities = r.ReadArray<long>();
+        if (elements.Length != priorities.Length) throw new CheckpointException("corrupt checkpoint: a queue with more elements than priorities");
+        queue.Clear();
+        queue.EnsureCapacity(elements.Length);
+        for (int i = 0; i < elements.Length; i++) queue.Enqueue(elements[i], priorities[i]);
+    }
+}
+
+public sealed partial class MigrantTable
+{
+    public long StateSizeHint => 48L * Count + 20L * _historyCount + 64L * _flights.Count;
+
+    public void Save(CheckpointWriter w)
+    {
+        int n = Count;
+        w.Write(n);
+        w.WriteSpan<long>(Admitted.AsSpan(0, n));
+        w.WriteSpan<long>(DueTick.AsSpan(0, n));
+        w.WriteSpan<MigrantStatus>(Status.AsSpan(0, n));
+        w.WriteSpan<DocumentStatus>(Documents.AsSpan(0, n));
+        w.WriteSpan<LegalStatus>(Legal.AsSpan(0, n));
+        w.WriteSpan<Vulnerability>(Vulnerabilities.AsSpan(0, n));
+        w.WriteSpan<byte>(Nationality.AsSpan(0, n));
+        w.WriteSpan<bool>(NeedsReverification.AsSpan(0, n));
+        w.WriteSpan<bool>(IdentitySettled.AsSpan(0, n));
+        w.WriteSpan<byte>(Refusals.AsSpan(0, n));
+        w.WriteSpan<uint>(RandomCounter.AsSpan(0, n));
+        w.WriteSpan<int>(_lastHistory.AsSpan(0, n));
+        w.WriteSpan<HistoryEntry>(_history.AsSpan(0, _historyCount));
+        w.WriteStrings(_flights);
+    }
+
+    public void Restore(CheckpointReader r)
+    {
+        int n = r.ReadInt32();
+        // Every column must hold exactly the count: a shorter one is a corrupt checkpoint.
+        void Column<T>(ref T[] column) where T : unmanaged
+        {
+            if (r.ReadInto(ref column) != n) throw new CheckpointException("corrupt checkpoint: migrant columns of different lengths");
+        }
+        Column(ref Admitted);
+        Column(ref DueTick);
+        Column(ref Status);
+        Column(ref Documents);
+        Column(ref Legal);
+        Column(ref Vulnerabilities);
+        Column(ref Nationality);
+        Column(ref NeedsReverification);
+        Column(ref IdentitySettled);
+        Column(ref Refusals);
+        Column(ref RandomCounter);
+        Column(ref _lastHistory);
+        Count = n;
+        _historyCount = r.ReadInto(ref _history);
+        _flights.Clear();
+        _flightIndex.Clear();
+        foreach (var f in r.ReadStrings())
+        {
+            _flightIndex[f] = _flights.Count;
+            _flights.Add(f);
+        }
+    }
+}
+
+public sealed partial class MigrantLog
+{
+    /// <summary>Caseloads flush their migrant-events at the end of every batch, so between slices nothing is pending;
+    /// anything else would be lost by a checkpoint.</summary>
+    public void AssertFlushed(string actor)
+    {
+        if (_total != 0 || _used != 0)
+            throw new InvalidOperationException($"{actor} has {_total} migrant-events not yet logged at a checkpoint: they would be lost");
+    }
+}
