@@ -381,7 +381,8 @@ public sealed class CliTests
             Assert.DoesNotContain("   at ", r.Err + r.Out);
             Assert.DoesNotContain(r.Err, c => char.IsControl(c) && c is not ('\n' or '\r'));
             Assert.True(r.Err.Split('\n')[0].Length < 600, $"{name}: {r.Err[..Math.Min(600, r.Err.Length)]}");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{name}: {clock.Elapsed}"); // process start included
+            // A guard against hangs (these files used to hang or run away), not a speed target.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{name}: {clock.Elapsed}"); // process start included
         }
     }
 

@@ -57,14 +57,16 @@ public class RobustnessTests
     }
 }
 
-/// <summary>The limits on input: each pathological shape is refused with a located error within a second or two.</summary>
+/// <summary>The limits on input: each pathological shape is refused with a located error, never a hang.</summary>
 public class LimitTests
 {
     private static ScenarioError Refused(string yaml, params string[] overrides)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = ScenarioLoader.LoadText(yaml, FileName, overrides);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed.TotalSeconds:N1} s");
+        // A guard against the hangs these shapes used to cause (minutes, or never), not a speed target: the loader
+        // answers in milliseconds, and a loaded machine must not fail the test.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed.TotalSeconds:N1} s");
         Assert.False(result.Ok);
         var first = result.Errors[0];
         Assert.True(first.Line >= 1 && first.Column >= 1);
