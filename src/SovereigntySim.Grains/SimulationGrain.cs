@@ -25,7 +25,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         _kernel = new Kernel(new World(scenario.Spec), this);
         DelayDeactivation(KeepAlive.Run);
         record.State = new RunRecord { Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick };
-        await record.WriteStateAsync();
+        await SaveRecord();
     }
 
     public async Task Resume(ScenarioPayload scenario, RunSnapshot snapshot)
@@ -42,7 +42,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
             return Agent(a.AgentId).Restore(a.State);
         }));
         record.State.ReachedTick = snapshot.Tick;
-        await record.WriteStateAsync();
+        await SaveRecord();
     }
 
     public async Task<RunSnapshot> Snapshot()
@@ -61,7 +61,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         var slice = await kernel.RunAsync(untilTick);
         record.State.ReachedTick = slice.NextTick;
         record.State.Events += slice.Events.Count;
-        await record.WriteStateAsync();
+        await SaveRecord();
         return new SliceResult(slice);
     }
 
@@ -111,8 +111,22 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         record.State.Ended = true;
         record.State.Status = status;
         record.State.Error = error;
-        await record.WriteStateAsync();
+        await SaveRecord();
         DeactivateOnIdle();
+    }
+
+    /// <summary>Writes the run's record to grain storage. The storage's own exceptions (Npgsql's, when PostgreSQL is
+    /// down) have no codec to cross to the client, which would see only "could not find a codec": the error is
+    /// passed on in words instead.</summary>
+    private async Task SaveRecord()
+    {
+        try { await record.WriteStateAsync(); }
+        catch (Exception e) when (e.GetType().Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+        {
+            var cause = e.GetBaseException();
+            throw new InvalidOperationException(
+                $"grain storage failed to save the run's record: {cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}");
+        }
     }
 
     private IAgentGrain Agent(string agentId)
