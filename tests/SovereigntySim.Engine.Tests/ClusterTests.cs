@@ -67,21 +67,6 @@ public sealed class ScriptedCluster : IAsyncLifetime
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Stops the cluster's PostgreSQL (fast shutdown: sessions are cut), as the postgres user when root;
-    /// <see cref="RestoreAsync"/> starts it again.</summary>
-    public async Task StopDatabaseAsync()
-    {
-        var pgCtl = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_ctl")).Where(File.Exists).Order().Last();
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-c", "if [ \"$(id -u)\" = 0 ]; then runuser -u postgres -- \"$@\"; else \"$@\"; fi", "as-postgres",
-                     pgCtl, "-D", Path.Combine(_state, "pg", "data"), "-m", "fast", "-w", "stop" })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-        Assert.True(p.ExitCode == 0, await err);
-    }
-
     public async Task InitializeAsync()
     {
         // A cluster of its own: state, database port and silo ports that nothing else uses.
@@ -310,54 +295,6 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             if (!p.HasExited) p.Kill(true);
             await cluster.RestoreAsync();
         }
-    }
-
-    /// <summary>PostgreSQL stopped in the middle of a run: the run fails at once with the storage's error in words
-    /// (not a codec error, no stack trace), keeps what it computed and its checkpoint, and resumed from it once the
-    /// database is back ends with the digest of the uninterrupted run.</summary>
-    [Fact]
-    public async Task Stopping_postgres_mid_run_fails_clearly_and_the_run_resumes_to_the_uninterrupted_digest()
-    {
-        RunResult reference;
-        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
-
-        var dir = Repo.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
-                     "--cluster", cluster.Connection, "--out", dir, "--speed", "432000" })
-            psi.ArgumentList.Add(a);
-        var started = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        try
-        {
-            var checkpoint = Path.Combine(dir, CheckpointFile.Name);
-            while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.HasExited && !File.Exists(checkpoint)) await Task.Delay(200);
-            if (p.HasExited) Assert.Fail($"the paced run ended before the database could be stopped: exit {p.ExitCode}: {await stderr}{await stdout}");
-            await cluster.StopDatabaseAsync();
-            using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
-                await p.WaitForExitAsync(bound.Token); // throws if the run hangs
-            var err = await stderr;
-            Assert.True(p.ExitCode == 1, $"exit {p.ExitCode}: {err}");
-            Assert.Contains("grain storage failed to save the run's record", err);
-            Assert.DoesNotContain("codec", err, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("   at ", err + await stdout);
-            Assert.Contains($"sovsim run --resume {dir}", err);
-            var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
-            Assert.False((bool)summary["completed"]!);
-            Assert.True(File.Exists(checkpoint));
-        }
-        finally
-        {
-            if (!p.HasExited) p.Kill(true);
-            await cluster.RestoreAsync();
-        }
-        var resumed = await CliTests.Run("run", "--resume", dir);
-        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
-        var done = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
-        Assert.True((bool)done["completed"]!);
-        Assert.Equal(reference.Digest, (string)done["digest"]!);
     }
 
     /// <summary>kill -9 of a silo in the middle of a run of us-removals-fy2024: the run goes on from its last checkpoint
