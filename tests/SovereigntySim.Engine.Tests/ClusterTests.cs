@@ -262,14 +262,16 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var dir = Repo.TempDir();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
-                     "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir })
+                     "--replications", "12", "--parallel", "12", "--cluster", cluster.Connection, "--out", dir })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         try
         {
-            // Six year-long runs on three silos of two cores take well over 10 s: the kill comes while they run.
+            // Twelve year-long runs at once on three silos of two cores take well over 10 s: the kill comes while they
+            // run. Workers are placed at random: with twelve in flight, the chance that none is on the killed silo is
+            // (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
             await Task.Delay(TimeSpan.FromSeconds(8));
             if (p.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.ExitCode}: {await stderr}");
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-1.pid")).Trim());
@@ -285,10 +287,10 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             var header = lines[0].Split(',');
             int digest = Array.IndexOf(header, "digest"), completed = Array.IndexOf(header, "completed"), seed = Array.IndexOf(header, "seed");
             var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-            Assert.Equal(6, rows.Count);
+            Assert.Equal(12, rows.Count);
             Assert.All(rows, r => Assert.Equal("true", r[completed], ignoreCase: true));
             Assert.Equal(reference.Digest, rows.Single(r => r[seed] == reference.Seed.ToString()).ElementAt(digest));
-            Assert.Equal(6, rows.Select(r => r[digest]).Distinct().Count());
+            Assert.Equal(12, rows.Select(r => r[digest]).Distinct().Count());
         }
         finally
         {
