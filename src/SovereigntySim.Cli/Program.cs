@@ -54,8 +54,9 @@ public static class Program
             Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(e.Message.Split('\n')[0], 200)}");
             return ExitCodes.Usage;
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (Exception e) when (interrupt.IsCancellationRequested && e is OperationCanceledException or Orleans.Runtime.OrleansLifecycleCanceledException)
         {
+            // An interrupt while the embedded silo starts cancels its lifecycle: the same as before the first slice.
             Console.Error.WriteLine("sovsim: interrupted before the run started; nothing was written");
             return ExitCodes.Interrupted;
         }
