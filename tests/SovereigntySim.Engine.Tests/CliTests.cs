@@ -11,17 +11,59 @@ public sealed class CliTests
 
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    public static async Task<Result> Run(params string[] args)
+    /// <summary>A sovsim process started from the repository root, its output read as it comes.</summary>
+    public sealed class Running(Process process) : IDisposable
+    {
+        public Process Process { get; } = process;
+        public Task<string> Out { get; } = process.StandardOutput.ReadToEndAsync();
+        public Task<string> Err { get; } = process.StandardError.ReadToEndAsync();
+
+        /// <summary>Sends a signal (INT, TERM, KILL) as a terminal or a supervisor would.</summary>
+        public void Signal(string name) => System.Diagnostics.Process.Start("kill", [$"-{name}", Process.Id.ToString()])!.WaitForExit();
+
+        /// <summary>Waits for the exit, failing the test (by a cancelled wait) if it takes longer than the bound.</summary>
+        public async Task<Result> ExitAsync(TimeSpan bound)
+        {
+            using (var timeout = new CancellationTokenSource(bound)) await Process.WaitForExitAsync(timeout.Token);
+            return new Result(Process.ExitCode, await Out, await Err);
+        }
+
+        /// <summary>Kills the process if it still runs (a test that failed before its exit).</summary>
+        public void Stop()
+        {
+            if (!_disposed && !Process.HasExited) Process.Kill(true);
+        }
+
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            Stop();
+            _disposed = true;
+            Process.Dispose();
+        }
+    }
+
+    public static Running Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         psi.ArgumentList.Add(Sovsim);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(timeout.Token);
-        return new Result(p.ExitCode, await stdout, await stderr);
+        return new Running(Process.Start(psi)!);
+    }
+
+    public static async Task<Result> Run(params string[] args)
+    {
+        using var p = Start(args);
+        return await p.ExitAsync(TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Polls (every 100 ms, bounded) until a paced run has written its first events.</summary>
+    private static async Task<bool> FirstEvents(string events)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return File.Exists(events) && new FileInfo(events).Length > 0;
     }
 
     private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
@@ -192,20 +234,14 @@ public sealed class CliTests
     public async Task Ctrl_c_stops_a_paced_run_and_keeps_what_was_computed()
     {
         var dir = Repo.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800" }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800");
         var events = Path.Combine(dir, "events.jsonl");
         // Wait (bounded) until the run has written something, then interrupt it as a terminal would.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.True(File.Exists(events) && new FileInfo(events).Length > 0, "the paced run wrote nothing");
-        Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
-        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.True(await FirstEvents(events), "the paced run wrote nothing");
+        p.Signal("INT");
+        var r = await p.ExitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.True(p.ExitCode == 130, await stderr + await stdout);
+        Assert.True(r.ExitCode == 130, r.Err + r.Out);
         var s = Summary(dir);
         Assert.False((bool)s["completed"]!);
         Assert.True((long)s["events"]! > 0);
@@ -225,18 +261,13 @@ public sealed class CliTests
         await using (var engine = new Hosting.Engines.ReferenceEngine(new Domain.Simulation.World(Repo.Load("mexico-flight-refusal.yaml"))))
             expected = (await Repo.RunInFolder(engine)).Result.Digest;
         var dir = Repo.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", first }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", first);
         var events = Path.Combine(dir, "events.jsonl");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
-        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        var said = await stdout;
-        Assert.True(p.ExitCode == 130, await stderr + said);
+        await FirstEvents(events);
+        p.Signal("INT");
+        var r = await p.ExitAsync(TimeSpan.FromSeconds(60));
+        var said = r.Out;
+        Assert.True(r.ExitCode == 130, r.Err + said);
         Assert.Contains($"To resume: sovsim run --resume {dir}", said);
         Assert.True(File.Exists(Path.Combine(dir, "checkpoint.bin")));
         Assert.False((bool)Summary(dir)["completed"]!);
@@ -398,29 +429,24 @@ public sealed class CliTests
             string engine = i % 2 == 0 ? "orleans" : "reference", signal = i % 4 < 2 ? "INT" : "TERM";
             int delayMs = random.Next(50, 5000);
             var dir = Repo.TempDir();
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-            foreach (var a in new[] { Sovsim, "run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", engine })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            await Task.Delay(delayMs);
-            Process.Start("kill", [$"-{signal}", p.Id.ToString()])!.WaitForExit();
-            using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60))) await p.WaitForExitAsync(bound.Token);
-            string err = await stderr, output = await stdout, what = $"case {i}: {engine}, SIG{signal} after {delayMs} ms: exit {p.ExitCode}: {err}";
+            using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", engine);
+            await Task.Delay(delayMs); // the random moment is the point of the test
+            p.Signal(signal);
+            var r = await p.ExitAsync(TimeSpan.FromSeconds(60));
+            string err = r.Err, output = r.Out, what = $"case {i}: {engine}, SIG{signal} after {delayMs} ms: exit {r.ExitCode}: {err}";
             Assert.DoesNotContain("   at ", err + output);
             Assert.DoesNotContain("Exception", err);
             var summary = Path.Combine(dir, "summary.json");
             if (!File.Exists(summary))
             {
-                Assert.True(p.ExitCode == 130, what);
+                Assert.True(r.ExitCode == 130, what);
                 Assert.Contains("interrupted before the run started", err);
                 Assert.False(File.Exists(Path.Combine(dir, "events.jsonl")), what);
                 continue;
             }
             var s = Summary(dir);
             var events = Path.Combine(dir, "events.jsonl");
-            Assert.True(p.ExitCode == ((bool)s["completed"]! ? 0 : 130), what);
+            Assert.True(r.ExitCode == ((bool)s["completed"]! ? 0 : 130), what);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
             Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
             Assert.True(File.Exists(Path.Combine(dir, "timeseries.csv")), what);

@@ -260,28 +260,26 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
 
         var dir = Repo.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
-                     "--replications", "12", "--parallel", "12", "--cluster", cluster.Connection, "--out", dir })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml",
+            "--replications", "12", "--parallel", "12", "--cluster", cluster.Connection, "--out", dir);
         try
         {
             // Twelve year-long runs at once on three silos of two cores take well over 10 s: the kill comes while they
-            // run. Workers are placed at random: with twelve in flight, the chance that none is on the killed silo is
-            // (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
-            await Task.Delay(TimeSpan.FromSeconds(8));
-            if (p.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.ExitCode}: {await stderr}");
+            // run, once the experiment has written its plan and sent them (bounded polling), and its workers have had
+            // two seconds to be placed. Workers are placed at random: with twelve in flight, the chance that none is on
+            // the killed silo is (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
+            var plan = Path.Combine(dir, "experiment.json");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(plan) && !p.Process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if (p.Process.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.Process.ExitCode}: {await p.Err}");
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-1.pid")).Trim());
             Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
-            using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
-                await p.WaitForExitAsync(bound.Token); // far less than the 10-minute response timeout
-            var err = await stderr;
-            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {err}");
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // far less than the 10-minute response timeout
+            var err = r.Err;
+            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {err}");
             Assert.Contains("the runs in flight are sent again", err);
-            Assert.DoesNotContain("   at ", err + await stdout);
+            Assert.DoesNotContain("   at ", err + r.Out);
 
             var lines = File.ReadAllLines(Path.Combine(dir, "runs.csv"));
             var header = lines[0].Split(',');
@@ -294,7 +292,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         }
         finally
         {
-            if (!p.HasExited) p.Kill(true);
+            p.Stop();
             await cluster.RestoreAsync();
         }
     }
@@ -310,30 +308,27 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) (reference, referenceDir) = await Repo.RunInFolder(engine);
 
         var dir = Repo.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "sovsim.dll"), "run", "scenarios/us-removals-fy2024.yaml",
-                     "--cluster", cluster.Connection, "--out", dir, "--speed", "432000" })
-            psi.ArgumentList.Add(a);
         var started = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
         try
         {
             // A paced run of about 75 s: kill a silo once the run has a checkpoint (bounded wait), far from done.
             var checkpoint = Path.Combine(dir, CheckpointFile.Name);
-            while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.HasExited && !File.Exists(checkpoint)) await Task.Delay(200);
-            if (p.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.ExitCode}: {await stderr}{await stdout}");
+            while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.Process.HasExited && !File.Exists(checkpoint)) await Task.Delay(200);
+            if (p.Process.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.Process.ExitCode}: {await p.Err}{await p.Out}");
             Assert.True(File.Exists(checkpoint), $"no checkpoint after {started.Elapsed.TotalSeconds:N0} s");
-            await Task.Delay(TimeSpan.FromSeconds(3)); // into the slices after it: those are thrown away and done again
+            // Into the slices after it (those are thrown away and done again): the log grows past its size at the
+            // checkpoint (bounded polling).
+            var events = Path.Combine(dir, "events.jsonl");
+            long atCheckpoint = new FileInfo(events).Length;
+            while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.Process.HasExited && new FileInfo(events).Length <= atCheckpoint) await Task.Delay(200);
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-0.pid")).Trim());
             var killed = Stopwatch.StartNew();
             Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
-            using (var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
-                await p.WaitForExitAsync(bound.Token); // throws if the run hangs
-            var err = await stderr;
-            var output = await stdout;
-            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode} {killed.Elapsed.TotalSeconds:N1} s after the kill: {err}");
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // throws if the run hangs
+            var err = r.Err;
+            var output = r.Out;
+            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode} {killed.Elapsed.TotalSeconds:N1} s after the kill: {err}");
             Assert.Contains("left the cluster during the run", err);
             Assert.Contains("going on from the checkpoint at", err);
             Assert.DoesNotContain("   at ", err + output);
@@ -359,7 +354,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         }
         finally
         {
-            if (!p.HasExited) p.Kill(true);
+            p.Stop();
             await cluster.RestoreAsync();
         }
     }

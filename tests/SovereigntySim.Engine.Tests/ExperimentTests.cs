@@ -167,19 +167,14 @@ public sealed class ExperimentTests(OneSiloCluster one)
     {
         var dir = Repo.TempDir();
         string[] args = ["sweep", Mexico, "--vary", "negotiation.roundHours=1:8", "--replications", "3", "--parallel", "1", "--out", dir];
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sovsim.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+        using var p = CliTests.Start(args);
         var outcomes = Path.Combine(dir, "outcomes");
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while ((!Directory.Exists(outcomes) || Directory.GetFiles(outcomes).Length < 2) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
-        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
-        Assert.True(p.ExitCode == 130, await stderr + await stdout);
-        Assert.Contains("to continue", await stdout);
+        p.Signal("INT");
+        var stopped = await p.ExitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(stopped.ExitCode == 130, stopped.Err + stopped.Out);
+        Assert.Contains("to continue", stopped.Out);
         int kept = File.ReadAllLines(Path.Combine(dir, "runs.csv")).Length - 1;
         Assert.InRange(kept, 2, 23);
 

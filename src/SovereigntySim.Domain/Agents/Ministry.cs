@@ -46,7 +46,7 @@ public sealed partial class Ministry : Agent
                 break;
             case PoliticalState s:
                 // The concession made so far ran at the old costs; the new ones set the pace from now.
-                if (_partners.TryGetValue(s.Partner, out var known) && known.ProgressAt is not null) Advance(known, s.Partner);
+                if (_partners.TryGetValue(s.Partner, out var known) && known.ProgressAt is not null) Advance(known, s.Partner, Reservation(s.Partner));
                 _politics[s.Partner] = s;
                 ConsiderResuming(s);
                 break;
@@ -190,7 +190,7 @@ public sealed partial class Ministry : Agent
         double mean = p.Belief.Mean;
         double expected = DealAt(p, mean);
         p.ProgressAt ??= Now; // the dispute's first talks: its concession starts
-        double rate = Advance(p, r.Partner);
+        double rate = Advance(p, r.Partner, reservation);
         double aspiration = Concession.Aspiration(p.Progress, _spec.Beta, _spec.InitialConcession, reservation);
         var (chance, surplus) = Prospect(p, reservation);
         var why = new List<Field>
@@ -255,9 +255,8 @@ public sealed partial class Ministry : Agent
     /// covers the share of the way that cost is of the stake and of the range still to concede (a tariff threat on a
     /// state's main market settles within hours). Brings the progress up to now at the pace of the costs known until
     /// now and returns the pace per hour.</summary>
-    private double Advance(Partner p, string partner)
+    private double Advance(Partner p, string partner, double reservation)
     {
-        double reservation = Reservation(partner);
         double daily = _politics.GetValueOrDefault(partner)?.DailyCost ?? 0;
         double range = Math.Max(1 - reservation, 0.05);
         double rate = (1 / PatienceHours + DelayWeight * daily / range / 24) / p.Self.Stake;

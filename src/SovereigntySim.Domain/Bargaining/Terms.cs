@@ -223,13 +223,14 @@ public sealed class Utility
     public Utility(IssueWeightsSpec w, bool sending, Agenda? agenda = null)
     {
         agenda ??= Agenda.Flights;
-        double[] raw = [.. FixedWeights(w), .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake))];
+        var fixedWeights = FixedWeights(w);
+        double[] raw = [.. fixedWeights, .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake))];
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
         double sum = raw.Sum();
         // Everything this side weighs in the relation: every flight term, on the agenda or not, and the relief of the
         // agenda's linked measures.
-        double all = FixedWeights(w).Sum() + raw.Skip(IssueSpace.Fixed).Sum();
+        double all = fixedWeights.Sum() + raw.Skip(IssueSpace.Fixed).Sum();
         Stake = all > 0 ? sum / all : 1;
         int count = on.Count(b => b);
         Weights = sum > 0 ? raw.Select(v => v / sum).ToArray() : on.Select(b => b ? 1.0 / Math.Max(1, count) : 0).ToArray();
@@ -291,8 +292,6 @@ public static class Grievance
     /// <summary>The suspension an incident triggers when the receiving state's ladder has none: default costs, at once.</summary>
     public static readonly InstrumentSpec DefaultSuspension = new() { Kind = InstrumentKind.FlightSuspension, GraceHours = 0 };
 
-    /// <summary>An instrument's daily cost to its target (<see cref="InstrumentCosts"/>).</summary>
-    public static double CostToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) => InstrumentCosts.ToTarget(spec, i, user, target);
 
     /// <summary>A rung's name, as relations[].links refer to it: its id, or its kind.</summary>
     public static string NameOf(InstrumentSpec instrument) => instrument.Id.Length > 0 ? instrument.Id : Agents.Names.Camel(instrument.Kind);
@@ -313,8 +312,8 @@ public static class Grievance
                 if (!linked) continue;
                 string target = bySending ? receiving : sending;
                 // The strongest rung of that name sets the stakes.
-                double toTarget = group.Max(i => CostToTarget(spec, i, country, target));
-                double toUser = group.Max(i => Math.Max(0, CostToTarget(spec, i, country, target) - InstrumentCosts.ToSelf(spec, i, country, target)));
+                double toTarget = group.Max(i => InstrumentCosts.ToTarget(spec, i, country, target));
+                double toUser = group.Max(i => Math.Max(0, InstrumentCosts.ToTarget(spec, i, country, target) - InstrumentCosts.ToSelf(spec, i, country, target)));
                 measures.Add(new LinkedMeasure(country, group.Key, bySending, toTarget / DefaultDailyCost, toUser / DefaultDailyCost)
                 {
                     SuspendsFlights = !bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension),
@@ -347,11 +346,14 @@ public static class InstrumentCosts
     private static double Exposure(ScenarioSpec spec, string from, string to) =>
         (spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec()).TradeExposure;
 
-    public static double ToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) => IsTariff(i)
-        ? (i.DailyCostToTarget ?? spec.Negotiation.TariffDailyCost) * i.Rate * Exposure(spec, target, user)
-        : i.DailyCostToTarget ?? DefaultToTarget;
+    public static double ToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
+        Cost(spec, i, i.DailyCostToTarget, DefaultToTarget, exporter: target, market: user);
 
-    public static double ToSelf(ScenarioSpec spec, InstrumentSpec i, string user, string target) => IsTariff(i)
-        ? (i.DailyCostToSelf ?? spec.Negotiation.TariffDailyCost) * i.Rate * Exposure(spec, user, target)
-        : i.DailyCostToSelf ?? DefaultToSelf;
+    public static double ToSelf(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
+        Cost(spec, i, i.DailyCostToSelf, DefaultToSelf, exporter: user, market: target);
+
+    /// <summary>A tariff hurts the side whose exports to the other it taxes or invites retaliation on, in proportion to
+    /// its rate and to that export share; any other kind costs what its rung says, or the default.</summary>
+    private static double Cost(ScenarioSpec spec, InstrumentSpec i, double? given, double fallback, string exporter, string market) =>
+        IsTariff(i) ? (given ?? spec.Negotiation.TariffDailyCost) * i.Rate * Exposure(spec, exporter, market) : given ?? fallback;
 }
