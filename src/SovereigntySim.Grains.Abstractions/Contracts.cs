@@ -33,9 +33,33 @@ public sealed record Microdata([property: Id(0)] IReadOnlyList<MigrantRecord> Mi
 [GenerateSerializer, Immutable, Alias("sovsim.MigrantLookup")]
 public sealed record MigrantLookup([property: Id(0)] MigrantView? Migrant);
 
-/// <summary>One agent's checkpointed state (<see cref="Agent.Save"/>), opaque outside the domain.</summary>
+/// <summary>One agent's checkpointed state (<see cref="Agent.Save"/>), opaque outside the domain. Its large columns
+/// name blocks (<see cref="Domain.Checkpoints.StateBlocks"/>): <paramref name="Uses"/> lists every block it names, and
+/// <paramref name="Blocks"/> carries, from a save, those its checkpoint store may not hold yet, and to a restore, all.</summary>
 [GenerateSerializer, Immutable, Alias("sovsim.AgentSnapshot")]
-public sealed record AgentSnapshot([property: Id(0)] string AgentId, [property: Id(1)] byte[] State);
+public sealed record AgentSnapshot([property: Id(0)] string AgentId, [property: Id(1)] byte[] State, [property: Id(2)] UInt128[] Uses,
+    [property: Id(3)] IReadOnlyList<BlockData> Blocks)
+{
+    /// <summary>Saves an agent for an incremental checkpoint, its block bookkeeping in <paramref name="blocks"/>.</summary>
+    public static AgentSnapshot Save(Agent agent, Domain.Checkpoints.StateBlocks blocks)
+    {
+        var state = agent.SaveBytes(blocks);
+        var (uses, added) = blocks.Take();
+        return new AgentSnapshot(agent.Id, state, uses, added.Select(b => new BlockData(b.Id, b.Data)).ToArray());
+    }
+
+    /// <summary>Restores <paramref name="agent"/> from this state (which must carry every block it names) and returns the
+    /// bookkeeping for its next incremental checkpoints: the blocks named here are stored.</summary>
+    public Domain.Checkpoints.StateBlocks RestoreInto(Agent agent)
+    {
+        Domain.Checkpoints.StateBytes.Read(State, AgentId, agent.Restore, Blocks.ToDictionary(b => b.Id, b => b.Data));
+        return new Domain.Checkpoints.StateBlocks(Uses);
+    }
+}
+
+/// <summary>A block of checkpointed state, named by the xxHash128 of its bytes.</summary>
+[GenerateSerializer, Immutable, Alias("sovsim.BlockData")]
+public sealed record BlockData([property: Id(0)] UInt128 Id, [property: Id(1)] byte[] Data);
 
 /// <summary>A run between two slices: the kernel (time and queue) and every agent that exists, in agent-id order.</summary>
 [GenerateSerializer, Immutable, Alias("sovsim.RunSnapshot")]
@@ -95,8 +119,8 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Release")] Task Release();
     /// <summary>The agent's state for a checkpoint; fails if the grain lost it.</summary>
     [Alias("Save")] Task<AgentSnapshot> Save();
-    /// <summary>Builds the agent from the scenario and restores a checkpointed state into it.</summary>
-    [Alias("Restore")] Task Restore(byte[] state);
+    /// <summary>Builds the agent from the scenario and restores a checkpointed state (with all its blocks) into it.</summary>
+    [Alias("Restore")] Task Restore(AgentSnapshot state);
 }
 
 public static class AgentGrainKey
@@ -110,3 +134,21 @@ public static class AgentGrainKey
     }
 }
 
+
+/// <summary>A part of a run's checkpoint kept in grain storage (PostgreSQL on a cluster): its manifest, or one chunk of
+/// its blocks. Keyed "checkpointId/part". Each write is one storage write of up to a few megabytes.</summary>
+[Alias("sovsim.ICheckpointPartGrain")]
+public interface ICheckpointPartGrain : IGrainWithStringKey
+{
+    [Alias("Write")] Task Write(byte[] data);
+    /// <summary>The part's bytes, or null when it was never written (or cleared).</summary>
+    [Alias("Read")] Task<byte[]?> Read();
+    [Alias("Clear")] Task Clear();
+}
+
+/// <summary>What a checkpoint part keeps in grain storage.</summary>
+[GenerateSerializer, Alias("sovsim.CheckpointPart")]
+public sealed class CheckpointPart
+{
+    [Id(0)] public byte[]? Data { get; set; }
+}

@@ -15,6 +15,8 @@ namespace SovereigntySim.Grains;
 public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
 {
     private Agent? _agent;
+    // The agent's block bookkeeping for incremental checkpoints.
+    private StateBlocks _blocks = new();
 
     public async Task<DeliverResult> Deliver(DeliverCall call)
     {
@@ -54,16 +56,16 @@ public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain,
     {
         DelayDeactivation(KeepAlive.Agent);
         var agent = _agent ??= await Recover();
-        // Immutable: inside a silo the array is handed over, not copied.
-        return new AgentSnapshot(agent.Id, agent.SaveBytes());
+        // Immutable: inside a silo the arrays are handed over, not copied.
+        return AgentSnapshot.Save(agent, _blocks);
     }
 
-    public async Task Restore(byte[] state)
+    public async Task Restore(AgentSnapshot state)
     {
         DelayDeactivation(KeepAlive.Agent);
         if (_agent is not null) throw new InvalidOperationException($"agent grain {this.GetPrimaryKeyString()} already holds its agent: a run is restored into fresh grains only");
         var agent = await Create();
-        StateBytes.Read(state, agent.Id, agent.Restore);
+        _blocks = state.RestoreInto(agent);
         _agent = agent;
     }
 

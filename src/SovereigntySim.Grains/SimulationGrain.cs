@@ -17,6 +17,10 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     private readonly Dictionary<string, IAgentGrain> _agents = new(StringComparer.Ordinal);
     // Agents that have been sent a message: their grains must hold them from then on (see AgentGrain).
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
+    // Each agent's state at the last snapshot (its blocks already stored), and the agents delivered to since: only
+    // those can have changed, so a snapshot asks them alone (a large run's thousands of closed flights are not asked).
+    private readonly Dictionary<string, AgentSnapshot> _saved = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
     public async Task Start(ScenarioPayload scenario)
     {
@@ -39,7 +43,8 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         await Task.WhenAll(snapshot.Agents.Select(a =>
         {
             _created.Add(a.AgentId);
-            return Agent(a.AgentId).Restore(a.State);
+            _saved[a.AgentId] = a with { Blocks = [] };
+            return Agent(a.AgentId).Restore(a);
         }));
         record.State.ReachedTick = snapshot.Tick;
         await SaveRecord();
@@ -50,7 +55,9 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         var kernel = _kernel ?? throw new InvalidOperationException("the run has not started (or its silo went away)");
         DelayDeactivation(KeepAlive.Run);
         var ids = _created.Order(StringComparer.Ordinal).ToArray();
-        var states = await Task.WhenAll(ids.Select(id => Agent(id).Save()));
+        var states = await Task.WhenAll(ids.Select(id => _changed.Contains(id) || !_saved.TryGetValue(id, out var same) ? Agent(id).Save() : Task.FromResult(same)));
+        foreach (var state in states) _saved[state.AgentId] = state.Blocks.Count == 0 ? state : state with { Blocks = [] };
+        _changed.Clear();
         return new RunSnapshot(kernel.Now, StateBytes.Of(kernel.Save), states);
     }
 
@@ -142,6 +149,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         for (int i = 0; i < batches.Count; i++)
         {
             bool created = !_created.Add(batches[i].AgentId);
+            _changed.Add(batches[i].AgentId);
             calls[i] = Agent(batches[i].AgentId).Deliver(new DeliverCall(tick, batches[i], created));
         }
         var results = await Task.WhenAll(calls);

@@ -97,7 +97,7 @@ public sealed class CheckpointTests(OneSiloCluster one, ThreeSiloCluster three)
                 }
                 else Assert.False((await RunPipeline.RunAsync(e, request, sinks, null, cancel.Token, checkpoints)).Completed);
             }
-            from = CheckpointFile.Read(dir);
+            from = await FolderCheckpointStore.ReadAsync(dir);
             // Ctrl-C checkpoints where it stopped; a crash leaves the last periodic checkpoint, behind the log.
             if (crash)
             {
@@ -134,7 +134,7 @@ public sealed class CheckpointTests(OneSiloCluster one, ThreeSiloCluster three)
         await using (var e = new ReferenceEngine(new World(spec)))
             await RunPipeline.RunAsync(e, request, [.. RunFolder.Sinks(dir), new StopAt(9 * clock.TicksPerDay, cancel, false)], null, cancel.Token,
                 new RunCheckpoints(dir, clock.TicksForDays(7)));
-        var checkpoint = CheckpointFile.Read(dir);
+        var checkpoint = await FolderCheckpointStore.ReadAsync(dir);
         Assert.True(checkpoint.Header.LogOffset > 0);
 
         // The log changed before the checkpoint's offset: resuming would continue a different history.
@@ -161,11 +161,62 @@ public sealed class CheckpointTests(OneSiloCluster one, ThreeSiloCluster three)
         Assert.Contains("not a SovereigntySim checkpoint", Assert.Throws<CheckpointException>(() => CheckpointFile.Decode("hello world, this is not it at all..........."u8.ToArray(), path)).Message);
 
         // An agent's state for another seed is refused by the agent itself (its random stream differs).
-        var other = CheckpointFile.Decode(bytes, path).Snapshot;
+        var other = checkpoint.Snapshot;
         var otherSeed = Repo.Load("mexico-flight-refusal.yaml", "duration=12d", "seed=99");
         Assert.Contains("another run", Assert.Throws<CheckpointException>(() => new ReferenceEngine(new World(otherSeed), snapshot: other)).Message);
 
         File.Delete(path);
-        Assert.Contains("has no checkpoint.bin", Assert.Throws<CheckpointException>(() => CheckpointFile.Read(dir)).Message);
+        Assert.Contains("has no checkpoint.bin", (await Assert.ThrowsAsync<CheckpointException>(() => FolderCheckpointStore.ReadAsync(dir))).Message);
+    }
+
+    /// <summary>A checkpoint stores only the blocks of state the store does not hold yet: a week later, far less than the
+    /// first time; a run resumed from the chain of checkpoints continues to the uninterrupted digest (above); a block
+    /// altered or lost in its chunk is refused.</summary>
+    [Fact]
+    public async Task Checkpoints_store_what_changed_and_refuse_a_damaged_chunk()
+    {
+        var spec = Load("us-removals-fy2024.yaml", ["duration=60d", "events.1.at=day 50 08:00"]);
+        var request = new RunRequest(spec, Provenance.Of(null, []));
+        var world = new World(spec);
+        var dir = Repo.TempDir();
+        var store = new FolderCheckpointStore(dir);
+        await using var engine = new ReferenceEngine(world);
+        var written = new List<long>();
+        long state = 0;
+        foreach (var day in new[] { 30, 37, 44 })
+        {
+            await engine.RunAsync(day * world.Clock.TicksPerDay);
+            var snapshot = await engine.SnapshotAsync();
+            state = snapshot.Agents.Sum(a => a.State.Length + (long)a.Uses.Length * StateBlocks.Size);
+            var header = new CheckpointHeader(Scenarios.ScenarioWriter.Write(spec), spec.Seed, snapshot.Tick, 0, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([])), 0, request.Provenance);
+            written.Add(await store.SaveAsync(header, snapshot, default));
+        }
+        Assert.True(state > 4 * StateBlocks.Size * 10, $"the state is too small ({state:N0} bytes) to show anything");
+        Assert.True(written[1] * 2 < written[0] && written[2] * 2 < written[0], $"bytes written by the three checkpoints: {string.Join(", ", written)} of a state of about {state:N0}");
+
+        // What was stored reads back whole and restores into an engine that goes on like the original.
+        var loaded = await FolderCheckpointStore.ReadAsync(dir);
+        Assert.Equal(44 * world.Clock.TicksPerDay, loaded.Header.Tick);
+        await using (var resumed = new ReferenceEngine(new World(spec), snapshot: loaded.Snapshot))
+        {
+            using var original = new EventLogWriter(world.Clock);
+            using var again = new EventLogWriter(world.Clock);
+            var expected = original.Write((await engine.RunAsync(50 * world.Clock.TicksPerDay)).Events).ToArray();
+            Assert.True(expected.Length > 1000);
+            Assert.Equal(expected, again.Write((await resumed.RunAsync(50 * world.Clock.TicksPerDay)).Events).ToArray());
+        }
+
+        var chunks = Directory.GetFiles(Path.Combine(dir, FolderCheckpointStore.Chunks)).Order().ToArray();
+        var first = File.ReadAllBytes(chunks[0]);
+        // A chunk may hold blocks no longer in use: damage it all over, so that blocks in use are hit.
+        var damaged = (byte[])first.Clone();
+        for (int at = 0; at < damaged.Length; at += 256) damaged[at] ^= 0x01;
+        File.WriteAllBytes(chunks[0], damaged);
+        Assert.Contains("does not match its hash", (await Assert.ThrowsAsync<CheckpointException>(() => FolderCheckpointStore.ReadAsync(dir))).Message);
+        File.Delete(chunks[0]);
+        Assert.Contains("has lost chunk", (await Assert.ThrowsAsync<CheckpointException>(() => FolderCheckpointStore.ReadAsync(dir))).Message);
+
+        await store.DeleteAsync();
+        Assert.False(Directory.Exists(Path.Combine(dir, FolderCheckpointStore.Chunks)));
     }
 }

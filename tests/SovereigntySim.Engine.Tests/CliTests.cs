@@ -317,15 +317,6 @@ public sealed class CliTests
         Assert.DoesNotContain("   at ", corrupt.Err);
 
         File.WriteAllBytes(checkpoint, good);
-        var scenario = Path.Combine(dir, "scenario.yaml");
-        var text = File.ReadAllText(scenario);
-        File.WriteAllText(scenario, text.Replace("seed: 20250123", "seed: 7"));
-        Assert.NotEqual(text, File.ReadAllText(scenario));
-        var changed = await Run("run", "--resume", dir);
-        Assert.Equal(2, changed.ExitCode);
-        Assert.Contains("not the scenario the checkpoint was taken with", changed.Err);
-        File.WriteAllText(scenario, text);
-
         var log = Path.Combine(dir, "events.jsonl");
         File.WriteAllText(log, File.ReadAllText(log).Replace("\"tick\":", "\"tick\": "));
         var altered = await Run("run", "--resume", dir);
@@ -334,7 +325,7 @@ public sealed class CliTests
 
         var both = await Run("run", "scenarios/mexico-flight-refusal.yaml", "--resume", dir);
         Assert.Equal(2, both.ExitCode);
-        Assert.Contains("--resume DIR continues the run", both.Err);
+        Assert.Contains("--resume continues a run as it was started", both.Err);
         var nowhere = await Run("run", "--resume", Path.Combine(dir, "nowhere"));
         Assert.Equal(2, nowhere.ExitCode);
         Assert.Contains("is not a folder", nowhere.Err);

@@ -36,7 +36,7 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint to the run folder this often in simulated time, e.g. 7d; off for none; default auto: weekly, less often if checkpoints would take over 10% of the run's time. Ctrl-C also saves one.")]
     public string CheckpointEvery { get; init; } = "auto";
 
-    [CommandOption("--resume <DIR>"), Description("Continue an interrupted or failed run from the checkpoint in its folder (no FILE, --set, --seed or --scale).")]
+    [CommandOption("--resume <DIR|ID>"), Description("Continue an interrupted or failed run from its last checkpoint: the run's folder, or with --cluster the checkpoint id it printed (no FILE, --set, --seed or --scale).")]
     public string? Resume { get; init; }
 
     public const double MinSpeed = 0.001, MaxSpeed = 1e9;
@@ -65,8 +65,10 @@ public sealed class RunSettings : ExperimentSettings
             ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --microdata, --engine or --warmup")
         : Replications is null && (Parallel is not null || KeepRuns) ? ValidationResult.Error("--parallel and --keep-runs go with --replications")
         : CheckpointEvery != "off" && CheckpointPeriod is not { Ticks: > 0 } ? ValidationResult.Error($"--checkpoint-every must be a duration such as 7d, 12h or off, found '{SovereigntySim.Scenarios.SafeText.Excerpt(CheckpointEvery, 40)}'")
-        : Resume is not null && (File.Length > 0 || Set.Length > 0 || Seed is not null || Scale is not null || Replications is not null || Warmup || Out is not null)
-            ? ValidationResult.Error("--resume DIR continues the run in DIR as it was started: it takes no FILE, --set, --seed, --scale, --out, --replications or --warmup")
+        : Resume is not null && (File.Length > 0 || Set.Length > 0 || Seed is not null || Scale is not null || Replications is not null || Warmup)
+            ? ValidationResult.Error("--resume continues a run as it was started: it takes no FILE, --set, --seed, --scale, --replications or --warmup")
+        : Resume is not null && Out is not null && (Cluster is null || Directory.Exists(Resume))
+            ? ValidationResult.Error("--resume DIR continues the run in DIR: --out goes only with --resume ID --cluster (a checkpoint in the cluster, resumed into a new folder)")
         : ValidationResult.Success();
 }
 
@@ -91,24 +93,36 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             await RunPipeline.RunAsync(engine, warm, []);
         }
         // A fresh run replaces an old one's checkpoint: it no longer matches the log.
-        var stale = Path.Combine(outDir, CheckpointFile.Name);
-        if (File.Exists(stale)) File.Delete(stale);
-        return await RunAndReport(settings, request, outDir, null, cancellation);
+        await new FolderCheckpointStore(outDir).DeleteAsync();
+        File.Delete(Path.Combine(outDir, CheckpointIdFile));
+        // On a cluster the checkpoints go to its grain storage under an id of their own, which the resumed run keeps.
+        string? checkpointId = settings.Cluster is null ? null : $"{request.Spec.Name}-{request.Spec.Seed}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
+        return await RunAndReport(settings, request, outDir, null, checkpointId, cancellation);
     }
+
+    /// <summary>In the folder of a cluster run: the id its checkpoints have in the cluster's grain storage.</summary>
+    public const string CheckpointIdFile = "checkpoint.id";
 
     /// <summary>How many times a cluster run goes back to its last checkpoint after losing a silo before it gives up.</summary>
     public const int SiloLossRetries = 3;
 
-    private static async Task<int> RunAndReport(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, CancellationToken cancellation)
+    private static async Task<int> RunAndReport(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, string? checkpointId,
+        CancellationToken cancellation)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var checkpoints = Checkpoints(settings, request, outDir, from);
             // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
             var silos = settings.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation) : null;
             RunResult result;
+            RunCheckpoints? checkpoints;
             await using (var engine = await Start(settings, request, cancellation, from?.Snapshot))
             {
+                checkpoints = Checkpoints(settings, request, outDir, from, checkpointId is null ? null : ((OrleansEngine)engine).CheckpointStore(checkpointId));
+                if (checkpointId is not null)
+                {
+                    Directory.CreateDirectory(outDir);
+                    await File.WriteAllTextAsync(Path.Combine(outDir, CheckpointIdFile), checkpointId + "\n", CancellationToken.None);
+                }
                 try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir, from?.Header.LogOffset ?? 0), settings.Speed, cancellation, checkpoints); }
                 catch (RunFailedException failed)
                 {
@@ -123,7 +137,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                         : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
                     if (lost is not null)
                     {
-                        from = checkpoints?.LastTick is not null ? CheckpointFile.Read(outDir) : null;
+                        from = checkpoints?.LastTick is not null ? await checkpoints.Store.LoadAsync() : null;
                         var at = from is null ? "the start" : new Domain.Simulation.World(request.Spec).Clock.Iso(from.Header.Tick);
                         Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(lost, 300)}; going on from {(from is null ? "the start" : "the checkpoint at " + at)} on the remaining silos");
                         continue;
@@ -131,8 +145,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                     // One line: what failed, where, and where the partial results are (summary.json says completed: false).
                     Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {why}");
                     Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
-                    if (File.Exists(Path.Combine(outDir, CheckpointFile.Name)))
-                        Console.Error.WriteLine($"sovsim: to go on from its last checkpoint: {ResumeCommand(outDir)}");
+                    if (checkpoints?.LastTick is not null)
+                        Console.Error.WriteLine($"sovsim: to go on from its last checkpoint: {ResumeCommand(settings, outDir)}");
                     return ExitCodes.Failure;
                 }
                 SummaryTable.Print(result, outDir);
@@ -143,40 +157,57 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             if (!result.Completed)
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
-                if (checkpoints is not null) Console.WriteLine($"To resume: {ResumeCommand(outDir)}");
+                if (checkpoints is not null) Console.WriteLine($"To resume: {ResumeCommand(settings, outDir)}");
                 return ExitCodes.Interrupted;
             }
             return ExitCodes.Ok;
         }
     }
 
-    private static string ResumeCommand(string dir) => $"sovsim run --resume {Provenance.Quote(dir)}";
+    private static string ResumeCommand(RunSettings settings, string dir) =>
+        $"sovsim run --resume {Provenance.Quote(dir)}" + (settings.Cluster is { } db ? $" --cluster {Provenance.Quote(db)}" : "");
 
-    private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from) =>
+    private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, CheckpointStore? store) =>
         settings.CheckpointPeriod is { } period
             ? new RunCheckpoints(outDir, Math.Max(1, period.Ticks / request.Spec.Step.Ticks), from,
-                settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null)
-            : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from);
+                settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null, store)
+            : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from, store: store);
 
-    /// <summary>Continues the run in <paramref name="dir"/> from its checkpoint, with the scenario and provenance it started with.</summary>
-    private static async Task<int> ResumeRun(RunSettings settings, string dir, CancellationToken cancellation)
+    /// <summary>Continues a run from its last checkpoint, with the scenario and provenance it started with: the
+    /// checkpoint in the run's folder, or on a cluster the one in grain storage under the id in the folder's
+    /// checkpoint.id or given instead of a folder (its log comes from there too, into --out or the default folder).</summary>
+    private static async Task<int> ResumeRun(RunSettings settings, string target, CancellationToken cancellation)
     {
         RunCheckpoint checkpoint;
         ScenarioSpec spec;
+        string dir = target;
+        string? checkpointId = null;
         try
         {
-            if (!Directory.Exists(dir)) throw new CheckpointException($"{dir} is not a folder");
-            checkpoint = CheckpointFile.Read(dir);
-            var scenarioFile = Path.Combine(dir, RunFolder.ScenarioFile);
-            var loaded = ScenarioLoader.Load(scenarioFile, []);
-            if (!loaded.Ok)
+            if (settings.Cluster is { } db)
             {
-                foreach (var error in loaded.Errors.Take(10)) Console.Error.WriteLine(error.ToString());
-                throw new CheckpointException($"{scenarioFile} cannot be read back");
+                var idFile = Path.Combine(target, CheckpointIdFile);
+                checkpointId = Directory.Exists(target)
+                    ? File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : throw new CheckpointException($"{target} has no {CheckpointIdFile}: it is not the folder of a cluster run")
+                    : target;
+                await using var client = await PostgresCluster.ConnectAsync(db, cancellation);
+                var store = new GrainCheckpointStore(client.Client, checkpointId);
+                checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
+                spec = checkpoint.Spec(store.Where);
+                if (!Directory.Exists(target)) dir = settings.Out ?? RunFolder.DefaultDirectory(spec, checkpoint.Header.Provenance.Overrides);
+                if (OutputFolder.Problem(dir) is { } problem) throw new CheckpointException(problem);
+                // The log up to the checkpoint comes from the cluster: the folder may be another machine's, or gone.
+                Directory.CreateDirectory(dir);
+                await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), await store.ReadLogAsync(checkpoint.Header), CancellationToken.None);
             }
-            spec = loaded.Spec!;
-            if (CheckpointFile.ScenarioHash(spec) != checkpoint.Header.ScenarioSha256)
-                throw new CheckpointException($"{scenarioFile} is not the scenario the checkpoint was taken with (it was changed)");
+            else
+            {
+                if (!Directory.Exists(target)) throw new CheckpointException($"{target} is not a folder (a checkpoint id goes with --cluster)");
+                if (File.Exists(Path.Combine(target, CheckpointIdFile)))
+                    throw new CheckpointException($"{target} is a cluster run's folder: its checkpoint is in the cluster; add --cluster CONNECTION");
+                checkpoint = await FolderCheckpointStore.ReadAsync(target);
+                spec = checkpoint.Spec(Path.Combine(target, CheckpointFile.Name));
+            }
             // Checked here so a bad folder runs nothing; the pipeline checks again as it reads the log.
             RunCheckpoints.VerifiedPrefix(dir, checkpoint.Header);
         }
@@ -186,7 +217,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             return ExitCodes.Usage;
         }
         var request = new RunRequest(spec, checkpoint.Header.Provenance);
-        return await RunAndReport(settings, request, dir, checkpoint, cancellation);
+        return await RunAndReport(settings, request, dir, checkpoint, checkpointId, cancellation);
     }
 
     private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)

@@ -21,8 +21,9 @@ public abstract partial class Agent
         w.Write(EndMark);
     }
 
-    /// <summary>The agent's state as one array (what a checkpoint stores per agent).</summary>
-    public byte[] SaveBytes() => StateBytes.Of(Save, StateSizeHint);
+    /// <summary>The agent's state as one array (what a checkpoint stores per agent); with <paramref name="blocks"/>, its
+    /// large columns by block name, the new blocks kept there (an incremental checkpoint).</summary>
+    public byte[] SaveBytes(StateBlocks? blocks = null) => StateBytes.Of(Save, blocks is null ? StateSizeHint : 4096, blocks);
 
     public void Restore(CheckpointReader r)
     {

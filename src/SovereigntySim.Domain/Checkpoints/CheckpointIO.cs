@@ -14,8 +14,19 @@ namespace SovereigntySim.Domain.Checkpoints;
 /// </summary>
 public sealed class CheckpointWriter(Stream output) : BinaryWriter(output, Encoding.UTF8, leaveOpen: true)
 {
+    /// <summary>With blocks, the checkpoint is incremental: large columns are written as block names (<see cref="StateBlocks"/>).</summary>
+    public StateBlocks? Blocks { get; init; }
+
     // BinaryWriter copies a span through a rented array when it is subclassed; columns of millions go straight through.
     public override void Write(ReadOnlySpan<byte> buffer) => OutStream.Write(buffer);
+
+    /// <summary>A block id. Not an overload of Write: ulong and the other unsigned types convert to UInt128, and an
+    /// overload here would take their calls.</summary>
+    public void WriteId(UInt128 value)
+    {
+        Write((ulong)(value >> 64));
+        Write((ulong)value);
+    }
 
     public void WriteNullable(string? value)
     {
@@ -29,11 +40,16 @@ public sealed class CheckpointWriter(Stream output) : BinaryWriter(output, Encod
         if (value is { } v) Write(v);
     }
 
-    /// <summary>A length, then the elements as raw bytes: a million migrants' column costs one copy.</summary>
+    /// <summary>Whether the column goes by block, a length, then the elements as raw bytes (a million migrants'
+    /// column costs one copy) or, by block, the names of its blocks.</summary>
     public void WriteSpan<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
+        var bytes = MemoryMarshal.AsBytes(values);
+        bool byBlock = Blocks is not null && bytes.Length >= StateBlocks.Size;
+        Write(byBlock);
         Write(values.Length);
-        Write(MemoryMarshal.AsBytes(values));
+        if (byBlock) Blocks!.Write(this, bytes);
+        else Write(bytes);
     }
 
     public void WriteList<T>(List<T> values) where T : unmanaged => WriteSpan<T>(CollectionsMarshal.AsSpan(values));
@@ -90,6 +106,15 @@ public sealed class CheckpointReader(Stream input) : BinaryReader(input, Encodin
         return total;
     }
 
+    /// <summary>The blocks an incremental checkpoint's columns name (<see cref="StateBlocks"/>), by id.</summary>
+    public IReadOnlyDictionary<UInt128, byte[]>? Blocks { get; init; }
+
+    public UInt128 ReadUInt128()
+    {
+        ulong high = ReadUInt64();
+        return new UInt128(high, ReadUInt64());
+    }
+
     public string? ReadNullableString() => ReadBoolean() ? ReadString() : null;
 
     public long? ReadNullableInt64() => ReadBoolean() ? ReadInt64() : null;
@@ -103,9 +128,9 @@ public sealed class CheckpointReader(Stream input) : BinaryReader(input, Encodin
 
     public T[] ReadArray<T>() where T : unmanaged
     {
-        int n = ReadCount();
+        bool byBlock = ReadColumnLength<T>(out int n);
         var values = new T[n];
-        ReadSpan<T>(values);
+        ReadSpan<T>(values, byBlock);
         return values;
     }
 
@@ -113,16 +138,38 @@ public sealed class CheckpointReader(Stream input) : BinaryReader(input, Encodin
     /// (grown as needed); returns the number of elements.</summary>
     public int ReadInto<T>(ref T[] target) where T : unmanaged
     {
-        int n = ReadCount();
+        bool byBlock = ReadColumnLength<T>(out int n);
         if (target.Length < n) Array.Resize(ref target, Math.Max(n, 16));
-        ReadSpan(target.AsSpan(0, n));
+        ReadSpan(target.AsSpan(0, n), byBlock);
         return n;
     }
 
-    private void ReadSpan<T>(Span<T> target) where T : unmanaged
+    /// <summary>Whether a column goes by block, and its length, which must fit in what there is to read.</summary>
+    private bool ReadColumnLength<T>(out int n) where T : unmanaged
+    {
+        bool byBlock = ReadBoolean();
+        n = ReadInt32();
+        long available = byBlock ? (long)(Blocks?.Count ?? 0) * StateBlocks.Size : BaseStream.Length;
+        if (n < 0 || (long)n * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() > available) throw new CheckpointException($"corrupt checkpoint: a column of {n} elements");
+        return byBlock;
+    }
+
+    private void ReadSpan<T>(Span<T> target, bool byBlock) where T : unmanaged
     {
         var bytes = MemoryMarshal.AsBytes(target);
-        if (Read(bytes) != bytes.Length) throw new CheckpointException("corrupt checkpoint: it ends in the middle of a column");
+        if (!byBlock)
+        {
+            if (Read(bytes) != bytes.Length) throw new CheckpointException("corrupt checkpoint: it ends in the middle of a column");
+            return;
+        }
+        for (int at = 0; at < bytes.Length; at += StateBlocks.Size)
+        {
+            var id = ReadUInt128();
+            int length = Math.Min(StateBlocks.Size, bytes.Length - at);
+            if (Blocks is null || !Blocks.TryGetValue(id, out var block) || block.Length != length)
+                throw new CheckpointException($"corrupt checkpoint: block {id:x32} of a column is missing or of the wrong length");
+            block.CopyTo(bytes[at..]);
+        }
     }
 
     public void ReadList<T>(List<T> target) where T : unmanaged
@@ -209,19 +256,20 @@ public static class DomainJson
 /// <summary>Byte arrays of state, and reading them back whole.</summary>
 public static class StateBytes
 {
-    public static byte[] Of(Action<CheckpointWriter> save, int sizeHint = 256)
+    /// <param name="blocks">For an incremental checkpoint: large columns go as block names, new blocks to it.</param>
+    public static byte[] Of(Action<CheckpointWriter> save, int sizeHint = 256, StateBlocks? blocks = null)
     {
         using var stream = new MemoryStream(sizeHint);
-        using (var w = new CheckpointWriter(stream)) save(w);
+        using (var w = new CheckpointWriter(stream) { Blocks = blocks }) save(w);
         // The buffer itself when the hint was exact, else a copy of what was written.
         return stream.Length == stream.GetBuffer().Length ? stream.GetBuffer() : stream.ToArray();
     }
 
     /// <summary>Reads <paramref name="bytes"/> with <paramref name="restore"/>, which must consume them exactly.</summary>
-    public static void Read(byte[] bytes, string what, Action<CheckpointReader> restore)
+    public static void Read(byte[] bytes, string what, Action<CheckpointReader> restore, IReadOnlyDictionary<UInt128, byte[]>? blocks = null)
     {
         using var stream = new MemoryStream(bytes, writable: false);
-        using var r = new CheckpointReader(stream);
+        using var r = new CheckpointReader(stream) { Blocks = blocks };
         try { restore(r); }
         catch (EndOfStreamException e) { throw new CheckpointException($"corrupt checkpoint: the state of {what} ends early", e); }
         catch (System.Text.Json.JsonException e) { throw new CheckpointException($"corrupt checkpoint: the state of {what} holds bad JSON", e); }

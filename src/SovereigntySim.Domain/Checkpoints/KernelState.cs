@@ -44,11 +44,6 @@ public sealed partial class SequentialAgentHost
     /// <summary>Every agent that exists, in id order, each written by itself.</summary>
     public IEnumerable<string> AgentIds => _agents.Keys.Order(StringComparer.Ordinal);
 
-    /// <summary>Builds an agent from the scenario and restores its checkpointed state.</summary>
-    public void Restore(string agentId, CheckpointReader r)
-    {
-        var agent = AgentFactory.Create(agentId, world);
-        agent.Restore(r);
-        _agents[agentId] = agent;
-    }
+    /// <summary>Builds an agent from the scenario, in place of any it holds, for a checkpoint's state to be restored into.</summary>
+    public Agent Rebuild(string agentId) => _agents[agentId] = AgentFactory.Create(agentId, world);
 }

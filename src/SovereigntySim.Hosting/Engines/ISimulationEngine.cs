@@ -29,6 +29,8 @@ public sealed class ReferenceEngine : ISimulationEngine
 {
     private readonly Kernel _kernel;
     private readonly SequentialAgentHost _host;
+    // Each agent's block bookkeeping for incremental checkpoints.
+    private readonly Dictionary<string, StateBlocks> _blocks = new(StringComparer.Ordinal);
 
     /// <summary>A run from the start, or from a checkpoint's <paramref name="snapshot"/>.</summary>
     public ReferenceEngine(World world, string name = "reference", RunSnapshot? snapshot = null)
@@ -40,7 +42,7 @@ public sealed class ReferenceEngine : ISimulationEngine
         if (snapshot is null) return;
         StateBytes.Read(snapshot.Kernel, "the kernel", _kernel.Restore);
         if (_kernel.Now != snapshot.Tick) throw new CheckpointException($"corrupt checkpoint: it says tick {snapshot.Tick}, its kernel {_kernel.Now}");
-        foreach (var a in snapshot.Agents) StateBytes.Read(a.State, a.AgentId, r => _host.Restore(a.AgentId, r));
+        foreach (var a in snapshot.Agents) _blocks[a.AgentId] = a.RestoreInto(_host.Rebuild(a.AgentId));
     }
 
     public string Name { get; }
@@ -65,8 +67,14 @@ public sealed class ReferenceEngine : ISimulationEngine
 
     public Task<RunSnapshot> SnapshotAsync()
     {
-        var agents = _host.AgentIds.Select(id => new AgentSnapshot(id, _host.Agents[id].SaveBytes())).ToArray();
+        var agents = _host.AgentIds.Select(id => AgentSnapshot.Save(_host.Agents[id], Blocks(id))).ToArray();
         return Task.FromResult(new RunSnapshot(_kernel.Now, StateBytes.Of(_kernel.Save), agents));
+    }
+
+    private StateBlocks Blocks(string agentId)
+    {
+        if (!_blocks.TryGetValue(agentId, out var blocks)) _blocks[agentId] = blocks = new StateBlocks();
+        return blocks;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -3,6 +3,7 @@ using SovereigntySim.Domain.Agents;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Domain.Simulation;
 using SovereigntySim.Grains;
+using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Hosting.Engines;
 
@@ -10,6 +11,7 @@ namespace SovereigntySim.Hosting.Engines;
 public sealed class OrleansEngine : ISimulationEngine
 {
     private readonly ISimulationGrain _run;
+    private readonly IGrainFactory _grains;
     private readonly IAsyncDisposable? _owned;
     private readonly ClusterWatch? _watch;
     private bool _finished;
@@ -18,8 +20,9 @@ public sealed class OrleansEngine : ISimulationEngine
     /// <summary>How often a watched run checks that its silos are still there while a slice is under way.</summary>
     public static TimeSpan WatchPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
-    private OrleansEngine(World world, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch)
+    private OrleansEngine(World world, IGrainFactory grains, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch)
     {
+        _grains = grains;
         World = world;
         _run = run;
         _owned = owned;
@@ -30,6 +33,9 @@ public sealed class OrleansEngine : ISimulationEngine
     public string RunId => _run.GetPrimaryKeyString();
 
     public string Name => "orleans";
+
+    /// <summary>A store for this run's checkpoints in the cluster's grain storage, under <paramref name="checkpointId"/>.</summary>
+    public GrainCheckpointStore CheckpointStore(string checkpointId) => new(_grains, checkpointId);
     public World World { get; }
 
     /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the
@@ -43,7 +49,7 @@ public sealed class OrleansEngine : ISimulationEngine
         var run = client.GetGrain<ISimulationGrain>(runId);
         if (snapshot is null) await run.Start(new ScenarioPayload(spec));
         else await run.Resume(new ScenarioPayload(spec), snapshot);
-        return new OrleansEngine(new World(spec), run, owned, watch);
+        return new OrleansEngine(new World(spec), client, run, owned, watch);
     }
 
     public async Task<Slice> RunAsync(long untilTick)

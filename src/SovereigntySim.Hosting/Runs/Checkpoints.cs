@@ -8,78 +8,259 @@ using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Hosting.Runs;
 
-/// <summary>Where a checkpoint cuts the run: its tick, the event log's length and SHA-256 up to there, and what ran
-/// (the effective scenario's hash and the original provenance, so a resumed run reports where it came from).</summary>
-public sealed record CheckpointHeader(string ScenarioSha256, long Seed, long Tick, long LogOffset, string LogSha256, long Events, Provenance Provenance);
+/// <summary>Where a checkpoint cuts the run: its tick, the event log's length and SHA-256 up to there, and what ran:
+/// the effective scenario (as YAML, so a checkpoint resumes on its own) and the original provenance, so a resumed run
+/// reports where it came from.</summary>
+public sealed record CheckpointHeader(string Scenario, long Seed, long Tick, long LogOffset, string LogSha256, long Events, Provenance Provenance);
 
-public sealed record RunCheckpoint(CheckpointHeader Header, RunSnapshot Snapshot);
+/// <summary>A checkpoint read back: its header, and the run's state with every block each agent names.</summary>
+public sealed record RunCheckpoint(CheckpointHeader Header, RunSnapshot Snapshot)
+{
+    /// <summary>The scenario the checkpoint was taken with.</summary>
+    public ScenarioSpec Spec(string where)
+    {
+        var loaded = ScenarioLoader.LoadText(Header.Scenario, where, []);
+        return loaded.Ok ? loaded.Spec! : throw new CheckpointException($"{where} holds a scenario that cannot be read back: {loaded.Errors[0]}");
+    }
+}
 
 /// <summary>
-/// checkpoint.bin in a run folder. Layout: "SOVSIMCK", format version, the header as JSON, the kernel's state, every
-/// agent's state (id, length, bytes), then the SHA-256 of everything before it, so a torn or altered file is refused.
-/// Written to checkpoint.bin.tmp and renamed over the last one: a crash while writing leaves the previous checkpoint.
+/// Where a run's checkpoints are kept, incrementally. Each agent's state names its large columns by block
+/// (<see cref="StateBlocks"/>); blocks are stored once, packed in chunks of up to <see cref="ChunkSize"/> bytes (one
+/// write each), and a manifest (header, kernel, every agent's state and where each block it names is) is written
+/// last, replacing the one before. Until then the previous manifest and every chunk it needs stay as they were, so a
+/// crash in the middle of a checkpoint leaves the previous one whole. Chunks left with no block in use are deleted
+/// once the new manifest is written; when over half of the chunks' bytes are dead, the blocks still in use in the
+/// sparse chunks are copied to new ones. Two stores: the run folder (<see cref="FolderCheckpointStore"/>) and Orleans
+/// grain storage (<see cref="GrainCheckpointStore"/>, PostgreSQL on a cluster). One checkpoint at a time.
+/// </summary>
+public abstract class CheckpointStore
+{
+    public const int ChunkSize = 8 << 20;
+
+    private Dictionary<UInt128, BlockPlace> _index = [];
+    private Dictionary<long, int> _chunks = [];
+    private List<long> _logChunks = [];
+    private long _next = 1;
+    private bool _adopted;
+
+    /// <summary>Names the store in messages.</summary>
+    public abstract string Where { get; }
+
+    /// <summary>Whether the store also keeps the event log up to each checkpoint, so a run resumes from the store alone.</summary>
+    public virtual bool KeepsLog => false;
+
+    protected abstract Task WriteChunkAsync(long chunk, byte[] data);
+    protected abstract Task<byte[]?> ReadChunkAsync(long chunk);
+    protected abstract Task DeleteChunkAsync(long chunk);
+    /// <summary>Replaces the manifest at once: a crash leaves the old one or the new one, never a mix.</summary>
+    protected abstract Task WriteManifestAsync(byte[] manifest);
+    protected abstract Task<byte[]?> ReadManifestAsync();
+    /// <summary>Deletes the manifest and every chunk (a completed run, or a new run in the same place).</summary>
+    public abstract Task DeleteAsync();
+    /// <summary>Chunks numbered from <paramref name="chunk"/> on were written after the manifest, by a checkpoint that
+    /// never finished: garbage.</summary>
+    protected virtual Task ForgetChunksFromAsync(long chunk) => Task.CompletedTask;
+
+    /// <summary>Stores a checkpoint: the blocks the agents carry that the store lacks, the log since the last
+    /// checkpoint (if the store keeps it), then the manifest. Returns the bytes written.</summary>
+    public async Task<long> SaveAsync(CheckpointHeader header, RunSnapshot snapshot, ReadOnlyMemory<byte> logSince)
+    {
+        await AdoptAsync();
+        // An agent's own state is a block too: an agent that has not changed (a closed flight) costs nothing again.
+        var agents = snapshot.Agents.Select(a => new StoredAgent(a.AgentId, StateBlock.IdOf(a.State), a.Uses)).ToList();
+        var chunks = Pack(snapshot.Agents.SelectMany(a => a.Blocks).Concat(snapshot.Agents.Select((a, i) => new BlockData(agents[i].State, a.State))));
+        if (KeepsLog)
+            for (int at = 0; at < logSince.Length; at += ChunkSize)
+            {
+                _logChunks.Add(_next);
+                chunks.Add((_next++, logSince.Slice(at, Math.Min(ChunkSize, logSince.Length - at)).ToArray()));
+            }
+        long written = await WriteChunksAsync(chunks);
+
+        var live = new HashSet<UInt128>();
+        foreach (var a in agents)
+            foreach (var id in a.Uses.Append(a.State))
+                if (!_index.ContainsKey(id))
+                    throw new InvalidOperationException($"agent {a.AgentId} names block {id:x32}, which {Where} does not hold: the checkpoint would be incomplete");
+                else live.Add(id);
+        var (dead, copied) = await CompactAsync(live);
+        written += copied;
+        var manifest = CheckpointFile.Encode(new Manifest(header, snapshot.Kernel, agents, new(_chunks), new(_index), [.. _logChunks], _next));
+        await WriteManifestAsync(manifest);
+        foreach (var c in dead) await DeleteChunkAsync(c);
+        return written + manifest.Length;
+    }
+
+    /// <summary>The last checkpoint, with every block each agent names; null when there is none.</summary>
+    public async Task<RunCheckpoint?> LoadAsync()
+    {
+        if (await ReadManifestAsync() is not { } bytes) return null;
+        var manifest = CheckpointFile.Decode(bytes, Where);
+        var blocks = new Dictionary<UInt128, byte[]>();
+        foreach (var group in manifest.Index.GroupBy(e => e.Value.Chunk))
+        {
+            var data = await ReadChunkAsync(group.Key) ?? throw new CheckpointException($"{Where} has lost chunk {group.Key} of its checkpoint");
+            foreach (var (id, place) in group)
+            {
+                if (place.Offset + (long)place.Length > data.Length) throw new CheckpointException($"{Where} is corrupt (chunk {group.Key} is short)");
+                var block = data.AsSpan(place.Offset, place.Length);
+                if (StateBlock.IdOf(block) != id) throw new CheckpointException($"{Where} is corrupt (a block of chunk {group.Key} does not match its hash)");
+                blocks[id] = block.ToArray();
+            }
+        }
+        byte[] Block(StoredAgent a, UInt128 id) =>
+            blocks.TryGetValue(id, out var b) ? b : throw new CheckpointException($"{Where} is corrupt (agent {a.AgentId} names a block it does not hold)");
+        var agents = manifest.Agents.Select(a => new AgentSnapshot(a.AgentId, Block(a, a.State), a.Uses, a.Uses.Select(id => new BlockData(id, Block(a, id))).ToArray())).ToArray();
+        return new RunCheckpoint(manifest.Header, new RunSnapshot(manifest.Header.Tick, manifest.Kernel, agents));
+    }
+
+    /// <summary>The event log up to the last checkpoint, checked against its hash (stores that keep the log).</summary>
+    public async Task<byte[]> ReadLogAsync(CheckpointHeader header)
+    {
+        var manifest = CheckpointFile.Decode(await ReadManifestAsync() ?? throw new CheckpointException($"{Where} has no checkpoint"), Where);
+        using var log = new MemoryStream();
+        foreach (var c in manifest.LogChunks) log.Write(await ReadChunkAsync(c) ?? throw new CheckpointException($"{Where} has lost chunk {c} of its log"));
+        return CheckpointFile.CheckedPrefix(log.ToArray(), header, $"the log in {Where}");
+    }
+
+    /// <summary>Takes over the chunks of the checkpoint already here (a resumed run), before the first save.</summary>
+    private async Task AdoptAsync()
+    {
+        if (_adopted) return;
+        _adopted = true;
+        if (await ReadManifestAsync() is not { } bytes) return;
+        var manifest = CheckpointFile.Decode(bytes, Where);
+        (_index, _chunks, _logChunks, _next) = (manifest.Index, manifest.Chunks, manifest.LogChunks, manifest.NextChunk);
+        await ForgetChunksFromAsync(_next);
+    }
+
+    /// <summary>Places blocks the store lacks in new chunks of up to <see cref="ChunkSize"/>.</summary>
+    private List<(long Chunk, byte[] Data)> Pack(IEnumerable<BlockData> blocks)
+    {
+        var chunks = new List<(long, byte[])>();
+        using var chunk = new MemoryStream();
+        void Seal()
+        {
+            if (chunk.Length == 0) return;
+            chunks.Add((_next, chunk.ToArray()));
+            _chunks[_next++] = (int)chunk.Length;
+            chunk.SetLength(0);
+        }
+        foreach (var block in blocks)
+        {
+            if (_index.ContainsKey(block.Id)) continue;
+            if (chunk.Length + block.Data.Length > ChunkSize) Seal();
+            _index[block.Id] = new BlockPlace(_next, (int)chunk.Length, block.Data.Length);
+            chunk.Write(block.Data);
+        }
+        Seal();
+        return chunks;
+    }
+
+    /// <summary>Writes chunks a few at a time (grain storage takes them in parallel).</summary>
+    private async Task<long> WriteChunksAsync(List<(long Chunk, byte[] Data)> chunks)
+    {
+        foreach (var batch in chunks.Chunk(4)) await Task.WhenAll(batch.Select(c => WriteChunkAsync(c.Chunk, c.Data)));
+        return chunks.Sum(c => (long)c.Data.Length);
+    }
+
+    /// <summary>Forgets blocks no longer in use and returns the chunks left with none (to delete once the new manifest
+    /// is written), after copying the live blocks of sparse chunks to new ones when over half the bytes are dead.</summary>
+    private async Task<(List<long> Dead, long Copied)> CompactAsync(HashSet<UInt128> live)
+    {
+        foreach (var id in _index.Keys.Where(id => !live.Contains(id)).ToList()) _index.Remove(id);
+        var used = _index.Values.GroupBy(p => p.Chunk).ToDictionary(g => g.Key, g => g.Sum(p => (long)p.Length));
+        var dead = _chunks.Keys.Where(c => !used.ContainsKey(c) && !_logChunks.Contains(c)).ToList();
+        long held = used.Keys.Sum(c => (long)_chunks[c]), inUse = used.Values.Sum(), copied = 0;
+        if (held - inUse > Math.Max(inUse, ChunkSize))
+        {
+            var sparse = used.Where(c => c.Value * 2 < _chunks[c.Key]).Select(c => c.Key).ToList();
+            var moved = new List<BlockData>();
+            foreach (var c in sparse)
+            {
+                var data = await ReadChunkAsync(c) ?? throw new CheckpointException($"{Where} has lost chunk {c} of its checkpoint");
+                foreach (var (id, place) in _index.Where(e => e.Value.Chunk == c).ToList())
+                {
+                    moved.Add(new BlockData(id, data.AsSpan(place.Offset, place.Length).ToArray()));
+                    _index.Remove(id);
+                }
+            }
+            copied = await WriteChunksAsync(Pack(moved));
+            dead.AddRange(sparse);
+        }
+        foreach (var c in dead) _chunks.Remove(c);
+        return (dead, copied);
+    }
+}
+
+/// <summary>An agent in a manifest: the block of its own state and the blocks that state names.</summary>
+public sealed record StoredAgent(string AgentId, UInt128 State, UInt128[] Uses);
+
+/// <summary>Where a block is: its chunk, and its offset and length there.</summary>
+public readonly record struct BlockPlace(long Chunk, int Offset, int Length);
+
+/// <summary>What a checkpoint's manifest holds: the header, the kernel's state, the agents (by block), the chunks and
+/// their sizes, where each block in use is, the chunks of the log (stores that keep it, in order), and the next chunk
+/// number.</summary>
+public sealed record Manifest(CheckpointHeader Header, byte[] Kernel, List<StoredAgent> Agents, Dictionary<long, int> Chunks,
+    Dictionary<UInt128, BlockPlace> Index, List<long> LogChunks, long NextChunk);
+
+/// <summary>
+/// A manifest's bytes: "SOVSIMCK", format version, the header as JSON, the kernel's state, every agent (id, the block
+/// of its state, the blocks that names), the chunks, the index of blocks, the log's chunks, the next chunk number, then the
+/// SHA-256 of everything before it, so a torn or altered manifest is refused. Blocks check themselves: a block's name
+/// is the hash of its bytes.
 /// </summary>
 public static class CheckpointFile
 {
     public const string Name = "checkpoint.bin";
-    private const int Version = 1;
+    private const int Version = 2;
     private static readonly byte[] Magic = "SOVSIMCK"u8.ToArray();
 
-    public static string ScenarioHash(ScenarioSpec spec) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ScenarioWriter.Write(spec))));
-
-    public static byte[] Encode(RunCheckpoint checkpoint)
+    public static byte[] Encode(Manifest m)
     {
         using var stream = new MemoryStream();
-        Encode(checkpoint, stream);
-        return stream.ToArray();
-    }
-
-    /// <summary>Writes the checkpoint to <paramref name="output"/> as it hashes it: no copy of the whole in memory.</summary>
-    public static void Encode(RunCheckpoint checkpoint, Stream output)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var hashed = new HashingStream(output, hash))
-        using (var w = new CheckpointWriter(hashed))
+        using (var w = new CheckpointWriter(stream))
         {
             w.Write(Magic);
             w.Write(Version);
-            var header = JsonSerializer.SerializeToUtf8Bytes(checkpoint.Header);
+            var header = JsonSerializer.SerializeToUtf8Bytes(m.Header);
             w.Write(header.Length);
             w.Write(header);
-            w.Write(checkpoint.Snapshot.Kernel.Length);
-            w.Write(checkpoint.Snapshot.Kernel);
-            w.Write(checkpoint.Snapshot.Agents.Count);
-            foreach (var a in checkpoint.Snapshot.Agents)
+            w.Write(m.Kernel.Length);
+            w.Write(m.Kernel);
+            w.Write(m.Agents.Count);
+            foreach (var a in m.Agents)
             {
                 w.Write(a.AgentId);
-                w.Write(a.State.Length);
-                w.Write(a.State);
+                w.WriteId(a.State);
+                w.Write(a.Uses.Length);
+                foreach (var id in a.Uses) w.WriteId(id);
             }
+            w.Write(m.Chunks.Count);
+            foreach (var (c, length) in m.Chunks.OrderBy(c => c.Key))
+            {
+                w.Write(c);
+                w.Write(length);
+            }
+            w.Write(m.Index.Count);
+            foreach (var (id, p) in m.Index)
+            {
+                w.WriteId(id);
+                w.Write(p.Chunk);
+                w.Write(p.Offset);
+                w.Write(p.Length);
+            }
+            w.Write(m.LogChunks.Count);
+            foreach (var c in m.LogChunks) w.Write(c);
+            w.Write(m.NextChunk);
         }
-        output.Write(hash.GetHashAndReset());
+        stream.Write(SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
+        return stream.ToArray();
     }
 
-    /// <summary>Passes writes through to a stream and into a hash.</summary>
-    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
-    {
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            hash.AppendData(buffer);
-            inner.Write(buffer);
-        }
-        public override void Flush() => inner.Flush();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    public static RunCheckpoint Decode(byte[] bytes, string where)
+    public static Manifest Decode(byte[] bytes, string where)
     {
         if (bytes.Length < Magic.Length + 4 + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException($"{where} is not a SovereigntySim checkpoint");
@@ -96,11 +277,24 @@ public static class CheckpointFile
             var header = JsonSerializer.Deserialize<CheckpointHeader>(r.ReadBytes(r.ReadCount()))
                          ?? throw new CheckpointException($"{where} has no header");
             var kernel = r.ReadBytes(r.ReadCount());
-            int n = r.ReadCount();
-            var agents = new AgentSnapshot[n];
-            for (int i = 0; i < n; i++) agents[i] = new AgentSnapshot(r.ReadString(), r.ReadBytes(r.ReadCount()));
-            if (stream.Position != stream.Length) throw new CheckpointException($"{where} is corrupt (bytes after its last agent)");
-            return new RunCheckpoint(header, new RunSnapshot(header.Tick, kernel, agents));
+            var agents = new List<StoredAgent>();
+            for (int i = 0, n = r.ReadCount(); i < n; i++)
+            {
+                var id = r.ReadString();
+                var state = r.ReadUInt128();
+                var uses = new UInt128[r.ReadCount()];
+                for (int u = 0; u < uses.Length; u++) uses[u] = r.ReadUInt128();
+                agents.Add(new StoredAgent(id, state, uses));
+            }
+            var chunks = new Dictionary<long, int>();
+            for (int i = 0, n = r.ReadCount(); i < n; i++) chunks[r.ReadInt64()] = r.ReadInt32();
+            var index = new Dictionary<UInt128, BlockPlace>();
+            for (int i = 0, n = r.ReadCount(); i < n; i++) index[r.ReadUInt128()] = new BlockPlace(r.ReadInt64(), r.ReadInt32(), r.ReadInt32());
+            var log = new List<long>();
+            for (int i = 0, n = r.ReadCount(); i < n; i++) log.Add(r.ReadInt64());
+            long next = r.ReadInt64();
+            if (stream.Position != stream.Length) throw new CheckpointException($"{where} is corrupt (bytes after its end)");
+            return new Manifest(header, kernel, agents, chunks, index, log, next);
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException)
         {
@@ -108,48 +302,126 @@ public static class CheckpointFile
         }
     }
 
-    /// <summary>Reads and checks a run folder's checkpoint.</summary>
-    public static RunCheckpoint Read(string dir)
+    /// <summary>The first <see cref="CheckpointHeader.LogOffset"/> bytes of a log, refused unless they are the log the
+    /// checkpoint was taken with.</summary>
+    public static byte[] CheckedPrefix(byte[] log, CheckpointHeader header, string what)
     {
-        var path = Path.Combine(dir, Name);
-        if (!File.Exists(path))
-            throw new CheckpointException($"{dir} has no {Name}: the run was not checkpointed, or it completed (a completed run's checkpoint is removed)");
-        return Decode(File.ReadAllBytes(path), path);
+        if (log.Length < header.LogOffset)
+            throw new CheckpointException($"{what} has {log.Length:N0} bytes, fewer than the {header.LogOffset:N0} the checkpoint was taken at");
+        var prefix = log.Length == header.LogOffset ? log : log[..(int)header.LogOffset];
+        var hash = Convert.ToHexStringLower(SHA256.HashData(prefix));
+        if (hash != header.LogSha256)
+            throw new CheckpointException($"{what} differs from the log the checkpoint was taken with (SHA-256 of its first {header.LogOffset:N0} bytes is {hash[..12]}…, expected {header.LogSha256[..12]}…)");
+        return prefix;
+    }
+}
+
+/// <summary>Checkpoints in a run folder: checkpoint.bin (the manifest, written beside and renamed over the last one)
+/// and checkpoint.chunks/ (the chunks). The log is the folder's own events.jsonl. No fsync: a checkpoint survives a
+/// process crash, not a power cut.</summary>
+public sealed class FolderCheckpointStore(string directory) : CheckpointStore
+{
+    public const string Chunks = "checkpoint.chunks";
+    private string Manifest => Path.Combine(directory, CheckpointFile.Name);
+    private string Chunk(long c) => Path.Combine(directory, Chunks, $"{c:D8}");
+
+    public override string Where => Manifest;
+
+    /// <summary>The folder's checkpoint, which must exist.</summary>
+    public static async Task<RunCheckpoint> ReadAsync(string directory) =>
+        await new FolderCheckpointStore(directory).LoadAsync()
+        ?? throw new CheckpointException($"{directory} has no {CheckpointFile.Name}: the run was not checkpointed, or it completed (a completed run's checkpoint is removed)");
+
+    protected override async Task WriteChunkAsync(long chunk, byte[] data)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, Chunks));
+        await File.WriteAllBytesAsync(Chunk(chunk), data);
     }
 
-    /// <summary>Writes a checkpoint beside the last one and renames it over it; returns its size.</summary>
-    public static long Write(string dir, RunCheckpoint checkpoint)
+    protected override async Task<byte[]?> ReadChunkAsync(long chunk) => File.Exists(Chunk(chunk)) ? await File.ReadAllBytesAsync(Chunk(chunk)) : null;
+
+    protected override Task DeleteChunkAsync(long chunk)
     {
-        var path = Path.Combine(dir, Name);
-        var temporary = path + ".tmp";
-        long length;
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        File.Delete(Chunk(chunk));
+        return Task.CompletedTask;
+    }
+
+    protected override async Task WriteManifestAsync(byte[] manifest)
+    {
+        await File.WriteAllBytesAsync(Manifest + ".tmp", manifest);
+        File.Move(Manifest + ".tmp", Manifest, overwrite: true);
+    }
+
+    protected override async Task<byte[]?> ReadManifestAsync() => File.Exists(Manifest) ? await File.ReadAllBytesAsync(Manifest) : null;
+
+    public override Task DeleteAsync()
+    {
+        File.Delete(Manifest);
+        File.Delete(Manifest + ".tmp");
+        if (Directory.Exists(Path.Combine(directory, Chunks))) Directory.Delete(Path.Combine(directory, Chunks), recursive: true);
+        return Task.CompletedTask;
+    }
+
+    protected override Task ForgetChunksFromAsync(long chunk)
+    {
+        var dir = Path.Combine(directory, Chunks);
+        if (!Directory.Exists(dir)) return Task.CompletedTask;
+        foreach (var file in Directory.EnumerateFiles(dir))
+            if (long.TryParse(Path.GetFileName(file), out var c) && c >= chunk) File.Delete(file);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Checkpoints in Orleans grain storage (PostgreSQL on a cluster), under a checkpoint id: the manifest and
+/// each chunk are parts (<see cref="ICheckpointPartGrain"/>), one storage write each. The store keeps the event log
+/// too, so `sovsim run --resume ID --cluster ...` continues a run from the database alone, on any machine.</summary>
+public sealed class GrainCheckpointStore(IGrainFactory grains, string id) : CheckpointStore
+{
+    public string Id { get; } = id;
+    public override string Where => $"checkpoint {Id} in the cluster's grain storage";
+    public override bool KeepsLog => true;
+
+    private ICheckpointPartGrain Part(string part) => grains.GetGrain<ICheckpointPartGrain>($"{Id}/{part}");
+    private ICheckpointPartGrain ManifestPart => Part("manifest");
+
+    protected override Task WriteChunkAsync(long chunk, byte[] data) => Part($"{chunk}").Write(data);
+    protected override Task<byte[]?> ReadChunkAsync(long chunk) => Part($"{chunk}").Read();
+    protected override Task DeleteChunkAsync(long chunk) => Part($"{chunk}").Clear();
+    protected override Task WriteManifestAsync(byte[] manifest) => ManifestPart.Write(manifest);
+    protected override Task<byte[]?> ReadManifestAsync() => ManifestPart.Read();
+
+    public override async Task DeleteAsync()
+    {
+        if (await ReadManifestAsync() is { } bytes)
         {
-            Encode(checkpoint, file);
-            length = file.Length;
+            var manifest = CheckpointFile.Decode(bytes, Where);
+            foreach (var c in manifest.Chunks.Keys.Concat(manifest.LogChunks).Distinct()) await DeleteChunkAsync(c);
         }
-        File.Move(temporary, path, overwrite: true);
-        return length;
+        await ManifestPart.Clear();
     }
 }
 
 /// <summary>
-/// A run's checkpointing: how often (in ticks), where, and the checkpoint it resumes from. Checkpoints are encoded on
-/// the pipeline's thread between slices (the state must not move while it is copied) and written to disk in the
-/// background while the next slices run; each write waits for the one before.
+/// A run's checkpointing: how often (in ticks), the run folder (whose events.jsonl holds the log), the store (the
+/// folder itself unless given) and the checkpoint it resumes from. The snapshot is taken on the pipeline's thread
+/// between slices (the state must not move while it is copied) and stored in the background while the next slices
+/// run; each store waits for the one before.
 /// </summary>
 /// With <paramref name="maxShare"/> (the default of `sovsim run`), the period stretches to whole multiples of
 /// <paramref name="everyTicks"/> whenever the last checkpoint took more than that share of the wall time since the one
 /// before, so checkpoints never cost a large run more than about that share.
-public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpoint? resumeFrom = null, double? maxShare = null)
+public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpoint? resumeFrom = null, double? maxShare = null, CheckpointStore? store = null)
 {
     private Task _writing = Task.CompletedTask;
+    // The log since the last checkpoint, for a store that keeps it.
+    private readonly MemoryStream _logSince = new();
     private readonly System.Diagnostics.Stopwatch _sinceLast = System.Diagnostics.Stopwatch.StartNew();
 
     /// <summary>The period in use: <see cref="EveryTicks"/> times a whole factor (1 unless stretched).</summary>
     public long PeriodTicks { get; private set; } = everyTicks;
 
     public string Directory { get; } = directory;
+    public CheckpointStore Store { get; } = store ?? new FolderCheckpointStore(directory);
     public long EveryTicks { get; } = everyTicks;
     public RunCheckpoint? From { get; } = resumeFrom;
     /// <summary>The tick of the last checkpoint taken, and how many this run took.</summary>
@@ -163,16 +435,18 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var snapshot = await engine.SnapshotAsync();
         if (snapshot.Tick != tick) throw new InvalidOperationException($"the engine's snapshot is at tick {snapshot.Tick}, the pipeline at {tick}");
-        var header = new CheckpointHeader(CheckpointFile.ScenarioHash(request.Spec), request.Spec.Seed, tick, log.Length, log.Digest(), events, request.Provenance);
-        // The snapshot's arrays are the agents' own copies and never change: encoding, hashing and writing them can go
-        // on beside the next slices. Only one write at a time.
+        var header = new CheckpointHeader(ScenarioWriter.Write(request.Spec), request.Spec.Seed, tick, log.Length, log.Digest(), events, request.Provenance);
+        // The snapshot's arrays are the agents' own copies and never change: storing them can go on beside the next
+        // slices. Only one store at a time.
         await _writing;
         var taken = watch.Elapsed;
-        _writing = Task.Run(() =>
+        var logSince = _logSince.ToArray();
+        _logSince.SetLength(0);
+        _writing = Task.Run(async () =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            long length = CheckpointFile.Write(Directory, new RunCheckpoint(header, snapshot));
-            if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {length:N0} bytes, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms");
+            long written = await Store.SaveAsync(header, snapshot, logSince);
+            if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {written:N0} bytes written, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms");
         });
         LastTick = tick;
         Taken++;
@@ -189,11 +463,17 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
     /// <summary>SOVSIM_TRACE_CHECKPOINTS=1 prints each checkpoint's size and times to stderr (docs/performance.md).</summary>
     private static readonly bool Trace = Environment.GetEnvironmentVariable("SOVSIM_TRACE_CHECKPOINTS") == "1";
 
-    /// <summary>Waits for the last write; a completed run's checkpoint is removed (nothing is left to resume).</summary>
+    /// <summary>The lines a slice added to the log (kept until the next checkpoint when the store keeps the log).</summary>
+    public void Logged(ReadOnlySpan<byte> lines)
+    {
+        if (Store.KeepsLog) _logSince.Write(lines);
+    }
+
+    /// <summary>Waits for the last store; a completed run's checkpoint is removed (nothing is left to resume).</summary>
     public async Task EndAsync(bool completed)
     {
         await _writing;
-        if (completed) File.Delete(Path.Combine(Directory, CheckpointFile.Name));
+        if (completed) await Store.DeleteAsync();
     }
 
     /// <summary>Reads events.jsonl up to the checkpoint and checks it against the checkpoint's hash: the prefix the
@@ -203,13 +483,8 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
         var path = Path.Combine(dir, "events.jsonl");
         if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: the checkpoint cannot be resumed without the log up to it");
         using var file = File.OpenRead(path);
-        if (file.Length < header.LogOffset)
-            throw new CheckpointException($"{path} has {file.Length:N0} bytes, fewer than the {header.LogOffset:N0} the checkpoint was taken at");
-        var prefix = new byte[header.LogOffset];
+        var prefix = new byte[Math.Min(file.Length, header.LogOffset)];
         file.ReadExactly(prefix);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(prefix));
-        if (hash != header.LogSha256)
-            throw new CheckpointException($"{path} differs from the log the checkpoint was taken with (SHA-256 of its first {header.LogOffset:N0} bytes is {hash[..12]}…, expected {header.LogSha256[..12]}…)");
-        return prefix;
+        return CheckpointFile.CheckedPrefix(prefix, header, path);
     }
 }

@@ -86,6 +86,7 @@ public static class RunPipeline
             }
             finally { simulation.Stop(); }
             var lines = log.Write(slice.Events);
+            checkpoints?.Logged(lines.Span);
             foreach (var sink in sinks) sink.Write(slice, lines.Span);
             foreach (var e in slice.Events) metrics.Add(e);
             foreach (var sink in sinks) sink.Folded(slice, metrics);
