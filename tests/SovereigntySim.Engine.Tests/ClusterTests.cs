@@ -82,6 +82,31 @@ public sealed class ScriptedCluster : IAsyncLifetime
         Assert.Contains("Passfile=", Connection);
     }
 
+    /// <summary>Waits (bounded) until the run writing to <paramref name="dir"/> has a checkpoint in the cluster's grain
+    /// storage; returns its id, or null if the run ended or the time ran out first.</summary>
+    public async Task<string?> StoredCheckpointAsync(string dir, CliTests.Running run, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        var idFile = Path.Combine(dir, "checkpoint.id");
+        while (watch.Elapsed < limit && !run.Process.HasExited)
+        {
+            if (File.Exists(idFile) && File.ReadAllText(idFile).Trim() is { Length: > 0 } id && await HasCheckpointAsync(id)) return id;
+            await Task.Delay(200);
+        }
+        return null;
+    }
+
+    /// <summary>Whether grain storage holds a checkpoint (its manifest) under <paramref name="id"/>.</summary>
+    public async Task<bool> HasCheckpointAsync(string id)
+    {
+        await using var db = new NpgsqlConnection(Connection);
+        await db.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT count(*) FROM sovsim_grain_state WHERE grain_type = 'checkpoint' AND grain_id_ext = @part AND payload_binary IS NOT NULL", db);
+        query.Parameters.AddWithValue("part", id + "/manifest");
+        return (long)(await query.ExecuteScalarAsync())! > 0;
+    }
+
     public async Task DisposeAsync()
     {
         var down = await Script("down", "--purge");
@@ -312,11 +337,10 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
         try
         {
-            // A paced run of about 75 s: kill a silo once the run has a checkpoint (bounded wait), far from done.
-            var checkpoint = Path.Combine(dir, CheckpointFile.Name);
-            while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.Process.HasExited && !File.Exists(checkpoint)) await Task.Delay(200);
+            // A paced run of about 75 s: kill a silo once the run has a checkpoint in PostgreSQL (bounded wait), far from done.
+            var checkpoint = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
             if (p.Process.HasExited) Assert.Fail($"the paced run ended before a silo could be killed: exit {p.Process.ExitCode}: {await p.Err}{await p.Out}");
-            Assert.True(File.Exists(checkpoint), $"no checkpoint after {started.Elapsed.TotalSeconds:N0} s");
+            Assert.True(checkpoint is not null, $"no checkpoint after {started.Elapsed.TotalSeconds:N0} s");
             // Into the slices after it (those are thrown away and done again): the log grows past its size at the
             // checkpoint (bounded polling).
             var events = Path.Combine(dir, "events.jsonl");
@@ -338,7 +362,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             Assert.Equal(reference.Digest, (string)summary["digest"]!);
             Assert.True(File.ReadAllBytes(Path.Combine(referenceDir, "events.jsonl")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir, "events.jsonl"))),
                 "events.jsonl differs from the uninterrupted run's");
-            Assert.False(File.Exists(checkpoint), "a completed run leaves no checkpoint");
+            Assert.False(await cluster.HasCheckpointAsync(checkpoint), "a completed run leaves no checkpoint");
 
             // PostgreSQL has the attempt that lost its silo as failed and the one that finished as completed.
             await using var db = new NpgsqlConnection(cluster.Connection);
@@ -357,5 +381,45 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             p.Stop();
             await cluster.RestoreAsync();
         }
+    }
+
+    /// <summary>The client running a cluster run dies (kill -9) after a checkpoint: `sovsim run --resume ID --cluster`
+    /// on a new folder continues the run from PostgreSQL alone (the checkpoint, its scenario and the log up to it) and
+    /// ends with the uninterrupted run's digest and log; the finished run's checkpoint is removed.</summary>
+    [Fact]
+    public async Task A_run_whose_client_died_resumes_by_checkpoint_id_from_postgres_alone()
+    {
+        string[] settings = ["duration=150d"];
+        RunResult reference;
+        string referenceDir;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml", settings)))) (reference, referenceDir) = await Repo.RunInFolder(engine);
+
+        var dir = Repo.TempDir();
+        string? id;
+        using (var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--set", settings[0], "--cluster", cluster.Connection, "--out", dir, "--speed", "432000"))
+        {
+            id = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
+            if (p.Process.HasExited) Assert.Fail($"the paced run ended before its client could be killed: exit {p.Process.ExitCode}: {await p.Err}{await p.Out}");
+            Assert.True(id is not null, "no checkpoint in PostgreSQL after 90 s");
+            p.Signal("KILL");
+            await p.ExitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "summary.json")), "a killed client writes nothing more");
+
+        var elsewhere = Path.Combine(Repo.TempDir(), "resumed");
+        var resumed = await CliTests.Run("run", "--resume", id!, "--cluster", cluster.Connection, "--out", elsewhere);
+        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+        Assert.DoesNotContain("   at ", resumed.Err + resumed.Out);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(elsewhere, "summary.json")))!;
+        Assert.True((bool)summary["completed"]!);
+        Assert.Equal(reference.Digest, (string)summary["digest"]!);
+        Assert.True(File.ReadAllBytes(Path.Combine(referenceDir, "events.jsonl")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(elsewhere, "events.jsonl"))),
+            "events.jsonl differs from the uninterrupted run's");
+        Assert.False(await cluster.HasCheckpointAsync(id!), "a completed run leaves no checkpoint");
+
+        // Gone now: resuming again says so and runs nothing.
+        var again = await CliTests.Run("run", "--resume", id!, "--cluster", cluster.Connection, "--out", Path.Combine(Repo.TempDir(), "again"));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("holds no checkpoint", again.Err);
     }
 }
