@@ -52,6 +52,8 @@ public static class PostgresCluster
             silo.ConfigureSovereigntySim();
             silo.Configure<ClusterOptions>(Name);
             silo.ConfigureEndpoints(advertise, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertise));
+            // The liveness defaults survive PostgreSQL going away (tried up to 75 s): silos keep probing each other
+            // directly, and declaring one dead is a write to the table, so an outage alone stops no silo.
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Rows of dead silos are removed once they are a few minutes old (the default keeps them a week).

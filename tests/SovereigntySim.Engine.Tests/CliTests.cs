@@ -58,12 +58,13 @@ public sealed class CliTests
         return await p.ExitAsync(TimeSpan.FromMinutes(3));
     }
 
-    /// <summary>Polls (every 100 ms, bounded) until a paced run has written its first events.</summary>
-    private static async Task<bool> FirstEvents(string events)
+    /// <summary>Polls (every 100 ms, bounded) until a file is there and not empty: a paced run's first events, or its
+    /// first checkpoint.</summary>
+    internal static async Task<bool> Written(string file)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((!File.Exists(events) || new FileInfo(events).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        return File.Exists(events) && new FileInfo(events).Length > 0;
+        while ((!File.Exists(file) || new FileInfo(file).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return File.Exists(file) && new FileInfo(file).Length > 0;
     }
 
     private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
@@ -237,7 +238,7 @@ public sealed class CliTests
         using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800");
         var events = Path.Combine(dir, "events.jsonl");
         // Wait (bounded) until the run has written something, then interrupt it as a terminal would.
-        Assert.True(await FirstEvents(events), "the paced run wrote nothing");
+        Assert.True(await Written(events), "the paced run wrote nothing");
         p.Signal("INT");
         var r = await p.ExitAsync(TimeSpan.FromSeconds(60));
 
@@ -263,7 +264,7 @@ public sealed class CliTests
         var dir = Repo.TempDir();
         using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", first);
         var events = Path.Combine(dir, "events.jsonl");
-        await FirstEvents(events);
+        await Written(events);
         p.Signal("INT");
         var r = await p.ExitAsync(TimeSpan.FromSeconds(60));
         var said = r.Out;

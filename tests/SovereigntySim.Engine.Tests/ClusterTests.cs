@@ -67,6 +67,41 @@ public sealed class ScriptedCluster : IAsyncLifetime
         return (p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Stops the cluster's PostgreSQL (fast shutdown: open sessions are cut); the silos keep running.</summary>
+    public async Task StopDatabaseAsync()
+    {
+        var stop = await Script("db-stop");
+        Assert.True(stop.Code == 0, stop.Err);
+    }
+
+    /// <summary>Starts the cluster's PostgreSQL again (a no-op while it runs).</summary>
+    public async Task StartDatabaseAsync()
+    {
+        var start = await Script("db");
+        Assert.True(start.Code == 0, start.Err);
+    }
+
+    /// <summary>How many times the silos' logs say <paramref name="text"/>.</summary>
+    public int SiloLogCount(string text) => Directory.GetFiles(_state, "silo-*.log").Sum(log =>
+    {
+        using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return System.Text.RegularExpressions.Regex.Count(reader.ReadToEnd(), System.Text.RegularExpressions.Regex.Escape(text));
+    });
+
+    /// <summary>Every run record in the cluster's grain storage, as stored, by run id.</summary>
+    public async Task<Dictionary<string, System.Text.Json.Nodes.JsonNode>> RunRecordsAsync()
+    {
+        // Not from the pool: a pooled connection is cut when a test restarts the database.
+        await using var db = new NpgsqlConnection(Connection + ";Pooling=false");
+        await db.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT grain_id_ext, convert_from(payload_binary, 'UTF8') FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
+        var records = new Dictionary<string, System.Text.Json.Nodes.JsonNode>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) records[reader.GetString(0)] = System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(1))!;
+        return records;
+    }
+
     public async Task InitializeAsync()
     {
         // A cluster of its own: state, database port and silo ports that nothing else uses.
@@ -365,14 +400,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             Assert.False(await cluster.HasCheckpointAsync(checkpoint), "a completed run leaves no checkpoint");
 
             // PostgreSQL has the attempt that lost its silo as failed and the one that finished as completed.
-            await using var db = new NpgsqlConnection(cluster.Connection);
-            await db.OpenAsync();
-            await using var query = new NpgsqlCommand(
-                "SELECT convert_from(payload_binary, 'UTF8') FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
-            var records = new List<System.Text.Json.Nodes.JsonNode>();
-            await using (var reader = await query.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) records.Add(System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(0))!);
-            var runs = records.Where(r => (string)r["Scenario"]! == "us-removals-fy2024").ToList();
+            var runs = (await cluster.RunRecordsAsync()).Values.Where(r => (string)r["Scenario"]! == "us-removals-fy2024").ToList();
             Assert.Contains(runs, r => (string)r["Status"]! == RunStatus.Completed && (long)r["ReachedTick"]! == (long)r["EndTick"]!);
             Assert.Contains(runs, r => (string)r["Status"]! == RunStatus.Failed && !string.IsNullOrEmpty((string?)r["Error"]));
         }

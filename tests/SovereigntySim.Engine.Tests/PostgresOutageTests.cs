@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Grains;
+using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Runs;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>PostgreSQL stopped in the middle of a paced run of us-removals-fy2024 on the scripted cluster. The cluster
+/// is one of its own (a class fixture, so its own collection): the outages must not touch the cluster other tests share.</summary>
+public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture<ScriptedCluster>
+{
+    private const string Scenario = "us-removals-fy2024.yaml";
+    private const string Retried = "saving its record failed";
+
+    private static async Task<string> ReferenceDigest()
+    {
+        await using var engine = new ReferenceEngine(new World(Repo.Load(Scenario)));
+        return (await Repo.RunInFolder(engine)).Result.Digest;
+    }
+
+    /// <summary>A run paced to about 75 s, under way: it has written a checkpoint (bounded wait).</summary>
+    private CliTests.Running StartPacedRun(string dir) =>
+        CliTests.Start("run", $"scenarios/{Scenario}", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
+
+    private static async Task UnderWay(CliTests.Running run, string dir)
+    {
+        bool written = await CliTests.Written(Path.Combine(dir, CheckpointFile.Name));
+        if (run.Process.HasExited) Assert.Fail($"the paced run ended before the database could be stopped: exit {run.Process.ExitCode}: {await run.Err}");
+        Assert.True(written, "the paced run wrote no checkpoint");
+    }
+
+    private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+
+    /// <summary>Down for a few seconds: the simulation grain's write of the run record fails, is tried again until the
+    /// database is back, and the run ends as if nothing had happened.</summary>
+    [Fact]
+    public async Task Stopping_postgres_for_a_few_seconds_mid_run_makes_the_run_wait_and_end_with_the_uninterrupted_digest()
+    {
+        var reference = await ReferenceDigest();
+        var dir = Repo.TempDir();
+        int retriedBefore = cluster.SiloLogCount(Retried);
+        var runsBefore = (await cluster.RunRecordsAsync()).Keys;
+        using var p = StartPacedRun(dir);
+        try
+        {
+            await UnderWay(p, dir);
+            await cluster.StopDatabaseAsync();
+            // Down until a write of the run's record has failed (its silo logs each attempt; bounded polling), then a
+            // few seconds more.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (cluster.SiloLogCount(Retried) == retriedBefore && !p.Process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(200);
+            Assert.True(cluster.SiloLogCount(Retried) > retriedBefore, "no write of the run's record failed while the database was down");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await cluster.StartDatabaseAsync();
+
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // throws if the run hangs
+            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            var summary = Summary(dir);
+            Assert.True((bool)summary["completed"]!);
+            Assert.Equal(reference, (string)summary["digest"]!);
+
+            var record = Assert.Single(await cluster.RunRecordsAsync(), r => !runsBefore.Contains(r.Key)).Value;
+            Assert.Equal(RunStatus.Completed, (string)record["Status"]!);
+            Assert.Equal((long)record["EndTick"]!, (long)record["ReachedTick"]!);
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.StartDatabaseAsync();
+        }
+    }
+
+    /// <summary>Down for longer than the grain waits (<see cref="SimulationGrain.StorageOutageLimit"/>): the run fails
+    /// with the storage error in one line, keeps its checkpoint, and resumed on the cluster once the database is back
+    /// ends with the digest of the uninterrupted run.</summary>
+    [Fact]
+    public async Task Postgres_away_for_longer_than_the_run_waits_fails_clearly_and_the_run_resumes_on_the_cluster()
+    {
+        var reference = await ReferenceDigest();
+        var dir = Repo.TempDir();
+        using var p = StartPacedRun(dir);
+        try
+        {
+            await UnderWay(p, dir);
+            await cluster.StopDatabaseAsync();
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // the grain waits 60 s, the client 30 s more for membership
+            Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Err}");
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            Assert.Contains("grain storage failed to save the run's record (after", Assert.Single(r.Err.Split('\n'), l => l.Contains("grain storage")));
+            Assert.Contains($"sovsim run --resume {dir}", r.Err);
+            Assert.False((bool)Summary(dir)["completed"]!);
+            Assert.True(File.Exists(Path.Combine(dir, CheckpointFile.Name)));
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.StartDatabaseAsync();
+        }
+
+        var resumed = await CliTests.Run("run", "--resume", dir, "--cluster", cluster.Connection);
+        Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+        var summary = Summary(dir);
+        Assert.True((bool)summary["completed"]!);
+        Assert.Equal(reference, (string)summary["digest"]!);
+        Assert.Contains((await cluster.RunRecordsAsync()).Values, r => (string)r["Status"]! == RunStatus.Completed);
+    }
+}
