@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using SovereigntySim.Domain.Checkpoints;
@@ -15,11 +12,6 @@ namespace SovereigntySim.Grains;
 public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run")] IPersistentState<RunRecord> record,
     ILogger<SimulationGrain> logger) : Grain, ISimulationGrain, IAgentHost
 {
-    /// <summary>How long a write of the run's record waits for an unreachable database (PostgreSQL restarted, or away
-    /// for a moment) before the run fails; the write is tried again after 0.5 s, then after twice as long each time,
-    /// up to 5 s.</summary>
-    public static readonly TimeSpan StorageOutageLimit = TimeSpan.FromSeconds(60);
-
     private ScenarioPayload? _scenario;
     private Kernel? _kernel;
     // Grain references by agent id, built once: resolving a reference costs more than the call it makes.
@@ -131,46 +123,8 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         DeactivateOnIdle();
     }
 
-    /// <summary>Writes the run's record to grain storage, waiting up to <see cref="StorageOutageLimit"/> for a database
-    /// that cannot be reached: the run then goes on as if nothing happened. The storage's own exceptions (Npgsql's)
-    /// have no codec to cross to the client, which would see only "could not find a codec": a failure is passed on in
-    /// words instead.</summary>
-    private async Task SaveRecord()
-    {
-        var waited = Stopwatch.StartNew();
-        var pause = TimeSpan.FromSeconds(0.5);
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await record.WriteStateAsync();
-                return;
-            }
-            catch (Exception e) when (e.GetType().Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
-            {
-                var cause = e.GetBaseException();
-                var why = $"{cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}";
-                if (!Unreachable(e) || waited.Elapsed + pause > StorageOutageLimit)
-                {
-                    var after = attempt == 1 ? "" : $" (after {attempt} attempts over {waited.Elapsed.TotalSeconds:N0} s)";
-                    throw new InvalidOperationException($"grain storage failed to save the run's record{after}: {why}");
-                }
-                logger.LogWarning("Run {Run}: saving its record failed, trying again in {Pause} s: {Cause}",
-                    this.GetPrimaryKeyString(), pause.TotalSeconds, why);
-                await Task.Delay(pause);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
-    }
-
-    /// <summary>Whether a storage failure says the database could not be reached (worth waiting for), rather than
-    /// that it refused the write.</summary>
-    private static bool Unreachable(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is DbException { IsTransient: true } or SocketException or TimeoutException or IOException) return true;
-        return false;
-    }
+    /// <summary>Writes the run's record to grain storage, waiting for a database away for a moment (<see cref="StorageCall"/>).</summary>
+    private Task SaveRecord() => StorageCall.Run(record.WriteStateAsync, "save the run's record", logger, $"Run {this.GetPrimaryKeyString()}");
 
     private IAgentGrain Agent(string agentId)
     {

@@ -89,11 +89,17 @@ public sealed class ScriptedCluster : IAsyncLifetime
     });
 
     /// <summary>Every run record in the cluster's grain storage, as stored, by run id.</summary>
+    /// <summary>A connection to the cluster's database, not from the pool: a pooled one is cut when a test restarts it.</summary>
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var db = new NpgsqlConnection(Connection + ";Pooling=false");
+        await db.OpenAsync();
+        return db;
+    }
+
     public async Task<Dictionary<string, System.Text.Json.Nodes.JsonNode>> RunRecordsAsync()
     {
-        // Not from the pool: a pooled connection is cut when a test restarts the database.
-        await using var db = new NpgsqlConnection(Connection + ";Pooling=false");
-        await db.OpenAsync();
+        await using var db = await OpenAsync();
         await using var query = new NpgsqlCommand(
             "SELECT grain_id_ext, convert_from(payload_binary, 'UTF8') FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
         var records = new Dictionary<string, System.Text.Json.Nodes.JsonNode>();
@@ -134,8 +140,7 @@ public sealed class ScriptedCluster : IAsyncLifetime
     /// <summary>Whether grain storage holds a checkpoint (its manifest) under <paramref name="id"/>.</summary>
     public async Task<bool> HasCheckpointAsync(string id)
     {
-        await using var db = new NpgsqlConnection(Connection);
-        await db.OpenAsync();
+        await using var db = await OpenAsync();
         await using var query = new NpgsqlCommand(
             "SELECT count(*) FROM sovsim_grain_state WHERE grain_type = 'checkpoint' AND grain_id_ext = @part AND payload_binary IS NOT NULL", db);
         query.Parameters.AddWithValue("part", id + "/manifest");

@@ -11,7 +11,7 @@ namespace SovereigntySim.Engine.Tests;
 public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture<ScriptedCluster>
 {
     private const string Scenario = "us-removals-fy2024.yaml";
-    private const string Retried = "saving its record failed";
+    private const string Retried = "failed to save the run's record, trying again";
 
     private static async Task<string> ReferenceDigest()
     {
@@ -23,11 +23,13 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
     private CliTests.Running StartPacedRun(string dir) =>
         CliTests.Start("run", $"scenarios/{Scenario}", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
 
-    private static async Task UnderWay(CliTests.Running run, string dir)
+    /// <summary>Waits until the run has a checkpoint in PostgreSQL; returns its id.</summary>
+    private async Task<string> UnderWay(CliTests.Running run, string dir)
     {
-        bool written = await CliTests.Written(Path.Combine(dir, CheckpointFile.Name));
+        var id = await cluster.StoredCheckpointAsync(dir, run, TimeSpan.FromSeconds(90));
         if (run.Process.HasExited) Assert.Fail($"the paced run ended before the database could be stopped: exit {run.Process.ExitCode}: {await run.Err}");
-        Assert.True(written, "the paced run wrote no checkpoint");
+        Assert.True(id is not null, "the paced run wrote no checkpoint");
+        return id!;
     }
 
     private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
@@ -72,7 +74,7 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
         }
     }
 
-    /// <summary>Down for longer than the grain waits (<see cref="SimulationGrain.StorageOutageLimit"/>): the run fails
+    /// <summary>Down for longer than the grain waits (<see cref="StorageCall.OutageLimit"/>): the run fails
     /// with the storage error in one line, keeps its checkpoint, and resumed on the cluster once the database is back
     /// ends with the digest of the uninterrupted run.</summary>
     [Fact]
@@ -81,9 +83,10 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
         var reference = await ReferenceDigest();
         var dir = Repo.TempDir();
         using var p = StartPacedRun(dir);
+        string checkpoint = "";
         try
         {
-            await UnderWay(p, dir);
+            checkpoint = await UnderWay(p, dir);
             await cluster.StopDatabaseAsync();
             var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // the grain waits 60 s, the client 30 s more for membership
             Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Err}");
@@ -91,13 +94,13 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
             Assert.Contains("grain storage failed to save the run's record (after", Assert.Single(r.Err.Split('\n'), l => l.Contains("grain storage")));
             Assert.Contains($"sovsim run --resume {dir}", r.Err);
             Assert.False((bool)Summary(dir)["completed"]!);
-            Assert.True(File.Exists(Path.Combine(dir, CheckpointFile.Name)));
         }
         finally
         {
             p.Stop();
             await cluster.StartDatabaseAsync();
         }
+        Assert.True(await cluster.HasCheckpointAsync(checkpoint), "the failed run's checkpoint is gone");
 
         var resumed = await CliTests.Run("run", "--resume", dir, "--cluster", cluster.Connection);
         Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);

@@ -164,8 +164,14 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         }
     }
 
+    /// <summary>The command that resumes; a connection string that holds a password is not echoed.</summary>
     private static string ResumeCommand(RunSettings settings, string dir) =>
-        $"sovsim run --resume {Provenance.Quote(dir)}" + (settings.Cluster is { } db ? $" --cluster {Provenance.Quote(db)}" : "");
+        $"sovsim run --resume {Provenance.Quote(dir)}" + settings.Cluster switch
+        {
+            null => "",
+            var db when db.Contains("password", StringComparison.OrdinalIgnoreCase) => " --cluster CONNECTION",
+            var db => $" --cluster {Provenance.Quote(db)}",
+        };
 
     private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, CheckpointStore? store) =>
         settings.CheckpointPeriod is { } period

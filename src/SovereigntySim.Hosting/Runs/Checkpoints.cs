@@ -135,24 +135,35 @@ public abstract class CheckpointStore
         await ForgetChunksFromAsync(_next);
     }
 
-    /// <summary>Places blocks the store lacks in new chunks of up to <see cref="ChunkSize"/>.</summary>
+    /// <summary>Places blocks the store lacks in new chunks of up to <see cref="ChunkSize"/> (each copied once, into
+    /// an array of the chunk's exact size).</summary>
     private List<(long Chunk, byte[] Data)> Pack(IEnumerable<BlockData> blocks)
     {
         var chunks = new List<(long, byte[])>();
-        using var chunk = new MemoryStream();
+        var group = new List<BlockData>();
+        int length = 0;
         void Seal()
         {
-            if (chunk.Length == 0) return;
-            chunks.Add((_next, chunk.ToArray()));
-            _chunks[_next++] = (int)chunk.Length;
-            chunk.SetLength(0);
+            if (group.Count == 0) return;
+            var data = new byte[length];
+            int at = 0;
+            foreach (var b in group)
+            {
+                _index[b.Id] = new BlockPlace(_next, at, b.Data.Length);
+                b.Data.CopyTo(data, at);
+                at += b.Data.Length;
+            }
+            chunks.Add((_next, data));
+            _chunks[_next++] = length;
+            (group, length) = ([], 0);
         }
+        var placed = new HashSet<UInt128>();
         foreach (var block in blocks)
         {
-            if (_index.ContainsKey(block.Id)) continue;
-            if (chunk.Length + block.Data.Length > ChunkSize) Seal();
-            _index[block.Id] = new BlockPlace(_next, (int)chunk.Length, block.Data.Length);
-            chunk.Write(block.Data);
+            if (_index.ContainsKey(block.Id) || !placed.Add(block.Id)) continue;
+            if (length + block.Data.Length > ChunkSize) Seal();
+            group.Add(block);
+            length += block.Data.Length;
         }
         Seal();
         return chunks;
