@@ -33,7 +33,7 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
-    [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint to the run folder this often in simulated time, e.g. 7d; off for none; default auto: weekly, less often if checkpoints would take over 10% of the run's time. Ctrl-C also saves one.")]
+    [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint this often in simulated time, e.g. 7d; off for none; default auto: weekly, skipping one while checkpoints have taken over 10% of the run's time. Ctrl-C also saves one.")]
     public string CheckpointEvery { get; init; } = "auto";
 
     [CommandOption("--resume <DIR|ID>"), Description("Continue an interrupted or failed run from its last checkpoint: the run's folder, or with --cluster the checkpoint id it printed (no FILE, --set, --seed or --scale).")]

@@ -418,30 +418,36 @@ public sealed class GrainCheckpointStore(IGrainFactory grains, string id) : Chec
 /// between slices (the state must not move while it is copied) and stored in the background while the next slices
 /// run; each store waits for the one before.
 /// </summary>
-/// With <paramref name="maxShare"/> (the default of `sovsim run`), the period stretches to whole multiples of
-/// <paramref name="everyTicks"/> whenever the last checkpoint took more than that share of the wall time since the one
-/// before, so checkpoints never cost a large run more than about that share.
+/// With <paramref name="maxShare"/> (the default of `sovsim run`), a checkpoint that falls due is skipped while the
+/// time checkpoints have taken (on the run's path and in the background, which on two cores takes from the run too)
+/// is over that share of the run's wall time so far: checkpoints cost a run about that share at most (one
+/// checkpoint more), and they come as often as it allows.
 public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpoint? resumeFrom = null, double? maxShare = null, CheckpointStore? store = null)
 {
     private Task _writing = Task.CompletedTask;
+    private readonly System.Diagnostics.Stopwatch _run = System.Diagnostics.Stopwatch.StartNew();
+    // Time checkpoints have taken so far.
+    private TimeSpan _spent;
     // The log since the last checkpoint, for a store that keeps it.
     private readonly MemoryStream _logSince = new();
-    private readonly System.Diagnostics.Stopwatch _sinceLast = System.Diagnostics.Stopwatch.StartNew();
-
-    /// <summary>The period in use: <see cref="EveryTicks"/> times a whole factor (1 unless stretched).</summary>
-    public long PeriodTicks { get; private set; } = everyTicks;
 
     public string Directory { get; } = directory;
     public CheckpointStore Store { get; } = store ?? new FolderCheckpointStore(directory);
+    /// <summary>The period in ticks (long.MaxValue: only on Ctrl-C).</summary>
     public long EveryTicks { get; } = everyTicks;
     public RunCheckpoint? From { get; } = resumeFrom;
-    /// <summary>The tick of the last checkpoint taken, and how many this run took.</summary>
+    /// <summary>The tick of the last checkpoint taken.</summary>
     public long? LastTick { get; private set; } = resumeFrom?.Header.Tick;
-    public int Taken { get; private set; }
-    /// <summary>Time spent taking checkpoints on the run's own path (snapshot and encoding).</summary>
-    public TimeSpan Cost { get; private set; }
 
-    public async Task SaveAsync(Engines.ISimulationEngine engine, RunRequest request, long tick, EventLogWriter log, long events)
+    /// <summary>Takes a checkpoint unless the share of time it may cost says to skip this one; <paramref name="force"/>
+    /// (Ctrl-C) takes it anyway.</summary>
+    public Task SaveAsync(Engines.ISimulationEngine engine, RunRequest request, long tick, EventLogWriter log, long events, bool force)
+    {
+        lock (_run) if (!force && maxShare is { } share && _spent > share * _run.Elapsed) return Task.CompletedTask;
+        return TakeAsync(engine, request, tick, log, events);
+    }
+
+    private async Task TakeAsync(Engines.ISimulationEngine engine, RunRequest request, long tick, EventLogWriter log, long events)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var snapshot = await engine.SnapshotAsync();
@@ -453,22 +459,15 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
         var taken = watch.Elapsed;
         var logSince = _logSince.ToArray();
         _logSince.SetLength(0);
+        LastTick = tick;
+        lock (_run) _spent += taken;
         _writing = Task.Run(async () =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
             long written = await Store.SaveAsync(header, snapshot, logSince);
+            lock (_run) _spent += started.Elapsed;
             if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {written:N0} bytes written, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms");
         });
-        LastTick = tick;
-        Taken++;
-        Cost += watch.Elapsed;
-        if (maxShare is { } share && watch.Elapsed.TotalSeconds > share * _sinceLast.Elapsed.TotalSeconds)
-        {
-            // Stretch the period by the factor that brings this checkpoint's cost under the share.
-            double factor = Math.Ceiling(watch.Elapsed.TotalSeconds / (share * Math.Max(1e-3, _sinceLast.Elapsed.TotalSeconds)));
-            PeriodTicks = (long)Math.Min(long.MaxValue / 4, PeriodTicks * Math.Min(factor, 64));
-        }
-        _sinceLast.Restart();
     }
 
     /// <summary>SOVSIM_TRACE_CHECKPOINTS=1 prints each checkpoint's size and times to stderr (docs/performance.md).</summary>

@@ -61,7 +61,7 @@ public static class RunPipeline
             tick = from.Header.Tick;
         }
         // Checkpoints fall on multiples of the period from the run's start, resumed or not.
-        long NextCheckpoint() => checkpoints is null || checkpoints.PeriodTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.PeriodTicks + 1) * checkpoints.PeriodTicks;
+        long NextCheckpoint() => checkpoints is null || checkpoints.EveryTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.EveryTicks + 1) * checkpoints.EveryTicks;
         long nextCheckpoint = NextCheckpoint();
         long firstTick = tick;
         foreach (var sink in sinks) sink.Begin(request, world);
@@ -98,7 +98,7 @@ public static class RunPipeline
             // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
             if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
             {
-                try { await checkpoints.SaveAsync(engine, request, tick, log, metrics.Events); }
+                try { await checkpoints.SaveAsync(engine, request, tick, log, metrics.Events, force: cancellation.IsCancellationRequested); }
                 catch (Exception e)
                 {
                     failure = e;

@@ -1,0 +1,60 @@
+using YamlDotNet.RepresentationModel;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>docker-compose.yml cannot run here (no Docker engine), so what it promises is checked on its text, merged
+/// as compose merges it: the topology of scripts/cluster, pinned images, passwords from the environment only,
+/// SCRAM authentication, and no root but for the service that installs packages.</summary>
+public sealed class ComposeTests
+{
+    private static YamlMappingNode Services()
+    {
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Repo.Root, "docker-compose.yml"))) stream.Load(reader);
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        return (YamlMappingNode)root["services"];
+    }
+
+    /// <summary>A service's setting, following the `&lt;&lt;: *anchor` merges compose applies.</summary>
+    private static YamlNode? Setting(YamlMappingNode service, string key)
+    {
+        if (service.Children.TryGetValue(new YamlScalarNode(key), out var value)) return value;
+        return service.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && merged is YamlMappingNode parent ? Setting(parent, key) : null;
+    }
+
+    [Fact]
+    public void Compose_describes_the_scripted_topology_with_pinned_images_secrets_from_the_environment_and_no_root()
+    {
+        var services = Services();
+        var names = services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
+        Assert.Equal(3, names.Count(n => n.StartsWith("silo")));
+        Assert.Contains("postgres", names);
+
+        foreach (var (key, node) in services.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            var service = (YamlMappingNode)node;
+            var image = ((YamlScalarNode)Setting(service, "image")!).Value!;
+            // Pinned: a tag with a version number, never latest or none.
+            Assert.Matches(@":[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z]+)?$", image);
+            var user = (Setting(service, "user") as YamlScalarNode)?.Value;
+            if (name == "postgres") Assert.Null(user); // the image drops to its postgres user itself
+            else if (name == "tests") Assert.Equal("root", user);
+            else Assert.StartsWith("${SOVSIM_UID", user);
+            if (Setting(service, "environment") is YamlMappingNode environment)
+                foreach (var (k, v) in environment.Children)
+                {
+                    var variable = ((YamlScalarNode)k).Value!;
+                    var text = ((YamlScalarNode)v).Value!;
+                    Assert.NotEqual("POSTGRES_HOST_AUTH_METHOD", variable);
+                    // Passwords come from the environment, and compose refuses to start without them.
+                    if (variable.Contains("PASSWORD")) Assert.Matches(@"^\$\{[A-Z_]+:\?[^}]+\}$", text);
+                    Assert.DoesNotContain("Password=", text, StringComparison.OrdinalIgnoreCase);
+                }
+        }
+        var postgres = (YamlMappingNode)services["postgres"];
+        Assert.Contains("--auth=scram-sha-256", ((YamlScalarNode)((YamlMappingNode)postgres["environment"])["POSTGRES_INITDB_ARGS"]).Value);
+        // No ports published: the silos and the database stay off the host's network.
+        Assert.All(services.Children.Values, s => Assert.Null(Setting((YamlMappingNode)s, "ports")));
+    }
+}
