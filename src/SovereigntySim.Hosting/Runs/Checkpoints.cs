@@ -39,6 +39,10 @@ public abstract class CheckpointStore
     public const int ChunkSize = 8 << 20;
 
     private Dictionary<UInt128, BlockPlace> _index = [];
+    // Kept between checkpoints so that their memory is reused: a weekly checkpoint of a large run would otherwise leave
+    // megabytes of large arrays for the collector every time.
+    private readonly HashSet<UInt128> _live = [];
+    private readonly MemoryStream _manifest = new();
     private Dictionary<long, int> _chunks = [];
     private List<long> _logChunks = [];
     private long _next = 1;
@@ -50,11 +54,12 @@ public abstract class CheckpointStore
     /// <summary>Whether the store also keeps the event log up to each checkpoint, so a run resumes from the store alone.</summary>
     public virtual bool KeepsLog => false;
 
-    protected abstract Task WriteChunkAsync(long chunk, byte[] data);
+    /// <summary>Writes a chunk: its blocks, one after another (<paramref name="length"/> bytes in all).</summary>
+    protected abstract Task WriteChunkAsync(long chunk, IReadOnlyList<byte[]> blocks, int length);
     protected abstract Task<byte[]?> ReadChunkAsync(long chunk);
     protected abstract Task DeleteChunkAsync(long chunk);
     /// <summary>Replaces the manifest at once: a crash leaves the old one or the new one, never a mix.</summary>
-    protected abstract Task WriteManifestAsync(byte[] manifest);
+    protected abstract Task WriteManifestAsync(ReadOnlyMemory<byte> manifest);
     protected abstract Task<byte[]?> ReadManifestAsync();
     /// <summary>Deletes the manifest and every chunk (a completed run, or a new run in the same place).</summary>
     public abstract Task DeleteAsync();
@@ -73,12 +78,14 @@ public abstract class CheckpointStore
         if (KeepsLog)
             for (int at = 0; at < logSince.Length; at += ChunkSize)
             {
+                var part = logSince.Slice(at, Math.Min(ChunkSize, logSince.Length - at)).ToArray();
                 _logChunks.Add(_next);
-                chunks.Add((_next++, logSince.Slice(at, Math.Min(ChunkSize, logSince.Length - at)).ToArray()));
+                chunks.Add(new Chunk(_next++, [part], part.Length));
             }
         long written = await WriteChunksAsync(chunks);
 
-        var live = new HashSet<UInt128>();
+        var live = _live;
+        live.Clear();
         foreach (var a in agents)
             foreach (var id in a.Uses.Append(a.State))
                 if (!_index.ContainsKey(id))
@@ -86,10 +93,11 @@ public abstract class CheckpointStore
                 else live.Add(id);
         var (dead, copied) = await CompactAsync(live);
         written += copied;
-        var manifest = CheckpointFile.Encode(new Manifest(header, snapshot.Kernel, agents, new(_chunks), new(_index), [.. _logChunks], _next));
-        await WriteManifestAsync(manifest);
+        _manifest.SetLength(0);
+        CheckpointFile.Encode(new Manifest(header, snapshot.Kernel, agents, _chunks, _index, _logChunks, _next), _manifest);
+        await WriteManifestAsync(_manifest.GetBuffer().AsMemory(0, (int)_manifest.Length));
         foreach (var c in dead) await DeleteChunkAsync(c);
-        return written + manifest.Length;
+        return written + _manifest.Length;
     }
 
     /// <summary>The last checkpoint, with every block each agent names; null when there is none.</summary>
@@ -135,45 +143,39 @@ public abstract class CheckpointStore
         await ForgetChunksFromAsync(_next);
     }
 
-    /// <summary>Places blocks the store lacks in new chunks of up to <see cref="ChunkSize"/> (each copied once, into
-    /// an array of the chunk's exact size).</summary>
-    private List<(long Chunk, byte[] Data)> Pack(IEnumerable<BlockData> blocks)
+    /// <summary>Places blocks the store lacks in new chunks of up to <see cref="ChunkSize"/> (the blocks are not
+    /// copied: a chunk is written from them).</summary>
+    private List<Chunk> Pack(IEnumerable<BlockData> blocks)
     {
-        var chunks = new List<(long, byte[])>();
-        var group = new List<BlockData>();
+        var chunks = new List<Chunk>();
+        var group = new List<byte[]>();
         int length = 0;
         void Seal()
         {
             if (group.Count == 0) return;
-            var data = new byte[length];
-            int at = 0;
-            foreach (var b in group)
-            {
-                _index[b.Id] = new BlockPlace(_next, at, b.Data.Length);
-                b.Data.CopyTo(data, at);
-                at += b.Data.Length;
-            }
-            chunks.Add((_next, data));
+            chunks.Add(new Chunk(_next, group, length));
             _chunks[_next++] = length;
             (group, length) = ([], 0);
         }
-        var placed = new HashSet<UInt128>();
         foreach (var block in blocks)
         {
-            if (_index.ContainsKey(block.Id) || !placed.Add(block.Id)) continue;
+            if (_index.ContainsKey(block.Id)) continue;
             if (length + block.Data.Length > ChunkSize) Seal();
-            group.Add(block);
+            _index[block.Id] = new BlockPlace(_next, length, block.Data.Length);
+            group.Add(block.Data);
             length += block.Data.Length;
         }
         Seal();
         return chunks;
     }
 
+    private sealed record Chunk(long Number, IReadOnlyList<byte[]> Blocks, int Length);
+
     /// <summary>Writes chunks a few at a time (grain storage takes them in parallel).</summary>
-    private async Task<long> WriteChunksAsync(List<(long Chunk, byte[] Data)> chunks)
+    private async Task<long> WriteChunksAsync(List<Chunk> chunks)
     {
-        foreach (var batch in chunks.Chunk(4)) await Task.WhenAll(batch.Select(c => WriteChunkAsync(c.Chunk, c.Data)));
-        return chunks.Sum(c => (long)c.Data.Length);
+        foreach (var batch in chunks.Chunk(4)) await Task.WhenAll(batch.Select(c => WriteChunkAsync(c.Number, c.Blocks, c.Length)));
+        return chunks.Sum(c => (long)c.Length);
     }
 
     /// <summary>Forgets blocks no longer in use and returns the chunks left with none (to delete once the new manifest
@@ -229,9 +231,9 @@ public static class CheckpointFile
     private const int Version = 2;
     private static readonly byte[] Magic = "SOVSIMCK"u8.ToArray();
 
-    public static byte[] Encode(Manifest m)
+    /// <summary>Appends the manifest's bytes to <paramref name="stream"/>, which must be empty.</summary>
+    public static void Encode(Manifest m, MemoryStream stream)
     {
-        using var stream = new MemoryStream();
         using (var w = new CheckpointWriter(stream))
         {
             w.Write(Magic);
@@ -268,7 +270,6 @@ public static class CheckpointFile
             w.Write(m.NextChunk);
         }
         stream.Write(SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
-        return stream.ToArray();
     }
 
     public static Manifest Decode(byte[] bytes, string where)
@@ -343,10 +344,11 @@ public sealed class FolderCheckpointStore(string directory) : CheckpointStore
         await new FolderCheckpointStore(directory).LoadAsync()
         ?? throw new CheckpointException($"{directory} has no {CheckpointFile.Name}: the run was not checkpointed, or it completed (a completed run's checkpoint is removed)");
 
-    protected override async Task WriteChunkAsync(long chunk, byte[] data)
+    protected override async Task WriteChunkAsync(long chunk, IReadOnlyList<byte[]> blocks, int length)
     {
         Directory.CreateDirectory(Path.Combine(directory, Chunks));
-        await File.WriteAllBytesAsync(Chunk(chunk), data);
+        await using var file = new FileStream(Chunk(chunk), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+        foreach (var block in blocks) file.Write(block);
     }
 
     protected override async Task<byte[]?> ReadChunkAsync(long chunk) => File.Exists(Chunk(chunk)) ? await File.ReadAllBytesAsync(Chunk(chunk)) : null;
@@ -357,7 +359,7 @@ public sealed class FolderCheckpointStore(string directory) : CheckpointStore
         return Task.CompletedTask;
     }
 
-    protected override async Task WriteManifestAsync(byte[] manifest)
+    protected override async Task WriteManifestAsync(ReadOnlyMemory<byte> manifest)
     {
         await File.WriteAllBytesAsync(Manifest + ".tmp", manifest);
         File.Move(Manifest + ".tmp", Manifest, overwrite: true);
@@ -395,10 +397,20 @@ public sealed class GrainCheckpointStore(IGrainFactory grains, string id) : Chec
     private ICheckpointPartGrain Part(string part) => grains.GetGrain<ICheckpointPartGrain>($"{Id}/{part}");
     private ICheckpointPartGrain ManifestPart => Part("manifest");
 
-    protected override Task WriteChunkAsync(long chunk, byte[] data) => Part($"{chunk}").Write(data);
+    protected override Task WriteChunkAsync(long chunk, IReadOnlyList<byte[]> blocks, int length)
+    {
+        var data = new byte[length];
+        int at = 0;
+        foreach (var block in blocks)
+        {
+            block.CopyTo(data, at);
+            at += block.Length;
+        }
+        return Part($"{chunk}").Write(data);
+    }
     protected override Task<byte[]?> ReadChunkAsync(long chunk) => Part($"{chunk}").Read();
     protected override Task DeleteChunkAsync(long chunk) => Part($"{chunk}").Clear();
-    protected override Task WriteManifestAsync(byte[] manifest) => ManifestPart.Write(manifest);
+    protected override Task WriteManifestAsync(ReadOnlyMemory<byte> manifest) => ManifestPart.Write(manifest.ToArray());
     protected override Task<byte[]?> ReadManifestAsync() => ManifestPart.Read();
 
     public override async Task DeleteAsync()
@@ -466,7 +478,7 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
             var started = System.Diagnostics.Stopwatch.StartNew();
             long written = await Store.SaveAsync(header, snapshot, logSince);
             lock (_run) _spent += started.Elapsed;
-            if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {written:N0} bytes written, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms");
+            if (Trace) Console.Error.WriteLine($"checkpoint at tick {tick}: {written:N0} bytes written, {snapshot.Agents.Count} agents; on the run's path {taken.TotalMilliseconds:N0} ms, in the background {started.Elapsed.TotalMilliseconds:N0} ms; {GC.CollectionCount(2)} gen2 collections so far");
         });
     }
 
