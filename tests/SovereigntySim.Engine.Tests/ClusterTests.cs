@@ -325,18 +325,21 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
 
         var dir = Repo.TempDir();
+        // Run workers of earlier tests may still be active: the experiment's are counted on top of them.
+        await using var watcher = await PostgresCluster.ConnectAsync(cluster.Connection);
+        var management = watcher.Client.GetGrain<IManagementGrain>(0);
+        async Task<int> Workers() => (await management.GetSimpleGrainStatistics()).Where(g => g.GrainType.Contains(nameof(Grains.RunWorkerGrain))).Sum(g => g.ActivationCount);
+        int before = await Workers();
         using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml",
             "--replications", "12", "--parallel", "12", "--cluster", cluster.Connection, "--out", dir);
         try
         {
             // Twelve year-long runs at once on three silos of two cores take well over 10 s: the kill comes while they
-            // run, once the experiment has written its plan and sent them (bounded polling), and its workers have had
-            // two seconds to be placed. Workers are placed at random: with twelve in flight, the chance that none is on
-            // the killed silo is (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
-            var plan = Path.Combine(dir, "experiment.json");
+            // run, once all twelve run workers are active on the silos (bounded polling of the cluster's statistics).
+            // Workers are placed at random: with twelve in flight, the chance that none is on the killed silo is
+            // (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!File.Exists(plan) && !p.Process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            while (!p.Process.HasExited && DateTime.UtcNow < deadline && await Workers() < before + 12) await Task.Delay(200);
             if (p.Process.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.Process.ExitCode}: {await p.Err}");
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-1.pid")).Trim());
             Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();

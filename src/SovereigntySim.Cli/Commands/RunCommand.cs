@@ -204,7 +204,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                 if (OutputFolder.Problem(dir) is { } problem) throw new CheckpointException(problem);
                 // The log up to the checkpoint comes from the cluster: the folder may be another machine's, or gone.
                 Directory.CreateDirectory(dir);
-                await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), await store.ReadLogAsync(checkpoint.Header), CancellationToken.None);
+                await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), await store.ReadLogAsync(), CancellationToken.None);
             }
             else
             {

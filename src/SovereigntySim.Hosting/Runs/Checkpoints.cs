@@ -47,6 +47,8 @@ public abstract class CheckpointStore
     private List<long> _logChunks = [];
     private long _next = 1;
     private bool _adopted;
+    // The manifest the last LoadAsync read: the log and the adoption of its chunks come from it, not from a second read.
+    private Manifest? _loaded;
 
     /// <summary>Names the store in messages.</summary>
     public abstract string Where { get; }
@@ -61,8 +63,17 @@ public abstract class CheckpointStore
     /// <summary>Replaces the manifest at once: a crash leaves the old one or the new one, never a mix.</summary>
     protected abstract Task WriteManifestAsync(ReadOnlyMemory<byte> manifest);
     protected abstract Task<byte[]?> ReadManifestAsync();
-    /// <summary>Deletes the manifest and every chunk (a completed run, or a new run in the same place).</summary>
-    public abstract Task DeleteAsync();
+    protected abstract Task DeleteManifestAsync();
+
+    /// <summary>Deletes the checkpoint (a completed run, or a new run in the same place): the manifest first, so that
+    /// what may be left is never taken for a checkpoint, then every chunk it knows.</summary>
+    public virtual async Task DeleteAsync()
+    {
+        await AdoptAsync();
+        await DeleteManifestAsync();
+        foreach (var c in _chunks.Keys.Concat(_logChunks)) await DeleteChunkAsync(c);
+        (_index, _chunks, _logChunks, _next, _loaded) = ([], [], [], 1, null);
+    }
     /// <summary>Chunks numbered from <paramref name="chunk"/> on were written after the manifest, by a checkpoint that
     /// never finished: garbage.</summary>
     protected virtual Task ForgetChunksFromAsync(long chunk) => Task.CompletedTask;
@@ -104,7 +115,7 @@ public abstract class CheckpointStore
     public async Task<RunCheckpoint?> LoadAsync()
     {
         if (await ReadManifestAsync() is not { } bytes) return null;
-        var manifest = CheckpointFile.Decode(bytes, Where);
+        var manifest = _loaded = CheckpointFile.Decode(bytes, Where);
         var blocks = new Dictionary<UInt128, byte[]>();
         foreach (var group in manifest.Index.GroupBy(e => e.Value.Chunk))
         {
@@ -123,13 +134,14 @@ public abstract class CheckpointStore
         return new RunCheckpoint(manifest.Header, new RunSnapshot(manifest.Header.Tick, manifest.Kernel, agents));
     }
 
-    /// <summary>The event log up to the last checkpoint, checked against its hash (stores that keep the log).</summary>
-    public async Task<byte[]> ReadLogAsync(CheckpointHeader header)
+    /// <summary>The event log up to the checkpoint <see cref="LoadAsync"/> read, checked against its hash (stores that
+    /// keep the log).</summary>
+    public async Task<byte[]> ReadLogAsync()
     {
-        var manifest = CheckpointFile.Decode(await ReadManifestAsync() ?? throw new CheckpointException($"{Where} has no checkpoint"), Where);
+        var manifest = _loaded ?? throw new InvalidOperationException("the log is read after the checkpoint (LoadAsync)");
         using var log = new MemoryStream();
         foreach (var c in manifest.LogChunks) log.Write(await ReadChunkAsync(c) ?? throw new CheckpointException($"{Where} has lost chunk {c} of its log"));
-        return CheckpointFile.CheckedPrefix(log.ToArray(), header, $"the log in {Where}");
+        return CheckpointFile.CheckedPrefix(log.ToArray(), manifest.Header, $"the log in {Where}");
     }
 
     /// <summary>Takes over the chunks of the checkpoint already here (a resumed run), before the first save.</summary>
@@ -137,8 +149,8 @@ public abstract class CheckpointStore
     {
         if (_adopted) return;
         _adopted = true;
-        if (await ReadManifestAsync() is not { } bytes) return;
-        var manifest = CheckpointFile.Decode(bytes, Where);
+        var manifest = _loaded ?? (await ReadManifestAsync() is { } bytes ? CheckpointFile.Decode(bytes, Where) : null);
+        if (manifest is null) return;
         (_index, _chunks, _logChunks, _next) = (manifest.Index, manifest.Chunks, manifest.LogChunks, manifest.NextChunk);
         await ForgetChunksFromAsync(_next);
     }
@@ -367,12 +379,18 @@ public sealed class FolderCheckpointStore(string directory) : CheckpointStore
 
     protected override async Task<byte[]?> ReadManifestAsync() => File.Exists(Manifest) ? await File.ReadAllBytesAsync(Manifest) : null;
 
-    public override Task DeleteAsync()
+    protected override Task DeleteManifestAsync()
     {
         File.Delete(Manifest);
         File.Delete(Manifest + ".tmp");
-        if (Directory.Exists(Path.Combine(directory, Chunks))) Directory.Delete(Path.Combine(directory, Chunks), recursive: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The whole chunk folder goes, with any chunk a crash left behind that no manifest names.</summary>
+    public override async Task DeleteAsync()
+    {
+        await DeleteManifestAsync();
+        if (Directory.Exists(Path.Combine(directory, Chunks))) Directory.Delete(Path.Combine(directory, Chunks), recursive: true);
     }
 
     protected override Task ForgetChunksFromAsync(long chunk)
@@ -413,15 +431,7 @@ public sealed class GrainCheckpointStore(IGrainFactory grains, string id) : Chec
     protected override Task WriteManifestAsync(ReadOnlyMemory<byte> manifest) => ManifestPart.Write(manifest.ToArray());
     protected override Task<byte[]?> ReadManifestAsync() => ManifestPart.Read();
 
-    public override async Task DeleteAsync()
-    {
-        if (await ReadManifestAsync() is { } bytes)
-        {
-            var manifest = CheckpointFile.Decode(bytes, Where);
-            foreach (var c in manifest.Chunks.Keys.Concat(manifest.LogChunks).Distinct()) await DeleteChunkAsync(c);
-        }
-        await ManifestPart.Clear();
-    }
+    protected override Task DeleteManifestAsync() => ManifestPart.Clear();
 }
 
 /// <summary>
