@@ -37,6 +37,7 @@ public static class Program
             c.AddCommand<SweepCommand>("sweep").WithDescription("Run a scenario over a grid or Latin hypercube of parameter values (one tidy table).");
             c.AddCommand<SensitivityCommand>("sensitivity").WithDescription("Morris or Sobol sensitivity of outcomes to parameters.");
             c.AddCommand<ValidateHistoryCommand>("validate-history").WithDescription("Run every observed historical case (data/observed) with replications and compare simulated with observed.");
+            c.AddCommand<CalibrateCommand>("calibrate").WithDescription("Fit shared behavioural constants to the observed cases by ABC-SMC (posterior.json for --posterior).");
             c.AddCommand<ValidateCommand>("validate").WithDescription("Check a scenario file (and --set overrides) without running it.");
             c.AddCommand<BenchCommand>("bench").WithDescription("Time a scenario on the Orleans engine and on the reference runner.");
             c.AddCommand<SchemaCommand>("schema").WithDescription("Print the JSON Schema of scenario files.");

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
@@ -42,6 +43,24 @@ public static class Progress
                 task.Description = Markup.Escape($"{plan.Scenario}: {p.Finished}/{p.Total} runs" + (p.Failed > 0 ? $", {p.Failed} failed" : ""));
             });
             result = await runner.RunAsync(plan, options, progress, cancellation);
+        });
+        return result!;
+    }
+
+    public static async Task<CalibrationResult> Run(CalibrationRunner runner, Calibration calibration, CalibrationOptions options, CancellationToken cancellation)
+    {
+        if (!Interactive) return await runner.RunAsync(calibration, options, null, cancellation);
+        CalibrationResult? result = null;
+        await Bar(async ctx =>
+        {
+            var task = ctx.AddTask("calibration", maxValue: options.Generations * options.Particles);
+            var progress = new Progress<CalibrationProgress>(p =>
+            {
+                task.Value = p.Generation * p.Particles + p.Accepted;
+                var epsilon = double.IsFinite(p.Epsilon) ? p.Epsilon.ToString("G3") : "∞";
+                task.Description = Markup.Escape($"generation {p.Generation}/{p.Generations - 1}: {p.Accepted}/{p.Particles} accepted of {p.Simulated} simulated, ε {epsilon}; runs {p.RunsFinished}/{p.RunsTotal}");
+            });
+            result = await runner.RunAsync(calibration, options, progress, cancellation);
         });
         return result!;
     }

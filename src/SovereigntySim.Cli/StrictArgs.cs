@@ -19,6 +19,7 @@ public static class StrictArgs
         ["sensitivity"] = typeof(SensitivitySettings),
         ["validate"] = typeof(ScenarioSettings),
         ["validate-history"] = typeof(ValidateHistorySettings),
+        ["calibrate"] = typeof(CalibrateSettings),
         ["bench"] = typeof(BenchSettings),
         ["schema"] = typeof(NoSettings),
         ["report"] = typeof(ReportSettings),

@@ -118,40 +118,18 @@ public static partial class ObservedLoader
 
     public static ObservedLoadResult LoadText(string yaml, string file)
     {
-        var errors = new List<ScenarioError>();
         ObservedCase? loaded = null;
-        try
-        {
-            var root = YamlText.Parse(yaml ?? "", YamlText.InFile(file), "", errors);
-            if (root is not null)
-            {
-                var binder = new Binder(new SourceMap(file), errors);
-                if (binder.TryBind(root, typeof(ObservedCaseSpec), false, "", out var bound) && errors.Count == 0)
-                    loaded = Check(file, (ObservedCaseSpec)bound!, binder.Positions, errors);
-            }
-        }
-        catch (Exception e)
-        {
-            errors.Add(new ScenarioError(file, 1, 1, "(root)", "an observed-case file the loader can process", $"an internal error: {e.GetType().Name}: {e.Message}"));
-        }
-        var sorted = errors.OrderBy(e => e.File == file ? 0 : 1).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
-        return new ObservedLoadResult(sorted.Count == 0 && loaded is not null ? [loaded] : [], sorted);
+        var errors = SpecFile.Load<ObservedCaseSpec>(yaml, file, "an observed-case file", (spec, at, found) => loaded = Check(file, spec, at, found));
+        return new ObservedLoadResult(errors.Count == 0 && loaded is not null ? [loaded] : [], errors);
     }
 
     /// <summary>Every measure a figure may name for a scenario: the outcome columns and removed.&lt;country&gt;.</summary>
     public static IReadOnlyList<string> Measures(ScenarioSpec? spec) =>
         [.. Outcomes.Columns, .. (spec?.Countries ?? []).Select(c => RemovedByDestinationPrefix + c.Id)];
 
-    private static ObservedCase? Check(string file, ObservedCaseSpec spec, IReadOnlyDictionary<string, SourcePos> positions, List<ScenarioError> errors)
+    private static ObservedCase? Check(string file, ObservedCaseSpec spec, Func<string, SourcePos> position, List<ScenarioError> errors)
     {
-        void Error(string path, string expected, string found)
-        {
-            // At the node, or at its nearest written ancestor when it was left out.
-            var at = path;
-            while (!positions.ContainsKey(at) && at.Length > 0) at = Paths.Parent(at);
-            var pos = positions.TryGetValue(at, out var p) ? p : new SourcePos(file, 1, 1);
-            errors.Add(pos.Error(path, expected, found));
-        }
+        void Error(string path, string expected, string found) => errors.Add(position(path).Error(path, expected, found));
 
         if (!Name().IsMatch(spec.Case)) Error("case", "a case name of letters, digits, '.', '_' or '-'", $"'{spec.Case}'");
         var scenarioPath = Resolve(file, spec.Scenario);

@@ -1,16 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Hosting.Experiments;
 
-public enum ExperimentKind { Replications, Sweep, Sensitivity }
+public enum ExperimentKind { Replications, Sweep, Sensitivity, Calibration }
 
 /// <summary>One run of an experiment: its number, its design point and replicate, its seed and parameter values,
 /// and the effective scenario it runs.</summary>
-public sealed record PlannedRun(int Run, int Point, int Replicate, long Seed, IReadOnlyList<string> Values, RunRequest Request);
+public sealed record PlannedRun(int Run, int Point, int Replicate, long Seed, IReadOnlyList<string> Values, RunRequest Request)
+{
+    /// <summary>The values drawn from a posterior for this run (in <see cref="ExperimentPlan.PosteriorPaths"/> order), if any.</summary>
+    public IReadOnlyList<string> Drawn { get; init; } = [];
+}
 
 /// <summary>
 /// The runs of an experiment, fixed before any runs: design points × replicates. Replicate r of every point runs
@@ -23,23 +28,34 @@ public sealed record ExperimentPlan(
 {
     public static long SeedOf(long baseSeed, int replicate) => baseSeed + replicate;
 
+    /// <summary>The paths a posterior sets on every run (runs.csv columns posterior.&lt;path&gt;); empty without one.</summary>
+    public IReadOnlyList<string> PosteriorPaths { get; init; } = [];
+
     /// <summary>Names the plan (scenario, overrides and every run's values and seed): a continued experiment must
     /// have the same plan as the one it continues.</summary>
     public string Hash()
     {
         var sb = new StringBuilder().Append(Kind).Append('\n').Append(Provenance.ScenarioSha256).Append('\n');
         foreach (var o in Provenance.Overrides) sb.Append(o).Append('\n');
-        foreach (var r in Runs) sb.Append(r.Run).Append(' ').Append(r.Seed).Append(' ').AppendJoin(' ', r.Values).Append('\n');
+        foreach (var r in Runs)
+        {
+            sb.Append(r.Run).Append(' ').Append(r.Seed).Append(' ').AppendJoin(' ', r.Values);
+            if (r.Drawn.Count > 0) sb.Append(" posterior ").AppendJoin(' ', r.Drawn);
+            sb.Append('\n');
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
     }
 
     /// <summary>
     /// Builds the plan: every design point's settings are applied to the file as `--set` overrides (same paths, same
-    /// validation), then each replicate's seed. Returns the errors instead when any point is invalid, so nothing runs.
+    /// validation), then each replicate's seed. With a <paramref name="posterior"/>, each run first takes the values
+    /// it draws for its seed, before the overrides and the point's settings (which win). Returns the errors instead
+    /// when any point is invalid, so nothing runs.
     /// </summary>
     public static (ExperimentPlan? Plan, IReadOnlyList<ScenarioError> Errors) Build(
         ExperimentKind kind, string file, IReadOnlyList<string> overrides, Func<ScenarioSpec, ScenarioSpec> adjust,
-        IReadOnlyList<string> parameters, IReadOnlyList<IReadOnlyList<string>> points, int replications, Provenance provenance)
+        IReadOnlyList<string> parameters, IReadOnlyList<IReadOnlyList<string>> points, int replications, Provenance provenance,
+        Posterior? posterior = null)
     {
         // One read of the file; each point is its text with that point's overrides.
         var (text, refused) = ScenarioLoader.Read(file);
@@ -56,11 +72,21 @@ public sealed record ExperimentPlan(
             {
                 long seed = SeedOf(spec.Seed, r);
                 var runOverrides = r == 0 ? set : [.. set, $"seed={seed}"];
+                var runSpec = spec;
+                IReadOnlyList<string> drawn = [];
+                if (posterior is not null)
+                {
+                    drawn = posterior.Draw(seed);
+                    runOverrides = [.. posterior.Paths.Select((path, i) => $"{path}={drawn[i]}"), .. set, $"seed={seed}"];
+                    var withDraw = ScenarioLoader.LoadText(text!, file, runOverrides);
+                    if (!withDraw.Ok) return (null, withDraw.Errors);
+                    runSpec = adjust(withDraw.Spec!);
+                }
                 runs.Add(new PlannedRun(runs.Count, p, r, seed, settings,
-                    new RunRequest(spec with { Seed = seed }, provenance with { Overrides = runOverrides })));
+                    new RunRequest(runSpec with { Seed = seed }, provenance with { Overrides = runOverrides })) { Drawn = drawn });
             }
         }
         var name = runs.Count > 0 ? runs[0].Request.Spec.Name : Path.GetFileNameWithoutExtension(file);
-        return (new ExperimentPlan(kind, name, provenance, parameters, points.Count, replications, runs), []);
+        return (new ExperimentPlan(kind, name, provenance, parameters, points.Count, replications, runs) { PosteriorPaths = posterior?.Paths ?? [] }, []);
     }
 }

@@ -14,7 +14,9 @@ using SovereigntySim.Hosting.Serialization;
 
 namespace SovereigntySim.Hosting.Experiments;
 
-public sealed record ExperimentOptions(string OutputDirectory, int Parallel, bool KeepRuns = false);
+/// <param name="WriteTables">Writes runs.csv and the other tables at the end; a calibration, which reads the outcomes
+/// straight from the result, leaves them out.</param>
+public sealed record ExperimentOptions(string OutputDirectory, int Parallel, bool KeepRuns = false, bool WriteTables = true);
 
 public sealed record ExperimentProgress(int Finished, int Total, int Failed);
 
@@ -113,7 +115,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         wall.Stop();
         var result = new ExperimentResult(plan, new SortedDictionary<int, RunOutcome>(done), cancellation.IsCancellationRequested,
             wall.Elapsed.TotalSeconds, done.Values.Sum(o => o.SimulationSeconds), RunPipeline.PeakRss());
-        await ExperimentTables.WriteAsync(result, options);
+        if (options.WriteTables) await ExperimentTables.WriteAsync(result, options);
         return result;
     }
 

@@ -41,13 +41,13 @@ public static class ExperimentTables
     public static Table Runs(ExperimentResult result)
     {
         var plan = result.Plan;
-        var t = new Table(["run", "point", "replicate", "seed", .. ParameterColumns(plan), "completed", "error", "digest", "wallSeconds",
+        var t = new Table(["run", "point", "replicate", "seed", .. ParameterColumns(plan), .. plan.PosteriorPaths.Select(p => "posterior." + p), "completed", "error", "digest", "wallSeconds",
             "simulationSeconds", "silo", .. Outcomes.Columns]);
         foreach (var run in plan.Runs)
         {
             if (!result.Outcomes.TryGetValue(run.Run, out var o)) continue;
             var values = result.Values(run.Run) is { } v ? v.Select(x => (object?)x) : Outcomes.Columns.Select(_ => (object?)double.NaN);
-            t.Add([run.Run, run.Point, run.Replicate, run.Seed, .. run.Values.Select(Value), o.Completed, o.Error, o.Digest, o.WallSeconds,
+            t.Add([run.Run, run.Point, run.Replicate, run.Seed, .. run.Values.Select(Value), .. run.Drawn.Select(Value), o.Completed, o.Error, o.Digest, o.WallSeconds,
                 o.SimulationSeconds, o.Silo, .. values]);
         }
         return t;
@@ -114,8 +114,8 @@ public static class ExperimentTables
         foreach (var run in result.Plan.Runs)
         {
             if (!result.Outcomes.TryGetValue(run.Run, out var o) || !o.Completed) continue;
-            // Reservation values and frontiers depend on the point's scenario, not on the seed.
-            if (run.Point != worldPoint) (world, worldPoint) = (new World(run.Request.Spec), run.Point);
+            // Reservation values and frontiers depend on the point's scenario (and values drawn from a posterior), not on the seed.
+            if (run.Point != worldPoint || run.Drawn.Count > 0) (world, worldPoint) = (new World(run.Request.Spec), run.Point);
             foreach (var row in RunTables.NegotiationRows(o.Metrics, world!, run.Run)) t.Add(row);
         }
         return t;

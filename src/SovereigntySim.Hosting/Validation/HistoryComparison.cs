@@ -43,19 +43,35 @@ public static class HistoryComparison
         return new FigureComparison(observed.Case, figure.Id, figure.What, figure.Measure, lo, hi, figure.Value, source, values.Count, d, share, error, pass, figure.Note);
     }
 
-    /// <summary>The values of a measure over the finished runs of an experiment, in run order: an outcome column, or
-    /// people removed to one destination (removed.&lt;country&gt;).</summary>
-    public static double[] Values(ExperimentResult result, string measure)
+    /// <summary>The values of a measure over the finished runs of an experiment, in run order.</summary>
+    public static double[] Values(ExperimentResult result, string measure) =>
+        result.Plan.Runs.Where(r => result.Outcomes.TryGetValue(r.Run, out var o) && o.Completed).Select(r => Value(result.Outcomes[r.Run].Metrics, measure)).ToArray();
+
+    /// <summary>One run's value of a measure: an outcome column, or people removed to one destination (removed.&lt;country&gt;).</summary>
+    public static double Value(RunMetrics metrics, string measure)
     {
-        var runs = result.Plan.Runs.Where(r => result.Outcomes.TryGetValue(r.Run, out var o) && o.Completed).Select(r => result.Outcomes[r.Run].Metrics);
         if (measure.StartsWith(ObservedLoader.RemovedByDestinationPrefix, StringComparison.Ordinal))
-        {
-            var country = measure[ObservedLoader.RemovedByDestinationPrefix.Length..];
-            return runs.Select(m => m.RemovedByDestination.GetValueOrDefault(country)).ToArray();
-        }
+            return metrics.RemovedByDestination.GetValueOrDefault(measure[ObservedLoader.RemovedByDestinationPrefix.Length..]);
         int column = Outcomes.Columns.ToList().IndexOf(measure);
         if (column < 0) throw new ArgumentException($"unknown outcome measure '{measure}'");
-        return runs.Select(m => Outcomes.Of(m)[column].Value).ToArray();
+        return Outcomes.Of(metrics)[column].Value;
+    }
+
+    /// <summary>
+    /// How far one simulated value is from a figure, in [0, 1]: 0 inside the observed range (<see cref="ObservedFigureSpec.RangeWith"/>),
+    /// else the distance to the nearest bound over a scale, capped at 1; a missing value (NaN) is 1. The scale is the
+    /// largest of the range's width (when both ends are finite), the nearest bound × the case's tolerance, and 1: a
+    /// count off by one from a closed range of width 0 is already 1, a volume 10% off a ±15% band about 0.3.
+    /// </summary>
+    public static double Discrepancy(ObservedCaseSpec observed, ObservedFigureSpec figure, double value)
+    {
+        if (double.IsNaN(value)) return 1;
+        var (lo, hi) = figure.RangeWith(observed.Tolerance);
+        if (value >= lo && value <= hi) return 0;
+        double bound = value < lo ? lo : hi;
+        double width = double.IsFinite(hi - lo) ? hi - lo : 0;
+        double scale = Math.Max(Math.Max(width, Math.Abs(bound) * observed.Tolerance), 1);
+        return Math.Min(1, Math.Abs(value - bound) / scale);
     }
 
     /// <summary>Every figure of a case against the runs of its experiment.</summary>
