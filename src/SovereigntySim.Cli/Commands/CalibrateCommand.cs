@@ -114,7 +114,14 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
     public static async Task<(int Code, CalibrationResult? Result)> Run(string? cluster, Calibration calibration, CalibrationOptions options, CancellationToken cancellation)
     {
         await using var connection = await ClusterConnection.OpenAsync(cluster, cancellation);
-        var runner = new CalibrationRunner(connection.Client, connection.Watch, message => Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(message, 300)}"));
+        return await Run(connection.Client, connection.Watch, calibration, options, cancellation);
+    }
+
+    /// <summary>The same on a cluster already open (cross-validation calibrates once per fold on one).</summary>
+    public static async Task<(int Code, CalibrationResult? Result)> Run(IClusterClient client, Func<CancellationToken, Task<Hosting.ClusterWatch>>? watch, Calibration calibration,
+        CalibrationOptions options, CancellationToken cancellation)
+    {
+        var runner = new CalibrationRunner(client, watch, message => Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(message, 300)}"));
         try
         {
             var result = await Progress.Run(runner, calibration, options, cancellation);

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SovereigntySim.Experiments;
 using SovereigntySim.Hosting;
+using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
 
@@ -36,6 +37,8 @@ public class ExperimentSettings : ScenarioSettings
         : ValidationResult.Success();
 
     public int ParallelRuns => Parallel ?? Environment.ProcessorCount;
+
+    public const string PosteriorHelp = "Draw each run's fitted constants from this posterior (posterior.json of sovsim calibrate), seeded by the run's seed; --set and swept values win.";
 }
 
 /// <summary>Runs an experiment plan on the embedded silo or a cluster, shows progress, and says how it went.</summary>
@@ -98,13 +101,26 @@ public static class ExperimentCommand
     }
 
     /// <summary>The plan of a design's points × replicates; prints the errors of an invalid point and returns null.</summary>
-    public static ExperimentPlan? Plan(ExperimentSettings settings, ExperimentKind kind, Design design, int replications)
+    public static ExperimentPlan? Plan(ExperimentSettings settings, ExperimentKind kind, Design design, int replications, Posterior? posterior = null)
     {
         var (plan, errors) = ExperimentPlan.Build(kind, settings.File, settings.Overrides, settings.Adjust,
             design.Parameters.Select(p => p.Path).ToList(), design.Points.Select(p => (IReadOnlyList<string>)p.Values.Select(v => v.Text).ToList()).ToList(),
-            replications, Provenance.Of(settings.File, settings.Overrides));
+            replications, Provenance.Of(settings.File, settings.Overrides), posterior);
         if (plan is null) settings.PrintErrors(errors);
         return plan;
+    }
+
+    /// <summary>Loads --posterior FILE (none: ok and null); prints its located error and returns false when it is
+    /// malformed or fitted on another model version.</summary>
+    public static bool TryLoadPosterior(string? file, out Posterior? posterior)
+    {
+        posterior = null;
+        if (file is null) return true;
+        var (loaded, errors) = Posterior.Load(file);
+        foreach (var error in errors) Console.Error.WriteLine(error.ToString());
+        if (errors.Count > 0) Console.Error.WriteLine($"{SovereigntySim.Scenarios.SafeText.Excerpt(file, 200)}: not a posterior for this model; nothing was run.");
+        posterior = loaded;
+        return loaded is not null;
     }
 
     /// <summary>Parses --vary/--param arguments; prints each bad one and returns null.</summary>

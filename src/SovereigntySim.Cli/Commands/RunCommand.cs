@@ -33,6 +33,9 @@ public sealed class RunSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Run N replications (seeds base, base+1, ...) and aggregate every outcome.")]
     public int? Replications { get; init; }
 
+    [CommandOption("--posterior <FILE>"), Description(PosteriorHelp + " With --replications.")]
+    public string? Posterior { get; init; }
+
     [CommandOption("--checkpoint-every <DURATION>"), Description("Save a checkpoint this often in simulated time, e.g. 7d; off for none; default auto: weekly, skipping one while checkpoints have taken over 10% of the run's time. Ctrl-C also saves one.")]
     public string CheckpointEvery { get; init; } = "auto";
 
@@ -63,7 +66,7 @@ public sealed class RunSettings : ExperimentSettings
         : Replications is < 1 ? ValidationResult.Error("--replications must be at least 1")
         : Replications is not null && (Speed is not null || Migrants.Length > 0 || Microdata || Engine != "orleans" || Warmup)
             ? ValidationResult.Error("--replications cannot be combined with --speed, --migrant, --microdata, --engine or --warmup")
-        : Replications is null && (Parallel is not null || KeepRuns) ? ValidationResult.Error("--parallel and --keep-runs go with --replications")
+        : Replications is null && (Parallel is not null || KeepRuns || Posterior is not null) ? ValidationResult.Error("--parallel, --keep-runs and --posterior go with --replications")
         : CheckpointEvery != "off" && CheckpointPeriod is not { Ticks: > 0 } ? ValidationResult.Error($"--checkpoint-every must be a duration such as 7d, 12h or off, found '{SovereigntySim.Scenarios.SafeText.Excerpt(CheckpointEvery, 40)}'")
         : Resume is not null && (File.Length > 0 || Set.Length > 0 || Seed is not null || Scale is not null || Replications is not null || Warmup)
             ? ValidationResult.Error("--resume continues a run as it was started: it takes no FILE, --set, --seed, --scale, --replications or --warmup")
@@ -228,15 +231,16 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 
     private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)
     {
+        if (!ExperimentCommand.TryLoadPosterior(settings.Posterior, out var posterior)) return ExitCodes.Usage;
         var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Replications, settings.File, settings.Overrides, settings.Adjust, [], [[]],
-            replications, Provenance.Of(settings.File, settings.Overrides));
+            replications, Provenance.Of(settings.File, settings.Overrides), posterior);
         if (plan is null)
         {
             settings.PrintErrors(errors);
             return ExitCodes.Usage;
         }
         var first = plan.Runs[0].Request.Spec;
-        var outDir = settings.Out ?? RunFolder.DefaultDirectory(first, settings.Variant) + $"-x{replications}";
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(first, settings.Posterior is null ? settings.Variant : [.. settings.Variant, $"posterior={settings.Posterior}"]) + $"-x{replications}";
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintAggregate(result);
         return code;

@@ -22,6 +22,9 @@ public sealed class SweepSettings : ExperimentSettings
     [CommandOption("--replications <N>"), Description("Replications per point (seeds base, base+1, ...; the same at every point). Default 1.")]
     public int Replications { get; init; } = 1;
 
+    [CommandOption("--posterior <FILE>"), Description(PosteriorHelp)]
+    public string? Posterior { get; init; }
+
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
         : Design is not ("grid" or "lhs") ? ValidationResult.Error($"--design must be grid or lhs, found '{Design}'")
@@ -53,10 +56,11 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
             Console.Error.WriteLine($"--vary: {e.Message}");
             return ExitCodes.Usage;
         }
-        var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sweep, design, settings.Replications);
+        if (!ExperimentCommand.TryLoadPosterior(settings.Posterior, out var posterior)) return ExitCodes.Usage;
+        var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sweep, design, settings.Replications, posterior);
         if (plan is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? Path.Combine("results",
-            $"{plan.Scenario}-sweep-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Vary, settings.Design, $"{settings.Samples}", $"{settings.Replications}"])}");
+            $"{plan.Scenario}-sweep-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Vary, settings.Design, $"{settings.Samples}", $"{settings.Replications}", settings.Posterior ?? ""])}");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null) AnsiConsole.MarkupLineInterpolated($"{plan.Points} points × {plan.Replications} replication(s): runs.csv, runs.parquet, aggregate.csv in {outDir}");
         return code;
