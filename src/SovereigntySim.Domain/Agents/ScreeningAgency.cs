@@ -29,8 +29,8 @@ public sealed partial class ScreeningAgency : Agent
         {
             case ManifestSubmitted m: Begin(from, m); break;
             case Wake { Purpose: "decide" } w: Decide(w.Ref); break;
-            case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false); break;
-            case RevokeClearances: Review(revokeAll: true); break;
+            case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false, []); break;
+            case RevokeClearances r: Review(revokeAll: true, r.Stated); break;
             case SuspendFlights s:
                 if (s.On) _suspended[s.Origin] = s.WeeklyCap;
                 else _suspended.Remove(s.Origin);
@@ -80,15 +80,17 @@ public sealed partial class ScreeningAgency : Agent
         Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight));
     }
 
-    private void Review(bool revokeAll)
+    private void Review(bool revokeAll, IReadOnlyList<Reason> stated)
     {
         foreach (var (flight, terms) in _cleared.ToList())
         {
             var violations = ScreeningRules.FlightViolations(_policy, terms, double.MaxValue, capReached: false);
             if (!revokeAll && violations.Count == 0) continue;
             bool revoked = revokeAll || violations.Any(v => v != Reason.Restraints);
-            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
-            Send(flight, new ClearanceReview(revokeAll ? [Reason.ClearanceRevoked, .. violations] : violations, revoked));
+            // A revocation carries the government's stated reason, which the sending state's grievance takes up.
+            IReadOnlyList<Reason> reasons = revokeAll ? [Reason.ClearanceRevoked, .. stated, .. violations.Except(stated)] : violations;
+            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked, .. stated] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
+            Send(flight, new ClearanceReview(reasons, revoked));
             if (revoked)
             {
                 // A revoked clearance no longer counts against the weekly cap.
