@@ -85,7 +85,7 @@ internal static class Overrides
                         var ids = seq.Children.Select(ItemId).Where(id => id is not null).ToList();
                         string expected = seq.Children.Count == 0
                             ? $"an item of {Paths.Show(parentPath)}, which is empty"
-                            : $"an index from 0 to {seq.Children.Count - 1}, '*'" + (ids.Count > 0 ? $" or an id ({string.Join(", ", ids)})" : "");
+                            : $"an index from 0 to {seq.Children.Count - 1}" + (ids.Count > 0 ? $", an id ({string.Join(", ", ids)})" : "") + " or '*' (every item)";
                         Error(seg.Column, path, expected, $"'{seg.Text}'");
                         return;
                     }
