@@ -315,7 +315,7 @@ public sealed partial class Country : Agent
         var spec = _spec.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
             ?? Grievance.DefaultSuspension;
         AddTension(i.Origin, 0.05);
-        Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident"], [Field.Of("flight", i.Flight)]);
+        Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident", .. (i.Stated ?? []).Select(Names.Camel)], [Field.Of("flight", i.Flight)], i.Stated);
     }
 
     private void Ended(NegotiationEnded e)

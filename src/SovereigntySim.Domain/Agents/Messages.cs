@@ -23,7 +23,8 @@ public sealed record FlightTerms(
     double FlightHours,
     double CostPerHour,
     long DepartureTick,
-    long ManifestTick);
+    long ManifestTick,
+    double TestSensitivity = 0.8);
 
 /// <summary>Which people enforcement leaves off a manifest.</summary>
 public sealed record BookingRules(bool BookPendingCases, DocumentStandard? KnownStandard, bool KnownRefusesThirdCountry);
@@ -62,7 +63,8 @@ public sealed record FlightReport(
     int Medical,
     int PendingCases,
     IReadOnlyList<Reason> Reasons,
-    long ManifestTick) : IMessage;
+    long ManifestTick,
+    int Infected = 0) : IMessage;
 
 public sealed record PolicyChanged(string Country, AcceptancePolicySpec Policy, string Cause) : IMessage;
 /// <summary>Revokes every clearance; <paramref name="Stated"/> is the reason the government gave (it becomes the grievance).</summary>
@@ -70,7 +72,8 @@ public sealed record RevokeClearances(string Cause, IReadOnlyList<Reason> Stated
 /// <summary>The country tells its screening to refuse (cap 0) or cap the origin's flights, or to stop doing so.</summary>
 public sealed record SuspendFlights(string Origin, bool On, int WeeklyCap) : IMessage;
 /// <summary>An incident on a landed flight from <paramref name="Origin"/>, reported by the screening agency.</summary>
-public sealed record FlightIncident(string Origin, string Flight) : IMessage;
+/// <paramref name="Stated"/> is what the incident was (a positive case: healthScreening), the reason of the suspension it triggers.
+public sealed record FlightIncident(string Origin, string Flight, IReadOnlyList<Reason>? Stated = null) : IMessage;
 /// <summary>The first flight after an agreement landed: measures kept until then are lifted.</summary>
 public sealed record FirstLanding(string Partner) : IMessage;
 

@@ -74,6 +74,14 @@ public sealed partial class ScreeningAgency : Agent
     /// drawn from this agency's stream in the order flights land; the country decides what follows.</summary>
     private void Incident(string flight, FlightReport r)
     {
+        // A positive case among those who landed is an incident of its own: a health one (Haiti, April 2020).
+        if (r.Infected > 0)
+        {
+            Log("flight.incident", flight, [Names.Camel(Reason.HealthScreening)], Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers),
+                Field.Of("positiveCases", r.Infected));
+            Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight, [Reason.HealthScreening]));
+            return;
+        }
         double p = _spec.IncidentRate;
         if (!(p >= 1 || (p > 0 && Random.NextDouble() < p))) return;
         Log("flight.incident", flight, null, Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers), Field.Of("incidentRate", p));

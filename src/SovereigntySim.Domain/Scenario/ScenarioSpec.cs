@@ -392,6 +392,8 @@ public sealed record PopulationSpec
     public LegalProcessSpec Process { get; init; } = new();
     [Range(1, 4096), Description("Caseload partitions (grains) that share this population.")]
     public int Partitions { get; init; } = 1;
+    [Range(0.0, 1.0), Description("Share of people infectious on the day they fly (an epidemic such as COVID-19): each passenger is infected with this probability, a flight with health screening tests them before departure, and a positive case found on arrival makes the receiving state suspend the origin's flights.")]
+    public double InfectionPrevalence { get; init; }
     [Range(0.0, 1_000_000.0), Description("Mean removals per day by land (buses to a port of entry) for a neighbouring destination: each day that many removable people, longest held first, leave by land (Poisson); nationals only unless the destination accepts third-country nationals. 0: by air only. A dispute over flights does not stop them.")]
     public double LandReturnsPerDay { get; init; }
 }
@@ -407,7 +409,8 @@ public sealed record FlightPlanSpec
     [Range(0.1, 30.0), Description("Block hours of the round trip.")] public double FlightHours { get; init; } = 5;
     [Range(0.0, 1_000_000.0), Description("Cost per flight-hour in USD.")] public double CostPerHour { get; init; } = 8577;
     [Description("Deportees fly in restraints.")] public bool Restraints { get; init; } = true;
-    [Description("A health screening certificate accompanies the manifest.")] public bool HealthScreening { get; init; } = true;
+    [Description("Health screening: passengers are checked and tested before departure (those who test positive stay behind) and a certificate accompanies the manifest.")] public bool HealthScreening { get; init; } = true;
+    [Range(0.0, 1.0), Description("Share of infected passengers the pre-departure test of a health-screened flight finds.")] public double TestSensitivity { get; init; } = 0.8;
     [Description("Independent monitors fly on board.")] public bool Monitors { get; init; }
     [Range(0.0, 720.0), Description("Hours between manifest submission and departure.")] public double NoticeHours { get; init; } = 48;
     [Required, Description("First departure, e.g. 'day 1 10:00'.")] public ScenarioTime First { get; init; }
