@@ -36,8 +36,11 @@ internal static class Overrides
         if (value is null) return;
         foreach (var n in value.AllNodes) source.Inject(n, At(n.Start));
 
-        YamlNode current = root;
-        for (int i = 0; i < segments.Count; i++)
+        Descend(root, 0);
+
+        // One segment at a time; '*' on a list applies the rest of the path to every item of it (calibration sets a
+        // shared constant on every ministry or country of any scenario: agencies.ministries.*.resolve).
+        void Descend(YamlNode current, int i)
         {
             var seg = segments[i];
             bool last = i == segments.Count - 1;
@@ -45,7 +48,12 @@ internal static class Overrides
             string parentPath = Shown(segments.Take(i));
             switch (current)
             {
-                case YamlMappingNode map when !seg.IsIndex:
+                case YamlSequenceNode all when seg.Text == Every && !seg.IsIndex:
+                    for (int item = 0; item < all.Children.Count; item++)
+                        if (last) all.Children[item] = value;
+                        else Descend(all.Children[item], i + 1);
+                    return;
+                case YamlMappingNode map when !seg.IsIndex && seg.Text != Every:
                 {
                     var key = map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == seg.Text);
                     if (key is null)
@@ -63,9 +71,12 @@ internal static class Overrides
                         source.Inject(created, new SourcePos(File, 1, seg.Column));
                         map.Children[key] = created;
                     }
-                    current = map.Children[key];
-                    break;
+                    if (!last) Descend(map.Children[key], i + 1);
+                    return;
                 }
+                case YamlMappingNode when seg.Text == Every:
+                    Error(seg.Column, path, $"a key name ('*' applies to every item of a list, and {Paths.Show(parentPath)} is a mapping)", "'*'");
+                    return;
                 case YamlSequenceNode seq:
                 {
                     int index = FindItem(seq, seg);
@@ -74,13 +85,13 @@ internal static class Overrides
                         var ids = seq.Children.Select(ItemId).Where(id => id is not null).ToList();
                         string expected = seq.Children.Count == 0
                             ? $"an item of {Paths.Show(parentPath)}, which is empty"
-                            : $"an index from 0 to {seq.Children.Count - 1}" + (ids.Count > 0 ? $" or an id ({string.Join(", ", ids)})" : "");
+                            : $"an index from 0 to {seq.Children.Count - 1}" + (ids.Count > 0 ? $", an id ({string.Join(", ", ids)})" : "") + " or '*' (every item)";
                         Error(seg.Column, path, expected, $"'{seg.Text}'");
                         return;
                     }
                     if (last) seq.Children[index] = value;
-                    current = seq.Children[index];
-                    break;
+                    else Descend(seq.Children[index], i + 1);
+                    return;
                 }
                 case YamlMappingNode:
                     Error(seg.Column, path, "a key name (this is a mapping, not a list)", $"[{seg.Text}]");
@@ -91,6 +102,9 @@ internal static class Overrides
             }
         }
     }
+
+    /// <summary>The path segment that stands for every item of a list.</summary>
+    private const string Every = "*";
 
     /// <summary>List items are addressed by index (countries[1], countries.1) or by their id (countries.MX).</summary>
     private static int FindItem(YamlSequenceNode seq, Segment seg)

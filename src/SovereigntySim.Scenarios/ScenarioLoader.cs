@@ -86,6 +86,8 @@ public static class ScenarioLoader
 
         var source = new SourceMap(fileName);
         foreach (var arg in overrides) Overrides.Apply(root, arg ?? "", source, errors);
+        // After the overrides, so that --set countries.US.posture=obama takes the era's values.
+        Postures.Apply(root, source);
 
         var binder = new Binder(source, errors);
         if (!binder.TryBind(root, typeof(ScenarioSpec), false, "", out var bound) || errors.Count > 0) return null;

@@ -32,9 +32,11 @@ public sealed partial class Country : Agent
     private readonly HashSet<(string Partner, int Rung)> _reserved = [];
     // Measures an agreement kept in force until the first flight to (or from) the partner lands after it.
     private readonly Dictionary<string, List<Measure>> _keptUntilLanding = new(StringComparer.Ordinal);
-    private readonly double _commitment;
+    private double _commitment;
     private bool _changed;
     private bool _yielded;
+    // A new government took office: its predecessor's linked demands are dropped.
+    private bool _demandsDropped;
 
     public Country(string id, World world) : base(id, world)
     {
@@ -75,7 +77,7 @@ public sealed partial class Country : Agent
             case Assessment a: Reputation(a); break;
             case BargainingView v: _views[v.Partner] = v; ConsiderThreat(v.Partner); break;
             case InstrumentThreatened t: Suffer(t.By, t.Instrument, t.DailyCost, applied: false); break;
-            case InstrumentApplied a: Suffer(a.By, a.Instrument, a.DailyCost, applied: true); break;
+            case InstrumentApplied a: Suffer(a.By, a.Instrument, a.DailyCost, applied: true, a.Stated); break;
             case InstrumentNotExecuted n: NotExecuted(n); break;
             case InstrumentsLifted l: Lifted(l); break;
             case NegotiationOpened o: Opened(o); break;
@@ -101,8 +103,16 @@ public sealed partial class Country : Agent
         double daily = DailyCost(partner, d);
         double delay = d.Accrued + daily * World.Negotiation.CostHorizonDays;
         bool escalating = PendingThreat(partner) is not null || (d.Sending && ThreatCase(partner) is { Worth: true });
-        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, daily, escalating, d.Sending ? null : _policy);
+        return new PoliticalState(partner, d.Sending, _pressure, p.RatificationWeight * _pressure, audience, delay, daily, escalating, d.Sending ? null : _policy,
+            d.Sending ? 0 : LinkedDemandOn(partner).Value);
     }
+
+    /// <summary>What this state demands of the partner outside the flight terms (relations[].linkedDemand), and how
+    /// far it raises its floor: until a new government drops it.</summary>
+    private (string Text, double Value) LinkedDemandOn(string partner) =>
+        !_demandsDropped && World.Spec.Relations.FirstOrDefault(r => r.From == _spec.Id && r.To == partner) is { LinkedDemand.Length: > 0 } r
+            ? (r.LinkedDemand, World.Negotiation.LinkedDemandValue)
+            : ("", 0);
 
     /// <summary>What one more day of the dispute costs this state, in utility units.</summary>
     private double DailyCost(string partner, Dispute d)
@@ -161,7 +171,9 @@ public sealed partial class Country : Agent
         if (!_disputes.TryGetValue(partner, out var d))
         {
             _disputes[partner] = d = new Dispute { Sending = sending };
-            Log("dispute.opened", AgentIds.Country(partner), null, Field.Of("role", sending ? "sending" : "receiving"));
+            var demand = sending ? ("", 0) : LinkedDemandOn(partner);
+            Log("dispute.opened", AgentIds.Country(partner), null, [Field.Of("role", sending ? "sending" : "receiving"),
+                .. demand.Value > 0 ? [Field.Of("linkedDemand", demand.Text), Field.Of("linkedDemandValue", demand.Value)] : Array.Empty<Field>()]);
         }
         return d;
     }
@@ -181,10 +193,7 @@ public sealed partial class Country : Agent
         var d = DisputeWith(r.Destination, sending: true);
         d.Refusals++;
         d.Stranded += r.Passengers; // people held in detention (bed-days) until the dispute ends
-        // The grievance sets the agenda: each refusal reason raises its term.
-        bool grew = false;
-        foreach (var reason in r.Reasons) foreach (var issue in Grievance.IssuesOf(reason)) grew |= d.Issues.Add(issue);
-        if (grew && d.Negotiated && World.Negotiation.Enabled) Send(AgentIds.Negotiation(_spec.Id, r.Destination), new GrievanceGrew([.. d.Issues]));
+        Grieve(d, r.Destination, r.Reasons);
         _changed = true;
         var n = World.Negotiation;
         // Only the dispute's first negotiation opens on refusals: after talks end, resuming them is the ministries' decision.
@@ -194,6 +203,14 @@ public sealed partial class Country : Agent
             Send(AgentIds.Negotiation(_spec.Id, r.Destination), new OpenNegotiation(_spec.Id, r.Destination,
                 $"{d.Refusals} flight(s) refused or turned back: {string.Join(", ", r.Reasons.Select(Names.Camel))}", [.. d.Issues]));
         }
+    }
+
+    /// <summary>The grievance sets the agenda: each reason raises its terms; talks under way take the new ones up.</summary>
+    private void Grieve(Dispute d, string partner, IEnumerable<Reason> reasons)
+    {
+        bool grew = false;
+        foreach (var reason in reasons) foreach (var issue in Grievance.IssuesOf(reason)) grew |= d.Issues.Add(issue);
+        if (grew && d.Negotiated && World.Negotiation.Enabled) Send(AgentIds.Negotiation(_spec.Id, partner), new GrievanceGrew([.. d.Issues]));
     }
 
     private void Reputation(Assessment a)
@@ -298,7 +315,7 @@ public sealed partial class Country : Agent
         var spec = _spec.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
             ?? Grievance.DefaultSuspension;
         AddTension(i.Origin, 0.05);
-        Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident"], [Field.Of("flight", i.Flight)]);
+        Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident", .. (i.Stated ?? []).Select(Names.Camel)], [Field.Of("flight", i.Flight)], i.Stated);
     }
 
     private void Ended(NegotiationEnded e)
@@ -317,7 +334,7 @@ public sealed partial class Country : Agent
         {
             case ScriptedEventKind.SetPolicy: SetPolicy(Patch(_policy, s.Policy!), s.Note.Length > 0 ? s.Note : "scripted"); break;
             case ScriptedEventKind.Threaten: Scripted(s.Against, s.Instrument, immediate: false); break;
-            case ScriptedEventKind.Impose: Scripted(s.Against, s.Instrument, immediate: true); break;
+            case ScriptedEventKind.Impose: Scripted(s.Against, s.Instrument, immediate: true, s.Reasons); break;
             case ScriptedEventKind.Lift:
                 if (!_imposed.Remove(s.Against, out var all)) break;
                 Withdrawn(s.Against, all);
@@ -326,8 +343,9 @@ public sealed partial class Country : Agent
                 Log("instrument.lifted", AgentIds.Country(s.Against), ["scripted"]);
                 break;
             case ScriptedEventKind.RevokeClearances:
-                if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, new RevokeClearances(s.Note));
+                if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, new RevokeClearances(s.Note, s.Reasons));
                 break;
+            case ScriptedEventKind.GovernmentChange: NewGovernment(); break;
             case ScriptedEventKind.SetPressure: _pressure = s.Value ?? _pressure; _changed = true; break;
         }
     }
@@ -362,7 +380,21 @@ public sealed partial class Country : Agent
     }
 
     /// <summary>A scripted threat or imposition: the named instrument's first rung not in use, or the next rung.</summary>
-    private void Scripted(string against, InstrumentKind? instrument, bool immediate)
+    /// <summary>A new government (an election, as in Gambia in December 2016): it owes its audience nothing for its
+    /// predecessor's stand, so audience costs start again; it drops the predecessor's linked demands; and its
+    /// commitment and its negotiators' types are drawn again from the same priors.</summary>
+    private void NewGovernment()
+    {
+        _demandsDropped = true;
+        _commitment = PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+        foreach (var d in _disputes.Values) if (d.ConfrontedSince is not null) d.ConfrontedSince = Now;
+        Log("country.type", null, ["governmentChange"], Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)),
+            Field.Of("linkedDemandsDropped", true));
+        if (World.MinistryOf(_spec.Id) is { } ministry) Send(AgentIds.Ministry(ministry.Id), new GovernmentChanged());
+        _changed = true;
+    }
+
+    private void Scripted(string against, InstrumentKind? instrument, bool immediate, IReadOnlyList<Reason>? stated = null)
     {
         var inForce = _imposed.GetValueOrDefault(against) ?? [];
         int rung = instrument is { } kind
@@ -379,11 +411,11 @@ public sealed partial class Country : Agent
             Log("escalation.exhausted", AgentIds.Country(against));
             return;
         }
-        Escalate(against, rung, immediate, ["scripted"], []);
+        Escalate(against, rung, immediate, ["scripted", .. (stated ?? []).Select(Names.Camel)], [], stated);
     }
 
     /// <summary>Uses one rung: a threat applied (or not) at the end of its grace period, or an application at once.</summary>
-    private void Escalate(string against, int rung, bool immediate, IReadOnlyList<string> reasons, IReadOnlyList<Field> why)
+    private void Escalate(string against, int rung, bool immediate, IReadOnlyList<string> reasons, IReadOnlyList<Field> why, IReadOnlyList<Reason>? stated = null)
     {
         _nextRung[against] = Math.Max(_nextRung.GetValueOrDefault(against), rung + 1);
         var spec = _spec.Instruments[rung];
@@ -391,7 +423,7 @@ public sealed partial class Country : Agent
         if (_disputes.TryGetValue(against, out var d)) d.ConfrontedSince ??= Now;
         AddTension(against, 0.05);
         _changed = true;
-        if (immediate || spec.GraceHours <= 0) { Apply(against, spec, cost, reasons, why); return; }
+        if (immediate || spec.GraceHours <= 0) { Apply(against, spec, cost, reasons, why, stated); return; }
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, false, cost));
         Log("instrument.threatened", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
             Field.Of("applyAt", Clock.Iso(Now + Clock.TicksFor(spec.GraceHours))), .. why]);
@@ -487,14 +519,14 @@ public sealed partial class Country : Agent
         Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec));
     }
 
-    private void Apply(string against, InstrumentSpec spec, double cost, IReadOnlyList<string> reasons, IReadOnlyList<Field> why)
+    private void Apply(string against, InstrumentSpec spec, double cost, IReadOnlyList<string> reasons, IReadOnlyList<Field> why, IReadOnlyList<Reason>? stated = null)
     {
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, true, cost));
         AddTension(against, 0.1);
         _changed = true;
         Log("instrument.applied", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
             Field.Of("dailyCostToTarget", Math.Round(cost, 6)), .. why]);
-        Send(AgentIds.Country(against), new InstrumentApplied(_spec.Id, spec, cost));
+        Send(AgentIds.Country(against), new InstrumentApplied(_spec.Id, spec, cost, spec.Kind == InstrumentKind.FlightSuspension ? stated : null));
         // Suspending or slowing flights works through this state's screening (refusals, or a weekly cap).
         if (spec.Kind == InstrumentKind.FlightSuspension && World.ScreeningOf(_spec.Id) is { } screening)
             Send(screening, new SuspendFlights(against, true, (int)Math.Round(spec.Rate)));
@@ -520,7 +552,7 @@ public sealed partial class Country : Agent
         }
     }
 
-    private void Suffer(string by, InstrumentSpec spec, double cost, bool applied)
+    private void Suffer(string by, InstrumentSpec spec, double cost, bool applied, IReadOnlyList<Reason>? stated = null)
     {
         var list = _suffered.TryGetValue(by, out var l) ? l : _suffered[by] = [];
         // A threat applied at the end of its grace period shows the threatening state carries its threats out.
@@ -530,7 +562,8 @@ public sealed partial class Country : Agent
         AddTension(by, applied ? 0.1 : 0.05);
         _changed = true;
         // Our flights are suspended: that is a dispute over flights, in which we are the sending side.
-        if (applied && spec.Kind == InstrumentKind.FlightSuspension) DisputeWith(by, sending: true);
+        // Its stated reason (a health emergency, the treatment of deportees) is what the dispute is about.
+        if (applied && spec.Kind == InstrumentKind.FlightSuspension) Grieve(DisputeWith(by, sending: true), by, stated ?? []);
         if (applied && _disputes.GetValueOrDefault(by) is not { Sending: true }) CounterEscalate(by);
     }
 

@@ -94,7 +94,7 @@ public sealed partial class Enforcement : Agent
     private FlightTerms Adapt(FlightPlanSpec plan, long departure)
     {
         var terms = new FlightTerms(_spec.Id, plan.Facility, _spec.Country, plan.Destination, plan.Aircraft, plan.Seats, plan.Restraints,
-            plan.HealthScreening, plan.Monitors, plan.FlightHours, plan.CostPerHour, departure, Now);
+            plan.HealthScreening, plan.Monitors, plan.FlightHours, plan.CostPerHour, departure, Now, plan.TestSensitivity);
         if (!_agreed.TryGetValue(plan.Destination, out var t)) return terms;
         var policy = Announced(plan.Destination);
         var aircraft = t.Names(Issue.Aircraft) && t.Aircraft == AircraftKind.ReceivingState ? AircraftKind.ReceivingState

@@ -18,6 +18,8 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private List<Passenger> _boarded = [];
     private FlightStatus _status = FlightStatus.Planned;
     private bool _diverted;
+    // Passengers aboard who are infectious and were not caught by a pre-departure test.
+    private int _infected;
 
     protected override void On(string from, IMessage message)
     {
@@ -122,11 +124,42 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private void Depart()
     {
         if (_status is not (FlightStatus.Cleared or FlightStatus.PartiallyCleared)) return;
+        Test();
+        if (_boarded.Count == 0)
+        {
+            Log("flight.cancelled", null, ["allTestedPositive"]);
+            _status = FlightStatus.Closed;
+            return;
+        }
         _status = FlightStatus.Departed;
         Log("flight.departed", null, null, Field.Of("passengers", _boarded.Count), Field.Of("aircraft", Names.Camel(_terms.Aircraft)),
             Field.Of("restraints", _terms.Restraints));
         Report(FlightStatus.Departed, []);
         WakeAt(Now + Clock.TicksFor(_terms.FlightHours / 2), "land");
+    }
+
+    /// <summary>An epidemic: each passenger is infectious with their population's prevalence (drawn in boarding
+    /// order from this flight's stream, only when some population has one). A health-screened flight tests them
+    /// before departure: those who test positive stay behind and are booked again (ICE dropped known positive cases
+    /// from flights to Haiti in May 2020); the rest fly.</summary>
+    private void Test()
+    {
+        var prevalence = _boarded.Select(p => World.CaseloadOfMigrant(p.MigrantId).Population.InfectionPrevalence).ToArray();
+        if (prevalence.All(x => x <= 0)) return;
+        var positive = new List<Passenger>();
+        int infected = 0;
+        for (int i = 0; i < _boarded.Count; i++)
+        {
+            if (Random.NextDouble() >= prevalence[i]) continue;
+            if (_terms.HealthScreening && Random.NextDouble() < _terms.TestSensitivity) positive.Add(_boarded[i]);
+            else infected++;
+        }
+        _infected = infected;
+        Log("flight.tested", null, _terms.HealthScreening ? null : ["noHealthScreening"], Field.Of("tested", _terms.HealthScreening),
+            Field.Of("positive", positive.Count), Field.Of("infectedAboard", infected));
+        if (positive.Count == 0) return;
+        _boarded = _boarded.Except(positive).ToList();
+        ReturnToCaseloads(positive.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Refused, Reason.MedicalClearance)));
     }
 
     private void Land()
@@ -166,7 +199,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
             people.Count(p => (p.Vulnerabilities & Vulnerability.Minor) != 0),
             people.Count(p => (p.Vulnerabilities & Vulnerability.Medical) != 0),
             // The due-process gap is booking people whose cases are pending, whether or not screening caught them.
-            _manifest.Count(p => p.Legal != LegalStatus.FinalOrder), reasons, _terms.ManifestTick);
+            _manifest.Count(p => p.Legal != LegalStatus.FinalOrder), reasons, _terms.ManifestTick, status == FlightStatus.Landed ? _infected : 0);
         Send(AgentIds.Country(_terms.Origin), report);
         if (World.ScreeningOf(_terms.Destination) is { } screening && status != FlightStatus.Departed) Send(screening, report);
         foreach (var watcher in World.Watchers(_terms.Origin, _terms.Destination)) Send(watcher, report);

@@ -23,7 +23,8 @@ public sealed record FlightTerms(
     double FlightHours,
     double CostPerHour,
     long DepartureTick,
-    long ManifestTick);
+    long ManifestTick,
+    double TestSensitivity = 0.8);
 
 /// <summary>Which people enforcement leaves off a manifest.</summary>
 public sealed record BookingRules(bool BookPendingCases, DocumentStandard? KnownStandard, bool KnownRefusesThirdCountry);
@@ -62,14 +63,17 @@ public sealed record FlightReport(
     int Medical,
     int PendingCases,
     IReadOnlyList<Reason> Reasons,
-    long ManifestTick) : IMessage;
+    long ManifestTick,
+    int Infected = 0) : IMessage;
 
 public sealed record PolicyChanged(string Country, AcceptancePolicySpec Policy, string Cause) : IMessage;
-public sealed record RevokeClearances(string Cause) : IMessage;
+/// <summary>Revokes every clearance; <paramref name="Stated"/> is the reason the government gave (it becomes the grievance).</summary>
+public sealed record RevokeClearances(string Cause, IReadOnlyList<Reason> Stated) : IMessage;
 /// <summary>The country tells its screening to refuse (cap 0) or cap the origin's flights, or to stop doing so.</summary>
 public sealed record SuspendFlights(string Origin, bool On, int WeeklyCap) : IMessage;
 /// <summary>An incident on a landed flight from <paramref name="Origin"/>, reported by the screening agency.</summary>
-public sealed record FlightIncident(string Origin, string Flight) : IMessage;
+/// <paramref name="Stated"/> is what the incident was (a positive case: healthScreening), the reason of the suspension it triggers.
+public sealed record FlightIncident(string Origin, string Flight, IReadOnlyList<Reason>? Stated = null) : IMessage;
 /// <summary>The first flight after an agreement landed: measures kept until then are lifted.</summary>
 public sealed record FirstLanding(string Partner) : IMessage;
 
@@ -77,7 +81,11 @@ public sealed record TreatmentAlert(TreatmentConcern Concern, int People, double
 public sealed record Assessment(int Concerns, double Cost) : IMessage;
 
 public sealed record InstrumentThreatened(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
-public sealed record InstrumentApplied(string By, InstrumentSpec Instrument, double DailyCost) : IMessage;
+/// <summary>An instrument applied; a flight suspension may state its reason (<paramref name="Stated"/>), which the
+/// suspended state's dispute puts on the agenda.</summary>
+public sealed record InstrumentApplied(string By, InstrumentSpec Instrument, double DailyCost, IReadOnlyList<Reason>? Stated = null) : IMessage;
+/// <summary>A new government in the sender's country: its negotiators' private types are drawn again.</summary>
+public sealed record GovernmentChanged : IMessage;
 /// <summary>A threat whose grace period ended without its application.</summary>
 public sealed record InstrumentNotExecuted(string By, InstrumentSpec Instrument, bool Lapsed = false) : IMessage;
 /// <summary>The sender lifts one instrument (<paramref name="Only"/>) or, when it is null, all it uses against the receiver.</summary>
@@ -86,7 +94,8 @@ public sealed record InstrumentsLifted(string By, InstrumentSpec? Only = null) :
 /// <summary>A country's standing in one dispute, as its ministry needs it to bargain: whether it is the sending
 /// side, its pressure and win-set floor, audience and delay costs, and whether it still has an escalation under way
 /// or worth starting (then its ministry does not walk out).</summary>
-public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, double DailyCost, bool EscalationPending, AcceptancePolicySpec? Policy = null) : IMessage;
+/// <param name="LinkedDemand">How far a receiving state's demand outside the flight terms raises its floor (0: none).</param>
+public sealed record PoliticalState(string Partner, bool Sending, double Pressure, double WinSetFloor, double AudienceCost, double DelayCost, double DailyCost, bool EscalationPending, AcceptancePolicySpec? Policy = null, double LinkedDemand = 0) : IMessage;
 
 /// <summary>What a ministry believes about the dispute after its latest turn, for its country's escalation decisions:
 /// how far the deal it expects falls short of what it now aims for (its aspiration; negative: it expects better), in

@@ -17,7 +17,7 @@ namespace SovereigntySim.Domain.Agents;
 public sealed partial class Ministry : Agent
 {
     private readonly MinistrySpec _spec;
-    private readonly double _reservation, _resolve;
+    private double _reservation, _resolve;
     private readonly Dictionary<string, PoliticalState> _politics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Partner> _partners = new(StringComparer.Ordinal);
 
@@ -25,7 +25,12 @@ public sealed partial class Ministry : Agent
     {
         _spec = world.Spec.Agencies.Ministries.First(m => AgentIds.Ministry(m.Id) == id);
         // The private type, drawn in this order from the ministry's own stream.
-        double spread = world.Negotiation.TypeSpread;
+        DrawType();
+    }
+
+    private void DrawType()
+    {
+        double spread = World.Negotiation.TypeSpread;
         _reservation = PrivateType.Draw(Random, _spec.ReservationValue, spread);
         _resolve = PrivateType.Draw(Random, _spec.Resolve, spread);
     }
@@ -39,10 +44,10 @@ public sealed partial class Ministry : Agent
     {
         switch (message)
         {
-            case Start:
-                Log("ministry.type", AgentIds.Country(_spec.Country), null, Field.Of("reservationValue", Math.Round(_reservation, 6)),
-                    Field.Of("resolve", Math.Round(_resolve, 6)), Field.Of("delayWeight", Math.Round(DelayWeight, 6)),
-                    Field.Of("patienceDays", Math.Round(PatienceHours / 24, 6)));
+            case Start: LogType(null); break;
+            case GovernmentChanged:
+                DrawType();
+                LogType(["governmentChange"]);
                 break;
             case PoliticalState s:
                 // The concession made so far ran at the old costs; the new ones set the pace from now.
@@ -56,6 +61,11 @@ public sealed partial class Ministry : Agent
         }
     }
 
+    private void LogType(IReadOnlyList<string>? reasons) =>
+        Log("ministry.type", AgentIds.Country(_spec.Country), reasons, Field.Of("reservationValue", Math.Round(_reservation, 6)),
+            Field.Of("resolve", Math.Round(_resolve, 6)), Field.Of("delayWeight", Math.Round(DelayWeight, 6)),
+            Field.Of("patienceDays", Math.Round(PatienceHours / 24, 6)));
+
     /// <summary>The least this side accepts now.</summary>
     private double Reservation(string partner)
     {
@@ -65,6 +75,9 @@ public sealed partial class Ministry : Agent
         // policy, and it stays if no agreement is reached (the no-agreement alternative).
         if (state.Policy is { } policy && _partners.TryGetValue(partner, out var p))
             r = Math.Min(r, p.Self.Of(p.Space.Positions(Terms.StatusQuo(policy))));
+        // A demand outside the flight terms (its own fugitives, a change of the other's migration policy) raises the
+        // floor above anything flight terms can give: only the costs of the standoff bring it down.
+        r += state.LinkedDemand;
         // The costs of no agreement lower the floor too: the win-set widens as the standoff grows costly (Putnam 1988).
         return Math.Clamp(r - DelayWeight * state.DelayCost, 0, 1);
     }

@@ -29,8 +29,8 @@ public sealed partial class ScreeningAgency : Agent
         {
             case ManifestSubmitted m: Begin(from, m); break;
             case Wake { Purpose: "decide" } w: Decide(w.Ref); break;
-            case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false); break;
-            case RevokeClearances: Review(revokeAll: true); break;
+            case PolicyChanged p: _policy = p.Policy; Review(revokeAll: false, []); break;
+            case RevokeClearances r: Review(revokeAll: true, r.Stated); break;
             case SuspendFlights s:
                 if (s.On) _suspended[s.Origin] = s.WeeklyCap;
                 else _suspended.Remove(s.Origin);
@@ -74,21 +74,31 @@ public sealed partial class ScreeningAgency : Agent
     /// drawn from this agency's stream in the order flights land; the country decides what follows.</summary>
     private void Incident(string flight, FlightReport r)
     {
+        // A positive case among those who landed is an incident of its own: a health one (Haiti, April 2020).
+        if (r.Infected > 0)
+        {
+            Log("flight.incident", flight, [Names.Camel(Reason.HealthScreening)], Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers),
+                Field.Of("positiveCases", r.Infected));
+            Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight, [Reason.HealthScreening]));
+            return;
+        }
         double p = _spec.IncidentRate;
         if (!(p >= 1 || (p > 0 && Random.NextDouble() < p))) return;
         Log("flight.incident", flight, null, Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers), Field.Of("incidentRate", p));
         Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight));
     }
 
-    private void Review(bool revokeAll)
+    private void Review(bool revokeAll, IReadOnlyList<Reason> stated)
     {
         foreach (var (flight, terms) in _cleared.ToList())
         {
             var violations = ScreeningRules.FlightViolations(_policy, terms, double.MaxValue, capReached: false);
             if (!revokeAll && violations.Count == 0) continue;
             bool revoked = revokeAll || violations.Any(v => v != Reason.Restraints);
-            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
-            Send(flight, new ClearanceReview(revokeAll ? [Reason.ClearanceRevoked, .. violations] : violations, revoked));
+            // A revocation carries the government's stated reason, which the sending state's grievance takes up.
+            IReadOnlyList<Reason> reasons = revokeAll ? [Reason.ClearanceRevoked, .. stated, .. violations.Except(stated)] : violations;
+            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked, .. stated] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
+            Send(flight, new ClearanceReview(reasons, revoked));
             if (revoked)
             {
                 // A revoked clearance no longer counts against the weekly cap.

@@ -5,7 +5,7 @@ namespace SovereigntySim.Domain.Bargaining;
 /// <summary>An instrument whose relief is on a negotiation's agenda: used (or usable) by <paramref name="By"/>,
 /// the sending state when <paramref name="BySending"/>. Its stakes scale the relief weight of each side's ministry:
 /// the target values relief by what the instrument costs it a day, the user values keeping it by that pressure net of
-/// what it costs the user, both in units of the default instrument's 0.02 a day.</summary>
+/// what it costs the user, both in units of the default instrument's daily cost (negotiation.instrumentDailyCost).</summary>
 public sealed record LinkedMeasure(string By, string Instrument, bool BySending, double TargetStake = 1, double UserStake = 1)
 {
     /// <summary>A suspension of the sending state's flights: no agreement can keep it (an agreement that left the
@@ -286,8 +286,8 @@ public static class Grievance
 
     public static IReadOnlyList<Issue> IssuesOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : [];
 
-    /// <summary>Relief weights count in units of the default instrument's daily cost.</summary>
-    private const double DefaultDailyCost = InstrumentCosts.DefaultToTarget;
+    /// <summary>The reasons a revocation or a suspension can state: those that raise a term.</summary>
+    public static IEnumerable<Agents.Reason> StatedReasons => Raises.Keys.Order();
 
     /// <summary>The suspension an incident triggers when the receiving state's ladder has none: default costs, at once.</summary>
     public static readonly InstrumentSpec DefaultSuspension = new() { Kind = InstrumentKind.FlightSuspension, GraceHours = 0 };
@@ -305,6 +305,8 @@ public static class Grievance
         var links = spec.Relations.Where(r => (r.From == sending && r.To == receiving) || (r.From == receiving && r.To == sending))
             .SelectMany(r => r.Links).ToHashSet(StringComparer.Ordinal);
         var measures = new List<LinkedMeasure>();
+        // Relief weights count in units of the default instrument's daily cost.
+        double unit = spec.Negotiation.InstrumentDailyCost > 0 ? spec.Negotiation.InstrumentDailyCost : 1;
         foreach (var (country, bySending) in new[] { (sending, true), (receiving, false) })
             foreach (var group in spec.Countries.First(c => c.Id == country).Instruments.GroupBy(NameOf))
             {
@@ -314,7 +316,7 @@ public static class Grievance
                 // The strongest rung of that name sets the stakes.
                 double toTarget = group.Max(i => InstrumentCosts.ToTarget(spec, i, country, target));
                 double toUser = group.Max(i => Math.Max(0, InstrumentCosts.ToTarget(spec, i, country, target) - InstrumentCosts.ToSelf(spec, i, country, target)));
-                measures.Add(new LinkedMeasure(country, group.Key, bySending, toTarget / DefaultDailyCost, toUser / DefaultDailyCost)
+                measures.Add(new LinkedMeasure(country, group.Key, bySending, toTarget / unit, toUser / unit)
                 {
                     SuspendsFlights = !bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension),
                 });
@@ -325,8 +327,8 @@ public static class Grievance
         {
             var d = DefaultSuspension;
             double toTarget = InstrumentCosts.ToTarget(spec, d, receiving, sending);
-            measures.Add(new LinkedMeasure(receiving, NameOf(d), false, toTarget / DefaultDailyCost,
-                Math.Max(0, toTarget - InstrumentCosts.ToSelf(spec, d, receiving, sending)) / DefaultDailyCost) { SuspendsFlights = true });
+            measures.Add(new LinkedMeasure(receiving, NameOf(d), false, toTarget / unit,
+                Math.Max(0, toTarget - InstrumentCosts.ToSelf(spec, d, receiving, sending)) / unit) { SuspendsFlights = true });
         }
         return measures;
     }
@@ -339,7 +341,8 @@ public static class Grievance
 /// defaults.</summary>
 public static class InstrumentCosts
 {
-    public const double DefaultToTarget = 0.02, DefaultToSelf = 0.005;
+    /// <summary>What an instrument costs its user, as a share of its cost to the target, when its rung gives neither.</summary>
+    public const double SelfShare = 0.25;
 
     private static bool IsTariff(InstrumentSpec i) => i.Kind is InstrumentKind.Tariff or InstrumentKind.CounterTariff;
 
@@ -347,10 +350,10 @@ public static class InstrumentCosts
         (spec.Relations.FirstOrDefault(r => r.From == from && r.To == to) ?? new RelationSpec()).TradeExposure;
 
     public static double ToTarget(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
-        Cost(spec, i, i.DailyCostToTarget, DefaultToTarget, exporter: target, market: user);
+        Cost(spec, i, i.DailyCostToTarget, spec.Negotiation.InstrumentDailyCost, exporter: target, market: user);
 
     public static double ToSelf(ScenarioSpec spec, InstrumentSpec i, string user, string target) =>
-        Cost(spec, i, i.DailyCostToSelf, DefaultToSelf, exporter: user, market: target);
+        Cost(spec, i, i.DailyCostToSelf, spec.Negotiation.InstrumentDailyCost * SelfShare, exporter: user, market: target);
 
     /// <summary>A tariff hurts the side whose exports to the other it taxes or invites retaliation on, in proportion to
     /// its rate and to that export share; any other kind costs what its rung says, or the default.</summary>

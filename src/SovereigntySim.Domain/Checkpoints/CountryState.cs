@@ -39,6 +39,8 @@ public sealed partial class Country
         w.WriteMap(_keptUntilLanding, CheckpointWriter.String, WriteMeasures);
         w.Write(_changed);
         w.Write(_yielded);
+        w.Write(_commitment);
+        w.Write(_demandsDropped);
     }
 
     protected override void RestoreState(CheckpointReader r)
@@ -68,6 +70,8 @@ public sealed partial class Country
         r.ReadMap(_keptUntilLanding, CheckpointReader.String, ReadMeasures);
         _changed = r.ReadBoolean();
         _yielded = r.ReadBoolean();
+        _commitment = r.ReadDouble();
+        _demandsDropped = r.ReadBoolean();
     }
 
     private static void WriteMeasures(CheckpointWriter w, List<Measure> measures)

@@ -15,6 +15,7 @@ public sealed partial class Flight
         w.WriteList(_boarded);
         w.Write((int)_status);
         w.Write(_diverted);
+        w.Write(_infected);
     }
 
     protected override void RestoreState(CheckpointReader r)
@@ -28,5 +29,6 @@ public sealed partial class Flight
         r.ReadList(_boarded);
         _status = (FlightStatus)r.ReadInt32();
         _diverted = r.ReadBoolean();
+        _infected = r.ReadInt32();
     }
 }

@@ -7,6 +7,9 @@ public sealed partial class Ministry
 {
     protected override void SaveState(CheckpointWriter w)
     {
+        // The private type: a new government draws it again.
+        w.Write(_reservation);
+        w.Write(_resolve);
         w.WriteMap(_politics, CheckpointWriter.String, static (w, s) => w.WriteJson(s));
         w.WriteMap(_partners, CheckpointWriter.String, static (w, p) =>
         {
@@ -27,6 +30,8 @@ public sealed partial class Ministry
 
     protected override void RestoreState(CheckpointReader r)
     {
+        _reservation = r.ReadDouble();
+        _resolve = r.ReadDouble();
         r.ReadMap(_politics, CheckpointReader.String, static r => r.ReadJson<PoliticalState>());
         _partners.Clear();
         for (int i = 0, n = r.ReadCount(); i < n; i++)

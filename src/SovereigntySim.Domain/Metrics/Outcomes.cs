@@ -52,6 +52,11 @@ public static class Outcomes
         o.Add(("negotiations.breakdowns", negotiations.Count(n => n.Outcome == "breakdown")));
         o.Add(("negotiation.rounds", T("negotiation.rounds")));
         o.Add(("days.firstRefusalToAgreement", m?.DaysFromFirstRefusalToAgreement ?? double.NaN));
+        // How long standoffs and sanctions last: censored at the end of the run, so a stalemate longer than the run
+        // counts the run's length.
+        o.Add(("days.inDispute", m?.DaysInDispute ?? double.NaN));
+        o.Add(("days.firstRefusalToApplied", m?.DaysFromFirstRefusalToApplied ?? double.NaN));
+        o.Add(("days.appliedInForce", m?.DaysAppliedInForce ?? double.NaN));
         // Who conceded: each side's utility of the first agreement (1 = got everything it wanted).
         var first = negotiations.FirstOrDefault(n => n.Outcome == "agreement");
         o.Add(("agreement.hoursOpen", first?.HoursOpen ?? double.NaN));

@@ -40,6 +40,9 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     // Departed flights by aircraft kind, and those that flew with restraints: how removals were carried out.
     private readonly SortedDictionary<string, double> _departures = new(StringComparer.Ordinal);
     private long? _firstRefusal;
+    // The first instrument applied (by whom, against whom, which) and when it was lifted: how long sanctions lasted.
+    private (long Tick, string Actor, string? Subject, string? Instrument)? _firstApplied;
+    private long? _firstAppliedLifted;
     private int _day;
 
     public static readonly string[] Counters =
@@ -177,6 +180,13 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             case "instrument.applied":
                 Add("escalations.applied", 1);
                 if (e.Text("instrument") is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
+                _firstApplied ??= (e.Tick, e.Actor, e.Subject, e.Text("instrument"));
+                break;
+            case "instrument.lifted":
+                // Without an instrument field, everything the actor applied against the subject was lifted.
+                if (_firstApplied is { } first && _firstAppliedLifted is null && e.Actor == first.Actor && e.Subject == first.Subject
+                    && (e.Text("instrument") is not { } lifted || lifted == first.Instrument))
+                    _firstAppliedLifted = e.Tick;
                 break;
             case "advocacy.alert": Add("advocacy.alerts", 1); break;
             case "flight.incident": Add("flights.incidents", 1); break;
@@ -257,6 +267,9 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         new SortedDictionary<string, long>(_applied))
     {
         Days = _rows.Count,
+        FirstAppliedDay = _firstApplied is { } a ? clock.Days(a.Tick) : null,
+        FirstAppliedLiftedDay = _firstAppliedLifted is { } l ? clock.Days(l) : null,
+        FirstRefusalDay = _firstRefusal is { } r ? clock.Days(r) : null,
         RemovedByDestination = new SortedDictionary<string, double>(_removedByDestination),
         Departures = new SortedDictionary<string, double>(_departures),
     };
@@ -308,6 +321,22 @@ public sealed record RunMetrics(
 {
     /// <summary>Simulated days the metrics cover (the rows of timeseries.csv).</summary>
     public int Days { get; init; }
+
+    /// <summary>Simulated day (fractional, from the start) of the first refused or turned-back flight, of the first
+    /// instrument applied, and of that instrument's lifting.</summary>
+    public double? FirstRefusalDay { get; init; }
+    public double? FirstAppliedDay { get; init; }
+    public double? FirstAppliedLiftedDay { get; init; }
+
+    /// <summary>Days from the first refusal to the first agreement after it, or to the end of the run when none came
+    /// (censored: a standoff that outlasts the run counts its whole length); null without a refusal.</summary>
+    public double? DaysInDispute => FirstRefusalDay is { } r ? DaysFromFirstRefusalToAgreement ?? Days - r : null;
+
+    /// <summary>Days from the first refusal to the first instrument applied after it; null when either is missing.</summary>
+    public double? DaysFromFirstRefusalToApplied => FirstRefusalDay is { } r && FirstAppliedDay is { } a && a >= r ? a - r : null;
+
+    /// <summary>Days the first applied instrument stayed in force: until it was lifted, or to the end of the run.</summary>
+    public double? DaysAppliedInForce => FirstAppliedDay is { } a ? (FirstAppliedLiftedDay ?? Days) - a : null;
 
     /// <summary>Key of <see cref="Departures"/> counting flights that departed with restraints.</summary>
     public const string Restrained = "restrained";

@@ -150,9 +150,9 @@ public sealed record InstrumentSpec
     public string Id { get; init; } = "";
     [Range(0.0, 5.0), Description("Tariff rate (0.25 = 25%); for flightSuspension, 0 suspends every flight and n > 0 caps them at n a week.")]
     public double Rate { get; init; }
-    [Range(0.0, 100.0), Description("Daily cost to the target while applied, in utility units. Tariffs: per unit of rate at full trade exposure (the cost is this x rate x the share of the target's exports that go to the user). Default: 0.02; tariffs negotiation.tariffDailyCost.")]
+    [Range(0.0, 100.0), Description("Daily cost to the target while applied, in utility units. Tariffs: per unit of rate at full trade exposure (the cost is this x rate x the share of the target's exports that go to the user). Default: negotiation.instrumentDailyCost; tariffs negotiation.tariffDailyCost.")]
     public double? DailyCostToTarget { get; init; }
-    [Range(0.0, 100.0), Description("Daily cost to the user while applied, in utility units. Tariffs: per unit of rate at full trade exposure (x rate x the share of the user's exports that go to the target: the trade the dispute puts at risk). Default: 0.005; tariffs negotiation.tariffDailyCost.")]
+    [Range(0.0, 100.0), Description("Daily cost to the user while applied, in utility units. Tariffs: per unit of rate at full trade exposure (x rate x the share of the user's exports that go to the target: the trade the dispute puts at risk). Default: a quarter of negotiation.instrumentDailyCost; tariffs negotiation.tariffDailyCost.")]
     public double? DailyCostToSelf { get; init; }
     [Range(0.0, 720.0), Description("Hours between the threat and its application if no agreement is reached.")]
     public double GraceHours { get; init; } = 24;
@@ -167,7 +167,13 @@ public sealed record CountrySpec
     public PoliticsSpec Politics { get; init; } = new();
     [Description("Escalation ladder, first rung first.")]
     public List<InstrumentSpec> Instruments { get; init; } = [];
+    [Description("Posture of the administration in office (a sending state's era): the escalation ladder it has and how readily it threatens and carries out (docs/model.md §6, 'Postures by era'). Fills instruments when none are given and the politics keys not given.")]
+    public Posture? Posture { get; init; }
 }
+
+/// <summary>A sending state's posture by administration: which instruments it has and how readily it uses them
+/// (the table is data: src/SovereigntySim.Scenarios/postures.yaml).</summary>
+public enum Posture { Bush, Obama, Trump1, Biden, Trump2 }
 
 public sealed record RelationSpec
 {
@@ -179,6 +185,8 @@ public sealed record RelationSpec
     public double TradeExposure { get; init; } = 0.1;
     [Description("Instruments (ids on From's or To's ladder) linked to any dispute between the two: relief from them is on the agenda, and an agreement says which are lifted and which stay (until the first flight lands after it).")]
     public List<string> Links { get; init; } = [];
+    [Description("What From, as a receiving state, demands of To outside the flight terms (e.g. the return of its own fugitives, a change of To's migration policy). Flight terms cannot pay for it: it raises From's floor in any dispute with To by negotiation.linkedDemandValue until a change of government in From drops it.")]
+    public string LinkedDemand { get; init; } = "";
 }
 
 [Description("Agencies by kind.")]
@@ -384,6 +392,8 @@ public sealed record PopulationSpec
     public LegalProcessSpec Process { get; init; } = new();
     [Range(1, 4096), Description("Caseload partitions (grains) that share this population.")]
     public int Partitions { get; init; } = 1;
+    [Range(0.0, 1.0), Description("Share of people infectious on the day they fly (an epidemic such as COVID-19): each passenger is infected with this probability, a flight with health screening tests them before departure, and a positive case found on arrival makes the receiving state suspend the origin's flights.")]
+    public double InfectionPrevalence { get; init; }
     [Range(0.0, 1_000_000.0), Description("Mean removals per day by land (buses to a port of entry) for a neighbouring destination: each day that many removable people, longest held first, leave by land (Poisson); nationals only unless the destination accepts third-country nationals. 0: by air only. A dispute over flights does not stop them.")]
     public double LandReturnsPerDay { get; init; }
 }
@@ -399,7 +409,8 @@ public sealed record FlightPlanSpec
     [Range(0.1, 30.0), Description("Block hours of the round trip.")] public double FlightHours { get; init; } = 5;
     [Range(0.0, 1_000_000.0), Description("Cost per flight-hour in USD.")] public double CostPerHour { get; init; } = 8577;
     [Description("Deportees fly in restraints.")] public bool Restraints { get; init; } = true;
-    [Description("A health screening certificate accompanies the manifest.")] public bool HealthScreening { get; init; } = true;
+    [Description("Health screening: passengers are checked and tested before departure (those who test positive stay behind) and a certificate accompanies the manifest.")] public bool HealthScreening { get; init; } = true;
+    [Range(0.0, 1.0), Description("Share of infected passengers the pre-departure test of a health-screened flight finds.")] public double TestSensitivity { get; init; } = 0.8;
     [Description("Independent monitors fly on board.")] public bool Monitors { get; init; }
     [Range(0.0, 720.0), Description("Hours between manifest submission and departure.")] public double NoticeHours { get; init; } = 48;
     [Required, Description("First departure, e.g. 'day 1 10:00'.")] public ScenarioTime First { get; init; }
@@ -439,6 +450,10 @@ public sealed record NegotiationSpec
     public double StrandedBedDayCost { get; init; } = 0.00004;
     [Range(0.0, 1000.0), Description("Calibration: daily cost, in utility units, of a tariff at rate 1 on all of a state's exports, to the target and to the user alike (scaled by the rate and by each side's export share to the other).")]
     public double TariffDailyCost { get; init; } = 10;
+    [Range(0.0, 10.0), Description("Calibration: daily cost to the target, in utility units, of an instrument other than a tariff whose rung gives none (its cost to the user is a quarter of it).")]
+    public double InstrumentDailyCost { get; init; } = 0.02;
+    [Range(0.0, 1.0), Description("Calibration: how far a linked demand (relations[].linkedDemand) raises the receiving state's floor above what flight terms can give it.")]
+    public double LinkedDemandValue { get; init; } = 0.3;
 }
 
 public enum FirstMover { Sending, Receiving }
@@ -459,6 +474,9 @@ public enum ScriptedEventKind
     SetPressure,
     /// <summary>Open a negotiation between two countries now.</summary>
     OpenNegotiation,
+    /// <summary>A new government takes office in a country: its negotiators' private types are drawn again, its linked
+    /// demands are dropped and its audience costs start again.</summary>
+    GovernmentChange,
 }
 
 public sealed record ScriptedEventSpec
@@ -471,6 +489,8 @@ public sealed record ScriptedEventSpec
     [Description("Instrument for threaten/impose; the next rung when omitted.")] public InstrumentKind? Instrument { get; init; }
     [Description("For setPolicy.")] public PolicyPatchSpec? Policy { get; init; }
     [Range(0.0, 1.0), Description("For setPressure.")] public double? Value { get; init; }
+    [Description("For revokeClearances and a flightSuspension imposed: the stated reason, as refusal reasons (e.g. [restraints, aircraftType]); they put the matching terms on the agenda.")]
+    public List<Agents.Reason> Reasons { get; init; } = [];
     [Description("Free text copied into the event log.")] public string Note { get; init; } = "";
 }
 

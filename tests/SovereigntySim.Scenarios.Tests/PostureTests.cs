@@ -1,0 +1,84 @@
+using SovereigntySim.Domain.Agents;
+using SovereigntySim.Domain.Scenario;
+using static SovereigntySim.Scenarios.Tests.Scenarios;
+
+namespace SovereigntySim.Scenarios.Tests;
+
+/// <summary>Issue 14 items 2 and 4: sending-state postures by era as data, '*' in --set paths (how calibration sets a
+/// shared constant on every ministry or country), and the stated reasons of scripted revocations.</summary>
+public class PostureTests
+{
+    private const string Eras = """
+        name: eras
+        start: 2017-01-01T00:00:00Z
+        duration: 30d
+        countries:
+          - id: US
+            posture: trump2
+          - id: MX
+        """;
+
+    [Fact]
+    public void A_posture_gives_the_eras_ladder_and_politics()
+    {
+        var us = LoadOk(Eras).Countries[0];
+        Assert.Equal(Posture.Trump2, us.Posture);
+        Assert.Equal([InstrumentKind.VisaSanctions, InstrumentKind.Tariff, InstrumentKind.Tariff], us.Instruments.Select(i => i.Kind));
+        Assert.Equal([0.0, 0.25, 0.5], us.Instruments.Select(i => i.Rate));
+        Assert.Equal(0.8, us.Politics.ThreatCredibility);
+        Assert.Equal(0.2, us.Politics.ThreatAudienceCost);
+        // What the era does not name keeps the model's default.
+        Assert.Equal(0.3, us.Politics.DomesticPressure);
+    }
+
+    [Fact]
+    public void No_tariff_is_on_the_menu_of_an_era_that_used_none()
+    {
+        foreach (var era in new[] { "bush", "obama", "biden" })
+            Assert.DoesNotContain(LoadOk(Eras.Edit("posture: trump2", $"posture: {era}")).Countries[0].Instruments, i => i.Kind == InstrumentKind.Tariff);
+        Assert.Empty(LoadOk(Eras.Edit("posture: trump2", "posture: biden")).Countries[0].Instruments);
+    }
+
+    [Fact]
+    public void What_a_scenario_gives_overrides_its_era()
+    {
+        var us = LoadOk(Eras.Edit("posture: trump2", "posture: trump2\n    politics: { threatCredibility: 0.1 }\n    instruments: [{ kind: visaSanctions }]")).Countries[0];
+        Assert.Equal(0.1, us.Politics.ThreatCredibility);
+        Assert.Equal(0.2, us.Politics.ThreatAudienceCost);
+        Assert.Equal(InstrumentKind.VisaSanctions, Assert.Single(us.Instruments).Kind);
+        // --set names the posture like any other value, and the era follows.
+        Assert.Empty(LoadOk(Eras, "countries.US.posture=biden").Countries[0].Instruments);
+    }
+
+    [Fact]
+    public void An_unknown_posture_is_a_located_error()
+    {
+        var error = SingleError(Eras.Edit("posture: trump2", "posture: reagan"));
+        AssertAt(error, Where(Eras.Edit("posture: trump2", "posture: reagan"), "reagan"), "countries[0].posture", "reagan");
+    }
+
+    [Fact]
+    public void A_star_sets_a_value_on_every_item_of_a_list()
+    {
+        var spec = LoadOk(Base, "agencies.ministries.*.resolve=0.7", "countries.*.politics.audienceCostPerDay=0.002");
+        Assert.All(spec.Agencies.Ministries, m => Assert.Equal(0.7, m.Resolve));
+        Assert.All(spec.Countries, c => Assert.Equal(0.002, c.Politics.AudienceCostPerDay));
+        // The values go through the same checks as the file's: one error per ministry.
+        var errors = Load(Base, "agencies.ministries.*.resolve=2").Errors;
+        Assert.Equal(["agencies.ministries[0].resolve", "agencies.ministries[1].resolve"], errors.Select(e => e.Path).Order());
+        // '*' on a mapping is refused where it stands.
+        var onMap = SingleError(Base, "negotiation.*=1");
+        Assert.Equal(("--set", 1, 13), (onMap.File, onMap.Line, onMap.Column));
+    }
+
+    [Fact]
+    public void Stated_reasons_must_raise_a_term_and_belong_to_a_revocation_or_suspension()
+    {
+        var revocation = Base + "\n  - at: day 2 08:00\n    kind: revokeClearances\n    country: MX\n    reasons: [restraints, aircraftType]";
+        Assert.Equal([Reason.Restraints, Reason.AircraftType], LoadOk(revocation).Events[1].Reasons);
+        var notRaising = revocation.Edit("reasons: [restraints, aircraftType]", "reasons: [turnedBack]");
+        AssertAt(SingleError(notRaising), Where(notRaising, "turnedBack"), "events[1].reasons[0]", "a refusal reason that raises a term");
+        var onThreat = Base.Edit("    against: MX", "    against: MX\n    reasons: [restraints]");
+        Assert.Contains("only revokeClearances and impose", SingleError(onThreat).ToString());
+    }
+}
