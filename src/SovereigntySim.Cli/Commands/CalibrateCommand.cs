@@ -141,7 +141,7 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
 
     private static void Print(Calibration calibration, Population last)
     {
-        static string F(double v) => Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
+        static string F(double v) => double.IsPositiveInfinity(v) ? "∞" : Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape($"posterior after generation {last.Generation} (ε = {F(last.Epsilon)}, acceptance {last.AcceptanceRate:P0})"))
             .AddColumn("path").AddColumn("prior").AddColumn("mean").AddColumn("median").AddColumn("5%–95%");
