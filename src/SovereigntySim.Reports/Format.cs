@@ -15,6 +15,9 @@ internal static class Format
         return Math.Round(v, 4 - (a >= 1 ? (int)Math.Floor(Math.Log10(a)) + 1 : 0)).ToString("0.####", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A share as a whole percentage ("42%"); "–" for missing.</summary>
+    public static string Share(double v) => double.IsFinite(v) ? Math.Round(v * 100).ToString("0", CultureInfo.InvariantCulture) + "%" : "–";
+
     /// <summary>An element id made of [a-z0-9-] from any text.</summary>
     public static string Slug(string text)
     {

@@ -23,19 +23,32 @@ public sealed record Fact(string Label, string Value);
 public sealed record Section(string Id, string Title, string Text, IReadOnlyList<ChartSpec> Charts, IReadOnlyList<TableSpec> Tables);
 
 /// <summary>One chart. <paramref name="Type"/> is a Chart.js type: line (linear x), scatter or bar (category x
-/// from <paramref name="Labels"/>). Its canvas gets <paramref name="Id"/> as its element id.</summary>
+/// from <paramref name="Labels"/>), or <see cref="IntervalChart"/>: one row per label, each series an interval on
+/// the row (<see cref="SeriesSpec.Intervals"/>). Its canvas gets <paramref name="Id"/> as its element id.</summary>
 public sealed record ChartSpec(string Id, string Type, string Title, string Text, Axis X, Axis Y, IReadOnlyList<SeriesSpec> Series,
-    IReadOnlyList<string>? Labels = null);
+    IReadOnlyList<string>? Labels = null)
+{
+    public const string IntervalChart = "interval";
+}
 
-/// <summary>An axis title, and for a linear axis whether it starts at zero.</summary>
-public sealed record Axis(string Label, bool BeginAtZero = false);
+/// <summary>An axis title, for a linear axis whether it starts at zero, and optionally its fixed ends.</summary>
+public sealed record Axis(string Label, bool BeginAtZero = false, double? Min = null, double? Max = null);
 
 /// <summary>
-/// One dataset. Points for line and scatter charts, Values (one per label) for bar charts. Style is one of
-/// <see cref="Styles"/>; series with the same Group share a colour (a band's edges and its median).
+/// One dataset. Points for line and scatter charts, Values (one per label) for bar charts, Intervals (one per label,
+/// null where the row has none) for interval charts. Style is one of <see cref="Styles"/>; series with the same Group
+/// share a colour (a band's edges and its median).
 /// </summary>
 public sealed record SeriesSpec(string Label, string Style, int Group, IReadOnlyList<Point>? Points = null, IReadOnlyList<double?>? Values = null,
-    bool InLegend = true);
+    bool InLegend = true, IReadOnlyList<Interval?>? Intervals = null);
+
+/// <summary>
+/// An interval on one row of an interval chart. Lo, Hi and Mark (a median or a point value) are in the measure's
+/// units, null where the range is open or there is no mark; From, To and MarkAt are where they sit on the row's own
+/// scale, which the chart's x axis shows (an open end reaches the axis edge and is drawn as an arrow). Pass colours
+/// the interval (null: neutral); Text is its tooltip.
+/// </summary>
+public sealed record Interval(double? Lo, double? Hi, double? Mark, double From, double To, double? MarkAt, bool? Pass, string Text);
 
 /// <summary>A point; a null Y is a gap (a missing value).</summary>
 public sealed record Point(double X, double? Y);
@@ -51,7 +64,12 @@ public static class Styles
     public const string Marker = "marker";        // one large point (agreement, Nash point)
     public const string Reference = "reference";  // dotted reference line (reservation values)
     public const string Bar = "bar";
+    public const string Observed = "observed";    // interval: what the record says happened (grey)
+    public const string Predicted = "predicted";  // interval: the model's 5%–95% and median, green when the figure passes, red when not
+    public const string Baseline = "baseline";    // interval: a null model's 5%–95% (neutral)
 }
 
-/// <summary>A table of already formatted cells.</summary>
-public sealed record TableSpec(string Id, string Title, string Text, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+/// <summary>A table of already formatted cells. Links, when present, has the shape of Rows: the http(s) address a
+/// cell links to, or null.</summary>
+public sealed record TableSpec(string Id, string Title, string Text, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows,
+    IReadOnlyList<IReadOnlyList<string?>>? Links = null);

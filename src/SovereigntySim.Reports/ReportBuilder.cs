@@ -34,6 +34,8 @@ public static class ReportBuilder
             NegotiationSection.Build(input),
             SweepSection.Build(input),
             SensitivitySection.Build(input),
+            ValidationSection.Build(input),
+            ValidationSection.BuildCrossValidation(input),
         };
         var provenance = BuildProvenance(input);
         var scenario = provenance.Facts.FirstOrDefault(f => f.Label == "scenario")?.Value;
@@ -66,6 +68,9 @@ public static class ReportBuilder
             if (seed >= 0) Add("seeds", Seeds(runs.Rows.Select(r => r[seed]).ToList()));
             if (digest >= 0) Add("distinct digests", runs.Rows.Select(r => r[digest]).Distinct().Count());
         }
+        if (input.ValidationSettings is { } v)
+            foreach (var key in new[] { "replications", "folds", "priors", "particles", "generations", "seed", "rules" })
+                Add(key, v[key]);
         if (input.Summary is { } s)
         {
             if (input.Runs is null) Add("seed", s["seed"]);

@@ -10,6 +10,7 @@ internal sealed class ReportInput
     [
         "summary.json", "timeseries.csv", "series.csv", "negotiations.csv", "offers.csv", "frontier.csv",
         "experiment.json", "runs.csv", "aggregate.csv", "daily.csv", "sensitivity.csv",
+        "validation.csv", "validation.json", "crossvalidation.csv", "crossvalidation.json",
     ];
 
     public required string Folder { get; init; }
@@ -24,10 +25,20 @@ internal sealed class ReportInput
     public CsvTable? Aggregate { get; init; }
     public CsvTable? Daily { get; init; }
     public CsvTable? Sensitivity { get; init; }
+    /// <summary>validate-history: one row per case and figure.</summary>
+    public CsvTable? Validation { get; init; }
+    /// <summary>validate-history --cross-validate: one row per fold, case and figure.</summary>
+    public CsvTable? CrossValidation { get; init; }
+    /// <summary>validation.json or crossvalidation.json: the settings of the validation (replications, folds, rules).</summary>
+    public JsonObject? ValidationSettings { get; init; }
     public required IReadOnlyList<string> Files { get; init; }
 
-    /// <summary>replications, sweep or sensitivity for an experiment folder; "run" for a single run.</summary>
-    public string Kind => (string?)Experiment?["kind"] ?? (Runs is not null || Aggregate is not null || Daily is not null ? "experiment" : "run");
+    /// <summary>replications, sweep or sensitivity for an experiment folder; validation or cross-validation for a
+    /// validate-history folder; "run" for a single run.</summary>
+    public string Kind => (string?)Experiment?["kind"]
+                          ?? (CrossValidation is not null ? "cross-validation"
+                              : Validation is not null ? "validation"
+                              : Runs is not null || Aggregate is not null || Daily is not null ? "experiment" : "run");
 
     public bool IsExperiment => Kind != "run";
 
@@ -53,6 +64,9 @@ internal sealed class ReportInput
             Aggregate = Csv("aggregate.csv"),
             Daily = Csv("daily.csv"),
             Sensitivity = Csv("sensitivity.csv"),
+            Validation = Csv("validation.csv"),
+            CrossValidation = Csv("crossvalidation.csv"),
+            ValidationSettings = Json("crossvalidation.json") ?? Json("validation.json"),
         };
 
         JsonObject? Json(string name)

@@ -117,4 +117,23 @@ public sealed class ReportBrowserTests(BrowserFixture browser)
         Assert.Equal(0.7, sobol.Datasets[1].Values[0]);
         Assert.Contains("\"git\": \"4b2562d\"", await page.Page.InnerTextAsync("pre.provenance"));
     }
+
+    [Fact]
+    public async Task Validation_and_cross_validation_draw_an_interval_chart_per_case()
+    {
+        var (page, charts) = await Open(ResultFolders.Validation(), ["validation-colombia-2025", "validation-mexico-2025"]);
+        await using (page)
+        {
+            var colombia = charts.Chart("validation-colombia-2025");
+            Assert.Equal("bar", colombia.Type);
+            Assert.Equal([3, 3], colombia.Datasets.Select(d => d.Count));
+            Assert.Null(await page.Page.EvaluateAsync<int?>("() => window.hacked ?? null"));
+            Assert.Contains("<script>", await page.Page.InnerTextAsync("#validation-figures"));
+            Assert.Equal(["https://example.org/colombia?a=1&b=2", "https://example.org/deal", "https://example.org/mexico"],
+                await page.Page.EvalOnSelectorAllAsync<string[]>("#validation-figures a", "links => links.map(a => a.href)"));
+        }
+
+        (page, charts) = await Open(ResultFolders.CrossValidation(), ["crossvalidation-colombia-2025", "crossvalidation-mexico-2025"]);
+        await using (page) Assert.Equal(["observed", "model 5%–95%, median (held out)", "null model 5%–95%"], charts.Chart("crossvalidation-colombia-2025").Datasets.Select(d => d.Label));
+    }
 }

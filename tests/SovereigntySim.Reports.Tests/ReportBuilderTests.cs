@@ -63,7 +63,7 @@ public sealed class ReportBuilderTests
         var dir = ResultFolders.TempDir("bad");
         File.WriteAllText(Path.Combine(dir, "series.csv"), "day,date,entity,value\n1,2025-01-21,MX,0.5\n");
         var e = Assert.Throws<ReportInputException>(() => ReportBuilder.Write(dir));
-        Assert.Equal("series.csv: missing column 'metric' (columns: day,date,entity,value)", e.Message);
+        Assert.Equal("series.csv, line 1: missing column 'metric' (columns: day,date,entity,value)", e.Message);
     }
 
     [Fact]

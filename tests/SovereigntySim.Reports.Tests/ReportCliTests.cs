@@ -53,6 +53,16 @@ public sealed class ReportCliTests
     }
 
     [Fact]
+    public async Task Malformed_validation_csv_is_one_located_line_and_exit_code_2()
+    {
+        var dir = ResultFolders.TempDir("validation-bad");
+        File.WriteAllText(Path.Combine(dir, "validation.csv"), ResultFolders.ValidationCsv.Replace(",0.85,", ",lots,"));
+        var (code, _, err) = await Sovsim("report", dir);
+        Assert.Equal(2, code);
+        Assert.Equal("report: validation.csv, line 2, column 'shareInRange': expected a number, found 'lots'", err.Trim());
+    }
+
+    [Fact]
     public async Task Report_writes_the_file_and_prints_its_path()
     {
         var dir = ResultFolders.Sensitivity();

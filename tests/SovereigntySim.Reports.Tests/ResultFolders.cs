@@ -279,4 +279,46 @@ public static class ResultFolders
             }));
         return dir;
     }
+
+    // ---- validate-history ----------------------------------------------------------------------------------
+
+    /// <summary>validation.csv as validate-history writes it: two cases; a closed range (2–2), open ranges (≥ 1,
+    /// ≤ 14), a point value with its ±10% band, passes and fails; a figure named like a tag and a javascript: source.</summary>
+    public const string ValidationCsv = """
+        case,figure,measure,observedLo,observedHi,observedValue,source,runs,simulatedMean,simulatedMedian,simulatedQ05,simulatedQ95,missing,shareInRange,relativeError,pass,what,note
+        colombia-2025,flights-turned-back,flights.turnedBack,2,2,,https://example.org/colombia?a=1&b=2 (2025-01-26),20,2.1,2,2,3,0,0.85,,true,C-17s turned back,
+        colombia-2025,agreement,negotiations.agreements,1,,,https://example.org/deal (2025-01-26),20,0.9,1,0,1,0,0.9,,true,the dispute ends in an agreement,
+        colombia-2025,<script>,detention.cost,4500000,5500000,5000000,javascript:alert(1),20,9000000,8800000,7000000,11000000,0,0,0.8,false,"cost, <b>bold</b>",<i>note</i>
+        mexico-2025,days-to-agreement,days.firstRefusalToAgreement,,14,,https://example.org/mexico (2025-02-01),20,20,21,16,30,2,0.1,,false,days to the deal,
+
+        """;
+
+    public static string Validation(string? dir = null)
+    {
+        dir ??= TempDir("validation");
+        File.WriteAllText(Path.Combine(dir, "validation.csv"), ValidationCsv);
+        File.WriteAllText(Path.Combine(dir, "validation.json"), """{ "replications": 20, "figures": 4, "passed": 2, "rules": "point values by tolerance, ranges by target" }""");
+        return dir;
+    }
+
+    /// <summary>crossvalidation.csv of two folds: each case in-sample once and out-of-sample once. Out of sample, 2 of
+    /// 3 figures pass and 2 are covered; the null model passes 1 and covers 2, and has no values for "agreement".</summary>
+    public const string CrossValidationCsv = """
+        fold,case,sample,figure,measure,observedLo,observedHi,observedValue,simulatedQ05,simulatedMedian,simulatedQ95,shareInRange,pass,covered,nullValues,nullQ05,nullQ95,nullShareInRange,nullPass,nullCovered
+        0,colombia-2025,out-of-sample,flights-turned-back,flights.turnedBack,2,2,,1,2,3,0.7,true,true,2,0,4,0.5,false,true
+        0,colombia-2025,out-of-sample,agreement,negotiations.agreements,1,,,0,1,1,0.8,true,true,0,,,,false,false
+        0,mexico-2025,in-sample,days-to-agreement,days.firstRefusalToAgreement,,14,,10,12,15,0.9,true,true,1,20,20,0,false,false
+        1,colombia-2025,in-sample,flights-turned-back,flights.turnedBack,2,2,,2,2,2,1,true,true,1,3,3,0,false,false
+        1,colombia-2025,in-sample,agreement,negotiations.agreements,1,,,1,1,1,1,true,true,1,1,1,1,true,true
+        1,mexico-2025,out-of-sample,days-to-agreement,days.firstRefusalToAgreement,,14,,16,21,30,0.1,false,false,2,1,2,1,true,true
+
+        """;
+
+    public static string CrossValidation(string? dir = null)
+    {
+        dir ??= TempDir("crossvalidation");
+        File.WriteAllText(Path.Combine(dir, "crossvalidation.csv"), CrossValidationCsv);
+        File.WriteAllText(Path.Combine(dir, "crossvalidation.json"), """{ "folds": 2, "replications": 10, "particles": 30, "generations": 3 }""");
+        return dir;
+    }
 }

@@ -33,6 +33,92 @@
     bar: g => ({ borderColor: colour(g, 1), backgroundColor: colour(g, 0.7), borderWidth: 1 }),
   };
 
+  // Interval charts (validation): each row a figure, each series an interval on it (Interval in Model.cs). Colour
+  // says pass or fail only together with the row's label, which says it in words.
+  const verdict = { pass: 'rgba(44, 160, 44, 0.75)', fail: 'rgba(214, 39, 40, 0.75)' };
+  const intervalStyles = {
+    observed: () => 'rgba(91, 100, 117, 0.45)',
+    predicted: i => (i && i.pass === false ? verdict.fail : verdict.pass),
+    baseline: () => 'rgba(148, 103, 189, 0.55)',
+  };
+
+  function intervalDataset(series) {
+    const fill = intervalStyles[series.style] || intervalStyles.observed;
+    return {
+      label: series.label,
+      data: series.intervals.map(i => (i ? [i.from, i.to] : null)),
+      intervals: series.intervals,
+      style: series.style,
+      backgroundColor: series.intervals.map(fill),
+      borderColor: 'rgba(29, 35, 48, 0.6)',
+      borderWidth: 1,
+      borderSkipped: false,
+      minBarLength: 4,
+      inLegend: series.inLegend !== false,
+    };
+  }
+
+  // Draws what a floating bar cannot: the median (a tick) or point value (a dot), and an arrow at an open end.
+  const intervalMarks = {
+    id: 'intervalMarks',
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      const x = chart.scales.x;
+      ctx.save();
+      ctx.fillStyle = ctx.strokeStyle = '#1d2330';
+      ctx.lineWidth = 2;
+      chart.data.datasets.forEach((d, di) => {
+        chart.getDatasetMeta(di).data.forEach((bar, j) => {
+          const i = d.intervals[j];
+          if (!i) return;
+          const half = bar.height / 2;
+          if (i.markAt != null) {
+            const px = x.getPixelForValue(i.markAt);
+            ctx.beginPath();
+            if (d.style === 'observed') ctx.arc(px, bar.y, Math.min(5, half), 0, 2 * Math.PI), ctx.fill();
+            else ctx.moveTo(px, bar.y - half - 2), ctx.lineTo(px, bar.y + half + 2), ctx.stroke();
+          }
+          const arrow = (value, direction) => {
+            const px = x.getPixelForValue(value);
+            ctx.beginPath();
+            ctx.moveTo(px, bar.y); // the tip on the axis edge, so that the chart area does not clip it
+            ctx.lineTo(px - direction * 9, bar.y - half - 2);
+            ctx.lineTo(px - direction * 9, bar.y + half + 2);
+            ctx.closePath();
+            ctx.fill();
+          };
+          if (i.lo == null) arrow(i.from, -1);
+          if (i.hi == null) arrow(i.to, 1);
+        });
+      });
+      ctx.restore();
+    },
+  };
+
+  function intervalConfig(spec) {
+    return {
+      type: 'bar',
+      data: { labels: spec.labels, datasets: spec.series.map(intervalDataset) },
+      plugins: [intervalMarks],
+      options: {
+        indexAxis: 'y',
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', axis: 'y', intersect: false },
+        plugins: {
+          title: { display: true, text: spec.title, font: { size: 14 } },
+          legend: { display: true },
+          tooltip: { callbacks: { label: item => item.dataset.intervals[item.dataIndex].text } },
+        },
+        scales: {
+          x: { type: 'linear', min: spec.x.min, max: spec.x.max, ticks: { display: false }, title: { display: true, text: spec.x.label } },
+          y: { type: 'category', title: { display: true, text: spec.y.label } },
+        },
+      },
+    };
+  }
+
   function dataset(series) {
     const style = styles[series.style] || styles.line;
     return Object.assign(style(series.group), {
@@ -94,11 +180,17 @@
     for (const c of spec.columns) head.append(el('th', { textContent: c, scope: 'col' }));
     table.append(el('thead', {}, head));
     const body = el('tbody');
-    for (const row of spec.rows) {
+    spec.rows.forEach((row, r) => {
       const tr = el('tr');
-      for (const cell of row) tr.append(el('td', { textContent: cell, className: numeric.test(cell) ? 'num' : '' }));
+      const links = spec.links ? spec.links[r] : [];
+      row.forEach((cell, c) => {
+        const href = links[c];
+        // The builder links only http(s) addresses; checked again so that no other scheme can become a link.
+        const content = href && /^https?:\/\//i.test(href) ? el('a', { href, textContent: cell, rel: 'noopener noreferrer' }) : cell;
+        tr.append(el('td', { className: numeric.test(cell) ? 'num' : '' }, content));
+      });
       body.append(tr);
-    }
+    });
     table.append(body);
     return el('div', { className: 'table' }, table, el('p', { className: 'table-text', textContent: spec.text }));
   }
@@ -119,10 +211,13 @@
       main.append(node);
       for (const spec of section.charts) {
         const canvas = el('canvas', { id: spec.id, role: 'img', ariaLabel: spec.title });
-        grid.append(el('figure', { className: 'chart' },
-          el('div', { className: 'chart-box' }, canvas),
+        const box = el('div', { className: 'chart-box' }, canvas);
+        const interval = spec.type === 'interval';
+        // An interval chart grows with its rows, so that each figure keeps a readable height.
+        if (interval) box.style.height = `${90 + spec.labels.length * (12 + 14 * spec.series.length)}px`;
+        grid.append(el('figure', { className: 'chart' }, box,
           el('figcaption', {}, el('p', { className: 'chart-text', textContent: spec.text }))));
-        new Chart(canvas, chartConfig(spec));
+        new Chart(canvas, interval ? intervalConfig(spec) : chartConfig(spec));
       }
     }
   }
