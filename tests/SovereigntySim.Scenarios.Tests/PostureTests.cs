@@ -34,7 +34,7 @@ public class PostureTests
     [Fact]
     public void No_tariff_is_on_the_menu_of_an_era_that_used_none()
     {
-        foreach (var era in new[] { "bush", "obama", "biden" })
+        foreach (var era in new[] { "bush", "obama", "trump1", "biden" })
             Assert.DoesNotContain(LoadOk(Eras.Edit("posture: trump2", $"posture: {era}")).Countries[0].Instruments, i => i.Kind == InstrumentKind.Tariff);
         Assert.Empty(LoadOk(Eras.Edit("posture: trump2", "posture: biden")).Countries[0].Instruments);
     }
