@@ -144,6 +144,8 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     /// from flights to Haiti in May 2020); the rest fly.</summary>
     private void Test()
     {
+        // Most scenarios have no epidemic: nothing to draw, nothing to allocate.
+        if (!World.Spec.Populations.Any(p => p.InfectionPrevalence > 0)) return;
         var prevalence = _boarded.Select(p => World.CaseloadOfMigrant(p.MigrantId).Population.InfectionPrevalence).ToArray();
         if (prevalence.All(x => x <= 0)) return;
         var positive = new List<Passenger>();
