@@ -179,4 +179,16 @@ public sealed class CalibrationTests(OneSiloCluster one)
         Assert.All(summary, s => Assert.InRange((double)s!["nullPassRate"]!, 0, 1));
         Assert.All(summary, s => Assert.InRange((double)s!["coverage90"]!, 0, 1));
     }
+
+    /// <summary>The shipped posterior must have been fitted on this model: a change of behaviour bumps ModelVersion
+    /// and fails here until the library is calibrated again (docs/validation.md).</summary>
+    [Fact]
+    public void The_shipped_posterior_was_fitted_on_this_model_version()
+    {
+        var (posterior, errors) = Posterior.Load(Path.Combine(Repo.Root, "data", "calibration", "posterior.json"));
+        Assert.Empty(errors);
+        Assert.NotNull(posterior);
+        Assert.True(posterior.Samples.Count >= 10);
+        Assert.Contains("negotiation.linkedDemandValue", posterior.Paths);
+    }
 }
