@@ -112,6 +112,8 @@ public sealed class ScriptedCluster : IAsyncLifetime
     {
         // A cluster of its own: state, database port and silo ports that nothing else uses.
         _env["SOVSIM_CLUSTER_DIR"] = _state;
+        // The tests run on the solution's build: the script need not build again beside them.
+        _env["SOVSIM_NO_BUILD"] = "1";
         int pg = FreePorts(1), silos = FreePorts(3, pg), gateways = FreePorts(3, pg, silos);
         _env["SOVSIM_PG_PORT"] = pg.ToString();
         _env["SOVSIM_SILO_PORT"] = silos.ToString();
