@@ -7,7 +7,9 @@ namespace SovereigntySim.Scenarios.Tests;
 public sealed class WriterTests
 {
     public static IEnumerable<object[]> Shipped() =>
-        Directory.GetFiles(Path.Combine(FindRoot(), "scenarios"), "*.yaml").Order().Select(f => new object[] { Path.GetFileName(f) });
+        // The case library's scenarios too: a posture's merged ladder must read back to the same scenario.
+        Directory.GetFiles(Path.Combine(FindRoot(), "scenarios"), "*.yaml", SearchOption.AllDirectories).Order()
+            .Select(f => new object[] { Path.GetRelativePath(Path.Combine(FindRoot(), "scenarios"), f) });
 
     private static string FindRoot()
     {
