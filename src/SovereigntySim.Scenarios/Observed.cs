@@ -110,10 +110,8 @@ public static partial class ObservedLoader
 
     public static ObservedLoadResult LoadFile(string file)
     {
-        string text;
-        try { text = File.ReadAllText(file); }
-        catch (Exception e) { return new ObservedLoadResult([], [new ScenarioError(file, 1, 1, "(root)", "a readable observed-case file", e.Message)]); }
-        return LoadText(text, file);
+        var (text, error) = SpecFile.Read(file, "a readable observed-case file");
+        return error is null ? LoadText(text!, file) : new ObservedLoadResult([], [error]);
     }
 
     public static ObservedLoadResult LoadText(string yaml, string file)

@@ -36,10 +36,8 @@ public static class PriorsLoader
 {
     public static PriorsLoadResult Load(string file)
     {
-        string text;
-        try { text = File.ReadAllText(file); }
-        catch (Exception e) { return new PriorsLoadResult(null, [new ScenarioError(file, 1, 1, "(root)", "a readable priors file", e.Message)]); }
-        return LoadText(text, file);
+        var (text, error) = SpecFile.Read(file, "a readable priors file");
+        return error is null ? LoadText(text!, file) : new PriorsLoadResult(null, [error]);
     }
 
     public static PriorsLoadResult LoadText(string yaml, string file)

@@ -27,6 +27,14 @@ internal static class SpecFile
         return errors.OrderBy(e => e.File == file ? 0 : 1).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
     }
 
+    /// <summary>A file's text, or the located error that says it could not be read (<paramref name="readable"/>: what
+    /// was expected, e.g. "a readable priors file").</summary>
+    public static (string? Text, ScenarioError? Error) Read(string file, string readable)
+    {
+        try { return (File.ReadAllText(file), null); }
+        catch (Exception e) { return (null, new ScenarioError(file, 1, 1, "(root)", readable, e.Message)); }
+    }
+
     /// <summary>The position of a path, or of its nearest written ancestor when it was left out.</summary>
     public static SourcePos At(IReadOnlyDictionary<string, SourcePos> positions, string path, string file)
     {

@@ -27,7 +27,7 @@ public sealed class ScreeningRulesTests
     };
 
     private static FlightTerms Flight(AircraftKind aircraft = AircraftKind.Charter, bool restraints = false, bool health = true, bool monitors = false) =>
-        new("ICE", "staging", "US", "MX", aircraft, 135, restraints, health, monitors, 5, 8577, DepartureTick: 48, ManifestTick: 24);
+        new("ICE", "staging", "US", "MX", aircraft, 135, restraints, health, monitors, 5, 8577, DepartureTick: 48, ManifestTick: 24, TestSensitivity: new FlightPlanSpec().TestSensitivity);
 
     private static Passenger Clean(long id = 1) => new(id, false, DocumentStatus.Verified, LegalStatus.FinalOrder, Vulnerability.None);
 

@@ -44,8 +44,11 @@ public sealed partial class Country : Agent
         _policy = _spec.Acceptance;
         _pressure = _spec.Politics.DomesticPressure;
         foreach (var r in world.Spec.Relations.Where(r => r.From == _spec.Id)) _tension[r.To] = r.Tension;
-        _commitment = PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, world.Negotiation.TypeSpread);
+        _commitment = DrawCommitment();
     }
+
+    /// <summary>The private commitment to threats, drawn from this country's stream (at creation, and by a new government).</summary>
+    private double DrawCommitment() => PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
 
     private double Horizon => World.Negotiation.CostHorizonDays;
 
@@ -379,14 +382,13 @@ public sealed partial class Country : Agent
         foreach (var e in World.Spec.Agencies.Enforcement.Where(e => e.Country != _spec.Id)) Send(AgentIds.Enforcement(e.Id), change);
     }
 
-    /// <summary>A scripted threat or imposition: the named instrument's first rung not in use, or the next rung.</summary>
     /// <summary>A new government (an election, as in Gambia in December 2016): it owes its audience nothing for its
     /// predecessor's stand, so audience costs start again; it drops the predecessor's linked demands; and its
     /// commitment and its negotiators' types are drawn again from the same priors.</summary>
     private void NewGovernment()
     {
         _demandsDropped = true;
-        _commitment = PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+        _commitment = DrawCommitment();
         foreach (var d in _disputes.Values) if (d.ConfrontedSince is not null) d.ConfrontedSince = Now;
         Log("country.type", null, ["governmentChange"], Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)),
             Field.Of("linkedDemandsDropped", true));
@@ -394,6 +396,7 @@ public sealed partial class Country : Agent
         _changed = true;
     }
 
+    /// <summary>A scripted threat or imposition: the named instrument's first rung not in use, or the next rung.</summary>
     private void Scripted(string against, InstrumentKind? instrument, bool immediate, IReadOnlyList<Reason>? stated = null)
     {
         var inForce = _imposed.GetValueOrDefault(against) ?? [];

@@ -145,15 +145,15 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private void Test()
     {
         // Most scenarios have no epidemic: nothing to draw, nothing to allocate.
-        if (!World.Spec.Populations.Any(p => p.InfectionPrevalence > 0)) return;
-        var prevalence = _boarded.Select(p => World.CaseloadOfMigrant(p.MigrantId).Population.InfectionPrevalence).ToArray();
-        if (prevalence.All(x => x <= 0)) return;
+        if (!World.Epidemic) return;
+        double Prevalence(Passenger p) => World.CaseloadOfMigrant(p.MigrantId).Population.InfectionPrevalence;
+        if (_boarded.All(p => Prevalence(p) <= 0)) return;
         var positive = new List<Passenger>();
         int infected = 0;
-        for (int i = 0; i < _boarded.Count; i++)
+        foreach (var p in _boarded)
         {
-            if (Random.NextDouble() >= prevalence[i]) continue;
-            if (_terms.HealthScreening && Random.NextDouble() < _terms.TestSensitivity) positive.Add(_boarded[i]);
+            if (Random.NextDouble() >= Prevalence(p)) continue;
+            if (_terms.HealthScreening && Random.NextDouble() < _terms.TestSensitivity) positive.Add(p);
             else infected++;
         }
         _infected = infected;

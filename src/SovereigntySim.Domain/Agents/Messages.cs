@@ -24,7 +24,7 @@ public sealed record FlightTerms(
     double CostPerHour,
     long DepartureTick,
     long ManifestTick,
-    double TestSensitivity = 0.8);
+    double TestSensitivity);
 
 /// <summary>Which people enforcement leaves off a manifest.</summary>
 public sealed record BookingRules(bool BookPendingCases, DocumentStandard? KnownStandard, bool KnownRefusesThirdCountry);

@@ -50,6 +50,7 @@ public sealed class World
         Facilities = spec.Facilities.ToDictionary(f => f.Id, StringComparer.Ordinal);
         Enforcement = spec.Agencies.Enforcement.ToDictionary(e => e.Id, StringComparer.Ordinal);
         FlightPlans = spec.FlightPlans.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        Epidemic = spec.Populations.Any(p => p.InfectionPrevalence > 0);
 
         var ids = new List<string>();
         ids.AddRange(spec.Countries.Select(c => AgentIds.Country(c.Id)));
@@ -71,6 +72,9 @@ public sealed class World
     }
 
     public ScenarioSpec Spec { get; }
+
+    /// <summary>Some population is infectious (populations[].infectionPrevalence): flights draw infections and test.</summary>
+    public bool Epidemic { get; }
     public long Seed => Spec.Seed;
     public SimClock Clock { get; }
     public IReadOnlyDictionary<string, CountrySpec> Countries { get; }

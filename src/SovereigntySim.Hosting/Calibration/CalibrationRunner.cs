@@ -113,7 +113,7 @@ public sealed class CalibrationRunner(IClusterClient client, Func<CancellationTo
 
         async Task Finished(Population population)
         {
-            WriteGeneration(calibration, dir, population);
+            await WriteGeneration(calibration, dir, population);
             timings.Add(new GenerationTiming(population.Generation, population.Simulations, runs, clock.Elapsed.TotalSeconds));
             finished.Add(population);
             await WriteProgress(calibration, options, dir, identity, finished, timings, null);
@@ -179,7 +179,8 @@ public sealed class CalibrationRunner(IClusterClient client, Func<CancellationTo
                     var c = calibration.Cases[k].Spec;
                     if (o is null || !o.Completed)
                         throw new CalibrationRunFailedException($"the run of {c.Case} for candidate {batch[p].Attempt} of generation {batch[p].Generation} failed: {o?.Error ?? "no outcome"}");
-                    foreach (var f in c.Figures) sum += HistoryComparison.Discrepancy(c, f, HistoryComparison.Value(o.Metrics, f.Measure));
+                    var measure = HistoryComparison.Measures(o.Metrics);
+                    foreach (var f in c.Figures) sum += HistoryComparison.Discrepancy(c, f, measure(f.Measure));
                     figures += c.Figures.Count;
                 }
                 distances[p] = sum / figures;
@@ -189,7 +190,7 @@ public sealed class CalibrationRunner(IClusterClient client, Func<CancellationTo
         return (merged, Distances);
     }
 
-    private static void WriteGeneration(Calibration calibration, string dir, Population population)
+    private static Task WriteGeneration(Calibration calibration, string dir, Population population)
     {
         var sb = new StringBuilder().AppendJoin(',', ["particle", "attempt", "weight", "distance", .. calibration.Priors.Select(p => p.Path)]).Append('\n');
         for (int i = 0; i < population.Particles.Count; i++)
@@ -198,7 +199,7 @@ public sealed class CalibrationRunner(IClusterClient client, Func<CancellationTo
             // Round-trip numbers: a resumed calibration goes on from exactly these particles.
             sb.AppendJoin(',', [i.ToString(CultureInfo.InvariantCulture), p.Attempt.ToString(CultureInfo.InvariantCulture), R(p.Weight), R(p.Distance), .. p.Values.Select(R)]).Append('\n');
         }
-        WriteAtomically(GenerationFile(dir, population.Generation), sb.ToString()).GetAwaiter().GetResult();
+        return WriteAtomically(GenerationFile(dir, population.Generation), sb.ToString());
     }
 
     private static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);

@@ -45,16 +45,22 @@ public static class HistoryComparison
 
     /// <summary>The values of a measure over the finished runs of an experiment, in run order.</summary>
     public static double[] Values(ExperimentResult result, string measure) =>
-        result.Plan.Runs.Where(r => result.Outcomes.TryGetValue(r.Run, out var o) && o.Completed).Select(r => Value(result.Outcomes[r.Run].Metrics, measure)).ToArray();
+        result.Plan.Runs.Where(r => result.Outcomes.TryGetValue(r.Run, out var o) && o.Completed).Select(r => Measures(result.Outcomes[r.Run].Metrics)(measure)).ToArray();
 
-    /// <summary>One run's value of a measure: an outcome column, or people removed to one destination (removed.&lt;country&gt;).</summary>
-    public static double Value(RunMetrics metrics, string measure)
+    private static readonly Dictionary<string, int> Column = Outcomes.Columns.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
+
+    /// <summary>One run's measures by name: an outcome column (the run's outcome row is computed once, at the first
+    /// column asked for), or people removed to one destination (removed.&lt;country&gt;).</summary>
+    public static Func<string, double> Measures(RunMetrics metrics)
     {
-        if (measure.StartsWith(ObservedLoader.RemovedByDestinationPrefix, StringComparison.Ordinal))
-            return metrics.RemovedByDestination.GetValueOrDefault(measure[ObservedLoader.RemovedByDestinationPrefix.Length..]);
-        int column = Outcomes.Columns.ToList().IndexOf(measure);
-        if (column < 0) throw new ArgumentException($"unknown outcome measure '{measure}'");
-        return Outcomes.Of(metrics)[column].Value;
+        IReadOnlyList<(string Name, double Value)>? row = null;
+        return measure =>
+        {
+            if (measure.StartsWith(ObservedLoader.RemovedByDestinationPrefix, StringComparison.Ordinal))
+                return metrics.RemovedByDestination.GetValueOrDefault(measure[ObservedLoader.RemovedByDestinationPrefix.Length..]);
+            if (!Column.TryGetValue(measure, out int column)) throw new ArgumentException($"unknown outcome measure '{measure}'");
+            return (row ??= Outcomes.Of(metrics))[column].Value;
+        };
     }
 
     /// <summary>
