@@ -218,6 +218,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
         ["healthScreeningRequired"] = p.HealthScreeningRequired ? "true" : "false",
         ["acceptThirdCountryNationals"] = p.AcceptThirdCountryNationals ? "true" : "false",
         ["monitoringRequired"] = p.MonitoringRequired ? "true" : "false",
+        ["caseByCaseReview"] = p.CaseByCaseReview ? "true" : "false",
     };
 }
 

@@ -9,12 +9,6 @@ namespace SovereigntySim.Domain.Tests;
 /// suspend flights.</summary>
 public sealed class AgendaTests(ITestOutputHelper output)
 {
-    private void Show(RunResult run, params string[] prefixes)
-    {
-        foreach (var e in run.Events.Where(e => prefixes.Any(p => e.Kind.StartsWith(p, StringComparison.Ordinal))))
-            output.WriteLine(TestScenario.Signature(e));
-    }
-
     /// <summary>Mexico accepts any offer (reservation 0, conceding at once).</summary>
     private static ScenarioSpec Yielding(ScenarioSpec s) => s
         .WithMinistry("MX", m => m with { ReservationValue = 0, InitialConcession = 1 })
@@ -30,7 +24,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
             .WithAcceptance("MX", a => a with { WeeklyFlightCap = 3, RestraintsAllowed = false, DocumentationStandard = DocumentStandard.Any })
             .WithScreening(x => x with { IrregularityThreshold = 1.0 });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "negotiation.opened", "negotiation.agreement", "country.policy", "flight.cancelled");
+        output.Show(run, "negotiation.opened", "negotiation.agreement", "country.policy", "flight.cancelled");
 
         var opened = run.First("negotiation.opened")!;
         // Restraints are a grievance over treatment: assurances are on the table too.
@@ -57,7 +51,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
             .WithMinistry("MX", m => m with { ReservationValue = 0.6 })
             .WithEvents(new ScriptedEventSpec { At = TestScenario.Day(2, 12), Kind = ScriptedEventKind.SetPolicy, Country = "MX", Policy = new PolicyPatchSpec { AdvanceNoticeHours = 48 } });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "negotiation.opened", "negotiation.agendaExtended", "negotiation.agreement");
+        output.Show(run, "negotiation.opened", "negotiation.agendaExtended", "negotiation.agreement");
         Assert.Equal("aircraft", run.First("negotiation.opened")!.Text("agenda"));
         // The talks under way are extended, or (if they had ended) the resumed ones open on the grown agenda.
         var grown = run.Events.First(e => e.Kind is "negotiation.agendaExtended" or "negotiation.opened" && e.Text("agenda") == "aircraft+notice");
@@ -82,7 +76,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
         Assert.Contains("restraints=True", control.First("negotiation.agreement")!.Text("terms"));
 
         var run = await TestScenario.RunAsync(spec.WithMinistry("MX", m => m with { RedLines = [Issue.Restraints] }));
-        Show(run, "negotiation.");
+        output.Show(run, "negotiation.");
         Assert.Contains("restraints", run.First("negotiation.opened")!.Text("agenda"));
         var mxOffers = run.OfKind("negotiation.offer").Where(e => e.Text("by") == "MX").ToList();
         Assert.Contains(mxOffers, e => e.Text("terms")!.Contains("restraints=False"));
@@ -105,7 +99,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
             .WithMinistry("MX", m => m with { Weights = new IssueWeightsSpec { Assurances = 3 } })
             .WithEvents(new ScriptedEventSpec { At = TestScenario.Day(3, 12), Kind = ScriptedEventKind.Impose, Country = "MX", Against = "US", Instrument = InstrumentKind.FlightSuspension, Note = "treatment" });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "negotiation.", "instrument.", "screening.decision");
+        output.Show(run, "negotiation.", "instrument.", "screening.decision");
 
         var refused = run.OfKind("screening.decision").Where(e => (e.Reasons ?? []).Contains("suspended")).ToList();
         Assert.NotEmpty(refused);
@@ -175,7 +169,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
                 ],
             };
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "negotiation.opened", "negotiation.agreement", "instrument.", "screening.decision", "flight.landed");
+        output.Show(run, "negotiation.opened", "negotiation.agreement", "instrument.", "screening.decision", "flight.landed");
 
         var suspension = Assert.Single(run.OfKind("instrument.applied"), e => e.Actor == "country/MX");
         Assert.Equal("flightSuspension", suspension.Text("instrument"));
@@ -215,7 +209,7 @@ public sealed class AgendaTests(ITestOutputHelper output)
             .WithMinistry("US", m => m with { Weights = new IssueWeightsSpec { Assurances = 0.2 } })
             .WithMinistry("MX", m => m with { Weights = new IssueWeightsSpec { Assurances = 3 } });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "flight.incident", "instrument.", "negotiation.opened", "negotiation.agreement");
+        output.Show(run, "flight.incident", "instrument.", "negotiation.opened", "negotiation.agreement");
 
         var incidents = run.OfKind("flight.incident").ToList();
         var suspensions = run.OfKind("instrument.applied").Where(e => e.Actor == "country/MX" && e.Text("instrument") == "flightSuspension").ToList();

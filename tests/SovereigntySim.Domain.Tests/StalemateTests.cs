@@ -9,12 +9,6 @@ namespace SovereigntySim.Domain.Tests;
 /// government drops the demand; a revocation or a suspension puts its stated reason on the agenda.</summary>
 public sealed class StalemateTests(ITestOutputHelper output)
 {
-    private void Show(RunResult run, params string[] prefixes)
-    {
-        foreach (var e in run.Events.Where(e => prefixes.Any(p => e.Kind.StartsWith(p, StringComparison.Ordinal))))
-            output.WriteLine(TestScenario.Signature(e));
-    }
-
     /// <summary>Mexico refuses every charter (it wants consular-verified documents: the U.S. demands them all
     /// verified from the first flight) and the U.S. has only cheap visa sanctions; both keep their default types.</summary>
     private static ScenarioSpec Recalcitrant(int days, string demand) => TestScenario.Small(seed: 7, days: days)
@@ -36,7 +30,7 @@ public sealed class StalemateTests(ITestOutputHelper output)
     {
         var plain = await TestScenario.RunAsync(Recalcitrant(240, ""));
         var linked = await TestScenario.RunAsync(Recalcitrant(240, "the return of its own fugitives"));
-        Show(linked, "dispute.opened", "negotiation.agreement", "instrument.", "country.type", "ministry.type");
+        output.Show(linked, "dispute.opened", "negotiation.agreement", "instrument.", "country.type", "ministry.type");
 
         // The demand is on the record of the receiving state's dispute, with what it is worth.
         var opened = linked.OfKind("dispute.opened").Single(e => e.Actor == AgentIds.Country("MX"));
@@ -53,7 +47,7 @@ public sealed class StalemateTests(ITestOutputHelper output)
         // A new government in Mexico on day 150 drops the demand, draws new types, and settles within weeks.
         var elected = await TestScenario.RunAsync(Recalcitrant(240, "the return of its own fugitives")
             .WithEvents(TestScenario.Script(150, 0, ScriptedEventKind.GovernmentChange, "MX")));
-        Show(elected, "script.", "country.type", "ministry.type", "negotiation.agreement");
+        output.Show(elected, "script.", "country.type", "ministry.type", "negotiation.agreement");
         Assert.Contains(elected.OfKind("ministry.type"), e => e.Subject == AgentIds.Country("MX") && (e.Reasons ?? []).Contains("governmentChange"));
         Assert.Contains(elected.OfKind("country.type"), e => e.Actor == AgentIds.Country("MX") && TestScenario.Signature(e).Contains("linkedDemandsDropped=true"));
         var agreement = elected.First("negotiation.agreement");
@@ -71,7 +65,7 @@ public sealed class StalemateTests(ITestOutputHelper output)
                 At = TestScenario.Day(2, 6), Kind = ScriptedEventKind.RevokeClearances, Country = "MX", Reasons = [Reason.Restraints],
             });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "screening.review", "flight.turnedBack", "flight.refused", "negotiation.opened");
+        output.Show(run, "screening.review", "flight.turnedBack", "flight.refused", "negotiation.opened");
         Assert.Contains(run.OfKind("screening.review"), e => (e.Reasons ?? []).SequenceEqual(["clearanceRevoked", "restraints"]));
         var opened = run.First("negotiation.opened");
         Assert.NotNull(opened);
@@ -91,7 +85,7 @@ public sealed class StalemateTests(ITestOutputHelper output)
                 Instrument = InstrumentKind.FlightSuspension, Reasons = [Reason.HealthScreening],
             });
         var run = await TestScenario.RunAsync(spec);
-        Show(run, "instrument.applied", "flight.refused", "negotiation.opened", "negotiation.agreement");
+        output.Show(run, "instrument.applied", "flight.refused", "negotiation.opened", "negotiation.agreement");
         Assert.Contains(run.OfKind("instrument.applied"), e => (e.Reasons ?? []).Contains("healthScreening"));
         var opened = run.First("negotiation.opened");
         Assert.NotNull(opened);

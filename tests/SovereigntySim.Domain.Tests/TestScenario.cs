@@ -179,6 +179,13 @@ internal static class TestScenario
         return new RunResult(world, sequential, kernel, slice.Events);
     }
 
+    /// <summary>Writes the run's events of the given kinds (by prefix) to the test's output, to read a failure by.</summary>
+    public static void Show(this Xunit.Abstractions.ITestOutputHelper output, RunResult run, params string[] prefixes)
+    {
+        foreach (var e in run.Events.Where(e => prefixes.Any(p => e.Kind.StartsWith(p, StringComparison.Ordinal))))
+            output.WriteLine(Signature(e));
+    }
+
     /// <summary>Everything that identifies an event, as one comparable string.</summary>
     public static string Signature(SimEvent e) => string.Join('|',
         e.Tick.ToString(CultureInfo.InvariantCulture), e.Kind, e.Actor, e.Subject ?? "",

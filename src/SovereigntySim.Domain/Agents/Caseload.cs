@@ -341,7 +341,7 @@ public sealed partial class Caseload : Agent
                     _m.Status[i] = MigrantStatus.Detained;
                     if (_m.Refusals[i] < byte.MaxValue) _m.Refusals[i]++;
                     Record(i, MigrantEventKind.Refused, o.Reason);
-                    AfterRefusal(i, o.Reason);
+                    AfterRefusal(i, o.Reason, outcomes.ExpeditedReview);
                     break;
             }
         }
@@ -349,7 +349,7 @@ public sealed partial class Caseload : Agent
     }
 
     /// <summary>What enforcement must fix before trying again depends on why the person was refused.</summary>
-    private void AfterRefusal(int i, Reason reason)
+    private void AfterRefusal(int i, Reason reason, bool expeditedReview)
     {
         var r = MigrantStream(i);
         bool appeals = _m.Legal[i] == LegalStatus.FinalOrder && r.Bernoulli(_pop.Process.AppealAfterRefusalRate);
@@ -374,9 +374,10 @@ public sealed partial class Caseload : Agent
                 else Schedule(i, Now + Clock.TicksForDays(7));
                 break;
             case Reason.DisputedIdentity:
-                // Decided case by case: the review settles who the person is, and they can fly again.
+                // Decided case by case: the review settles who the person is, and they can fly again. How long it takes
+                // is the receiving state's cooperation: days where it committed to case-by-case review, weeks otherwise.
                 _m.IdentitySettled[i] = true;
-                Schedule(i, Now + Clock.TicksForDays(_pop.Process.CaseReviewDays));
+                Schedule(i, Now + Clock.TicksForDays(expeditedReview ? _pop.Process.ExpeditedReviewDays : _pop.Process.CaseReviewDays));
                 break;
             case Reason.ThirdCountryNational:
                 Schedule(i, Now + Clock.TicksForDays(30));

@@ -110,12 +110,15 @@ public sealed partial class Country : Agent
             d.Sending ? 0 : LinkedDemandOn(partner).Value);
     }
 
-    /// <summary>What this state demands of the partner outside the flight terms (relations[].linkedDemand), and how
-    /// far it raises its floor: until a new government drops it.</summary>
-    private (string Text, double Value) LinkedDemandOn(string partner) =>
-        !_demandsDropped && World.Spec.Relations.FirstOrDefault(r => r.From == _spec.Id && r.To == partner) is { LinkedDemand.Length: > 0 } r
-            ? (r.LinkedDemand, World.Negotiation.LinkedDemandValue)
-            : ("", 0);
+    /// <summary>What this state demands of the partner outside the flight terms (relations[].linkedDemand, and a
+    /// payment asked of a partner that does not pay), and how far it raises its floor: until a new government drops it.</summary>
+    private (string Text, double Value) LinkedDemandOn(string partner)
+    {
+        if (_demandsDropped || World.Spec.Relations.FirstOrDefault(r => r.From == _spec.Id && r.To == partner) is not { } r) return ("", 0);
+        string payment = World.Countries[partner].Pays ? "" : r.PaymentDemand;
+        string text = string.Join("; ", new[] { r.LinkedDemand, payment }.Where(t => t.Length > 0));
+        return text.Length > 0 ? (text, World.Negotiation.LinkedDemandValue) : ("", 0);
+    }
 
     /// <summary>What one more day of the dispute costs this state, in utility units.</summary>
     private double DailyCost(string partner, Dispute d)
@@ -324,7 +327,11 @@ public sealed partial class Country : Agent
     private void Ended(NegotiationEnded e)
     {
         string partner = e.Sending == _spec.Id ? e.Receiving : e.Sending;
-        if (_disputes.TryGetValue(partner, out var d)) d.Negotiating = false;
+        if (_disputes.TryGetValue(partner, out var d))
+        {
+            d.Negotiating = false;
+            d.TalksFailed |= e.Outcome is "breakdown" or "deadline";
+        }
         if (e.Outcome == "breakdown") AddTension(partner, 0.15);
         _changed = true;
     }
@@ -364,6 +371,7 @@ public sealed partial class Country : Agent
         HealthScreeningRequired = patch.HealthScreeningRequired ?? p.HealthScreeningRequired,
         AcceptThirdCountryNationals = patch.AcceptThirdCountryNationals ?? p.AcceptThirdCountryNationals,
         MonitoringRequired = patch.MonitoringRequired ?? p.MonitoringRequired,
+        CaseByCaseReview = patch.CaseByCaseReview ?? p.CaseByCaseReview,
     };
 
     private void SetPolicy(AcceptancePolicySpec policy, string cause)
@@ -375,7 +383,8 @@ public sealed partial class Country : Agent
             Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),
             Field.Of("maxPassengersPerFlight", policy.MaxPassengersPerFlight), Field.Of("restraintsAllowed", policy.RestraintsAllowed),
             Field.Of("healthScreeningRequired", policy.HealthScreeningRequired),
-            Field.Of("acceptThirdCountryNationals", policy.AcceptThirdCountryNationals), Field.Of("monitoringRequired", policy.MonitoringRequired));
+            Field.Of("acceptThirdCountryNationals", policy.AcceptThirdCountryNationals), Field.Of("monitoringRequired", policy.MonitoringRequired),
+            Field.Of("caseByCaseReview", policy.CaseByCaseReview));
         // Announced policies are public: the screening applies them, other states' enforcement plans by them.
         var change = new PolicyChanged(_spec.Id, policy, cause);
         if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, change);
@@ -465,7 +474,7 @@ public sealed partial class Country : Agent
     private Decision? ThreatCase(string partner)
     {
         int rung = _nextRung.GetValueOrDefault(partner);
-        if (rung >= _spec.Instruments.Count) return null;
+        if (rung >= _spec.Instruments.Count || _disputes.GetValueOrDefault(partner) is { Defied: false }) return null;
         var spec = _spec.Instruments[rung];
         var (forcing, shortfall) = Forcing(partner, spec);
         double credibility = OwnCredibility(partner).Mean;
@@ -476,7 +485,8 @@ public sealed partial class Country : Agent
     }
 
     /// <summary>After each turn of our ministry, and daily while a dispute lasts (talks or standoff): threaten, or hold
-    /// the next rung in reserve (logged once a negotiation). Only the sending side threatens, one threat at a time.</summary>
+    /// the next rung in reserve (logged once a negotiation). Only the sending side threatens, one threat at a time, and
+    /// only once the partner defied it (Dispute.Defied).</summary>
     private void ConsiderThreat(string partner)
     {
         if (_disputes.GetValueOrDefault(partner) is not { Sending: true } || PendingThreat(partner) is not null) return;
@@ -612,6 +622,11 @@ public sealed partial class Country : Agent
         public bool Negotiating;
         /// <summary>A first negotiation opened; later ones resume only by a ministry's decision.</summary>
         public bool Negotiated;
+        /// <summary>Talks of the dispute broke down or ran out of time.</summary>
+        public bool TalksFailed;
+        /// <summary>The partner defied this state: refused or turned back its flights, or talks failed. Coercion is for
+        /// a partner that defies, not for one that came to the table on its own.</summary>
+        public bool Defied => Refusals > 0 || TalksFailed;
         /// <summary>The terms the refusals raised: the agenda of the dispute's negotiations.</summary>
         public readonly SortedSet<Issue> Issues = [];
     }

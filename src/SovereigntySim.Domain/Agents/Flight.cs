@@ -20,6 +20,8 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private bool _diverted;
     // Passengers aboard who are infectious and were not caught by a pre-departure test.
     private int _infected;
+    // Whether the screening that decided this flight reviews disputed identities case by case.
+    private bool _expeditedReview;
 
     protected override void On(string from, IMessage message)
     {
@@ -70,6 +72,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
 
     private void Decided(ScreeningDecision d)
     {
+        _expeditedReview = d.ExpeditedReview;
         var refused = d.Refusals.ToDictionary(r => r.MigrantId, r => r.Reason);
         if (d.Verdict == FlightVerdict.Refused)
         {
@@ -189,7 +192,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private void ReturnToCaseloads(IEnumerable<PassengerOutcome> outcomes)
     {
         foreach (var group in outcomes.GroupBy(o => _caseloadOf[o.MigrantId]).OrderBy(g => g.Key, StringComparer.Ordinal))
-            Send(group.Key, new PassengerOutcomes(group.ToList()));
+            Send(group.Key, new PassengerOutcomes(group.ToList(), _expeditedReview));
     }
 
     /// <summary>Tells the origin state, the destination's screening and the watchers (advocates, observers).</summary>

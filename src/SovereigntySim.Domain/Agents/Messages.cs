@@ -38,7 +38,12 @@ public enum FlightVerdict { Cleared, PartiallyCleared, Refused }
 
 public readonly record struct PersonRefusal(long MigrantId, Reason Reason);
 
-public sealed record ScreeningDecision(FlightVerdict Verdict, IReadOnlyList<Reason> FlightReasons, IReadOnlyList<PersonRefusal> Refusals) : IMessage;
+public sealed record ScreeningDecision(FlightVerdict Verdict, IReadOnlyList<Reason> FlightReasons, IReadOnlyList<PersonRefusal> Refusals) : IMessage
+{
+    /// <summary>The receiving state decides disputed identities case by case (its policy's caseByCaseReview): the people
+    /// it refused for one are reviewed in the expedited time.</summary>
+    public bool ExpeditedReview { get; init; }
+}
 
 /// <summary>The receiving state re-examines a cleared flight after its policy changed.</summary>
 public sealed record ClearanceReview(IReadOnlyList<Reason> Violations, bool Revoked) : IMessage;
@@ -47,7 +52,8 @@ public enum PassengerFate : byte { Removed, Refused, Returned }
 
 public readonly record struct PassengerOutcome(long MigrantId, PassengerFate Fate, Reason Reason);
 
-public sealed record PassengerOutcomes(IReadOnlyList<PassengerOutcome> Outcomes) : IMessage;
+/// <param name="ExpeditedReview">The screening that refused them decides disputed identities case by case.</param>
+public sealed record PassengerOutcomes(IReadOnlyList<PassengerOutcome> Outcomes, bool ExpeditedReview = false) : IMessage;
 
 public enum FlightStatus { Planned, ManifestSubmitted, Cleared, PartiallyCleared, Refused, Departed, Landed, TurnedBack, Diverted, Closed }
 

@@ -17,6 +17,7 @@ public sealed partial class Negotiation : Agent
     private readonly string _sending, _receiving;
     private IssueSpace _space;
     private readonly IReadOnlyList<LinkedMeasure> _measures;
+    private readonly bool _paymentAsked;
     private IReadOnlyList<Issue>? _issues;
     private bool _open;
     private long _opened, _deadline;
@@ -32,7 +33,13 @@ public sealed partial class Negotiation : Agent
         (_sending, _receiving) = (pair[0], pair[1]);
         _space = new IssueSpace(world.Negotiation);
         _measures = Grievance.Measures(world.Spec, _sending, _receiving);
+        _paymentAsked = Grievance.PaymentAsked(world.Spec, _sending, _receiving);
     }
+
+    /// <summary>The agenda of the grievance's terms (every flight condition when none is known), the payment the
+    /// receiving state asked for, if it did, and the linked instruments.</summary>
+    private Agenda AgendaOf(IReadOnlyList<Issue> issues) =>
+        new(_paymentAsked ? issues.Append(Issue.Payment).Distinct().Order().ToList() : issues, _measures);
 
     private MinistrySpec? SendingMinistry => World.MinistryOf(_sending);
     private MinistrySpec? ReceivingMinistry => World.MinistryOf(_receiving);
@@ -73,9 +80,7 @@ public sealed partial class Negotiation : Agent
         }
         _open = true;
         _opened = Now;
-        // The agenda: the terms the grievance raised (every flight condition when none is known) and the linked instruments.
-        var issues = _issues is { Count: > 0 } given ? given : Agenda.Classic;
-        _space = new IssueSpace(World.Negotiation, new Agenda(issues, _measures));
+        _space = new IssueSpace(World.Negotiation, AgendaOf(_issues is { Count: > 0 } given ? given : Agenda.Classic));
         _disputeOpened ??= Now;
         _deadline = Now + Clock.TicksForDays(World.Negotiation.DeadlineDays);
         _round = 1;
@@ -98,7 +103,7 @@ public sealed partial class Negotiation : Agent
         if (union.Count == current.Count) return;
         _issues = union;
         if (!_open) return;
-        _space = new IssueSpace(World.Negotiation, new Agenda(union, _measures));
+        _space = new IssueSpace(World.Negotiation, AgendaOf(union));
         _onTable = null;
         Log("negotiation.agendaExtended", null, null, Field.Of("agenda", _space.Agenda.ToString()), Field.Of("round", _round));
     }

@@ -56,6 +56,8 @@ public sealed record Terms(
     public bool Assurances { get; init; }
     /// <summary>People whose identity or nationality is disputed are decided case by case.</summary>
     public bool CaseByCase { get; init; }
+    /// <summary>The sending state pays what the receiving state asked for (relations[].paymentDemand).</summary>
+    public bool Paid { get; init; }
     /// <summary>The terms this agreement settles; the others stay as they are.</summary>
     public IReadOnlyList<Issue> Named { get; init; } = Agenda.Classic;
     /// <summary>What happens to each linked instrument.</summary>
@@ -69,7 +71,7 @@ public sealed record Terms(
         p.CivilianAircraftOnly ? AircraftKind.Charter : AircraftKind.Military, p.RestraintsAllowed, p.AdvanceNoticeHours, p.WeeklyFlightCap,
         p.MaxPassengersPerFlight, p.DocumentationStandard, p.AcceptThirdCountryNationals, p.MonitoringRequired)
     {
-        HealthCertificates = p.HealthScreeningRequired,
+        HealthCertificates = p.HealthScreeningRequired, CaseByCase = p.CaseByCaseReview,
     };
 
     /// <summary>The policy with the named terms changed and every other field kept.</summary>
@@ -84,6 +86,7 @@ public sealed record Terms(
         AcceptThirdCountryNationals = Names(Issue.ThirdCountryNationals) ? ThirdCountryNationals : policy.AcceptThirdCountryNationals,
         MonitoringRequired = Names(Issue.Monitoring) ? Monitoring : policy.MonitoringRequired,
         HealthScreeningRequired = Names(Issue.Health) ? HealthCertificates : policy.HealthScreeningRequired,
+        CaseByCaseReview = Names(Issue.CaseByCase) ? CaseByCase : policy.CaseByCaseReview,
     };
 
     /// <summary>Each term as its own event field (term.aircraft, term.restraints, ...), so tables get one column per
@@ -105,6 +108,7 @@ public sealed record Terms(
             F(Issue.Health, "term.health", k => Simulation.Field.Of(k, HealthCertificates)),
             F(Issue.Assurances, "term.assurances", k => Simulation.Field.Of(k, Assurances)),
             F(Issue.CaseByCase, "term.caseByCase", k => Simulation.Field.Of(k, CaseByCase)),
+            F(Issue.Payment, "term.payment", k => Simulation.Field.Of(k, Paid)),
             Simulation.Field.Of("term.lifted", string.Join(';', Relief.Where(r => r.Lifted).Select(r => r.Key))),
             Simulation.Field.Of("term.kept", string.Join(';', Relief.Where(r => !r.Lifted).Select(r => r.Key))),
         ];
@@ -127,7 +131,8 @@ public sealed record Terms(
                 Issue.Monitoring => $"monitoring={Monitoring}",
                 Issue.Health => $"health={HealthCertificates}",
                 Issue.Assurances => $"assurances={Assurances}",
-                _ => $"caseByCase={CaseByCase}",
+                Issue.CaseByCase => $"caseByCase={CaseByCase}",
+                _ => $"payment={Paid}",
             });
         foreach (var r in Relief) parts.Add($"{r.Key}={(r.Lifted ? "lifted" : "kept")}");
         return string.Join(' ', parts);
@@ -142,7 +147,7 @@ public sealed record Terms(
 /// </summary>
 public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
 {
-    public const int Fixed = 11;
+    public const int Fixed = 12;
 
     public Agenda Agenda { get; } = agenda ?? Agenda.Flights;
 
@@ -163,6 +168,7 @@ public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
         x[8] = t.HealthCertificates ? 0 : 1;
         x[9] = t.Assurances ? 0 : 1;
         x[10] = t.CaseByCase ? 0 : 1;
+        x[11] = t.Paid ? 0 : 1;
         for (int k = 0; k < Agenda.Measures.Count; k++)
         {
             var m = Agenda.Measures[k];
@@ -197,6 +203,7 @@ public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
         var terms = new Terms(aircraft, Snap(x[1], 2) == 1, notice, cap, passengers, docs, Snap(x[6], 2) == 1, Snap(x[7], 2) == 0)
         {
             HealthCertificates = Snap(x[8], 2) == 0, Assurances = Snap(x[9], 2) == 0, CaseByCase = Snap(x[10], 2) == 0,
+            Paid = Snap(x[11], 2) == 0,
             Named = Agenda.Issues,
         };
         return relief is null ? terms : terms with { Relief = relief };
@@ -207,7 +214,7 @@ public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
     [
         Steps(2), Steps(1), Steps((int)settings.MaxNoticeHours), Steps(settings.MaxWeeklyCap),
         Steps(Math.Max(1, settings.MaxPassengers - settings.MinPassengers)), Steps(2), Steps(1), Steps(1),
-        Steps(1), Steps(1), Steps(1), .. Agenda.Measures.Select(_ => Steps(1)),
+        Steps(1), Steps(1), Steps(1), Steps(1), .. Agenda.Measures.Select(_ => Steps(1)),
     ];
 
     private static double[] Steps(int n) => Enumerable.Range(0, n + 1).Select(k => (double)k / n).ToArray();
@@ -228,9 +235,9 @@ public sealed class Utility
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
         double sum = raw.Sum();
-        // Everything this side weighs in the relation: every flight term, on the agenda or not, and the relief of the
-        // agenda's linked measures.
-        double all = fixedWeights.Sum() + raw.Skip(IssueSpace.Fixed).Sum();
+        // Everything this side weighs in the relation: every flight term, on the agenda or not, a payment when one
+        // was asked for (it is then on every agenda), and the relief of the agenda's linked measures.
+        double all = fixedWeights.Sum() - (agenda.Has(Issue.Payment) ? 0 : w.Payment) + raw.Skip(IssueSpace.Fixed).Sum();
         Stake = all > 0 ? sum / all : 1;
         int count = on.Count(b => b);
         Weights = sum > 0 ? raw.Select(v => v / sum).ToArray() : on.Select(b => b ? 1.0 / Math.Max(1, count) : 0).ToArray();
@@ -238,7 +245,7 @@ public sealed class Utility
     }
 
     private static double[] FixedWeights(IssueWeightsSpec w) =>
-        [w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring, w.Health, w.Assurances, w.CaseByCase];
+        [w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring, w.Health, w.Assurances, w.CaseByCase, w.Payment];
 
     public double[] Weights { get; }
     public bool Sending { get; }
@@ -283,6 +290,11 @@ public static class Grievance
         [Agents.Reason.Suspended] = [Issue.Assurances],
         [Agents.Reason.DisputedIdentity] = [Issue.CaseByCase],
     };
+
+    /// <summary>Whether the receiving state asked a sending state that pays (countries[].pays) to pay
+    /// (relations[].paymentDemand): then payment is on every agenda between them.</summary>
+    public static bool PaymentAsked(ScenarioSpec spec, string sending, string receiving) =>
+        spec.Countries.Any(c => c.Id == sending && c.Pays) && spec.Relations.Any(r => r.From == receiving && r.To == sending && r.PaymentDemand.Length > 0);
 
     public static IReadOnlyList<Issue> IssuesOf(Agents.Reason reason) => Raises.TryGetValue(reason, out var i) ? i : [];
 

@@ -21,6 +21,7 @@ public sealed partial class Country
             w.Write(d.Reputation);
             w.Write(d.Negotiating);
             w.Write(d.Negotiated);
+            w.Write(d.TalksFailed);
             w.WriteJson(d.Issues.ToArray());
         });
         w.WriteMap(_agreedAt, CheckpointWriter.String, CheckpointWriter.Long);
@@ -54,6 +55,7 @@ public sealed partial class Country
             {
                 Sending = r.ReadBoolean(), ConfrontedSince = r.ReadNullableInt64(), Refusals = r.ReadInt32(), Stranded = r.ReadInt32(),
                 Accrued = r.ReadDouble(), Reputation = r.ReadDouble(), Negotiating = r.ReadBoolean(), Negotiated = r.ReadBoolean(),
+                TalksFailed = r.ReadBoolean(),
             };
             d.Issues.UnionWith(r.ReadJson<Issue[]>());
             return d;

@@ -16,6 +16,7 @@ public sealed partial class Flight
         w.Write((int)_status);
         w.Write(_diverted);
         w.Write(_infected);
+        w.Write(_expeditedReview);
     }
 
     protected override void RestoreState(CheckpointReader r)
@@ -30,5 +31,6 @@ public sealed partial class Flight
         _status = (FlightStatus)r.ReadInt32();
         _diverted = r.ReadBoolean();
         _infected = r.ReadInt32();
+        _expeditedReview = r.ReadBoolean();
     }
 }

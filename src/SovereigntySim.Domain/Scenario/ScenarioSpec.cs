@@ -99,6 +99,8 @@ public sealed record AcceptancePolicySpec
     public bool AcceptThirdCountryNationals { get; init; }
     [Description("Require independent monitors on board.")]
     public bool MonitoringRequired { get; init; }
+    [Description("Decide disputed identities case by case, at once: a person refused for a disputed identity is reviewed within the population's legal.expeditedReviewDays instead of legal.caseReviewDays (the cooperation an agreement on caseByCase buys).")]
+    public bool CaseByCaseReview { get; init; }
 }
 
 [Description("A partial acceptance policy: only the keys given change.")]
@@ -113,6 +115,7 @@ public sealed record PolicyPatchSpec
     public bool? HealthScreeningRequired { get; init; }
     public bool? AcceptThirdCountryNationals { get; init; }
     public bool? MonitoringRequired { get; init; }
+    public bool? CaseByCaseReview { get; init; }
 }
 
 [Description("Domestic politics of a country (Putnam's level II, Fearon's audiences).")]
@@ -169,6 +172,8 @@ public sealed record CountrySpec
     public List<InstrumentSpec> Instruments { get; init; } = [];
     [Description("Posture of the administration in office (a sending state's era): the escalation ladder it has and how readily it threatens and carries out (docs/model.md §6, 'Postures by era'). Fills instruments when none are given and the politics keys not given.")]
     public Posture? Posture { get; init; }
+    [Description("This state pays receiving states for taking people (funding for holding or transit, a fee per place): a receiving state's relations[].paymentDemand on it is then a term of the agenda it can meet; from a state that does not pay, the demand stays outside the flight terms, as a linked demand. Set by the trump2 posture.")]
+    public bool Pays { get; init; }
 }
 
 /// <summary>A sending state's posture by administration: which instruments it has and how readily it uses them
@@ -187,6 +192,8 @@ public sealed record RelationSpec
     public List<string> Links { get; init; } = [];
     [Description("What From, as a receiving state, demands of To outside the flight terms (e.g. the return of its own fugitives, a change of To's migration policy). Flight terms cannot pay for it: it raises From's floor in any dispute with To by negotiation.linkedDemandValue until a change of government in From drops it.")]
     public string LinkedDemand { get; init; } = "";
+    [Description("What From, as a receiving state, asks To to pay (funding for holding third-country nationals, the cost of its officials' verification missions). If To pays (countries[].pays), payment is a term on the agenda of every negotiation between them, weighed like any other (issue weight payment), and an agreement says whether To pays; if not, it is a linked demand.")]
+    public string PaymentDemand { get; init; } = "";
 }
 
 [Description("Agencies by kind.")]
@@ -252,7 +259,7 @@ public sealed record MinistrySpec
     public double Resolve { get; init; } = 0.5;
     [Range(0.05, 365.0), Description("Patience: simulated days over which the ministry, at average resolve and with no cost of delay, would concede from its opening demand to its floor in a dispute over everything it weighs; a dispute over a share of it (the agenda's weights) takes that share of the time, and costs of delay shorten it.")]
     public double ConcessionDays { get; init; } = 7;
-    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1 over the issues on a negotiation's agenda. Omitted: the profile of the side's role in each dispute (sending: documentation 3, weeklyCap 3, thirdCountryNationals 2, restraints 1, passengersPerFlight 1, caseByCase 1, relief 1, aircraft 0.5, notice 0.5, monitoring 0.5, health 0.5, assurances 0.25; receiving: aircraft 3, restraints 3, documentation 2, thirdCountryNationals 2, others 1, passengersPerFlight 0.5).")]
+    [Description("Issue weights of this side's linear additive utility; normalised to sum to 1 over the issues on a negotiation's agenda. Omitted: the profile of the side's role in each dispute (sending: documentation 3, weeklyCap 3, thirdCountryNationals 2, restraints 1, passengersPerFlight 1, caseByCase 1, relief 1, aircraft 0.5, notice 0.5, monitoring 0.5, health 0.5, payment 0.5, assurances 0.25; receiving: aircraft 3, restraints 3, payment 3, documentation 2, thirdCountryNationals 2, others 1, passengersPerFlight 0.5).")]
     public IssueWeightsSpec? Weights { get; init; }
 
     /// <summary>The weights this ministry bargains with in a given role: its own, or the role's profile.</summary>
@@ -275,6 +282,7 @@ public sealed record IssueWeightsSpec
     [Range(0.0, 100.0), Description("Health requirements: testing and certificates for the flight.")] public double Health { get; init; } = 1;
     [Range(0.0, 100.0), Description("Assurances: follow-up of complaints and monitoring of treatment, the cheap settlement of a grievance over treatment.")] public double Assurances { get; init; } = 1;
     [Range(0.0, 100.0), Description("Case-by-case decisions on people whose identity or nationality is disputed.")] public double CaseByCase { get; init; } = 1;
+    [Range(0.0, 100.0), Description("The payment a receiving state asked for (relations[].paymentDemand): on the agenda only when it did.")] public double Payment { get; init; } = 1;
     [Range(0.0, 100.0), Description("Relief from each linked instrument (lifting it, or keeping it for the side that uses it).")] public double Relief { get; init; } = 1;
 
     /// <summary>What each term costs a sending state when no weights are given (docs/model.md §7): what decides how
@@ -283,7 +291,7 @@ public sealed record IssueWeightsSpec
     public static readonly IssueWeightsSpec Sending = new()
     {
         Aircraft = 0.5, Restraints = 1, Notice = 0.5, WeeklyCap = 3, PassengersPerFlight = 1, Documentation = 3,
-        ThirdCountryNationals = 2, Monitoring = 0.5, Health = 0.5, Assurances = 0.25, CaseByCase = 1, Relief = 1,
+        ThirdCountryNationals = 2, Monitoring = 0.5, Health = 0.5, Assurances = 0.25, CaseByCase = 1, Payment = 0.5, Relief = 1,
     };
 
     /// <summary>What each term weighs for a receiving state when no weights are given: sovereignty and the dignity of
@@ -292,7 +300,7 @@ public sealed record IssueWeightsSpec
     public static readonly IssueWeightsSpec Receiving = new()
     {
         Aircraft = 3, Restraints = 3, Notice = 1, WeeklyCap = 1, PassengersPerFlight = 0.5, Documentation = 2,
-        ThirdCountryNationals = 2, Monitoring = 1, Health = 1, Assurances = 1, CaseByCase = 1, Relief = 1,
+        ThirdCountryNationals = 2, Monitoring = 1, Health = 1, Assurances = 1, CaseByCase = 1, Payment = 3, Relief = 1,
     };
 }
 
@@ -370,6 +378,8 @@ public sealed record LegalProcessSpec
     public double TravelDocumentMeanDays { get; init; } = 20;
     [Range(0.0, 3650.0), Description("Days a case-by-case review of a disputed identity or nationality takes; the person's identity is then settled and they can be booked again.")]
     public double CaseReviewDays { get; init; } = 14;
+    [Range(0.0, 3650.0), Description("Days that review takes when the receiving state has committed to decide disputed identities case by case (acceptance.caseByCaseReview, usually by an agreement).")]
+    public double ExpeditedReviewDays { get; init; } = 3;
     [Range(0.0, 1.0), Description("Extra chance per refusal that the person files a new appeal.")]
     public double AppealAfterRefusalRate { get; init; } = 0.1;
 }
@@ -505,4 +515,6 @@ public enum Issue
     Assurances,
     /// <summary>Disputed identities or nationalities decided case by case.</summary>
     CaseByCase,
+    /// <summary>The sending state pays what the receiving state asked for (relations[].paymentDemand).</summary>
+    Payment,
 }

@@ -68,8 +68,11 @@ public static class ScreeningRules
         {
             // The most frequent individual reasons are cited with the irregularity, most frequent first.
             var cited = refusals.GroupBy(r => r.Reason).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Take(2).Select(g => g.Key);
-            return new ScreeningDecision(FlightVerdict.Refused, [Reason.ProceduralIrregularities, .. cited], refusals);
+            return new ScreeningDecision(FlightVerdict.Refused, [Reason.ProceduralIrregularities, .. cited], refusals) { ExpeditedReview = policy.CaseByCaseReview };
         }
-        return new ScreeningDecision(refusals.Count == 0 ? FlightVerdict.Cleared : FlightVerdict.PartiallyCleared, [], refusals);
+        return new ScreeningDecision(refusals.Count == 0 ? FlightVerdict.Cleared : FlightVerdict.PartiallyCleared, [], refusals)
+        {
+            ExpeditedReview = policy.CaseByCaseReview,
+        };
     }
 }
