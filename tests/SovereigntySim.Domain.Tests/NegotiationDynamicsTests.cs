@@ -177,4 +177,23 @@ public sealed class NegotiationDynamicsTests(ITestOutputHelper output)
         Assert.All(run.OfKind("instrument.notExecuted"), e => Assert.True(e.Number("expectedConcession") - e.Number("costToSelf") + e.Number("backDownCost") <= 0));
         Assert.All(run.OfKind("ministry.type"), e => Assert.InRange(e.Number("reservationValue"), 0, 1));
     }
+
+    /// <summary>A ministry whose weights put nothing on the agenda (documentation weighted 0 in a documents dispute) has
+    /// nothing to hold out for: its concession is complete from its first turn, and every number in the log stays finite (issue 18: such a
+    /// scenario validated, then its run failed writing an infinite concession rate).</summary>
+    [Fact]
+    public async Task A_side_with_nothing_at_stake_concedes_at_once_and_logs_finite_numbers()
+    {
+        var spec = TestScenario.Small(days: 6)
+            .WithAcceptance("MX", a => a with { DocumentationStandard = DocumentStandard.Verified })
+            .WithMinistry("US", m => m with { Weights = new IssueWeightsSpec { Documentation = 0 } });
+        var run = await TestScenario.RunAsync(spec);
+        output.Show(run, "negotiation.");
+
+        var turns = run.Events.Where(e => e.Kind.StartsWith("negotiation.", StringComparison.Ordinal) && e.Fields is not null).ToList();
+        Assert.NotEmpty(turns);
+        Assert.All(turns.SelectMany(e => e.Fields!), f => Assert.True(f.Number is not { } n || double.IsFinite(n), $"{f.Key} = {f.Number}"));
+        // The U.S. has conceded all the way from its first turn.
+        Assert.Equal(1, run.OfKind("negotiation.offer").First(e => e.Text("by") == "US").Number("concession"));
+    }
 }

@@ -272,6 +272,13 @@ public sealed partial class Ministry : Agent
     {
         double daily = _politics.GetValueOrDefault(partner)?.DailyCost ?? 0;
         double range = Math.Max(1 - reservation, 0.05);
+        // Nothing this side weighs is on the agenda (all its weights there are 0): it has nothing to hold out for.
+        if (p.Self.Stake <= 0)
+        {
+            p.Progress = 1;
+            p.ProgressAt = Now;
+            return 0;
+        }
         double rate = (1 / PatienceHours + DelayWeight * daily / range / 24) / p.Self.Stake;
         p.Progress = Math.Min(1, p.Progress + Clock.Hours(Now - p.ProgressAt!.Value) * rate);
         p.ProgressAt = Now;

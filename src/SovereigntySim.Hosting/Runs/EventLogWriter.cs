@@ -47,7 +47,13 @@ public sealed class EventLogWriter : IDisposable
                 _json.WriteStartObject("fields");
                 foreach (var f in e.Fields)
                 {
-                    if (f.Number is { } n) _json.WriteNumber(f.Key, n);
+                    if (f.Number is { } n)
+                    {
+                        // A number that is not finite is a state that cannot be right: say which, rather than JSON's complaint.
+                        if (!double.IsFinite(n))
+                            throw new InvalidDataException($"{e.Kind} of {e.Actor} at {Iso(e.Tick)}: field {f.Key} is {n} (a model error; nothing from this day on is written)");
+                        _json.WriteNumber(f.Key, n);
+                    }
                     else if (f.IsFlag) _json.WriteBoolean(f.Key, f.Text == "true");
                     else _json.WriteString(f.Key, f.Text);
                 }

@@ -85,7 +85,14 @@ public static class RunPipeline
                 break;
             }
             finally { simulation.Stop(); }
-            var lines = log.Write(slice.Events);
+            ReadOnlyMemory<byte> lines;
+            try { lines = log.Write(slice.Events); }
+            catch (InvalidDataException e)
+            {
+                // A slice that cannot be logged is not kept; everything before it is.
+                failure = e;
+                break;
+            }
             checkpoints?.Logged(lines.Span);
             foreach (var sink in sinks) sink.Write(slice, lines.Span);
             foreach (var e in slice.Events) metrics.Add(e);
