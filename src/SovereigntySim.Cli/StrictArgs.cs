@@ -1,6 +1,7 @@
 using System.Reflection;
 using Spectre.Console.Cli;
 using SovereigntySim.Cli.Commands;
+using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Cli;
@@ -95,24 +96,18 @@ public static class StrictArgs
     public static string Show(string text) => SafeText.Excerpt(text, 40);
 }
 
-/// <summary>Checks made before anything runs: the output folder must be a folder this process can write.</summary>
+/// <summary>The output folder, claimed before anything runs (<see cref="ResultsFolder"/>): writable, held by this
+/// process alone, and never holding results it would overwrite or mix with.</summary>
 public static class OutputFolder
 {
-    /// <summary>Why <paramref name="dir"/> cannot take a run's outputs (one line), or null; creates it if missing.</summary>
-    public static string? Problem(string dir)
+    /// <summary>Claims <paramref name="dir"/>, or prints why not (one line) and returns null.</summary>
+    public static ResultsFolder? Claim(string dir, ResultsKind kind, bool force, string? scenario = null)
     {
-        string shown = SafeText.Excerpt(dir, 120);
-        try
+        try { return ResultsFolder.Claim(dir, kind, force, scenario); }
+        catch (ResultsFolderException e)
         {
-            if (File.Exists(dir) || (Path.Exists(dir) && !Directory.Exists(dir))) return $"--out {shown}: it exists and is not a folder";
-            Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".sovsim-write-test-{Environment.ProcessId}");
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+            Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(e.Message, 400)}; nothing was run.");
             return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return $"--out {shown}: not a writable folder ({SafeText.Excerpt(e.Message, 120)})";
         }
     }
 }

@@ -191,8 +191,9 @@ public sealed class ExperimentTests(OneSiloCluster one)
         string[] overrides = ["duration=5d", "countries.MX.acceptance.weeklyFlightCap=3"];
         var r = await CliTests.Run("run", Mexico, "--set", overrides[0], "--set", overrides[1]);
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
-        // Named after the scenario, the seed and a hash of the overrides: no other run writes there.
-        var folder = Path.Combine(Repo.Root, Hosting.Outputs.RunFolder.DefaultDirectory(Repo.Load("mexico-flight-refusal.yaml", overrides), overrides));
+        // Named after the scenario, the seed and a hash of everything the run is made of: no other run writes there.
+        var folder = Directory.GetDirectories(Path.Combine(Repo.Root, "results"), "mexico-flight-refusal-20250123-*")
+            .Single(d => File.Exists(Path.Combine(d, "summary.json")) && File.ReadAllText(Path.Combine(d, "scenario.yaml")).Contains("--set " + overrides[1]));
         Assert.Matches(@"mexico-flight-refusal-20250123-[0-9a-f]{8}$", folder);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!;
         var provenance = summary["provenance"]!;

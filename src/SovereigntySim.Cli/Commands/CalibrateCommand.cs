@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SovereigntySim.Experiments;
 using SovereigntySim.Hosting.Calibration;
+using ResultsKind = SovereigntySim.Hosting.Outputs.ResultsKind;
 using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Cli.Commands;
@@ -21,6 +22,9 @@ public class CasesSettings : CommandSettings
 
     [CommandOption("--out <DIR>"), Description("Output folder.")]
     public string? Out { get; init; }
+
+    [CommandOption("--force"), Description("Replace what the output folder holds (another run, an interrupted run, an experiment) instead of refusing; it is emptied first, never mixed.")]
+    public bool Force { get; init; }
 
     [CommandOption("--cluster <CONNECTION>"), Description("Distribute the runs over a PostgreSQL-backed cluster instead of the embedded silo.")]
     public string? Cluster { get; init; }
@@ -90,11 +94,8 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         var calibration = settings.Prepare("calibrate", settings.Priors!);
         if (calibration is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? DefaultOut;
-        if (OutputFolder.Problem(outDir) is { } problem)
-        {
-            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
-            return ExitCodes.Usage;
-        }
+        using var folder = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);
+        if (folder is null) return ExitCodes.Usage;
         var options = settings.Options(outDir, particles: 100, generations: 5);
         AnsiConsole.MarkupLineInterpolated($"calibrating {calibration.Priors.Count} constant(s) on {calibration.Cases.Count} case(s): {options.Particles} particles, up to {options.Generations} generations");
         var (code, result) = await Run(settings.Cluster, calibration, options, cancellation);

@@ -5,6 +5,7 @@ using SovereigntySim.Experiments;
 using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Experiments;
+using ResultsKind = SovereigntySim.Hosting.Outputs.ResultsKind;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Cli.Commands;
@@ -16,6 +17,9 @@ public class ExperimentSettings : ScenarioSettings
 
     [CommandOption("--out <DIR>"), Description("Output folder (default under results/, named after the scenario and what varies).")]
     public string? Out { get; init; }
+
+    [CommandOption("--force"), Description("Replace what the output folder holds (another run, an interrupted run, an experiment) instead of refusing; it is emptied first, never mixed.")]
+    public bool Force { get; init; }
 
     [CommandOption("--parallel <K>"), Description("Runs at a time (default: the number of cores).")]
     public int? Parallel { get; init; }
@@ -51,11 +55,8 @@ public static class ExperimentCommand
             Console.Error.WriteLine($"{settings.File}: this experiment has {plan.Runs.Count:N0} runs, more than {ExperimentSettings.RunLimit:N0}; add --yes to run it.");
             return (ExitCodes.Usage, null);
         }
-        if (OutputFolder.Problem(outDir) is { } problem)
-        {
-            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
-            return (ExitCodes.Usage, null);
-        }
+        using var folder = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);
+        if (folder is null) return (ExitCodes.Usage, null);
         var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);
         await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation);
         return await RunOn(cluster.Client, plan, options, cancellation, cluster.Watch);

@@ -83,21 +83,15 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         if (settings.Resume is { } resumeDir) return await ResumeRun(settings, resumeDir, cancellation);
         var request = settings.Request();
         if (request is null) return ExitCodes.Usage;
-        var outDir = settings.Out ?? RunFolder.DefaultDirectory(request.Spec, settings.Variant);
-        if (OutputFolder.Problem(outDir) is { } problem)
-        {
-            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
-            return ExitCodes.Usage;
-        }
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(request, settings.Engine);
+        using var folder = OutputFolder.Claim(outDir, ResultsKind.Run, settings.Force, RunFolder.EffectiveScenario(request));
+        if (folder is null) return ExitCodes.Usage;
         if (settings.Warmup)
         {
             var warm = request with { Spec = ScenarioScaling.Warmup(request.Spec) };
             await using var engine = await Start(settings, warm, cancellation);
             await RunPipeline.RunAsync(engine, warm, []);
         }
-        // A fresh run replaces an old one's checkpoint: it no longer matches the log.
-        await new FolderCheckpointStore(outDir).DeleteAsync();
-        File.Delete(Path.Combine(outDir, CheckpointIdFile));
         // On a cluster the checkpoints go to its grain storage under an id of their own, which the resumed run keeps.
         string? checkpointId = settings.Cluster is null ? null : $"{request.Spec.Name}-{request.Spec.Seed}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
         return await RunAndReport(settings, request, outDir, null, checkpointId, cancellation);
@@ -191,8 +185,11 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         ScenarioSpec spec;
         string dir = target;
         string? checkpointId = null;
+        ResultsFolder? folder = null;
         try
         {
+            // The run's own folder, held against a second process while the run goes on in it.
+            if (Directory.Exists(target)) folder = ResultsFolder.Claim(target, ResultsKind.Continuation, force: false);
             if (settings.Cluster is { } db)
             {
                 var idFile = Path.Combine(target, CheckpointIdFile);
@@ -203,8 +200,11 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                 var store = new GrainCheckpointStore(client.Client, checkpointId);
                 checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
                 spec = checkpoint.Spec(store.Where);
-                if (!Directory.Exists(target)) dir = settings.Out ?? RunFolder.DefaultDirectory(spec, checkpoint.Header.Provenance.Overrides);
-                if (OutputFolder.Problem(dir) is { } problem) throw new CheckpointException(problem);
+                if (folder is null)
+                {
+                    dir = settings.Out ?? RunFolder.DefaultDirectory(new RunRequest(spec, checkpoint.Header.Provenance), "orleans");
+                    folder = ResultsFolder.Claim(dir, ResultsKind.Run, settings.Force);
+                }
                 // The log up to the checkpoint comes from the cluster: the folder may be another machine's, or gone.
                 Directory.CreateDirectory(dir);
                 await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), await store.ReadLogAsync(), CancellationToken.None);
@@ -220,13 +220,17 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             // Checked here so a bad folder runs nothing; the pipeline checks again as it reads the log.
             RunCheckpoints.VerifiedPrefix(dir, checkpoint.Header);
         }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is CheckpointException or ResultsFolderException)
         {
+            folder?.Dispose();
             Console.Error.WriteLine($"sovsim: cannot resume: {SafeText.Excerpt(e.Message, 400)}; nothing was run.");
             return ExitCodes.Usage;
         }
-        var request = new RunRequest(spec, checkpoint.Header.Provenance);
-        return await RunAndReport(settings, request, dir, checkpoint, checkpointId, cancellation);
+        using (folder)
+        {
+            var request = new RunRequest(spec, checkpoint.Header.Provenance);
+            return await RunAndReport(settings, request, dir, checkpoint, checkpointId, cancellation);
+        }
     }
 
     private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)
@@ -239,8 +243,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             settings.PrintErrors(errors);
             return ExitCodes.Usage;
         }
-        var first = plan.Runs[0].Request.Spec;
-        var outDir = settings.Out ?? RunFolder.DefaultDirectory(first, settings.Posterior is null ? settings.Variant : [.. settings.Variant, $"posterior={settings.Posterior}"]) + $"-x{replications}";
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(plan, $"x{replications}");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintAggregate(result);
         return code;

@@ -72,8 +72,7 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
         }
         var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sensitivity, design, 1);
         if (plan is null) return ExitCodes.Usage;
-        var outDir = settings.Out ?? Path.Combine("results",
-            $"{plan.Scenario}-{settings.Method}-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Param, $"{settings.Trajectories}", $"{settings.Levels}", $"{settings.Samples}"])}");
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(plan, settings.Method);
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is null || code != ExitCodes.Ok) return code;
 

@@ -59,8 +59,7 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
         if (!ExperimentCommand.TryLoadPosterior(settings.Posterior, out var posterior)) return ExitCodes.Usage;
         var plan = ExperimentCommand.Plan(settings, ExperimentKind.Sweep, design, settings.Replications, posterior);
         if (plan is null) return ExitCodes.Usage;
-        var outDir = settings.Out ?? Path.Combine("results",
-            $"{plan.Scenario}-sweep-{RunFolder.OverridesHash([.. settings.Variant, .. settings.Vary, settings.Design, $"{settings.Samples}", $"{settings.Replications}", settings.Posterior ?? ""])}");
+        var outDir = settings.Out ?? RunFolder.DefaultDirectory(plan, "sweep");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null) AnsiConsole.MarkupLineInterpolated($"{plan.Points} points × {plan.Replications} replication(s): runs.csv, runs.parquet, aggregate.csv in {outDir}");
         return code;

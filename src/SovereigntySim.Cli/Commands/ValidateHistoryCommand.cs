@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Experiments;
+using ResultsKind = SovereigntySim.Hosting.Outputs.ResultsKind;
 using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Hosting.Validation;
 using SovereigntySim.Scenarios;
@@ -64,7 +65,8 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
         }
 
         var outDir = settings.Out ?? Path.Combine("results", $"validate-history-x{settings.Replications}");
-        Directory.CreateDirectory(outDir);
+        using var claimed = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);
+        if (claimed is null) return ExitCodes.Usage;
         var compared = new List<(ObservedCase Case, string Folder, IReadOnlyList<FigureComparison> Figures)>();
         int code = ExitCodes.Ok;
         await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation))
@@ -100,11 +102,8 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
             return ExitCodes.Usage;
         }
         var outDir = settings.Out ?? Path.Combine("results", $"crossvalidate-k{folds}");
-        if (OutputFolder.Problem(outDir) is { } problem)
-        {
-            Console.Error.WriteLine($"sovsim: {problem}; nothing was run.");
-            return ExitCodes.Usage;
-        }
+        using var claimed = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);
+        if (claimed is null) return ExitCodes.Usage;
         var budget = settings.Options(outDir, particles: 30, generations: 3);
         var options = new CrossValidationOptions(outDir, folds, settings.Replications, settings.ParallelRuns);
         int code = ExitCodes.Ok;

@@ -56,8 +56,16 @@ public sealed class RunFolder : IRunSink
 
     /// <summary>Where a run goes by default: results/&lt;scenario&gt;-&lt;seed&gt;, plus a short hash of the overrides when
     /// there are any, so runs with different overrides never overwrite each other.</summary>
-    public static string DefaultDirectory(ScenarioSpec spec, IReadOnlyList<string> overrides) =>
-        Path.Combine("results", $"{spec.Name}-{spec.Seed}" + (overrides.Count == 0 ? "" : "-" + OverridesHash(overrides)));
+    /// <summary>results/NAME-SEED-HASH: the hash is of everything the run is made of (the effective scenario, with
+    /// its overrides, seed and scale, and the engine), so different inputs never share a folder and the same
+    /// inputs find their own.</summary>
+    public static string DefaultDirectory(RunRequest request, string engine) =>
+        Path.Combine("results", $"{request.Spec.Name}-{request.Spec.Seed}-{OverridesHash([EffectiveScenario(request), engine])}");
+
+    /// <summary>results/NAME-KIND-HASH for an experiment: the plan's hash covers the scenario's content, the overrides
+    /// and every run.</summary>
+    public static string DefaultDirectory(Experiments.ExperimentPlan plan, string kind) =>
+        Path.Combine("results", $"{plan.Scenario}-{kind}-{plan.Hash()[..8]}");
 
     public static string OverridesHash(IReadOnlyList<string> overrides) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', overrides))))[..8];
