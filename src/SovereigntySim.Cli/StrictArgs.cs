@@ -28,38 +28,65 @@ public static class StrictArgs
         ["serve"] = typeof(ServeSettings),
     };
 
-    /// <summary>A one-line problem with the command line, or null.</summary>
+    /// <summary>A one-line problem with the command line, or null: an unknown command or option, an option without
+    /// its value or with one of the wrong type, an argument too many, or anything after "--" (which would be ignored).</summary>
     public static string? Check(IReadOnlyList<string> args)
     {
         if (args.Count == 0 || args[0].StartsWith('-')) return null; // help and version: Spectre's own
         if (!Commands.TryGetValue(args[0], out var settings))
             return $"unknown command '{Show(args[0])}'" + Suggest(args[0], Commands.Keys) + $" (commands: {string.Join(", ", Commands.Keys)})";
         var options = Options(settings);
+        // How many arguments the command has places for (a list takes any number).
+        var arguments = settings.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetCustomAttribute<CommandArgumentAttribute>() is not null).ToList();
+        int places = arguments.Any(p => p.PropertyType.IsArray) ? int.MaxValue : arguments.Count, positional = 0;
         for (int i = 1; i < args.Count; i++)
         {
             string arg = args[i];
-            if (arg == "--") break;
-            if (!arg.StartsWith('-') || arg.Length < 2 || IsNumber(arg)) continue;
-            string name = arg.Split('=', 2)[0];
+            if (arg == "--")
+                return $"'--' ends what sovsim reads: {Show(string.Join(' ', args.Skip(i + 1)))} would be ignored; put options before any '--'";
+            if (!arg.StartsWith('-') || arg.Length < 2 || IsNumber(arg))
+            {
+                if (++positional > places) return $"unexpected argument '{Show(arg)}' for {args[0]} (sovsim {args[0]} --help lists what it takes)";
+                continue;
+            }
+            var parts = arg.Split('=', 2);
+            string name = parts[0];
             if (name is "-h" or "--help" or "-?") continue;
-            if (!options.TryGetValue(name, out bool takesValue))
+            if (!options.TryGetValue(name, out var option))
                 return $"unknown option '{Show(name)}' for {args[0]}" + Suggest(name, options.Keys.Where(k => k.StartsWith("--", StringComparison.Ordinal)))
                        + $" (sovsim {args[0]} --help lists them)";
-            if (takesValue && !arg.Contains('=')) i++;
+            if (option is null) continue; // a flag
+            string? value = parts.Length == 2 ? parts[1] : i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNumber(args[i + 1])) ? args[++i] : null;
+            if (ValueProblem(option, value) is { } problem) return $"{name}: {problem}";
         }
         return null;
     }
 
+    /// <summary>What is wrong with an option's value for the property it sets, or null.</summary>
+    private static string? ValueProblem(PropertyInfo option, string? value)
+    {
+        var type = option.PropertyType.IsArray ? option.PropertyType.GetElementType()! : Nullable.GetUnderlyingType(option.PropertyType) ?? option.PropertyType;
+        string expected = type == typeof(int) || type == typeof(long) ? "a whole number" : type == typeof(double) ? "a number" : "a value";
+        if (value is null) return $"expected {expected}, found nothing";
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        bool ok = type == typeof(int) ? int.TryParse(value, System.Globalization.NumberStyles.Integer, c, out _)
+            : type == typeof(long) ? long.TryParse(value, System.Globalization.NumberStyles.Integer, c, out _)
+            : type == typeof(double) ? double.TryParse(value, System.Globalization.NumberStyles.Float, c, out var d) && double.IsFinite(d)
+            : true;
+        return ok ? null : $"expected {expected}{(type == typeof(int) ? $" up to {int.MaxValue}" : type == typeof(long) ? $" up to {long.MaxValue}" : "")}, found '{Show(value)}'";
+    }
+
     private static bool IsNumber(string arg) => double.TryParse(arg, System.Globalization.CultureInfo.InvariantCulture, out _);
 
-    /// <summary>Every option name of a settings type (--long and -s), and whether it takes a value.</summary>
-    public static Dictionary<string, bool> Options(Type settings)
+    /// <summary>Every option name of a settings type (--long and -s), with the property it sets when it takes a value
+    /// (null for a flag).</summary>
+    public static Dictionary<string, PropertyInfo?> Options(Type settings)
     {
-        var names = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var names = new Dictionary<string, PropertyInfo?>(StringComparer.Ordinal);
         foreach (var p in settings.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.GetCustomAttribute<CommandOptionAttribute>() is not { } o) continue;
-            bool value = o.ValueName is not null && !o.ValueIsOptional;
+            var value = o.ValueName is not null && !o.ValueIsOptional ? p : null;
             foreach (var l in o.LongNames) names[$"--{l}"] = value;
             foreach (var s in o.ShortNames) names[$"-{s}"] = value;
         }

@@ -55,7 +55,8 @@ internal sealed class Binder(SourceMap source, List<ScenarioError> errors)
     private bool TryBindRecord(YamlNode node, Type type, string path, out object? value)
     {
         value = null;
-        if (node is not YamlMappingNode map) return Fail(node, path, "a mapping", Found(node));
+        // A file that is one line of text is not a scenario, and may not be meant to be shown (sovsim run /etc/shadow).
+        if (node is not YamlMappingNode map) return Fail(node, path, "a mapping", path.Length == 0 && node is YamlScalarNode && !IsNull(node) ? "text that is not a scenario" : Found(node));
         var props = ScenarioModel.PropertiesOf(type);
         var record = Activator.CreateInstance(type)!; // unset keys keep the record's defaults
         var seen = new HashSet<string>();

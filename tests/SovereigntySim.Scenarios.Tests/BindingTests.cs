@@ -148,7 +148,7 @@ public class BindingTests
         var error = SingleError(yaml);
         AssertAt(error, Where(yaml, "weeklyCap"), "countries[1].acceptance.weeklyCap",
             "expected one of: documentationStandard, civilianAircraftOnly, advanceNoticeHours, weeklyFlightCap, maxPassengersPerFlight, "
-            + "restraintsAllowed, healthScreeningRequired, acceptThirdCountryNationals, monitoringRequired, found 'weeklyCap'");
+            + "restraintsAllowed, healthScreeningRequired, acceptThirdCountryNationals, monitoringRequired, caseByCaseReview, found 'weeklyCap'");
     }
 
     [Theory]
@@ -288,7 +288,7 @@ public class BindingTests
     [InlineData("", "(root)", "expected a mapping, found an empty document")]
     [InlineData("# nothing here\n", "(root)", "expected a mapping, found an empty document")]
     [InlineData("- a\n- b\n", "(root)", "expected a mapping, found a list")]
-    [InlineData("just text\n", "(root)", "expected a mapping, found 'just text'")]
+    [InlineData("just text\n", "(root)", "expected a mapping, found text that is not a scenario")]
     [InlineData("name: a\n---\nname: b\n", "(root)", "expected a single YAML document")]
     [InlineData("name: *nowhere\n", "name", "expected an alias to an anchor defined earlier, found *nowhere")]
     public void Documents_that_are_not_one_mapping_are_errors(string yaml, string path, string message)

@@ -285,7 +285,7 @@ public class ValidationTests
         var yaml = Base.Replace("    - id: sre\n      country: MX\n", "    - id: sre\n      country: MX\n      redLines: [restraints, sovereignty]\n");
         Assert.Contains("sovereignty", yaml);
         AssertAt(SingleError(yaml), Where(yaml, "sovereignty"), "agencies.ministries[1].redLines[1]",
-            "expected one of: aircraft, restraints, notice, weeklyCap, passengersPerFlight, documentation, thirdCountryNationals, monitoring, health, assurances, caseByCase, found 'sovereignty'");
+            "expected one of: aircraft, restraints, notice, weeklyCap, passengersPerFlight, documentation, thirdCountryNationals, monitoring, health, assurances, caseByCase, payment, found 'sovereignty'");
         Assert.Equal([Issue.WeeklyCap], LoadOk(yaml.Replace("[restraints, sovereignty]", "[weeklyCap]")).Agencies.Ministries[1].RedLines);
     }
 

@@ -37,7 +37,9 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
         if (spec is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? Path.Combine("results", $"bench-{spec.Name}-{spec.Seed}" + (settings.Scale is { } f ? $"-x{f}" : "")
             + (settings.Replications is { } n ? $"-r{n}" : ""));
-        Directory.CreateDirectory(outDir);
+        // The bench's own folder: its children write into it (with --force: they replace the last bench's runs).
+        using var folder = OutputFolder.Claim(outDir, Hosting.Outputs.ResultsKind.Continuation, force: false);
+        if (folder is null) return ExitCodes.Usage;
         if (settings.Replications is { } replications) return await Experiment(settings, spec.Name, replications, outDir, cancellation);
         var runs = new Dictionary<string, JsonNode>();
         foreach (var engine in new[] { "orleans", "reference" })
@@ -45,7 +47,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
             AnsiConsole.MarkupLineInterpolated($"[grey]bench: {engine} engine...[/]");
             var dir = Path.Combine(outDir, engine);
             // The engines alone: checkpoint costs are measured apart (docs/performance.md).
-            var args = new List<string> { "run", settings.File, "--engine", engine, "--warmup", "--out", dir, "--checkpoint-every", "off" };
+            var args = new List<string> { "run", settings.File, "--engine", engine, "--warmup", "--out", dir, "--checkpoint-every", "off", "--force" };
             foreach (var s in settings.Set) args.AddRange(["--set", s]);
             if (settings.Seed is { } seed) args.AddRange(["--seed", seed.ToString()]);
             if (settings.Scale is { } scale) args.AddRange(["--scale", scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)]);
@@ -92,7 +94,7 @@ public sealed class BenchCommand : AsyncCommand<BenchSettings>
         var dir = Path.Combine(outDir, "experiment");
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         int parallel = settings.Parallel ?? Environment.ProcessorCount;
-        var args = new List<string> { "run", settings.File, "--replications", replications.ToString(), "--parallel", parallel.ToString(), "--out", dir };
+        var args = new List<string> { "run", settings.File, "--replications", replications.ToString(), "--parallel", parallel.ToString(), "--out", dir, "--force" };
         foreach (var s in settings.Set) args.AddRange(["--set", s]);
         if (settings.Seed is { } seed) args.AddRange(["--seed", seed.ToString()]);
         if (settings.Scale is { } scale) args.AddRange(["--scale", scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)]);

@@ -29,12 +29,14 @@ public sealed class SensitivitySettings : ExperimentSettings
     [CommandOption("--samples <N>"), Description("Sobol base samples N; the design has N(k+2) runs (default 64).")]
     public int Samples { get; init; } = 64;
 
+    public const int MinSobolSamples = 8;
+
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
         : Method is not ("morris" or "sobol") ? ValidationResult.Error($"--method must be morris or sobol, found '{Method}'")
         : Trajectories < 2 ? ValidationResult.Error("--trajectories must be at least 2")
         : Levels < 2 ? ValidationResult.Error("--levels must be at least 2")
-        : Samples < 2 ? ValidationResult.Error("--samples must be at least 2")
+        : Samples < MinSobolSamples ? ValidationResult.Error($"--samples must be at least {MinSobolSamples} (Sobol' indices from fewer base samples are noise)")
         : Outcome.FirstOrDefault(o => !Outcomes.Columns.Contains(o)) is { } bad
             ? ValidationResult.Error($"--outcome {bad}: not an outcome; choose from {string.Join(", ", Outcomes.Columns)}")
         : ValidationResult.Success();
@@ -53,6 +55,11 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
         if (parameters.FirstOrDefault(p => p is not RangeParameter) is { } list)
         {
             Console.Error.WriteLine($"--param {list.Path}: sensitivity needs a numeric range lo:hi");
+            return ExitCodes.Usage;
+        }
+        if (parameters.OfType<RangeParameter>().FirstOrDefault(p => !(p.Lo < p.Hi)) is { } empty)
+        {
+            Console.Error.WriteLine($"--param {empty.Path}: sensitivity needs lo < hi, found {empty.Lo:R}:{empty.Hi:R} (a parameter that does not vary has no effect to measure)");
             return ExitCodes.Usage;
         }
         var baseSpec = settings.Load();
@@ -77,6 +84,7 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
         if (result is null || code != ExitCodes.Ok) return code;
 
         var outcomes = settings.Outcome.Length > 0 ? settings.Outcome : DefaultOutcomes;
+        bool undefined = false;
         var table = new Hosting.Outputs.Table(["method", "outcome", "parameter", "muStar", "mu", "sigma", "s1", "st"]);
         var shown = new Spectre.Console.Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{settings.Method} sensitivity, {plan.Runs.Count} runs"))
             .AddColumn("outcome").AddColumn("parameter").AddColumn(settings.Method == "morris" ? "mu*" : "S1").AddColumn(settings.Method == "morris" ? "sigma" : "ST");
@@ -89,13 +97,13 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
                     foreach (var i in MorrisAnalysis.Estimate(morris, y))
                     {
                         table.Add("morris", outcome, i.Path, i.MuStar, i.Mu, i.Sigma, double.NaN, double.NaN);
-                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), $"{i.MuStar:G4}", $"{i.Sigma:G4}");
+                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), Index(i.MuStar), Index(i.Sigma));
                     }
                 else
                     foreach (var i in SobolAnalysis.Estimate((SaltelliDesign)design, y).Indices)
                     {
                         table.Add("sobol", outcome, i.Path, double.NaN, double.NaN, double.NaN, i.First, i.Total);
-                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), $"{i.First:G4}", $"{i.Total:G4}");
+                        shown.AddRow(Markup.Escape(outcome), Markup.Escape(i.Path), Index(i.First), Index(i.Total));
                     }
             }
             catch (ArgumentException e)
@@ -105,6 +113,15 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
         }
         table.WriteCsv(Path.Combine(outDir, "sensitivity.csv"));
         AnsiConsole.Write(shown);
+        if (undefined) AnsiConsole.MarkupLine("– : undefined, the outcome does not vary over the design (sensitivity.csv: NaN)");
         return ExitCodes.Ok;
+
+        // An index of an outcome that does not vary is 0/0: shown as a dash, never as NaN.
+        string Index(double v)
+        {
+            if (double.IsFinite(v)) return v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+            undefined = true;
+            return "–";
+        }
     }
 }

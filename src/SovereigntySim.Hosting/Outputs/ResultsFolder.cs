@@ -74,6 +74,7 @@ public sealed class ResultsFolder : IDisposable
 
     private void Check(ResultsKind kind, bool force, string? scenario)
     {
+        if (kind == ResultsKind.Continuation) return; // its own folder: the caller knows what is there
         var holds = Holds();
         if (holds == Content.Nothing) return;
         if (holds == Content.Other)
@@ -85,7 +86,6 @@ public sealed class ResultsFolder : IDisposable
         }
         string? why = (kind, holds) switch
         {
-            (ResultsKind.Continuation, _) => null,
             (ResultsKind.Experiment, Content.Experiment) => null, // it checks that it is the same plan, and continues it
             (_, Content.InterruptedRun) => "an interrupted run (resume it with sovsim run --resume " + Directory + ")",
             (_, Content.Experiment) => "an experiment, a validation or a calibration",
