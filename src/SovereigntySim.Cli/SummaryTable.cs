@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SovereigntySim.Domain.Simulation;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Cli;
@@ -27,7 +28,7 @@ public static class SummaryTable
         Row("Flight hours / cost", $"{N("flights.hours")} / {Usd("flights.cost")}");
         foreach (var n in r.Metrics.Negotiations)
         {
-            Row($"Negotiation {n.Dyad}", n.Outcome == "agreement"
+            Row($"Negotiation {n.Dyad}", n.Outcome == NegotiationOutcomes.Agreement
                 ? $"agreement on day {n.AgreementDay} after {n.Rounds} rounds ({n.HoursOpen:N0} h); utilities {n.UtilitySending:F2} / {n.UtilityReceiving:F2}, Nash product {n.NashProduct:F3}"
                 : $"{n.Outcome} after {n.Rounds} rounds");
             if (n.Terms is not null) Row("  agreed terms", n.Terms);

@@ -164,24 +164,27 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     {
         switch (e.Kind)
         {
-            case "country.policyChanged" when e.Actor.StartsWith("country/", StringComparison.Ordinal):
-                var policy = _policies.GetValueOrDefault(e.Actor[8..]) ?? (_policies[e.Actor[8..]] = new(StringComparer.Ordinal));
+            case EventKinds.CountryPolicyChanged when AgentIds.CountryOf(e.Actor) is { } country:
+                var policy = _policies.GetValueOrDefault(country) ?? (_policies[country] = new(StringComparer.Ordinal));
                 foreach (var f in e.Fields ?? []) policy[f.Key] = Show(f);
                 break;
-            case "instrument.applied" when e.Text("instrument") is { } applied:
-                _inForce[$"{e.Actor[8..]}|{Party(e.Subject)}|{applied}"] = new InstrumentInForce(e.Actor[8..], Party(e.Subject), applied, run.Clock.Iso(e.Tick));
+            // Instruments are used and lifted by countries only.
+            case EventKinds.InstrumentApplied when e.Text(EventFields.Instrument) is { } applied:
+                var by = AgentIds.NameOf(e.Actor);
+                _inForce[$"{by}|{Party(e.Subject)}|{applied}"] = new InstrumentInForce(by, Party(e.Subject), applied, run.Clock.Iso(e.Tick));
                 break;
-            case "instrument.lifted":
-                var prefix = $"{e.Actor[8..]}|{Party(e.Subject)}|";
-                foreach (var key in _inForce.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && (e.Text("instrument") is not { } one || k == prefix + one)).ToList())
+            case EventKinds.InstrumentLifted:
+                var prefix = $"{AgentIds.NameOf(e.Actor)}|{Party(e.Subject)}|";
+                foreach (var key in _inForce.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && (e.Text(EventFields.Instrument) is not { } one || k == prefix + one)).ToList())
                     _inForce.Remove(key);
                 break;
-            case "negotiation.agreement":
+            case EventKinds.NegotiationAgreement:
                 var terms = new SortedDictionary<string, string>(StringComparer.Ordinal);
                 foreach (var f in e.Fields ?? [])
-                    if (f.Key.StartsWith("term.", StringComparison.Ordinal) && (f.Number is not null || !string.IsNullOrEmpty(f.Text))) terms[f.Key[5..]] = Show(f);
+                    if (f.Key.StartsWith(EventFields.TermPrefix, StringComparison.Ordinal) && (f.Number is not null || !string.IsNullOrEmpty(f.Text)))
+                        terms[f.Key[EventFields.TermPrefix.Length..]] = Show(f);
                 terms["agreedAt"] = run.Clock.Iso(e.Tick);
-                _terms[e.Actor["negotiation/".Length..]] = terms;
+                _terms[AgentIds.NameOf(e.Actor)] = terms;
                 break;
         }
         if (!Notable(e.Kind)) return;
@@ -195,13 +198,19 @@ public sealed class LiveSink(LiveRun run) : IRunSink
         if (_timeline.Count > MaxTimelineKept + MaxTimelineKept / 4) _timeline.RemoveRange(0, _timeline.Count - MaxTimelineKept);
     }
 
-    private static string Party(string? agent) => agent is null ? "" : agent.StartsWith("country/", StringComparison.Ordinal) ? agent[8..] : agent;
+    private static string Party(string? agent) => agent is null ? "" : AgentIds.CountryOf(agent) ?? agent;
+
+    // What a caseload logs (every day, for every person) and other bookkeeping: in the charts, not on the timeline.
+    private static readonly HashSet<string> Bookkeeping = new(
+    [
+        EventKinds.CaseloadOverCapacity, EventKinds.CaseloadDay, EventKinds.CaseloadLandReturns, EventKinds.Migrants, .. EventKinds.MigrantKinds,
+        EventKinds.CountryDay, EventKinds.FlightClosed, EventKinds.FlightManifestSubmitted, EventKinds.FlightAmended, EventKinds.MinistryType,
+        EventKinds.CountryType, EventKinds.ScreeningReview,
+    ], StringComparer.Ordinal);
 
     /// <summary>The timeline shows what people decide and what happens to flights and talks, not the bookkeeping
     /// that comes every day or for every person (those are in the charts).</summary>
-    public static bool Notable(string kind) =>
-        !(kind.StartsWith("migrant", StringComparison.Ordinal) || kind.StartsWith("caseload.", StringComparison.Ordinal)
-          || kind is "country.day" or "flight.closed" or "flight.manifestSubmitted" or "flight.amended" or "ministry.type" or "country.type" or "screening.review");
+    public static bool Notable(string kind) => !Bookkeeping.Contains(kind);
 
     private static string Show(Field f) => f.Number is { } n ? n.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : f.Text ?? "";
     private static string Show2(Field f) => $"{f.Key}={Show(f)}";

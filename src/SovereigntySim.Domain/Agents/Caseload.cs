@@ -79,7 +79,7 @@ public sealed partial class Caseload : Agent
         Array.Sort(admissions);
         foreach (var a in admissions) Admit(a);
         _deferred += share - admitted;
-        if (share > admitted) Log("caseload.overCapacity", null, null, Field.Of("deferred", share - admitted));
+        if (share > admitted) Log(EventKinds.CaseloadOverCapacity, null, null, Field.Of("deferred", share - admitted));
         WakeAt(Clock.DayEnd(Now), "day");
     }
 
@@ -98,9 +98,9 @@ public sealed partial class Caseload : Agent
         Account();
         double bedTicks = _bedTicks + _detained;
         _bedTicks = -_detained;
-        Log("caseload.day", null, null,
-            Field.Of("detained", _detained), Field.Of("bedDays", bedTicks / Clock.TicksPerDay),
-            Field.Of("cost", bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of("deferredArrests", _deferred));
+        Log(EventKinds.CaseloadDay, null, null,
+            Field.Of("detained", _detained), Field.Of(EventFields.BedDays, bedTicks / Clock.TicksPerDay),
+            Field.Of(EventFields.Cost, bedTicks / Clock.TicksPerDay * _facility.DailyCostPerBed), Field.Of(EventFields.DeferredArrests, _deferred));
         _deferred = 0;
         WakeAt(Clock.NextDayEnd(Now), "day");
     }
@@ -125,7 +125,7 @@ public sealed partial class Caseload : Agent
             returned++;
         }
         foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
-        if (returned > 0) Log("caseload.landReturns", null, null, Field.Of("destination", _pop.Destination), Field.Of("removed", returned));
+        if (returned > 0) Log(EventKinds.CaseloadLandReturns, null, null, Field.Of(EventFields.Destination, _pop.Destination), Field.Of(EventFields.Removed, returned));
     }
 
     /// <summary>Adds the bed-ticks since the last change; called before every change of the detained count.</summary>

@@ -40,7 +40,7 @@ public sealed partial class Country : Agent
 
     public Country(string id, World world) : base(id, world)
     {
-        _spec = world.Countries[id["country/".Length..]];
+        _spec = world.Countries[AgentIds.NameOf(id)];
         _policy = _spec.Acceptance;
         _pressure = _spec.Politics.DomesticPressure;
         foreach (var r in world.Spec.Relations.Where(r => r.From == _spec.Id)) _tension[r.To] = r.Tension;
@@ -67,7 +67,7 @@ public sealed partial class Country : Agent
         switch (message)
         {
             case Start:
-                Log("country.type", null, null, Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)));
+                Log(EventKinds.CountryType, null, null, Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)));
                 WakeAt(Clock.DayEnd(Now), "day");
                 break;
             case Wake { Purpose: "day" }: Day(); break;
@@ -149,10 +149,10 @@ public sealed partial class Country : Agent
         foreach (var (partner, d) in _disputes) d.Accrued += DailyCost(partner, d);
         ConsiderLifting();
         foreach (var partner in _disputes.Keys) ConsiderThreat(partner);
-        var fields = new List<Field> { Field.Of("pressure", Math.Round(_pressure, 6)) };
-        foreach (var (partner, t) in _tension.OrderBy(kv => kv.Key, StringComparer.Ordinal)) fields.Add(Field.Of("tension." + partner, Math.Round(t, 6)));
-        foreach (var (partner, d) in _disputes) fields.Add(Field.Of("disputeCost." + partner, Math.Round(d.Accrued, 6)));
-        Log("country.day", null, null, [.. fields]);
+        var fields = new List<Field> { Field.Of(EventFields.Pressure, Math.Round(_pressure, 6)) };
+        foreach (var (partner, t) in _tension.OrderBy(kv => kv.Key, StringComparer.Ordinal)) fields.Add(Field.Of(EventFields.TensionPrefix + partner, Math.Round(t, 6)));
+        foreach (var (partner, d) in _disputes) fields.Add(Field.Of(EventFields.DisputeCostPrefix + partner, Math.Round(d.Accrued, 6)));
+        Log(EventKinds.CountryDay, null, null, [.. fields]);
         // Enough domestic pressure changes the policy itself (e.g. no more restraints after advocates' alerts).
         if (!_yielded && p.PolicyUnderPressure is { } patch && _pressure >= p.PressureThreshold)
         {
@@ -178,7 +178,7 @@ public sealed partial class Country : Agent
         {
             _disputes[partner] = d = new Dispute { Sending = sending };
             var demand = sending ? ("", 0) : LinkedDemandOn(partner);
-            Log("dispute.opened", AgentIds.Country(partner), null, [Field.Of("role", sending ? "sending" : "receiving"),
+            Log(EventKinds.DisputeOpened, AgentIds.Country(partner), null, [Field.Of("role", sending ? "sending" : "receiving"),
                 .. demand.Value > 0 ? [Field.Of("linkedDemand", demand.Text), Field.Of("linkedDemandValue", demand.Value)] : Array.Empty<Field>()]);
         }
         return d;
@@ -271,13 +271,13 @@ public sealed partial class Country : Agent
         if (terms.Relief.Count == 0)
         {
             Withdrawn(partner, lifted);
-            Log("instrument.lifted", AgentIds.Country(partner), ["agreement"]);
+            Log(EventKinds.InstrumentLifted, AgentIds.Country(partner), ["agreement"]);
             Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id));
             return;
         }
         foreach (var m in lifted) Lift(partner, m, "agreement", []);
         foreach (var m in kept)
-            Log("instrument.kept", AgentIds.Country(partner), ["agreement"], Field.Of("instrument", Grievance.NameOf(m.Instrument)), Field.Of("until", "firstLanding"));
+            Log(EventKinds.InstrumentKept, AgentIds.Country(partner), ["agreement"], Field.Of(EventFields.Instrument, Grievance.NameOf(m.Instrument)), Field.Of("until", "firstLanding"));
         if (kept.Count > 0)
         {
             _imposed[partner] = kept;
@@ -301,7 +301,7 @@ public sealed partial class Country : Agent
     private void Lift(string partner, Measure m, string reason, IReadOnlyList<Field> why)
     {
         Withdrawn(partner, [m]);
-        Log("instrument.lifted", AgentIds.Country(partner), [reason], [Field.Of("instrument", Names.Camel(m.Instrument.Kind)), .. why]);
+        Log(EventKinds.InstrumentLifted, AgentIds.Country(partner), [reason], [Field.Of(EventFields.Instrument, Names.Camel(m.Instrument.Kind)), .. why]);
         Send(AgentIds.Country(partner), new InstrumentsLifted(_spec.Id, m.Instrument));
     }
 
@@ -330,15 +330,15 @@ public sealed partial class Country : Agent
         if (_disputes.TryGetValue(partner, out var d))
         {
             d.Negotiating = false;
-            d.TalksFailed |= e.Outcome is "breakdown" or "deadline";
+            d.TalksFailed |= e.Outcome is NegotiationOutcomes.Breakdown or NegotiationOutcomes.Deadline;
         }
-        if (e.Outcome == "breakdown") AddTension(partner, 0.15);
+        if (e.Outcome == NegotiationOutcomes.Breakdown) AddTension(partner, 0.15);
         _changed = true;
     }
 
     private void Script(ScriptedEventSpec s)
     {
-        Log("script." + Names.Camel(s.Kind), s.Against.Length > 0 ? AgentIds.Country(s.Against) : null, null,
+        Log(EventKinds.Script(s.Kind), s.Against.Length > 0 ? AgentIds.Country(s.Against) : null, null,
             s.Note.Length > 0 ? [Field.Of("note", s.Note)] : []);
         switch (s.Kind)
         {
@@ -350,7 +350,7 @@ public sealed partial class Country : Agent
                 Withdrawn(s.Against, all);
                 _keptUntilLanding.Remove(s.Against);
                 Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
-                Log("instrument.lifted", AgentIds.Country(s.Against), ["scripted"]);
+                Log(EventKinds.InstrumentLifted, AgentIds.Country(s.Against), ["scripted"]);
                 break;
             case ScriptedEventKind.RevokeClearances:
                 if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, new RevokeClearances(s.Note, s.Reasons));
@@ -378,7 +378,7 @@ public sealed partial class Country : Agent
     {
         _policy = policy;
         _changed = true;
-        Log("country.policyChanged", null, [cause],
+        Log(EventKinds.CountryPolicyChanged, null, [cause],
             Field.Of("documentationStandard", Names.Camel(policy.DocumentationStandard)), Field.Of("civilianAircraftOnly", policy.CivilianAircraftOnly),
             Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),
             Field.Of("maxPassengersPerFlight", policy.MaxPassengersPerFlight), Field.Of("restraintsAllowed", policy.RestraintsAllowed),
@@ -399,7 +399,7 @@ public sealed partial class Country : Agent
         _demandsDropped = true;
         _commitment = DrawCommitment();
         foreach (var d in _disputes.Values) if (d.ConfrontedSince is not null) d.ConfrontedSince = Now;
-        Log("country.type", null, ["governmentChange"], Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)),
+        Log(EventKinds.CountryType, null, ["governmentChange"], Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)),
             Field.Of("linkedDemandsDropped", true));
         if (World.MinistryOf(_spec.Id) is { } ministry) Send(AgentIds.Ministry(ministry.Id), new GovernmentChanged());
         _changed = true;
@@ -415,12 +415,12 @@ public sealed partial class Country : Agent
         if (instrument is { } named && rung < 0)
         {
             // Every rung of that kind is already threatened or applied (validation ensures the ladder has one).
-            Log("instrument.inForce", AgentIds.Country(against), null, Field.Of("instrument", Names.Camel(named)));
+            Log(EventKinds.InstrumentInForce, AgentIds.Country(against), null, Field.Of(EventFields.Instrument, Names.Camel(named)));
             return;
         }
         if (rung >= _spec.Instruments.Count)
         {
-            Log("escalation.exhausted", AgentIds.Country(against));
+            Log(EventKinds.EscalationExhausted, AgentIds.Country(against));
             return;
         }
         Escalate(against, rung, immediate, ["scripted", .. (stated ?? []).Select(Names.Camel)], [], stated);
@@ -437,7 +437,7 @@ public sealed partial class Country : Agent
         _changed = true;
         if (immediate || spec.GraceHours <= 0) { Apply(against, spec, cost, reasons, why, stated); return; }
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, false, cost));
-        Log("instrument.threatened", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
+        Log(EventKinds.InstrumentThreatened, AgentIds.Country(against), reasons, [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
             Field.Of("applyAt", Clock.Iso(Now + Clock.TicksFor(spec.GraceHours))), .. why]);
         Send(AgentIds.Country(against), new InstrumentThreatened(_spec.Id, spec, cost));
         int partnerIndex = World.Spec.Countries.FindIndex(c => c.Id == against);
@@ -493,7 +493,7 @@ public sealed partial class Country : Agent
         if (ThreatCase(partner) is not { } c) return;
         if (c.Worth) Escalate(partner, c.Rung, immediate: false, ["decided"], c.Why);
         else if (_reserved.Add((partner, c.Rung)))
-            Log("instrument.heldInReserve", AgentIds.Country(partner), null, [Field.Of("instrument", Names.Camel(c.Instrument.Kind)), .. c.Why]);
+            Log(EventKinds.InstrumentHeldInReserve, AgentIds.Country(partner), null, [Field.Of(EventFields.Instrument, Names.Camel(c.Instrument.Kind)), .. c.Why]);
     }
 
     /// <summary>At the end of a grace period: apply if the concession it still forces, less its cost over the horizon,
@@ -508,7 +508,7 @@ public sealed partial class Country : Agent
             // A deterrent threat whose trigger never came (no dispute: nothing refused, nothing to concede): it lapses.
             // Nobody defied it, so letting it lapse is no backing down and tells nothing about our resolve.
             if (list.Count == 0) _imposed.Remove(against);
-            Log("instrument.notExecuted", AgentIds.Country(against), ["noDispute"], Field.Of("instrument", Names.Camel(spec.Kind)));
+            Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(against), ["noDispute"], Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)));
             Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec, Lapsed: true));
             return;
         }
@@ -527,8 +527,8 @@ public sealed partial class Country : Agent
         if (list.Count == 0) _imposed.Remove(against);
         if (_disputes.TryGetValue(against, out var d)) d.Accrued += BackDownCost;
         _changed = true;
-        Log("instrument.notExecuted", AgentIds.Country(against), null,
-            [Field.Of("instrument", Names.Camel(spec.Kind)), .. why]);
+        Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(against), null,
+            [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)), .. why]);
         Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec));
     }
 
@@ -537,7 +537,7 @@ public sealed partial class Country : Agent
         (_imposed.TryGetValue(against, out var list) ? list : _imposed[against] = []).Add(new Measure(spec, true, cost));
         AddTension(against, 0.1);
         _changed = true;
-        Log("instrument.applied", AgentIds.Country(against), reasons, [Field.Of("instrument", Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
+        Log(EventKinds.InstrumentApplied, AgentIds.Country(against), reasons, [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)), Field.Of("rate", spec.Rate),
             Field.Of("dailyCostToTarget", Math.Round(cost, 6)), .. why]);
         Send(AgentIds.Country(against), new InstrumentApplied(_spec.Id, spec, cost, spec.Kind == InstrumentKind.FlightSuspension ? stated : null));
         // Suspending or slowing flights works through this state's screening (refusals, or a weekly cap).
@@ -594,7 +594,7 @@ public sealed partial class Country : Agent
         var why = Numbers(("shortfall", shortfall), ("expectedConcession", forcing), ("audienceCostUnanswered", unanswered), ("costToSelf", ownCost));
         if (unanswered + forcing > ownCost) Escalate(by, rung, immediate: false, ["counter-escalation"], why);
         else if (_reserved.Add((by, rung)))
-            Log("instrument.heldInReserve", AgentIds.Country(by), null, [Field.Of("instrument", Names.Camel(spec.Kind)), .. why]);
+            Log(EventKinds.InstrumentHeldInReserve, AgentIds.Country(by), null, [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)), .. why]);
     }
 
     private void NotExecuted(InstrumentNotExecuted n)

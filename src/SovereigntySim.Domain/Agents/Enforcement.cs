@@ -40,7 +40,7 @@ public sealed partial class Enforcement : Agent
                 break;
             case TermsAgreed t:
                 _agreed[t.Destination] = t.Terms;
-                Log("enforcement.termsAdopted", AgentIds.Country(t.Destination), null, Field.Of("terms", t.Terms.ToString()));
+                Log(EventKinds.EnforcementTermsAdopted, AgentIds.Country(t.Destination), null, Field.Of(EventFields.Terms, t.Terms.ToString()));
                 break;
         }
     }
@@ -82,7 +82,7 @@ public sealed partial class Enforcement : Agent
             int count = _scheduledPerWeek.GetValueOrDefault(key);
             if (count >= honoured.WeeklyFlightCap)
             {
-                Log("flight.cancelled", flightId, ["weeklyCap"], Field.Of("destination", plan.Destination));
+                Log(EventKinds.FlightCancelled, flightId, ["weeklyCap"], Field.Of(EventFields.Destination, plan.Destination));
                 return;
             }
             _scheduledPerWeek[key] = count + 1;

@@ -40,9 +40,9 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     {
         _terms = s.Terms;
         _caseloads = s.Caseloads;
-        Log("flight.planned", null, null,
-            Field.Of("destination", _terms.Destination), Field.Of("aircraft", Names.Camel(_terms.Aircraft)), Field.Of("seats", _terms.Seats),
-            Field.Of("departure", Clock.Iso(_terms.DepartureTick)), Field.Of("restraints", _terms.Restraints));
+        Log(EventKinds.FlightPlanned, null, null,
+            Field.Of(EventFields.Destination, _terms.Destination), Field.Of(EventFields.Aircraft, Names.Camel(_terms.Aircraft)), Field.Of("seats", _terms.Seats),
+            Field.Of("departure", Clock.Iso(_terms.DepartureTick)), Field.Of(EventFields.Restraints, _terms.Restraints));
         // Seats are split evenly over the caseload's partitions; the first ones take the remainder.
         int n = _caseloads.Count;
         for (int k = 0; k < n; k++) Send(_caseloads[k], new SeatRequest(_terms.Seats / n + (k < _terms.Seats % n ? 1 : 0), s.Rules));
@@ -58,12 +58,12 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
         if (++_parts < _caseloads.Count) return;
         if (_manifest.Count == 0)
         {
-            Log("flight.cancelled", null, ["noRemovablePassengers"]);
+            Log(EventKinds.FlightCancelled, null, ["noRemovablePassengers"]);
             _status = FlightStatus.Closed;
             return;
         }
         _status = FlightStatus.ManifestSubmitted;
-        Log("flight.manifestSubmitted", null, null, Field.Of("passengers", _manifest.Count),
+        Log(EventKinds.FlightManifestSubmitted, null, null, Field.Of("passengers", _manifest.Count),
             Field.Of("noticeHours", Clock.Hours(_terms.DepartureTick - Now)));
         // A copy: across silos the message is one anyway, and the flight keeps changing its own list.
         if (World.ScreeningOf(_terms.Destination) is { } screening) Send(screening, new ManifestSubmitted(_terms, _manifest.ToArray()));
@@ -87,11 +87,11 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
         {
             // Cleared, but not one person may board: the flight does not go.
             ReturnToCaseloads(d.Refusals.Select(r => new PassengerOutcome(r.MigrantId, PassengerFate.Refused, r.Reason)));
-            Log("flight.cancelled", null, ["nobodyCleared"]);
+            Log(EventKinds.FlightCancelled, null, ["nobodyCleared"]);
             _status = FlightStatus.Closed;
             return;
         }
-        Log(d.Verdict == FlightVerdict.Cleared ? "flight.cleared" : "flight.partiallyCleared", null, [.. d.FlightReasons.Select(Names.Camel)],
+        Log(d.Verdict == FlightVerdict.Cleared ? EventKinds.FlightCleared : EventKinds.FlightPartiallyCleared, null, [.. d.FlightReasons.Select(Names.Camel)],
             Field.Of("boarding", _boarded.Count), Field.Of("refusedPeople", refused.Count));
         ReturnToCaseloads(d.Refusals.Select(r => new PassengerOutcome(r.MigrantId, PassengerFate.Refused, r.Reason)));
         WakeAt(Math.Max(Now, _terms.DepartureTick), "depart");
@@ -108,7 +108,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
             case FlightStatus.Cleared or FlightStatus.PartiallyCleared:
                 // Not yet gone: enforcement complies (removes restraints) and keeps the clearance.
                 _terms = _terms with { Restraints = false };
-                Log("flight.amended", null, [.. r.Violations.Select(Names.Camel)]);
+                Log(EventKinds.FlightAmended, null, [.. r.Violations.Select(Names.Camel)]);
                 break;
             case FlightStatus.Departed when r.Revoked:
                 // Airborne and no longer welcome: the aircraft returns with everyone (Colombia, Jan 2025).
@@ -118,7 +118,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
                 // Airborne with restraints the receiving state now refuses: diverted, people moved to its own aircraft
                 // and delivered unrestrained (Brazil, Jan 2025).
                 _diverted = true;
-                Log("flight.diverted", null, [.. r.Violations.Select(Names.Camel)], Field.Of("passengers", _boarded.Count));
+                Log(EventKinds.FlightDiverted, null, [.. r.Violations.Select(Names.Camel)], Field.Of("passengers", _boarded.Count));
                 Report(FlightStatus.Diverted, r.Violations);
                 break;
         }
@@ -130,13 +130,13 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
         Test();
         if (_boarded.Count == 0)
         {
-            Log("flight.cancelled", null, ["allTestedPositive"]);
+            Log(EventKinds.FlightCancelled, null, ["allTestedPositive"]);
             _status = FlightStatus.Closed;
             return;
         }
         _status = FlightStatus.Departed;
-        Log("flight.departed", null, null, Field.Of("passengers", _boarded.Count), Field.Of("aircraft", Names.Camel(_terms.Aircraft)),
-            Field.Of("restraints", _terms.Restraints));
+        Log(EventKinds.FlightDeparted, null, null, Field.Of("passengers", _boarded.Count), Field.Of(EventFields.Aircraft, Names.Camel(_terms.Aircraft)),
+            Field.Of(EventFields.Restraints, _terms.Restraints));
         Report(FlightStatus.Departed, []);
         WakeAt(Now + Clock.TicksFor(_terms.FlightHours / 2), "land");
     }
@@ -160,7 +160,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
             else infected++;
         }
         _infected = infected;
-        Log("flight.tested", null, _terms.HealthScreening ? null : ["noHealthScreening"], Field.Of("tested", _terms.HealthScreening),
+        Log(EventKinds.FlightTested, null, _terms.HealthScreening ? null : ["noHealthScreening"], Field.Of("tested", _terms.HealthScreening),
             Field.Of("positive", positive.Count), Field.Of("infectedAboard", infected));
         if (positive.Count == 0) return;
         _boarded = _boarded.Except(positive).ToList();
@@ -170,7 +170,7 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     private void Land()
     {
         if (_status != FlightStatus.Departed) return;
-        Log("flight.landed", null, _diverted ? ["diverted"] : null, Field.Of("removed", _boarded.Count));
+        Log(EventKinds.FlightLanded, null, _diverted ? ["diverted"] : null, Field.Of(EventFields.Removed, _boarded.Count));
         Close(FlightStatus.Landed, [], _boarded.Select(p => new PassengerOutcome(p.MigrantId, PassengerFate.Removed, Reason.None)), flown: true);
     }
 
@@ -178,15 +178,15 @@ public sealed partial class Flight(string id, World world) : Agent(id, world)
     {
         var reasonNames = reasons.Select(Names.Camel).ToList();
         if (outcome == FlightStatus.Refused)
-            Log("flight.refused", null, reasonNames, Field.Of("passengers", _manifest.Count));
+            Log(EventKinds.FlightRefused, null, reasonNames, Field.Of("passengers", _manifest.Count));
         else if (outcome == FlightStatus.TurnedBack)
-            Log("flight.turnedBack", null, reasonNames, Field.Of("passengers", _boarded.Count));
+            Log(EventKinds.FlightTurnedBack, null, reasonNames, Field.Of("passengers", _boarded.Count));
         ReturnToCaseloads(people);
         Report(outcome, reasons);
         _status = FlightStatus.Closed;
         double hours = flown ? _terms.FlightHours : 0;
-        Log("flight.closed", null, null, Field.Of("outcome", Names.Camel(outcome)), Field.Of("flightHours", hours),
-            Field.Of("cost", hours * _terms.CostPerHour), Field.Of("payer", _terms.Aircraft == AircraftKind.ReceivingState ? _terms.Destination : _terms.Origin));
+        Log(EventKinds.FlightClosed, null, null, Field.Of("outcome", Names.Camel(outcome)), Field.Of(EventFields.FlightHours, hours),
+            Field.Of(EventFields.Cost, hours * _terms.CostPerHour), Field.Of("payer", _terms.Aircraft == AircraftKind.ReceivingState ? _terms.Destination : _terms.Origin));
     }
 
     private void ReturnToCaseloads(IEnumerable<PassengerOutcome> outcomes)

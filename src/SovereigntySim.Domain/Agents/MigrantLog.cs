@@ -16,7 +16,7 @@ namespace SovereigntySim.Domain.Agents;
 public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> log)
 {
     private const int RecordSize = 24;
-    private static readonly string[] KindNames = Enum.GetValues<MigrantEventKind>().Select(k => "migrant." + Names.Camel(k)).ToArray();
+    private static readonly string[] KindNames = Enum.GetValues<MigrantEventKind>().Select(EventKinds.Migrant).ToArray();
     private static readonly string[] ReasonNames = Enum.GetValues<Reason>().Select(Names.Camel).ToArray();
 
     private readonly int[] _counts = new int[KindNames.Length];
@@ -71,11 +71,11 @@ public sealed partial class MigrantLog(MigrantEventLog mode, Action<SimEvent> lo
     {
         if (mode == MigrantEventLog.Full || _total == 0) return;
         Drain();
-        var fields = new List<Field> { Field.Of("migrantEvents", _total) };
+        var fields = new List<Field> { Field.Of(EventFields.MigrantEvents, _total) };
         for (int k = 0; k < _counts.Length; k++)
             if (_counts[k] > 0) fields.Add(Field.Of(KindNames[k], _counts[k]));
         fields.Add(Field.Of("xxh128", Convert.ToHexStringLower(_hash.GetHashAndReset())));
-        log(new SimEvent(tick, "migrants", actor, null, null, fields));
+        log(new SimEvent(tick, EventKinds.Migrants, actor, null, null, fields));
         Array.Clear(_counts);
         _total = 0;
     }

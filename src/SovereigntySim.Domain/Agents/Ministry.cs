@@ -62,7 +62,7 @@ public sealed partial class Ministry : Agent
     }
 
     private void LogType(IReadOnlyList<string>? reasons) =>
-        Log("ministry.type", AgentIds.Country(_spec.Country), reasons, Field.Of("reservationValue", Math.Round(_reservation, 6)),
+        Log(EventKinds.MinistryType, AgentIds.Country(_spec.Country), reasons, Field.Of("reservationValue", Math.Round(_reservation, 6)),
             Field.Of("resolve", Math.Round(_resolve, 6)), Field.Of("delayWeight", Math.Round(DelayWeight, 6)),
             Field.Of("patienceDays", Math.Round(PatienceHours / 24, 6)));
 

@@ -29,8 +29,7 @@ public sealed partial class Negotiation : Agent
 
     public Negotiation(string id, World world) : base(id, world)
     {
-        var pair = id["negotiation/".Length..].Split('-', 2);
-        (_sending, _receiving) = (pair[0], pair[1]);
+        (_sending, _receiving) = AgentIds.PartiesOf(id);
         _space = new IssueSpace(world.Negotiation);
         _measures = Grievance.Measures(world.Spec, _sending, _receiving);
         _paymentAsked = Grievance.PaymentAsked(world.Spec, _sending, _receiving);
@@ -60,7 +59,7 @@ public sealed partial class Negotiation : Agent
                 Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted");
                 break;
             case ResumeNegotiation r when !_open:
-                Log("negotiation.resumed", null, [$"resumed by {r.By}"], [Field.Of("by", r.By), .. r.Why]);
+                Log(EventKinds.NegotiationResumed, null, [$"resumed by {r.By}"], [Field.Of(EventFields.By, r.By), .. r.Why]);
                 Open($"resumed by {r.By}");
                 break;
             case Wake { Purpose: "round" } w when _open && w.Ref == _round: Round(); break;
@@ -73,9 +72,9 @@ public sealed partial class Negotiation : Agent
         if (_open) return;
         if (SendingMinistry is null || ReceivingMinistry is null)
         {
-            Log("negotiation.unavailable", null, ["noForeignMinistry"]);
+            Log(EventKinds.NegotiationUnavailable, null, ["noForeignMinistry"]);
             foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
-                Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, "unavailable"));
+                Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, NegotiationOutcomes.Unavailable));
             return;
         }
         _open = true;
@@ -86,7 +85,7 @@ public sealed partial class Negotiation : Agent
         _round = 1;
         _onTable = null;
         _sendingTurn = World.Negotiation.FirstMover == FirstMover.Sending;
-        Log("negotiation.opened", null, [cause], Field.Of("sending", _sending), Field.Of("receiving", _receiving),
+        Log(EventKinds.NegotiationOpened, null, [cause], Field.Of(EventFields.Sending, _sending), Field.Of(EventFields.Receiving, _receiving),
             Field.Of("deadline", Clock.Iso(_deadline)), Field.Of("agenda", _space.Agenda.ToString()));
         foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
             Send(AgentIds.Country(c), new NegotiationOpened(_sending, _receiving));
@@ -105,12 +104,12 @@ public sealed partial class Negotiation : Agent
         if (!_open) return;
         _space = new IssueSpace(World.Negotiation, AgendaOf(union));
         _onTable = null;
-        Log("negotiation.agendaExtended", null, null, Field.Of("agenda", _space.Agenda.ToString()), Field.Of("round", _round));
+        Log(EventKinds.NegotiationAgendaExtended, null, null, Field.Of("agenda", _space.Agenda.ToString()), Field.Of(EventFields.Round, _round));
     }
 
     private void Round()
     {
-        if (Now >= _deadline) { End("deadline"); return; }
+        if (Now >= _deadline) { End(NegotiationOutcomes.Deadline); return; }
         var ministry = _sendingTurn ? SendingMinistry! : ReceivingMinistry!;
         long since = _disputeOpened!.Value;
         Send(AgentIds.Ministry(ministry.Id), new OfferRequest(_sendingTurn ? _receiving : _sending, _sendingTurn, _round, _onTable,
@@ -130,12 +129,12 @@ public sealed partial class Negotiation : Agent
         {
             var (us, ur) = Utilities(deal);
             double nash = Nash.Product(us, SendingMinistry!.ReservationValue, ur, ReceivingMinistry!.ReservationValue);
-            Log("negotiation.agreement", null, [$"accepted by {by}"],
+            Log(EventKinds.NegotiationAgreement, null, [$"accepted by {by}"],
             [
-                Field.Of("round", _round), Field.Of("day", Clock.DayIndex(Now) + 1), Field.Of("hoursOpen", Clock.Hours(Now - _opened)),
+                Field.Of(EventFields.Round, _round), Field.Of(EventFields.Day, Clock.DayIndex(Now) + 1), Field.Of(EventFields.HoursOpen, Clock.Hours(Now - _opened)),
                 Field.Of("hoursInDispute", Clock.Hours(Now - _disputeOpened!.Value)),
-                Field.Of("utility.sending", Math.Round(us, 6)), Field.Of("utility.receiving", Math.Round(ur, 6)), Field.Of("nashProduct", Math.Round(nash, 6)),
-                Field.Of("terms", deal.ToString()), .. deal.Fields(), .. r.Why,
+                Field.Of(EventFields.UtilitySending, Math.Round(us, 6)), Field.Of(EventFields.UtilityReceiving, Math.Round(ur, 6)),
+                Field.Of(EventFields.NashProduct, Math.Round(nash, 6)), Field.Of(EventFields.Terms, deal.ToString()), .. deal.Fields(), .. r.Why,
             ]);
             _disputeOpened = null;
             foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
@@ -145,15 +144,16 @@ public sealed partial class Negotiation : Agent
             _open = false;
             return;
         }
-        if (r.Walkaway) { End("breakdown", by, r.Why); return; }
+        if (r.Walkaway) { End(NegotiationOutcomes.Breakdown, by, r.Why); return; }
         // The offer it accepted lapsed when the agenda grew: the same side makes a fresh one.
         if (r.Counter is null) { Round(); return; }
-        if (_onTable is not null) Log("negotiation.rejected", null, [$"rejected by {by}"], [Field.Of("round", _round), Field.Of("by", by), .. r.Why]);
+        if (_onTable is not null) Log(EventKinds.NegotiationRejected, null, [$"rejected by {by}"], [Field.Of(EventFields.Round, _round), Field.Of(EventFields.By, by), .. r.Why]);
         _onTable = r.Counter;
         _onTableSince = Now;
         var (s, v) = Utilities(r.Counter!);
-        Log("negotiation.offer", null, null, [Field.Of("round", _round), Field.Of("by", by),
-            Field.Of("utility.sending", Math.Round(s, 6)), Field.Of("utility.receiving", Math.Round(v, 6)), Field.Of("terms", r.Counter!.ToString()), .. r.Why]);
+        Log(EventKinds.NegotiationOffer, null, null, [Field.Of(EventFields.Round, _round), Field.Of(EventFields.By, by),
+            Field.Of(EventFields.UtilitySending, Math.Round(s, 6)), Field.Of(EventFields.UtilityReceiving, Math.Round(v, 6)),
+            Field.Of(EventFields.Terms, r.Counter!.ToString()), .. r.Why]);
         _round++;
         _sendingTurn = !_sendingTurn;
         WakeAt(Now + Clock.TicksFor(World.Negotiation.RoundHours), "round", _round);
@@ -162,7 +162,8 @@ public sealed partial class Negotiation : Agent
     private void End(string outcome, string? by = null, IReadOnlyList<Field>? why = null)
     {
         _open = false;
-        Log("negotiation." + outcome, null, by is null ? null : [$"walked away: {by}"], [Field.Of("round", _round), Field.Of("hoursOpen", Clock.Hours(Now - _opened)), .. why ?? []]);
+        Log(EventKinds.NegotiationEnded(outcome), null, by is null ? null : [$"walked away: {by}"],
+            [Field.Of(EventFields.Round, _round), Field.Of(EventFields.HoursOpen, Clock.Hours(Now - _opened)), .. why ?? []]);
         foreach (var c in new[] { _receiving, _sending }.Order(StringComparer.Ordinal))
             Send(AgentIds.Country(c), new NegotiationEnded(_sending, _receiving, outcome));
         foreach (var m in new[] { SendingMinistry!.Id, ReceivingMinistry!.Id }.Order(StringComparer.Ordinal))

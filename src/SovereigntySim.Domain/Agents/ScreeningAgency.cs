@@ -64,8 +64,8 @@ public sealed partial class ScreeningAgency : Agent
             _cleared[flight] = m.Terms;
         }
         var personReasons = decision.Refusals.GroupBy(r => r.Reason).OrderBy(g => g.Key)
-            .Select(g => Field.Of("refused." + Names.Camel(g.Key), g.Count())).ToList();
-        Log("screening.decision", flight, [.. decision.FlightReasons.Select(Names.Camel)],
+            .Select(g => Field.Of(EventFields.RefusedPrefix + Names.Camel(g.Key), g.Count())).ToList();
+        Log(EventKinds.ScreeningDecision, flight, [.. decision.FlightReasons.Select(Names.Camel)],
             [Field.Of("verdict", Names.Camel(decision.Verdict)), Field.Of("passengers", m.Passengers.Count), Field.Of("refusedPeople", decision.Refusals.Count), .. personReasons]);
         Send(flight, decision);
     }
@@ -77,14 +77,14 @@ public sealed partial class ScreeningAgency : Agent
         // A positive case among those who landed is an incident of its own: a health one (Haiti, April 2020).
         if (r.Infected > 0)
         {
-            Log("flight.incident", flight, [Names.Camel(Reason.HealthScreening)], Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers),
+            Log(EventKinds.FlightIncident, flight, [Names.Camel(Reason.HealthScreening)], Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers),
                 Field.Of("positiveCases", r.Infected));
             Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight, [Reason.HealthScreening]));
             return;
         }
         double p = _spec.IncidentRate;
         if (!(p >= 1 || (p > 0 && Random.NextDouble() < p))) return;
-        Log("flight.incident", flight, null, Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers), Field.Of("incidentRate", p));
+        Log(EventKinds.FlightIncident, flight, null, Field.Of("origin", r.Origin), Field.Of("passengers", r.Passengers), Field.Of("incidentRate", p));
         Send(AgentIds.Country(_spec.Country), new FlightIncident(r.Origin, flight));
     }
 
@@ -97,7 +97,7 @@ public sealed partial class ScreeningAgency : Agent
             bool revoked = revokeAll || violations.Any(v => v != Reason.Restraints);
             // A revocation carries the government's stated reason, which the sending state's grievance takes up.
             IReadOnlyList<Reason> reasons = revokeAll ? [Reason.ClearanceRevoked, .. stated, .. violations.Except(stated)] : violations;
-            Log("screening.review", flight, [.. (revokeAll ? [Reason.ClearanceRevoked, .. stated] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
+            Log(EventKinds.ScreeningReview, flight, [.. (revokeAll ? [Reason.ClearanceRevoked, .. stated] : violations).Select(Names.Camel)], Field.Of("revoked", revoked));
             Send(flight, new ClearanceReview(reasons, revoked));
             if (revoked)
             {

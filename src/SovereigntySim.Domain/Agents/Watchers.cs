@@ -34,7 +34,7 @@ public sealed partial class AdvocacyGroup : Agent
             };
             if (people == 0) continue;
             double pressure = sign * (_spec.PressurePerAlert + _spec.PressurePerPerson * people);
-            Log("advocacy.alert", from, [Names.Camel(concern)], Field.Of("people", people), Field.Of("pressure", Math.Round(pressure, 6)),
+            Log(EventKinds.AdvocacyAlert, from, [Names.Camel(concern)], Field.Of("people", people), Field.Of("pressure", Math.Round(pressure, 6)),
                 Field.Of("country", _spec.Country));
             Send(AgentIds.Country(_spec.Country), new TreatmentAlert(concern, people, pressure));
         }
@@ -85,7 +85,7 @@ public sealed partial class Observer : Agent
         int[] findings = [_restraintFlights, _militaryFlights, _minors, _medical, _pending, _refused, _turnedBack];
         int concerns = findings.Count(f => f > 0);
         double cost = concerns * _spec.CostPerConcern;
-        Log("observer.assessment", AgentIds.Country(_spec.Assesses), null,
+        Log(EventKinds.ObserverAssessment, AgentIds.Country(_spec.Assesses), null,
             Field.Of("concerns", concerns), Field.Of("reputationalCost", Math.Round(cost, 6)), Field.Of("restraintFlights", _restraintFlights),
             Field.Of("militaryFlights", _militaryFlights), Field.Of("minorsRemoved", _minors), Field.Of("medicalCases", _medical),
             Field.Of("pendingCases", _pending), Field.Of("refusedFlights", _refused), Field.Of("turnedBackFlights", _turnedBack), Field.Of("removed", _removed));

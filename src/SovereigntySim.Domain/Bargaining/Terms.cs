@@ -94,23 +94,25 @@ public sealed record Terms(
     /// instruments (by.instrument, ';'-separated). This is the one list of terms.</summary>
     public IEnumerable<Simulation.Field> Fields()
     {
-        Simulation.Field F(Issue i, string key, Func<string, Simulation.Field> f) => Names(i) ? f(key) : Simulation.Field.Of(key, "");
+        // The prefix tells consumers (metrics, the live page) which fields are terms.
+        static string Key(string term) => Simulation.EventFields.TermPrefix + term;
+        Simulation.Field F(Issue i, string term, Func<string, Simulation.Field> f) => Names(i) ? f(Key(term)) : Simulation.Field.Of(Key(term), "");
         return
         [
-            F(Issue.Aircraft, "term.aircraft", k => Simulation.Field.Of(k, Agents.Names.Camel(Aircraft))),
-            F(Issue.Restraints, "term.restraints", k => Simulation.Field.Of(k, Restraints)),
-            F(Issue.Notice, "term.noticeHours", k => Simulation.Field.Of(k, NoticeHours)),
-            F(Issue.WeeklyCap, "term.weeklyCap", k => Simulation.Field.Of(k, WeeklyCap)),
-            F(Issue.PassengersPerFlight, "term.passengersPerFlight", k => Simulation.Field.Of(k, PassengersPerFlight)),
-            F(Issue.Documentation, "term.documentation", k => Simulation.Field.Of(k, Agents.Names.Camel(Documentation))),
-            F(Issue.ThirdCountryNationals, "term.thirdCountryNationals", k => Simulation.Field.Of(k, ThirdCountryNationals)),
-            F(Issue.Monitoring, "term.monitoring", k => Simulation.Field.Of(k, Monitoring)),
-            F(Issue.Health, "term.health", k => Simulation.Field.Of(k, HealthCertificates)),
-            F(Issue.Assurances, "term.assurances", k => Simulation.Field.Of(k, Assurances)),
-            F(Issue.CaseByCase, "term.caseByCase", k => Simulation.Field.Of(k, CaseByCase)),
-            F(Issue.Payment, "term.payment", k => Simulation.Field.Of(k, Paid)),
-            Simulation.Field.Of("term.lifted", string.Join(';', Relief.Where(r => r.Lifted).Select(r => r.Key))),
-            Simulation.Field.Of("term.kept", string.Join(';', Relief.Where(r => !r.Lifted).Select(r => r.Key))),
+            F(Issue.Aircraft, "aircraft", k => Simulation.Field.Of(k, Agents.Names.Camel(Aircraft))),
+            F(Issue.Restraints, "restraints", k => Simulation.Field.Of(k, Restraints)),
+            F(Issue.Notice, "noticeHours", k => Simulation.Field.Of(k, NoticeHours)),
+            F(Issue.WeeklyCap, "weeklyCap", k => Simulation.Field.Of(k, WeeklyCap)),
+            F(Issue.PassengersPerFlight, "passengersPerFlight", k => Simulation.Field.Of(k, PassengersPerFlight)),
+            F(Issue.Documentation, "documentation", k => Simulation.Field.Of(k, Agents.Names.Camel(Documentation))),
+            F(Issue.ThirdCountryNationals, "thirdCountryNationals", k => Simulation.Field.Of(k, ThirdCountryNationals)),
+            F(Issue.Monitoring, "monitoring", k => Simulation.Field.Of(k, Monitoring)),
+            F(Issue.Health, "health", k => Simulation.Field.Of(k, HealthCertificates)),
+            F(Issue.Assurances, "assurances", k => Simulation.Field.Of(k, Assurances)),
+            F(Issue.CaseByCase, "caseByCase", k => Simulation.Field.Of(k, CaseByCase)),
+            F(Issue.Payment, "payment", k => Simulation.Field.Of(k, Paid)),
+            Simulation.Field.Of(Key("lifted"), string.Join(';', Relief.Where(r => r.Lifted).Select(r => r.Key))),
+            Simulation.Field.Of(Key("kept"), string.Join(';', Relief.Where(r => !r.Lifted).Select(r => r.Key))),
         ];
     }
 

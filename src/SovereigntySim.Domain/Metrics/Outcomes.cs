@@ -1,5 +1,6 @@
 using SovereigntySim.Domain.Agents;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Domain.Metrics;
 
@@ -48,8 +49,8 @@ public static class Outcomes
         o.Add(("cost.perRemoval", removed > 0 ? (T("detention.cost") + T("flights.cost")) / removed : double.NaN));
         var negotiations = m?.Negotiations ?? [];
         o.Add(("negotiations", negotiations.Count));
-        o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == "agreement")));
-        o.Add(("negotiations.breakdowns", negotiations.Count(n => n.Outcome == "breakdown")));
+        o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == NegotiationOutcomes.Agreement)));
+        o.Add(("negotiations.breakdowns", negotiations.Count(n => n.Outcome == NegotiationOutcomes.Breakdown)));
         o.Add(("negotiation.rounds", T("negotiation.rounds")));
         o.Add(("days.firstRefusalToAgreement", m?.DaysFromFirstRefusalToAgreement ?? double.NaN));
         // How long standoffs and sanctions last: censored at the end of the run, so a stalemate longer than the run
@@ -58,7 +59,7 @@ public static class Outcomes
         o.Add(("days.firstRefusalToApplied", m?.DaysFromFirstRefusalToApplied ?? double.NaN));
         o.Add(("days.appliedInForce", m?.DaysAppliedInForce ?? double.NaN));
         // Who conceded: each side's utility of the first agreement (1 = got everything it wanted).
-        var first = negotiations.FirstOrDefault(n => n.Outcome == "agreement");
+        var first = negotiations.FirstOrDefault(n => n.Outcome == NegotiationOutcomes.Agreement);
         o.Add(("agreement.hoursOpen", first?.HoursOpen ?? double.NaN));
         o.Add(("agreement.utilitySending", first?.UtilitySending ?? double.NaN));
         o.Add(("agreement.utilityReceiving", first?.UtilityReceiving ?? double.NaN));

@@ -11,9 +11,8 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     /// <summary>An accumulator that also knows which dyad (origin->destination) each flight belongs to.</summary>
     public static MetricsAccumulator For(World world) => new(world.Clock, actor =>
     {
-        // Flight agents are named flight/<plan>/<n>; the plan's agency gives the sending country.
-        var parts = actor.Split('/');
-        return parts.Length == 3 && world.FlightPlans.TryGetValue(parts[1], out var plan) && world.Enforcement.TryGetValue(plan.Agency, out var agency)
+        // The flight's plan names its destination; the plan's agency gives the sending country.
+        return AgentIds.PlanOf(actor) is { } planId && world.FlightPlans.TryGetValue(planId, out var plan) && world.Enforcement.TryGetValue(plan.Agency, out var agency)
             ? $"{agency.Country}->{plan.Destination}"
             : null;
     });
@@ -53,6 +52,15 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         "negotiation.rounds", "escalations.threatened", "escalations.applied", "advocacy.alerts", "observer.assessments", "migrantEvents",
     ];
 
+    // The flight statuses counted, in all and per dyad (series flights.<status>): the event that reports each, and its counter.
+    private static readonly Dictionary<string, string> FlightStatuses = new(StringComparer.Ordinal)
+    {
+        [EventKinds.FlightPlanned] = "flights.planned", [EventKinds.FlightCleared] = "flights.cleared",
+        [EventKinds.FlightPartiallyCleared] = "flights.partiallyCleared", [EventKinds.FlightRefused] = "flights.refused",
+        [EventKinds.FlightTurnedBack] = "flights.turnedBack", [EventKinds.FlightDiverted] = "flights.diverted",
+        [EventKinds.FlightLanded] = "flights.landed", [EventKinds.FlightCancelled] = "flights.cancelled",
+    };
+
     public long Events { get; private set; }
     public IReadOnlyList<DayRow> Rows => _rows;
     public IReadOnlyList<SeriesRow> Series => _series;
@@ -67,94 +75,101 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     {
         Events++;
         CloseDaysBefore(clock.DayIndex(e.Tick));
-        if (e.Kind.StartsWith("flight.", StringComparison.Ordinal)) DyadFlight(e);
+        if (FlightStatuses.TryGetValue(e.Kind, out var status))
+        {
+            Add(status, 1);
+            DyadFlight(e, status);
+        }
         switch (e.Kind)
         {
-            case "flight.planned": Add("flights.planned", 1); break;
-            case "flight.cancelled": Add("flights.cancelled", 1); break;
-            case "flight.cleared": Add("flights.cleared", 1); break;
-            case "flight.partiallyCleared": Add("flights.partiallyCleared", 1); break;
-            case "flight.refused":
-                Add("flights.refused", 1);
+            case EventKinds.FlightRefused:
                 _firstRefusal ??= e.Tick;
                 foreach (var r in e.Reasons ?? []) _flightReasons[r] = _flightReasons.GetValueOrDefault(r) + 1;
                 break;
-            case "flight.turnedBack": Add("flights.turnedBack", 1); _firstRefusal ??= e.Tick; break;
-            case "flight.departed":
-                if (e.Text("aircraft") is { } aircraft) _departures[aircraft] = _departures.GetValueOrDefault(aircraft) + 1;
-                if (e.Text("restraints") == "true") _departures[RunMetrics.Restrained] = _departures.GetValueOrDefault(RunMetrics.Restrained) + 1;
+            case EventKinds.FlightTurnedBack: _firstRefusal ??= e.Tick; break;
+            case EventKinds.FlightDeparted:
+                if (e.Text(EventFields.Aircraft) is { } aircraft) _departures[aircraft] = _departures.GetValueOrDefault(aircraft) + 1;
+                if (e.Text(EventFields.Restraints) == "true") _departures[RunMetrics.Restrained] = _departures.GetValueOrDefault(RunMetrics.Restrained) + 1;
                 break;
-            case "flight.diverted": Add("flights.diverted", 1); break;
-            case "flight.landed":
-                Add("flights.landed", 1);
+            case EventKinds.FlightLanded:
                 if (_flightDyad.TryGetValue(e.Actor, out var landedDyad) && landedDyad.IndexOf("->", StringComparison.Ordinal) is var arrow and >= 0)
                 {
                     var destination = landedDyad[(arrow + 2)..];
-                    _removedByDestination[destination] = _removedByDestination.GetValueOrDefault(destination) + e.Number("removed");
+                    _removedByDestination[destination] = _removedByDestination.GetValueOrDefault(destination) + e.Number(EventFields.Removed);
                 }
                 break;
-            case "flight.closed": Add("flights.hours", e.Number("flightHours")); Add("flights.cost", e.Number("cost")); break;
-            case "screening.decision":
+            case EventKinds.FlightClosed:
+                _flightDyad.Remove(e.Actor);
+                Add("flights.hours", e.Number(EventFields.FlightHours));
+                Add("flights.cost", e.Number(EventFields.Cost));
+                break;
+            case EventKinds.ScreeningDecision:
                 foreach (var f in e.Fields ?? [])
-                    if (f.Key.StartsWith("refused.", StringComparison.Ordinal))
-                        _personReasons[f.Key[8..]] = _personReasons.GetValueOrDefault(f.Key[8..]) + (long)f.Number!.Value;
+                    if (f.Key.StartsWith(EventFields.RefusedPrefix, StringComparison.Ordinal))
+                    {
+                        var reason = f.Key[EventFields.RefusedPrefix.Length..];
+                        _personReasons[reason] = _personReasons.GetValueOrDefault(reason) + (long)f.Number!.Value;
+                    }
                 break;
-            case "caseload.landReturns":
-                Add("migrants.removedByLand", e.Number("removed"));
-                if (e.Text("destination") is { } landDestination)
-                    _removedByDestination[landDestination] = _removedByDestination.GetValueOrDefault(landDestination) + e.Number("removed");
+            case EventKinds.CaseloadLandReturns:
+                Add("migrants.removedByLand", e.Number(EventFields.Removed));
+                if (e.Text(EventFields.Destination) is { } landDestination)
+                    _removedByDestination[landDestination] = _removedByDestination.GetValueOrDefault(landDestination) + e.Number(EventFields.Removed);
                 break;
-            case "caseload.day":
-                Add("detention.bedDays", e.Number("bedDays"));
-                Add("detention.cost", e.Number("cost"));
-                Add("migrants.deferredArrests", e.Number("deferredArrests"));
+            case EventKinds.CaseloadDay:
+                Add("detention.bedDays", e.Number(EventFields.BedDays));
+                Add("detention.cost", e.Number(EventFields.Cost));
+                Add("migrants.deferredArrests", e.Number(EventFields.DeferredArrests));
                 break;
-            case "migrants": foreach (var f in e.Fields ?? []) if (f.Number is { } n) Migrant(f.Key, n); break;
-            case "country.day":
-                _pressure[e.Actor["country/".Length..]] = e.Number("pressure");
+            case EventKinds.Migrants: foreach (var f in e.Fields ?? []) if (f.Number is { } n) Migrant(f.Key, n); break;
+            case EventKinds.CountryDay:
+            {
+                var country = AgentIds.NameOf(e.Actor);
+                _pressure[country] = e.Number(EventFields.Pressure);
                 foreach (var f in e.Fields ?? [])
                 {
-                    if (f.Key.StartsWith("tension.", StringComparison.Ordinal))
-                        _tension[$"{e.Actor["country/".Length..]}->{f.Key[8..]}"] = f.Number!.Value;
-                    else if (f.Key.StartsWith("disputeCost.", StringComparison.Ordinal))
-                        _disputeCost[$"{e.Actor["country/".Length..]}->{f.Key[12..]}"] = f.Number!.Value;
+                    if (f.Key.StartsWith(EventFields.TensionPrefix, StringComparison.Ordinal))
+                        _tension[$"{country}->{f.Key[EventFields.TensionPrefix.Length..]}"] = f.Number!.Value;
+                    else if (f.Key.StartsWith(EventFields.DisputeCostPrefix, StringComparison.Ordinal))
+                        _disputeCost[$"{country}->{f.Key[EventFields.DisputeCostPrefix.Length..]}"] = f.Number!.Value;
                 }
                 break;
-            case "negotiation.opened":
+            }
+            case EventKinds.NegotiationOpened:
             {
                 var n = new NegotiationMetrics
                 {
-                    Index = _negotiations.Count + 1, Dyad = e.Actor["negotiation/".Length..], Opened = clock.Iso(e.Tick), OpenedTick = e.Tick, Outcome = "open",
-                    Sending = e.Text("sending"), Receiving = e.Text("receiving"),
+                    Index = _negotiations.Count + 1, Dyad = AgentIds.NameOf(e.Actor), Opened = clock.Iso(e.Tick), OpenedTick = e.Tick,
+                    Outcome = NegotiationOutcomes.Open, Sending = e.Text(EventFields.Sending), Receiving = e.Text(EventFields.Receiving),
                 };
                 _negotiations.Add(n);
                 _latest[n.Dyad] = n;
                 break;
             }
-            case "negotiation.offer":
+            case EventKinds.NegotiationOffer:
             {
                 Add("negotiation.rounds", 1);
                 var n = Negotiation(e);
                 n.Rounds++;
-                _offers.Add(new OfferRow(n.Index, n.Dyad, (int)e.Number("round"), clock.Hours(e.Tick - n.OpenedTick), e.Text("by") == n.Sending ? "sending" : "receiving",
-                    e.Number("utility.sending"), e.Number("utility.receiving"), false));
+                _offers.Add(new OfferRow(n.Index, n.Dyad, (int)e.Number(EventFields.Round), clock.Hours(e.Tick - n.OpenedTick),
+                    e.Text(EventFields.By) == n.Sending ? "sending" : "receiving", e.Number(EventFields.UtilitySending), e.Number(EventFields.UtilityReceiving), false));
                 break;
             }
-            case "negotiation.agreement":
+            case EventKinds.NegotiationAgreement:
             {
                 Add("negotiation.rounds", 1);
                 var n = Negotiation(e);
                 n.Rounds++;
-                n.Outcome = "agreement";
-                n.AgreementDay = (int)e.Number("day");
+                n.Outcome = NegotiationOutcomes.Agreement;
+                n.AgreementDay = (int)e.Number(EventFields.Day);
                 n.AgreedAt = clock.Iso(e.Tick);
-                n.HoursOpen = e.Number("hoursOpen");
+                n.HoursOpen = e.Number(EventFields.HoursOpen);
                 n.Closed = n.AgreedAt;
-                n.Terms = e.Text("terms");
-                n.AgreedTerms = e.Fields!.Where(f => f.Key.StartsWith("term.", StringComparison.Ordinal)).ToList();
-                n.UtilitySending = e.Number("utility.sending");
-                n.UtilityReceiving = e.Number("utility.receiving");
-                n.NashProduct = e.Number("nashProduct");
+                n.Terms = e.Text(EventFields.Terms);
+                n.AgreedTerms = e.Fields!.Where(f => f.Key.StartsWith(EventFields.TermPrefix, StringComparison.Ordinal)).ToList();
+                n.UtilitySending = e.Number(EventFields.UtilitySending);
+                n.UtilityReceiving = e.Number(EventFields.UtilityReceiving);
+                n.NashProduct = e.Number(EventFields.NashProduct);
                 if (_firstRefusal is { } refused && n.AgreedTickAfterRefusal is null && e.Tick >= refused)
                     n.AgreedTickAfterRefusal = e.Tick;
                 // The accepted offer is the last one on the table: mark it, so offers.csv shows how talks ended.
@@ -162,39 +177,35 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 if (last >= 0) _offers[last] = _offers[last] with { Accepted = true };
                 break;
             }
-            case "negotiation.breakdown" or "negotiation.deadline":
+            case EventKinds.NegotiationBreakdown:
                 // A walk-away answers a round; a deadline ends without one.
-                if (e.Kind == "negotiation.breakdown")
-                {
-                    Add("negotiation.rounds", 1);
-                    Negotiation(e).Rounds++;
-                }
-                Negotiation(e).Outcome = e.Kind[12..];
-                Negotiation(e).HoursOpen = e.Number("hoursOpen");
-                Negotiation(e).Closed = clock.Iso(e.Tick);
+                Add("negotiation.rounds", 1);
+                Negotiation(e).Rounds++;
+                Ended(e, NegotiationOutcomes.Breakdown);
                 break;
-            case "instrument.threatened":
+            case EventKinds.NegotiationDeadline: Ended(e, NegotiationOutcomes.Deadline); break;
+            case EventKinds.InstrumentThreatened:
                 Add("escalations.threatened", 1);
-                if (e.Text("instrument") is { } threatened) _threatened[threatened] = _threatened.GetValueOrDefault(threatened) + 1;
+                if (e.Text(EventFields.Instrument) is { } threatened) _threatened[threatened] = _threatened.GetValueOrDefault(threatened) + 1;
                 break;
-            case "instrument.applied":
+            case EventKinds.InstrumentApplied:
                 Add("escalations.applied", 1);
-                if (e.Text("instrument") is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
-                _firstApplied ??= (e.Tick, e.Actor, e.Subject, e.Text("instrument"));
+                if (e.Text(EventFields.Instrument) is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
+                _firstApplied ??= (e.Tick, e.Actor, e.Subject, e.Text(EventFields.Instrument));
                 break;
-            case "instrument.lifted":
+            case EventKinds.InstrumentLifted:
                 // Without an instrument field, everything the actor applied against the subject was lifted.
                 if (_firstApplied is { } first && _firstAppliedLifted is null && e.Actor == first.Actor && e.Subject == first.Subject
-                    && (e.Text("instrument") is not { } lifted || lifted == first.Instrument))
+                    && (e.Text(EventFields.Instrument) is not { } lifted || lifted == first.Instrument))
                     _firstAppliedLifted = e.Tick;
                 break;
-            case "advocacy.alert": Add("advocacy.alerts", 1); break;
-            case "flight.incident": Add("flights.incidents", 1); break;
-            case "instrument.kept": Add("instruments.kept", 1); break;
-            case "observer.assessment": Add("observer.assessments", 1); break;
+            case EventKinds.AdvocacyAlert: Add("advocacy.alerts", 1); break;
+            case EventKinds.FlightIncident: Add("flights.incidents", 1); break;
+            case EventKinds.InstrumentKept: Add("instruments.kept", 1); break;
+            case EventKinds.ObserverAssessment: Add("observer.assessments", 1); break;
             default:
                 // Full logs: one line per migrant-event. Compact logs carry their totals in "migrants" lines.
-                if (e.Kind.StartsWith("migrant.", StringComparison.Ordinal))
+                if (EventKinds.IsMigrant(e.Kind))
                 {
                     Migrant(e.Kind, 1);
                     Add("migrantEvents", 1);
@@ -207,31 +218,38 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     {
         switch (kind)
         {
-            case "migrantEvents": Add("migrantEvents", n); break;
-            case "migrant.detained": Add("migrants.detained", n); break;
-            case "migrant.removed": Add("migrants.removed", n); break;
-            case "migrant.refused": Add("migrants.refused", n); break;
-            case "migrant.released": Add("migrants.releasedAtLimit", n); break;
-            case "migrant.reliefGranted": Add("migrants.relief", n); break;
+            case EventFields.MigrantEvents: Add("migrantEvents", n); break;
+            case EventKinds.MigrantDetained: Add("migrants.detained", n); break;
+            case EventKinds.MigrantRemoved: Add("migrants.removed", n); break;
+            case EventKinds.MigrantRefused: Add("migrants.refused", n); break;
+            case EventKinds.MigrantReleased: Add("migrants.releasedAtLimit", n); break;
+            case EventKinds.MigrantReliefGranted: Add("migrants.relief", n); break;
         }
     }
 
-    private NegotiationMetrics Negotiation(SimEvent e) => _latest[e.Actor["negotiation/".Length..]];
+    private NegotiationMetrics Negotiation(SimEvent e) => _latest[AgentIds.NameOf(e.Actor)];
 
-    /// <summary>Counts flights by status per dyad (cumulative), once the flight's dyad is known from its plan.</summary>
-    private void DyadFlight(SimEvent e)
+    /// <summary>Talks ended without agreement.</summary>
+    private void Ended(SimEvent e, string outcome)
+    {
+        var n = Negotiation(e);
+        n.Outcome = outcome;
+        n.HoursOpen = e.Number(EventFields.HoursOpen);
+        n.Closed = clock.Iso(e.Tick);
+    }
+
+    /// <summary>Counts a flight's status per dyad (cumulative), once the flight's dyad is known from its plan.</summary>
+    private void DyadFlight(SimEvent e, string status)
     {
         if (!_flightDyad.TryGetValue(e.Actor, out var dyad))
         {
-            if (e.Kind != "flight.planned") return;
-            dyad = flightDyad?.Invoke(e.Actor) ?? $"?->{e.Text("destination")}";
+            // A flight cancelled before it existed (at the weekly cap) is logged by enforcement and has no dyad here.
+            if (e.Kind != EventKinds.FlightPlanned) return;
+            dyad = flightDyad?.Invoke(e.Actor) ?? $"?->{e.Text(EventFields.Destination)}";
             _flightDyad[e.Actor] = dyad;
         }
-        else if (e.Kind == "flight.closed") _flightDyad.Remove(e.Actor);
-        string status = e.Kind[7..];
-        if (status is not ("planned" or "cleared" or "partiallyCleared" or "refused" or "turnedBack" or "diverted" or "landed" or "cancelled")) return;
         var counts = _dyadFlights.TryGetValue(dyad, out var c) ? c : _dyadFlights[dyad] = new(StringComparer.Ordinal);
-        counts["flights." + status] = counts.GetValueOrDefault("flights." + status) + 1;
+        counts[status] = counts.GetValueOrDefault(status) + 1;
     }
 
     private void CloseDaysBefore(int day)

@@ -21,6 +21,31 @@ public static class AgentIds
         int slash = agentId.IndexOf('/');
         return slash < 0 ? agentId : agentId[..slash];
     }
+
+    /// <summary>An agent id without its kind: MX for country/MX, US-MX for negotiation/US-MX, charter/00001 for
+    /// flight/charter/00001; empty for an id without one (script).</summary>
+    public static string NameOf(string agentId)
+    {
+        int slash = agentId.IndexOf('/');
+        return slash < 0 ? "" : agentId[(slash + 1)..];
+    }
+
+    /// <summary>The state a country agent stands for (MX for country/MX); null for any other agent.</summary>
+    public static string? CountryOf(string agentId) => KindOf(agentId) == "country" ? NameOf(agentId) : null;
+
+    /// <summary>The sending and receiving states of a negotiation: US and MX for negotiation/US-MX.</summary>
+    public static (string Sending, string Receiving) PartiesOf(string negotiationId)
+    {
+        var pair = NameOf(negotiationId).Split('-', 2);
+        return (pair[0], pair[1]);
+    }
+
+    /// <summary>The flight plan a flight agent belongs to (charter for flight/charter/00001); null for any other agent.</summary>
+    public static string? PlanOf(string agentId)
+    {
+        var parts = agentId.Split('/');
+        return parts.Length == 3 && parts[0] == "flight" ? parts[1] : null;
+    }
 }
 
 /// <summary>A population's caseload partitions and where its migrants' ids start.</summary>
