@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
+using SovereigntySim.Domain.Bargaining;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Scenarios;
 
@@ -91,11 +91,8 @@ public static partial class InterventionRules
         var country = int.TryParse(who, out int index) && index >= 0 && index < spec.Countries.Count
             ? after.Spec!.Countries[index]
             : after.Spec!.Countries.Single(c => c.Id == who);
-        var source = typeof(AcceptancePolicySpec).GetProperties().Single(p => string.Equals(p.Name, m.Groups[2].Value, StringComparison.OrdinalIgnoreCase));
-        var target = typeof(PolicyPatchSpec).GetProperty(source.Name, BindingFlags.Public | BindingFlags.Instance)
-                     ?? throw new LiveInputException($"{path} has no live counterpart in a setPolicy event");
-        var patch = new PolicyPatchSpec();
-        target.SetValue(patch, source.GetValue(country.Acceptance));
+        var field = FlightConditions.PolicyFields.Single(f => string.Equals(f.Property, m.Groups[2].Value, StringComparison.OrdinalIgnoreCase));
+        var patch = field.PatchOf(country.Acceptance);
         return new ScriptedEventSpec { At = at, Kind = ScriptedEventKind.SetPolicy, Country = country.Id, Policy = patch, Note = $"set {set.Trim()}" };
     }
 

@@ -216,19 +216,9 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     private static string Show2(Field f) => $"{f.Key}={Show(f)}";
     private static double Round(double v) => Math.Round(v, 6);
 
-    private static SortedDictionary<string, string> PolicyFields(AcceptancePolicySpec p) => new(StringComparer.Ordinal)
-    {
-        ["documentationStandard"] = InterventionRules.Camel(p.DocumentationStandard.ToString()),
-        ["civilianAircraftOnly"] = p.CivilianAircraftOnly ? "true" : "false",
-        ["advanceNoticeHours"] = p.AdvanceNoticeHours.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
-        ["weeklyFlightCap"] = p.WeeklyFlightCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["maxPassengersPerFlight"] = p.MaxPassengersPerFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["restraintsAllowed"] = p.RestraintsAllowed ? "true" : "false",
-        ["healthScreeningRequired"] = p.HealthScreeningRequired ? "true" : "false",
-        ["acceptThirdCountryNationals"] = p.AcceptThirdCountryNationals ? "true" : "false",
-        ["monitoringRequired"] = p.MonitoringRequired ? "true" : "false",
-        ["caseByCaseReview"] = p.CaseByCaseReview ? "true" : "false",
-    };
+    /// <summary>A policy as country.policyChanged shows it, so later changes overwrite its fields one for one.</summary>
+    private static SortedDictionary<string, string> PolicyFields(AcceptancePolicySpec p) =>
+        new(Domain.Bargaining.FlightConditions.PolicyFields.ToDictionary(f => f.Key, f => Show(f.Logged(p))), StringComparer.Ordinal);
 }
 
 public sealed record RunInfo(string Id, string Source, string Scenario, long Seed, string Status, long Tick, long EndTick, string Time, string EndTime,

@@ -360,31 +360,18 @@ public sealed partial class Country : Agent
         }
     }
 
-    private static AcceptancePolicySpec Patch(AcceptancePolicySpec p, PolicyPatchSpec patch) => p with
+    private static AcceptancePolicySpec Patch(AcceptancePolicySpec p, PolicyPatchSpec patch)
     {
-        DocumentationStandard = patch.DocumentationStandard ?? p.DocumentationStandard,
-        CivilianAircraftOnly = patch.CivilianAircraftOnly ?? p.CivilianAircraftOnly,
-        AdvanceNoticeHours = patch.AdvanceNoticeHours ?? p.AdvanceNoticeHours,
-        WeeklyFlightCap = patch.WeeklyFlightCap ?? p.WeeklyFlightCap,
-        MaxPassengersPerFlight = patch.MaxPassengersPerFlight ?? p.MaxPassengersPerFlight,
-        RestraintsAllowed = patch.RestraintsAllowed ?? p.RestraintsAllowed,
-        HealthScreeningRequired = patch.HealthScreeningRequired ?? p.HealthScreeningRequired,
-        AcceptThirdCountryNationals = patch.AcceptThirdCountryNationals ?? p.AcceptThirdCountryNationals,
-        MonitoringRequired = patch.MonitoringRequired ?? p.MonitoringRequired,
-        CaseByCaseReview = patch.CaseByCaseReview ?? p.CaseByCaseReview,
-    };
+        foreach (var f in FlightConditions.PolicyFields) p = f.Patched(p, patch);
+        return p;
+    }
 
     private void SetPolicy(AcceptancePolicySpec policy, string cause)
     {
         _policy = policy;
         _changed = true;
         Log(EventKinds.CountryPolicyChanged, null, [cause],
-            Field.Of("documentationStandard", Names.Camel(policy.DocumentationStandard)), Field.Of("civilianAircraftOnly", policy.CivilianAircraftOnly),
-            Field.Of("advanceNoticeHours", policy.AdvanceNoticeHours), Field.Of("weeklyFlightCap", policy.WeeklyFlightCap),
-            Field.Of("maxPassengersPerFlight", policy.MaxPassengersPerFlight), Field.Of("restraintsAllowed", policy.RestraintsAllowed),
-            Field.Of("healthScreeningRequired", policy.HealthScreeningRequired),
-            Field.Of("acceptThirdCountryNationals", policy.AcceptThirdCountryNationals), Field.Of("monitoringRequired", policy.MonitoringRequired),
-            Field.Of("caseByCaseReview", policy.CaseByCaseReview));
+            [.. FlightConditions.PolicyFields.Select(f => f.Logged(policy))]);
         // Announced policies are public: the screening applies them, other states' enforcement plans by them.
         var change = new PolicyChanged(_spec.Id, policy, cause);
         if (World.ScreeningOf(_spec.Id) is { } screening) Send(screening, change);

@@ -86,11 +86,9 @@ public readonly record struct Passenger(
 
 public static class Names
 {
-    public static string Camel<T>(T value) where T : struct, Enum
-    {
-        var s = value.ToString();
-        return char.ToLowerInvariant(s[0]) + s[1..];
-    }
+    public static string Camel<T>(T value) where T : struct, Enum => Camel(value.ToString());
+
+    public static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     /// <summary>Flags as a '+'-separated camelCase list, "none" when empty.</summary>
     public static string Flags(Vulnerability v) => v == Vulnerability.None

@@ -25,15 +25,14 @@ public sealed record Relief(string By, string Instrument, bool Lifted)
 /// on the table. Nothing else is negotiated, and an agreement changes nothing else.</summary>
 public sealed record Agenda(IReadOnlyList<Issue> Issues, IReadOnlyList<LinkedMeasure> Measures)
 {
-    /// <summary>The eight flight conditions: the whole package, as before agendas existed.</summary>
-    public static readonly Issue[] Classic =
-        [Issue.Aircraft, Issue.Restraints, Issue.Notice, Issue.WeeklyCap, Issue.PassengersPerFlight, Issue.Documentation, Issue.ThirdCountryNationals, Issue.Monitoring];
+    /// <summary>The eight classic flight conditions: the whole package, as before agendas existed.</summary>
+    public static readonly Issue[] Classic = [.. FlightConditions.All.Where(c => c.Classic).Select(c => c.Issue)];
 
     public static readonly Agenda Flights = new(Classic, []);
 
     public bool Has(Issue issue) => Issues.Contains(issue);
 
-    public override string ToString() => string.Join('+', Issues.Select(Agents.Names.Camel).Concat(Measures.Select(m => "relief:" + m.Key)));
+    public override string ToString() => string.Join('+', Issues.Select(i => FlightConditions.Of(i).Name).Concat(Measures.Select(m => "relief:" + m.Key)));
 }
 
 /// <summary>The terms negotiated over removal flights. Only the <see cref="Named"/> terms and the <see cref="Relief"/>
@@ -49,6 +48,9 @@ public sealed record Terms(
     bool Monitoring)
 {
     private static readonly Relief[] NoRelief = [];
+
+    /// <summary>Every condition at its type's default: what the flight conditions' table sets term by term.</summary>
+    internal static readonly Terms Unset = new(default, default, default, default, default, default, default, default);
 
     /// <summary>A health certificate (testing) is required for every flight.</summary>
     public bool HealthCertificates { get; init; }
@@ -67,89 +69,45 @@ public sealed record Terms(
 
     /// <summary>The terms a policy already sets, with no assurances or case reviews and every linked measure left
     /// as it is: what a receiving state has if no agreement is reached.</summary>
-    public static Terms StatusQuo(AcceptancePolicySpec p) => new(
-        p.CivilianAircraftOnly ? AircraftKind.Charter : AircraftKind.Military, p.RestraintsAllowed, p.AdvanceNoticeHours, p.WeeklyFlightCap,
-        p.MaxPassengersPerFlight, p.DocumentationStandard, p.AcceptThirdCountryNationals, p.MonitoringRequired)
+    public static Terms StatusQuo(AcceptancePolicySpec p)
     {
-        HealthCertificates = p.HealthScreeningRequired, CaseByCase = p.CaseByCaseReview,
-    };
+        var t = Unset;
+        foreach (var c in FlightConditions.All) t = c.FromPolicy(t, p);
+        return t;
+    }
 
     /// <summary>The policy with the named terms changed and every other field kept.</summary>
-    public AcceptancePolicySpec ApplyTo(AcceptancePolicySpec policy) => policy with
+    public AcceptancePolicySpec ApplyTo(AcceptancePolicySpec policy)
     {
-        CivilianAircraftOnly = Names(Issue.Aircraft) ? Aircraft != AircraftKind.Military : policy.CivilianAircraftOnly,
-        RestraintsAllowed = Names(Issue.Restraints) ? Restraints : policy.RestraintsAllowed,
-        AdvanceNoticeHours = Names(Issue.Notice) ? NoticeHours : policy.AdvanceNoticeHours,
-        WeeklyFlightCap = Names(Issue.WeeklyCap) ? WeeklyCap : policy.WeeklyFlightCap,
-        MaxPassengersPerFlight = Names(Issue.PassengersPerFlight) ? PassengersPerFlight : policy.MaxPassengersPerFlight,
-        DocumentationStandard = Names(Issue.Documentation) ? Documentation : policy.DocumentationStandard,
-        AcceptThirdCountryNationals = Names(Issue.ThirdCountryNationals) ? ThirdCountryNationals : policy.AcceptThirdCountryNationals,
-        MonitoringRequired = Names(Issue.Monitoring) ? Monitoring : policy.MonitoringRequired,
-        HealthScreeningRequired = Names(Issue.Health) ? HealthCertificates : policy.HealthScreeningRequired,
-        CaseByCaseReview = Names(Issue.CaseByCase) ? CaseByCase : policy.CaseByCaseReview,
-    };
+        foreach (var c in FlightConditions.All)
+            if (Names(c.Issue)) policy = c.Agreed(policy, this);
+        return policy;
+    }
 
     /// <summary>Each term as its own event field (term.aircraft, term.restraints, ...), so tables get one column per
     /// term; a term the agreement does not name is an empty text. term.lifted and term.kept list the linked
-    /// instruments (by.instrument, ';'-separated). This is the one list of terms.</summary>
-    public IEnumerable<Simulation.Field> Fields()
-    {
-        // The prefix tells consumers (metrics, the live page) which fields are terms.
-        static string Key(string term) => Simulation.EventFields.TermPrefix + term;
-        Simulation.Field F(Issue i, string term, Func<string, Simulation.Field> f) => Names(i) ? f(Key(term)) : Simulation.Field.Of(Key(term), "");
-        return
-        [
-            F(Issue.Aircraft, "aircraft", k => Simulation.Field.Of(k, Agents.Names.Camel(Aircraft))),
-            F(Issue.Restraints, "restraints", k => Simulation.Field.Of(k, Restraints)),
-            F(Issue.Notice, "noticeHours", k => Simulation.Field.Of(k, NoticeHours)),
-            F(Issue.WeeklyCap, "weeklyCap", k => Simulation.Field.Of(k, WeeklyCap)),
-            F(Issue.PassengersPerFlight, "passengersPerFlight", k => Simulation.Field.Of(k, PassengersPerFlight)),
-            F(Issue.Documentation, "documentation", k => Simulation.Field.Of(k, Agents.Names.Camel(Documentation))),
-            F(Issue.ThirdCountryNationals, "thirdCountryNationals", k => Simulation.Field.Of(k, ThirdCountryNationals)),
-            F(Issue.Monitoring, "monitoring", k => Simulation.Field.Of(k, Monitoring)),
-            F(Issue.Health, "health", k => Simulation.Field.Of(k, HealthCertificates)),
-            F(Issue.Assurances, "assurances", k => Simulation.Field.Of(k, Assurances)),
-            F(Issue.CaseByCase, "caseByCase", k => Simulation.Field.Of(k, CaseByCase)),
-            F(Issue.Payment, "payment", k => Simulation.Field.Of(k, Paid)),
-            Simulation.Field.Of(Key("lifted"), string.Join(';', Relief.Where(r => r.Lifted).Select(r => r.Key))),
-            Simulation.Field.Of(Key("kept"), string.Join(';', Relief.Where(r => !r.Lifted).Select(r => r.Key))),
-        ];
-    }
+    /// instruments (by.instrument, ';'-separated).</summary>
+    public IEnumerable<Simulation.Field> Fields() =>
+    [
+        .. FlightConditions.All.Select(c => Names(c.Issue) ? c.Term(this) : Simulation.Field.Of(c.TermKey, "")),
+        Simulation.Field.Of(Simulation.EventFields.TermPrefix + "lifted", string.Join(';', Relief.Where(r => r.Lifted).Select(r => r.Key))),
+        Simulation.Field.Of(Simulation.EventFields.TermPrefix + "kept", string.Join(';', Relief.Where(r => !r.Lifted).Select(r => r.Key))),
+    ];
 
-    public override string ToString()
-    {
-        var parts = new List<string>();
-        var c = System.Globalization.CultureInfo.InvariantCulture;
-        foreach (var i in Named)
-            parts.Add(i switch
-            {
-                Issue.Aircraft => $"aircraft={Aircraft}",
-                Issue.Restraints => $"restraints={Restraints}",
-                Issue.Notice => string.Create(c, $"notice={NoticeHours}h"),
-                Issue.WeeklyCap => $"cap={(WeeklyCap == 0 ? "none" : WeeklyCap.ToString(c))}",
-                Issue.PassengersPerFlight => $"passengers={PassengersPerFlight}",
-                Issue.Documentation => $"documents={Documentation}",
-                Issue.ThirdCountryNationals => $"thirdCountry={ThirdCountryNationals}",
-                Issue.Monitoring => $"monitoring={Monitoring}",
-                Issue.Health => $"health={HealthCertificates}",
-                Issue.Assurances => $"assurances={Assurances}",
-                Issue.CaseByCase => $"caseByCase={CaseByCase}",
-                _ => $"payment={Paid}",
-            });
-        foreach (var r in Relief) parts.Add($"{r.Key}={(r.Lifted ? "lifted" : "kept")}");
-        return string.Join(' ', parts);
-    }
+    public override string ToString() =>
+        string.Join(' ', Named.Select(i => FlightConditions.Of(i).Shown(this)).Concat(Relief.Select(r => $"{r.Key}={(r.Lifted ? "lifted" : "kept")}")));
 }
 
 /// <summary>
 /// Maps terms to positions x ∈ [0, 1] per issue, where 1 is the sending state's preferred end and 0 the receiving
-/// state's, so both sides' linear additive utilities are read off the same vector: the eleven terms in
-/// <see cref="Issue"/> order, then one position per linked instrument of the agenda (1: relief the sending state
-/// prefers, i.e. the receiving state's instrument lifted or the sending state's kept).
+/// state's, so both sides' linear additive utilities are read off the same vector: the flight conditions in
+/// <see cref="Issue"/> order (<see cref="FlightConditions.All"/>), then one position per linked instrument of the
+/// agenda (1: relief the sending state prefers, i.e. the receiving state's instrument lifted or the sending state's
+/// kept).
 /// </summary>
 public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
 {
-    public const int Fixed = 12;
+    public static readonly int Fixed = FlightConditions.All.Length;
 
     public Agenda Agenda { get; } = agenda ?? Agenda.Flights;
 
@@ -158,66 +116,54 @@ public sealed class IssueSpace(NegotiationSpec settings, Agenda? agenda = null)
     public double[] Positions(Terms t)
     {
         var x = new double[Count];
-        x[0] = t.Aircraft switch { AircraftKind.Military => 1, AircraftKind.Charter => 0.5, _ => 0 };
-        x[1] = t.Restraints ? 1 : 0;
-        x[2] = 1 - Math.Clamp(t.NoticeHours / settings.MaxNoticeHours, 0, 1);
-        // Caps of 1..max flights sit at (cap − 1)/max; no cap at all is the sending state's end, 1.
-        x[3] = t.WeeklyCap == 0 ? 1 : Math.Clamp((double)(t.WeeklyCap - 1) / settings.MaxWeeklyCap, 0, 1);
-        x[4] = Math.Clamp((double)(t.PassengersPerFlight - settings.MinPassengers) / Math.Max(1, settings.MaxPassengers - settings.MinPassengers), 0, 1);
-        x[5] = t.Documentation switch { DocumentStandard.Any => 1, DocumentStandard.Partial => 0.5, _ => 0 };
-        x[6] = t.ThirdCountryNationals ? 1 : 0;
-        x[7] = t.Monitoring ? 0 : 1;
-        x[8] = t.HealthCertificates ? 0 : 1;
-        x[9] = t.Assurances ? 0 : 1;
-        x[10] = t.CaseByCase ? 0 : 1;
-        x[11] = t.Paid ? 0 : 1;
+        var conditions = FlightConditions.All;
+        for (int i = 0; i < conditions.Length; i++) x[i] = conditions[i].Position(t, settings);
         for (int k = 0; k < Agenda.Measures.Count; k++)
         {
             var m = Agenda.Measures[k];
-            bool lifted = t.Relief.FirstOrDefault(r => r.Key == m.Key)?.Lifted ?? false;
+            bool lifted = Lifted(t.Relief, m);
             x[Fixed + k] = m.BySending ? (lifted ? 0 : 1) : (lifted ? 1 : 0);
         }
         return x;
+    }
+
+    /// <summary>Whether the terms lift the measure (the first relief of its key decides); a loop, not a query, as
+    /// this is on the bargaining's hot path.</summary>
+    private static bool Lifted(IReadOnlyList<Relief> relief, LinkedMeasure m)
+    {
+        for (int i = 0; i < relief.Count; i++)
+            if (relief[i].By == m.By && relief[i].Instrument == m.Instrument) return relief[i].Lifted;
+        return false;
     }
 
     /// <summary>Terms at the given positions, naming the agenda's terms. Each position is rounded to a level of its
     /// issue, toward the end the proposer prefers, so an offer never gives its author less than it aimed for.</summary>
     public Terms FromPositions(double[] x, bool proposerIsSending)
     {
-        double Snap(double v, int levels)
+        double Snap(double v, int steps)
         {
-            double scaled = v * (levels - 1);
+            double scaled = v * steps;
             double r = proposerIsSending ? Math.Ceiling(scaled - 1e-9) : Math.Floor(scaled + 1e-9);
-            return Math.Clamp(r / (levels - 1), 0, 1);
+            return Math.Clamp(r / steps, 0, 1);
         }
-        var aircraft = Snap(x[0], 3) switch { 1 => AircraftKind.Military, 0.5 => AircraftKind.Charter, _ => AircraftKind.ReceivingState };
-        double notice = Math.Round((1 - Snap(x[2], (int)settings.MaxNoticeHours + 1)) * settings.MaxNoticeHours, 6);
-        double capX = Snap(x[3], settings.MaxWeeklyCap + 1);
-        int cap = capX >= 1 ? 0 : Math.Min(settings.MaxWeeklyCap, 1 + (int)Math.Round(capX * settings.MaxWeeklyCap));
-        int span = Math.Max(1, settings.MaxPassengers - settings.MinPassengers);
-        int passengers = settings.MinPassengers + (int)Math.Round(Snap(x[4], span + 1) * span);
-        var docs = Snap(x[5], 3) switch { 1 => DocumentStandard.Any, 0.5 => DocumentStandard.Partial, _ => DocumentStandard.Verified };
-        var relief = Agenda.Measures.Count == 0 ? null : Agenda.Measures.Select((m, k) =>
+        var terms = Terms.Unset;
+        var conditions = FlightConditions.All;
+        for (int i = 0; i < conditions.Length; i++) terms = conditions[i].At(terms, Snap(x[i], conditions[i].Steps(settings)), settings);
+        terms = terms with { Named = Agenda.Issues };
+        if (Agenda.Measures.Count == 0) return terms;
+        return terms with
         {
-            bool atSending = Snap(x[Fixed + k], 2) == 1;
-            return new Relief(m.By, m.Instrument, m.BySending ? !atSending : atSending);
-        }).ToArray();
-        var terms = new Terms(aircraft, Snap(x[1], 2) == 1, notice, cap, passengers, docs, Snap(x[6], 2) == 1, Snap(x[7], 2) == 0)
-        {
-            HealthCertificates = Snap(x[8], 2) == 0, Assurances = Snap(x[9], 2) == 0, CaseByCase = Snap(x[10], 2) == 0,
-            Paid = Snap(x[11], 2) == 0,
-            Named = Agenda.Issues,
+            Relief = Agenda.Measures.Select((m, k) =>
+            {
+                bool atSending = Snap(x[Fixed + k], 1) == 1;
+                return new Relief(m.By, m.Instrument, m.BySending ? !atSending : atSending);
+            }).ToArray(),
         };
-        return relief is null ? terms : terms with { Relief = relief };
     }
 
     /// <summary>The positions each issue can take, from 0 to 1.</summary>
     public double[][] Levels() =>
-    [
-        Steps(2), Steps(1), Steps((int)settings.MaxNoticeHours), Steps(settings.MaxWeeklyCap),
-        Steps(Math.Max(1, settings.MaxPassengers - settings.MinPassengers)), Steps(2), Steps(1), Steps(1),
-        Steps(1), Steps(1), Steps(1), Steps(1), .. Agenda.Measures.Select(_ => Steps(1)),
-    ];
+        [.. FlightConditions.All.Select(c => Steps(c.Steps(settings))), .. Agenda.Measures.Select(_ => Steps(1))];
 
     private static double[] Steps(int n) => Enumerable.Range(0, n + 1).Select(k => (double)k / n).ToArray();
 
@@ -232,7 +178,7 @@ public sealed class Utility
     public Utility(IssueWeightsSpec w, bool sending, Agenda? agenda = null)
     {
         agenda ??= Agenda.Flights;
-        var fixedWeights = FixedWeights(w);
+        var fixedWeights = Array.ConvertAll(FlightConditions.All, c => c.Weight(w));
         double[] raw = [.. fixedWeights, .. agenda.Measures.Select(m => w.Relief * (m.BySending == sending ? m.UserStake : m.TargetStake))];
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
@@ -245,9 +191,6 @@ public sealed class Utility
         Weights = sum > 0 ? raw.Select(v => v / sum).ToArray() : on.Select(b => b ? 1.0 / Math.Max(1, count) : 0).ToArray();
         Sending = sending;
     }
-
-    private static double[] FixedWeights(IssueWeightsSpec w) =>
-        [w.Aircraft, w.Restraints, w.Notice, w.WeeklyCap, w.PassengersPerFlight, w.Documentation, w.ThirdCountryNationals, w.Monitoring, w.Health, w.Assurances, w.CaseByCase, w.Payment];
 
     public double[] Weights { get; }
     public bool Sending { get; }
@@ -269,29 +212,13 @@ public sealed class Utility
 /// <summary>What a grievance puts on the agenda.</summary>
 public static class Grievance
 {
-    /// <summary>The terms a refusal reason raises: a flight refused for its aircraft puts the aircraft on the table,
-    /// one refused for documents the documentation standard, and so on. A grievance over treatment (restraints,
-    /// unaccompanied minors, a suspension after an incident) also raises assurances, its cheap settlement; a
-    /// suspension's relief is a linked instrument. A pending legal process or a turn-back raises nothing of its own.</summary>
-    private static readonly Dictionary<Agents.Reason, Issue[]> Raises = new()
-    {
-        [Agents.Reason.AircraftType] = [Issue.Aircraft],
-        [Agents.Reason.MissingNotice] = [Issue.Notice],
-        [Agents.Reason.CapReached] = [Issue.WeeklyCap],
-        [Agents.Reason.Restraints] = [Issue.Restraints, Issue.Assurances],
-        [Agents.Reason.HealthScreening] = [Issue.Health],
-        [Agents.Reason.MedicalClearance] = [Issue.Health],
-        [Agents.Reason.Monitoring] = [Issue.Monitoring],
-        [Agents.Reason.PassengerLimit] = [Issue.PassengersPerFlight],
-        [Agents.Reason.ProceduralIrregularities] = [Issue.Documentation],
-        [Agents.Reason.UnverifiedDocuments] = [Issue.Documentation],
-        [Agents.Reason.MissingDocuments] = [Issue.Documentation],
-        [Agents.Reason.DisputedDocuments] = [Issue.Documentation],
-        [Agents.Reason.ThirdCountryNational] = [Issue.ThirdCountryNationals],
-        [Agents.Reason.UnaccompaniedMinor] = [Issue.Assurances],
-        [Agents.Reason.Suspended] = [Issue.Assurances],
-        [Agents.Reason.DisputedIdentity] = [Issue.CaseByCase],
-    };
+    /// <summary>The terms a refusal reason raises (FlightConditions: RaisedBy): a flight refused for its aircraft
+    /// puts the aircraft on the table, one refused for documents the documentation standard, and so on. A pending
+    /// legal process or a turn-back raises nothing of its own.</summary>
+    private static readonly Dictionary<Agents.Reason, Issue[]> Raises = FlightConditions.All
+        .SelectMany(c => c.RaisedBy.Select(reason => (reason, c.Issue)))
+        .GroupBy(r => r.reason, r => r.Issue)
+        .ToDictionary(g => g.Key, g => g.ToArray());
 
     /// <summary>Whether the receiving state asked a sending state that pays (countries[].pays) to pay
     /// (relations[].paymentDemand): then payment is on every agenda between them.</summary>
