@@ -41,9 +41,30 @@ public sealed record ServeOptions
     public string? Problem() =>
         Port is < 0 or > 65535 ? $"--port must be between 1 and 65535, found {Port}"
         : Host != "localhost" && !IPAddress.TryParse(Host, out _) ? $"--host must be an IP address or localhost, found '{SafeText.Excerpt(Host, 60)}'"
-        : !Loopback && string.IsNullOrEmpty(Token) ? $"serve --host {Host} listens beyond this machine: give --token T (every control and intervention call then needs it)"
+        : !Loopback && string.IsNullOrEmpty(Token) ? $"serve --host {Host} listens beyond this machine: give a token ({TokenVariable} or --token-file FILE; every control call and the live stream then need it)"
         : Token is { Length: > 0 and < 8 } ? "--token must have at least 8 characters"
         : null;
+
+    /// <summary>The environment variable a token can come from (a command line is visible to every local user in ps).</summary>
+    public const string TokenVariable = "SOVSIM_SERVE_TOKEN";
+
+    /// <summary>A token from a file only its owner can read (mode 600 or stricter): the token (first line, trimmed), or
+    /// the one-line problem.</summary>
+    public static (string? Token, string? Problem) ReadTokenFile(string path)
+    {
+        try
+        {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
+                return (null, $"--token-file {SafeText.Excerpt(path, 120)}: other users can read it; make it readable by its owner only (chmod 600)");
+            var token = File.ReadLines(path).FirstOrDefault()?.Trim();
+            return string.IsNullOrEmpty(token) ? (null, $"--token-file {SafeText.Excerpt(path, 120)}: the file is empty") : (token, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return (null, $"--token-file {SafeText.Excerpt(path, 120)}: cannot read it ({SafeText.Excerpt(e.Message, 120)})");
+        }
+    }
 
     /// <summary>The shipped scenarios: ./scenarios, else the nearest scenarios folder above the program.</summary>
     public static string? FindScenarios()
@@ -100,10 +121,12 @@ public static class LiveServer
         MapApi(app, options);
         app.MapHub<LiveHub>("/hub");
         app.MapPrometheusScrapingEndpoint("/metrics");
-        // The dashboard's endpoints are not route handlers (endpoint filters would not run): a middleware guards them.
+        // The live stream and the Orleans dashboard are not route handlers (endpoint filters would not run): a
+        // middleware guards them. Without the token nobody watches a run or reports latencies.
         app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments("/orleans") && !Authorized(http, options)) await Unauthorized().ExecuteAsync(http);
+            if ((http.Request.Path.StartsWithSegments("/orleans") || http.Request.Path.StartsWithSegments("/hub")) && !Authorized(http, options))
+                await Unauthorized().ExecuteAsync(http);
             else await next(http);
         });
         app.MapOrleansDashboard(routePrefix: "/orleans");
@@ -242,11 +265,12 @@ public static class LiveServer
     private static bool Authorized(HttpContext http, ServeOptions options)
     {
         if (string.IsNullOrEmpty(options.Token)) return true;
+        // A browser's WebSocket cannot set headers: SignalR sends the token as access_token on the hub's connection.
         string? given = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..].Trim()
-            : http.Request.Cookies["sovsim_token"];
+            : http.Request.Cookies["sovsim_token"] ?? (http.Request.Path.StartsWithSegments("/hub") ? http.Request.Query["access_token"].FirstOrDefault() : null);
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.Token));
     }
 
     private static IResult Unauthorized() =>
-        Results.Json(new { error = "this server needs its token for control and intervention calls (Authorization: Bearer <token>)" }, Json, statusCode: StatusCodes.Status401Unauthorized);
+        Results.Json(new { error = "this server needs its token for control calls and the live stream (Authorization: Bearer <token>)" }, Json, statusCode: StatusCodes.Status401Unauthorized);
 }

@@ -49,17 +49,33 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         Speed speed = Speed.OneDayPerSecond;
         if (request.Speed is not null && !Speed.TryParse(request.Speed, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
         var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
-        if (_runs.Values.Count(r => !r.Finished) >= options.MaxActiveRuns)
-            throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
-        Forget();
-        var engine = await OrleansEngine.StartAsync(client, spec);
-        var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
-        run.Sink.Publish = update => Send(run.Id, update);
-        _runs[run.Id] = run;
-        LiveMetrics.RunsActive.Add(1);
-        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
-        return run;
+        // The limit counts runs that are starting too: checking and taking a place is one step, so a flood of
+        // requests cannot all pass the check before any of them is counted.
+        lock (_gate)
+        {
+            if (_runs.Values.Count(r => !r.Finished) + _starting >= options.MaxActiveRuns)
+                throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
+            _starting++;
+        }
+        try
+        {
+            Forget();
+            var engine = await OrleansEngine.StartAsync(client, spec);
+            var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
+            run.Sink.Publish = update => Send(run.Id, update);
+            _runs[run.Id] = run;
+            LiveMetrics.RunsActive.Add(1);
+            run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+            return run;
+        }
+        finally
+        {
+            lock (_gate) _starting--;
+        }
     }
+
+    private readonly object _gate = new();
+    private int _starting;
 
     /// <summary>A shipped scenario or an uploaded text, with overrides and seed, validated like `sovsim run`.</summary>
     private (Domain.Scenario.ScenarioSpec Spec, Provenance Provenance, string Source) Load(string? scenario, string? yamlText, string? fileName, long? seed, string[]? extra)
@@ -106,14 +122,18 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             throw new LiveInputException($"replications: expected 2 to {LiveEnsemble.MaxReplications}, found {request.Replications}");
         if (request.Parallel < 1 || request.Parallel > Math.Max(1, Environment.ProcessorCount))
             throw new LiveInputException($"parallel: expected 1 to {Math.Max(1, Environment.ProcessorCount)} (the cores), found {request.Parallel}");
-        if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
         var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
         var id = $"{spec.Name}-{spec.Seed}-x{request.Replications}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var ensemble = new LiveEnsemble(id, source, spec, provenance, request.Replications, request.Parallel, logs.CreateLogger<LiveEnsemble>());
         ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
             t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
-        foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
-        _ensembles[id] = ensemble;
+        // One check-and-add: two requests cannot both find no ensemble running.
+        lock (_gate)
+        {
+            if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
+            foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
+            _ensembles[id] = ensemble;
+        }
         ensemble.Start(client);
         return ensemble;
     }

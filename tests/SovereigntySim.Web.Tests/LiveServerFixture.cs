@@ -13,6 +13,7 @@ public class LiveServerFixture : IAsyncLifetime
     private WebApplication? _app;
 
     protected virtual string? Token => null;
+    protected virtual int MaxActiveRuns => new ServeOptions().MaxActiveRuns;
 
     public string Address { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
@@ -21,7 +22,7 @@ public class LiveServerFixture : IAsyncLifetime
     {
         _app = LiveServer.Build(new ServeOptions
         {
-            Port = 0, Token = Token, ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Port = 0, Token = Token, MaxActiveRuns = MaxActiveRuns, ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         });
         await _app.StartAsync();
         Address = LiveServer.Address(_app);
@@ -89,6 +90,13 @@ public sealed class TokenServerFixture : LiveServerFixture
 {
     public const string Secret = "s3cret-token-for-tests";
     protected override string? Token => Secret;
+}
+
+/// <summary>A server of its own for the flood test: few places, so the limit is what is tested.</summary>
+public sealed class FloodServerFixture : LiveServerFixture
+{
+    public const int Places = 3;
+    protected override int MaxActiveRuns => Places;
 }
 
 [CollectionDefinition(Name)]

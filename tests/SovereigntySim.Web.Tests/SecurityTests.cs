@@ -33,6 +33,18 @@ public sealed class SecurityTests(TokenServerFixture server) : IClassFixture<Tok
         Assert.Equal("stopped", LiveServerFixture.Status(await server.WaitForEnd(id)));
     }
 
+    /// <summary>The live stream too (issue 18 item 5): without the token nobody watches a run or reports latencies.</summary>
+    [Fact]
+    public async Task The_live_stream_needs_the_token()
+    {
+        const string negotiate = "hub/negotiate?negotiateVersion=1";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.PostAsync(negotiate, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.PostAsync(negotiate + "&access_token=wrong-token-123", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Post(negotiate, token: TokenServerFixture.Secret)).StatusCode);
+        // As a browser's WebSocket sends it.
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsync(negotiate + "&access_token=" + TokenServerFixture.Secret, null)).StatusCode);
+    }
+
     [Fact]
     public async Task The_Orleans_dashboard_needs_the_token_too()
     {
@@ -43,7 +55,7 @@ public sealed class SecurityTests(TokenServerFixture server) : IClassFixture<Tok
     }
 
     [Theory]
-    [InlineData("serve --host 0.0.0.0", "give --token")]
+    [InlineData("serve --host 0.0.0.0", "give a token (SOVSIM_SERVE_TOKEN or --token-file FILE")]
     [InlineData("serve --host 10.1.2.3 --token short", "at least 8 characters")]
     [InlineData("serve --port 0", "--port must be between 1 and 65535")]
     [InlineData("serve --host example.org --token long-enough-token", "--host must be an IP address")]
@@ -54,5 +66,44 @@ public sealed class SecurityTests(TokenServerFixture server) : IClassFixture<Tok
         Assert.Equal(2, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(message, line);
+    }
+}
+
+/// <summary>Issue 18 item 5: the limits hold under a flood; a token comes from a private file or the environment.</summary>
+public sealed class LimitTests(FloodServerFixture server) : IClassFixture<FloodServerFixture>
+{
+    [Fact]
+    public async Task A_flood_of_starts_never_passes_the_limits()
+    {
+        // 60 runs and 30 ensembles asked for at once.
+        var runs = Enumerable.Range(0, 60).Select(_ => server.Post("api/runs", new { scenario = "mexico-flight-refusal", paused = true }));
+        var ensembles = Enumerable.Range(0, 30).Select(_ => server.Post("api/ensembles", new { scenario = "mexico-flight-refusal", replications = 2, parallel = 1 }));
+        var answers = await Task.WhenAll(runs.Concat(ensembles));
+        var started = answers.Take(60).Count(a => a.StatusCode == HttpStatusCode.Created);
+        var ensemblesStarted = answers.Skip(60).Count(a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(FloodServerFixture.Places, started);
+        Assert.Equal(1, ensemblesStarted);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(await server.Http.GetStringAsync("api/runs"))!.AsArray();
+        Assert.Equal(FloodServerFixture.Places, listed.Count);
+    }
+
+    [Fact]
+    public async Task A_token_file_others_can_read_is_refused_and_a_private_one_is_read()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"sovsim-token-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "a-token-from-a-file\n");
+        try
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var (code, _, err) = await Repo.Sovsim("serve", "--token-file", file, "--port", "1");
+            Assert.Equal(2, code);
+            Assert.Contains("other users can read it", err);
+            Assert.Contains("chmod 600", err);
+
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.Equal(("a-token-from-a-file", null), ServeOptions.ReadTokenFile(file));
+        }
+        finally { File.Delete(file); }
     }
 }

@@ -184,7 +184,10 @@
   $('ens-series').addEventListener('change', drawEnsemble);
 
   // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
-  const connection = new signalR.HubConnectionBuilder().withUrl('hub').withAutomaticReconnect().build();
+  // The token (if the server has one) goes with the stream too: a browser's WebSocket carries it as access_token.
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('hub', { accessTokenFactory: () => $('token').value || sessionStorage.getItem('sovsim_token') || '' })
+    .withAutomaticReconnect().build();
   connection.on('update', u => {
     if (!u.full) connection.invoke('Received', Date.now() - u.producedAtMs).catch(() => {});
     apply(u);
@@ -197,7 +200,8 @@
     state.ensemble = await connection.invoke('WatchEnsemble', id);
     drawEnsemble();
   }
-  const connected = connection.start();
+  // Without the token of a server that has one, the stream waits for it to be typed in.
+  let connected = connection.start().catch(() => { $('start-errors').textContent = 'the live stream needs this server\'s token: type it in the Token box'; });
 
   async function watch(id) {
     await connected;
@@ -216,6 +220,8 @@
   $('token').addEventListener('change', () => {
     sessionStorage.setItem('sovsim_token', $('token').value);
     document.cookie = `sovsim_token=${encodeURIComponent($('token').value)}; path=/; SameSite=Strict`;
+    if (connection.state === signalR.HubConnectionState.Disconnected)
+      connected = connection.start().then(() => { if (state.runId) watch(state.runId); }).catch(() => {});
   });
 
   async function call(method, url, body, errors) {
