@@ -37,6 +37,24 @@ public sealed class ClusterWatch
         return null;
     }
 
+    /// <summary>Whether every silo of the run is gone: none accepts a connection on its port. Membership cannot say
+    /// so (only a live silo declares another dead), so a cluster killed whole would keep its rows active while the
+    /// client waits out its response timeout.</summary>
+    public async Task<bool> AllGoneAsync(CancellationToken cancellation = default)
+    {
+        foreach (var (address, port, _) in _silos)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(address, port, cancellation).AsTask().WaitAsync(TimeSpan.FromSeconds(2), cancellation);
+                return false;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException) { }
+        }
+        return _silos.Count > 0;
+    }
+
     /// <summary>After a failed call: waits up to <paramref name="limit"/> for membership to declare one of the run's
     /// silos gone (the failure may arrive before the declaration), and says which; null if all stay active.</summary>
     public async Task<string?> LostSiloWithinAsync(TimeSpan limit, CancellationToken cancellation = default)
@@ -69,3 +87,7 @@ public sealed class ClusterWatch
 
 /// <summary>A run on the cluster cannot go on: a silo it uses left, or the cluster cannot be reached.</summary>
 public sealed class ClusterFaultException(string message) : Exception(message);
+
+/// <summary>Every silo of the run is gone: nothing is left to go on on, so the run stops (to be resumed once a
+/// cluster is back).</summary>
+public sealed class ClusterGoneException(string message) : Exception(message);

@@ -421,6 +421,44 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         }
     }
 
+    /// <summary>Issue 18 item 4: every silo killed in the middle of a run. Membership cannot tell (no silo is left to
+    /// declare the others dead): the client finds no silo answering, stops within a minute with the resume command,
+    /// and once the cluster is back the run resumes from its checkpoint to the uninterrupted digest.</summary>
+    [Fact]
+    public async Task With_every_silo_gone_the_run_stops_within_a_minute_and_resumes_once_they_are_back()
+    {
+        RunResult reference;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
+        var dir = Repo.TempDir();
+        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
+        try
+        {
+            var checkpoint = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
+            if (p.Process.HasExited) Assert.Fail($"the paced run ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
+            Assert.NotNull(checkpoint);
+            var killed = Stopwatch.StartNew();
+            foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
+                Process.Start("kill", ["-KILL", pid])!.WaitForExit();
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("every silo of the cluster is gone", r.Err);
+            Assert.Contains("sovsim run --resume", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["completed"]!);
+
+            await cluster.RestoreAsync();
+            var resumed = await CliTests.Run("run", "--resume", dir, "--cluster", cluster.Connection);
+            Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+            Assert.Equal(reference.Digest, (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["digest"]!);
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.RestoreAsync();
+        }
+    }
+
     /// <summary>The client running a cluster run dies (kill -9) after a checkpoint: `sovsim run --resume ID --cluster`
     /// on a new folder continues the run from PostgreSQL alone (the checkpoint, its scenario and the log up to it) and
     /// ends with the uninterrupted run's digest and log; the finished run's checkpoint is removed.</summary>

@@ -129,7 +129,8 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                     // the result is the one the run would have had.
                     // The failure may reach us before membership declares the silo dead: give it the cluster's
                     // death detection time, so the next attempt is placed on live silos only.
-                    string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested ? null
+                    // With every silo gone there is nothing to go on on: the run stops, resumable once a cluster is back.
+                    string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
                         : failed.InnerException is ClusterFaultException fault ? fault.Message
                         : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
                     if (lost is not null)

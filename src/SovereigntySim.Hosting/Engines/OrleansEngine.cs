@@ -76,8 +76,16 @@ public sealed class OrleansEngine : ISimulationEngine
         {
             if (await Task.WhenAny(call, Task.Delay(WatchPeriod)) == call) return await call;
             string? lost;
+            bool gone;
             try { lost = await watch.LostSiloAsync().WaitAsync(TimeSpan.FromSeconds(5)); }
             catch (Exception) { lost = null; } // the database may be slow or away for a moment: the call itself will tell
+            try { gone = lost is null && await watch.AllGoneAsync().WaitAsync(TimeSpan.FromSeconds(10)); }
+            catch (Exception) { gone = false; }
+            if (gone)
+            {
+                _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw new ClusterGoneException($"every silo of the cluster is gone (none of {watch.Silos} answers on its port)");
+            }
             if (lost is null) continue;
             _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default); // its late failure is observed, not raised
             throw new ClusterFaultException(lost);
