@@ -308,6 +308,20 @@ public sealed class BargainingTests
         Assert.All(draws, d => Assert.InRange(d, 0, 1));
     }
 
+    /// <summary>A spread at the schema's floor (0, or as near it as a double goes) is a certain type, never NaN: the
+    /// property test found a run with negotiation.typeSpread=8.6e-38 that logged a NaN belief.</summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(8.6165e-38)]
+    [InlineData(1e-6)]
+    public void A_vanishing_spread_is_a_certain_type(double spread)
+    {
+        var belief = ReservationBelief.Prior(0.45, spread);
+        Assert.Equal(0.45, belief.Mean, 12);
+        Assert.Equal(0.45, PrivateType.Draw(new Random(1), 0.45, spread), 12);
+        Assert.True(double.IsFinite(new Credibility(0.7, spread).Mean));
+    }
+
     [Fact]
     public void A_belief_starts_at_the_prior_and_moves_toward_types_that_explain_the_offers()
     {

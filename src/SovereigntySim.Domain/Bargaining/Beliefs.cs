@@ -9,11 +9,15 @@ namespace SovereigntySim.Domain.Bargaining;
 /// </summary>
 public static class PrivateType
 {
+    /// <summary>Below this spread a type is certain: a Beta of concentration over a million is a point, and its
+    /// parameters would overflow toward infinity (NaN densities) as the spread goes to 0.</summary>
+    public const double CertainBelow = 1e-3;
+
     /// <summary>The Beta parameters (α, β) of mean <paramref name="mean"/> and spread <paramref name="spread"/>, or
-    /// null when the value is certain (spread 0, or a mean of 0 or 1).</summary>
+    /// null when the value is certain (a spread below <see cref="CertainBelow"/>, or a mean of 0 or 1).</summary>
     public static (double A, double B)? Parameters(double mean, double spread)
     {
-        if (spread <= 0 || mean <= 0 || mean >= 1) return null;
+        if (spread < CertainBelow || mean <= 0 || mean >= 1) return null;
         double concentration = 1 / (spread * spread) - 1;
         return (mean * concentration, (1 - mean) * concentration);
     }
