@@ -4,7 +4,8 @@ namespace SovereigntySim.Engine.Tests;
 
 /// <summary>docker-compose.yml cannot run here (no Docker engine), so what it promises is checked on its text, merged
 /// as compose merges it: the topology of scripts/cluster, pinned images, passwords from the environment only,
-/// SCRAM authentication, and no root but for the service that installs packages.</summary>
+/// SCRAM authentication, the database password only where it is used, and no root (the tests' packages come with
+/// their image, and they run on a copy of a read-only checkout).</summary>
 public sealed class ComposeTests
 {
     private static YamlMappingNode Services()
@@ -39,8 +40,10 @@ public sealed class ComposeTests
             Assert.Matches(@":[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z]+)?$", image);
             var user = (Setting(service, "user") as YamlScalarNode)?.Value;
             if (name == "postgres") Assert.Null(user); // the image drops to its postgres user itself
-            else if (name == "tests") Assert.Equal("root", user);
-            else Assert.StartsWith("${SOVSIM_UID", user);
+            else Assert.StartsWith("${SOVSIM_UID", user); // the tests too: their packages come with their image
+            // The database password reaches only the services that connect to the database.
+            bool password = Setting(service, "environment") is YamlMappingNode env && env.Children.ContainsKey(new YamlScalarNode("SOVSIM_DB_PASSWORD"));
+            Assert.Equal(name is "postgres" or "sovsim" || name.StartsWith("silo"), password);
             if (Setting(service, "environment") is YamlMappingNode environment)
                 foreach (var (k, v) in environment.Children)
                 {
@@ -54,6 +57,10 @@ public sealed class ComposeTests
         }
         var postgres = (YamlMappingNode)services["postgres"];
         Assert.Contains("--auth=scram-sha-256", ((YamlScalarNode)((YamlMappingNode)postgres["environment"])["POSTGRES_INITDB_ARGS"]).Value);
+        // The tests run on a copy of a read-only checkout.
+        var volumes = (YamlSequenceNode)Setting((YamlMappingNode)services["tests"], "volumes")!;
+        Assert.Contains(volumes.Children, v => ((YamlScalarNode)v).Value == ".:/checkout:ro");
+        Assert.DoesNotContain(volumes.Children, v => ((YamlScalarNode)v).Value!.StartsWith(".:/src"));
         // No ports published: the silos and the database stay off the host's network.
         Assert.All(services.Children.Values, s => Assert.Null(Setting((YamlMappingNode)s, "ports")));
     }
