@@ -2,13 +2,13 @@ using Microsoft.Extensions.Logging;
 using SovereigntySim.Domain.Metrics;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Experiments;
-using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Web;
 
 /// <summary>A replicated run to watch: replicates of one scenario (seeds base, base+1, ..., as `sovsim run
-/// --replications`), each through RunPipeline on the co-hosted silo, K at a time.</summary>
+/// --replications`), K at a time on the co-hosted silo's run workers.</summary>
 public sealed record StartEnsembleRequest
 {
     public string? Scenario { get; init; }
@@ -21,11 +21,13 @@ public sealed record StartEnsembleRequest
 }
 
 /// <summary>
-/// The ensemble view's run: as replicates finish, each daily series' median and 90% band (5% and 95% quantiles, R
-/// type 7, from <see cref="Descriptive"/>) over the finished replicates is pushed to its observers. Replicate r has
-/// seed base + r, so it is byte for byte `sovsim run FILE --seed base+r`.
+/// The ensemble view's run: the replications experiment of `sovsim run --replications` (the same plan, runner and
+/// run workers, into an experiment folder under the server's results folder), watched as replicates finish: each
+/// daily series' median and 90% band (5% and 95% quantiles, R type 7, from <see cref="Descriptive"/>) over the
+/// finished replicates is pushed to its observers. Replicate r has seed base + r, so it is byte for byte
+/// `sovsim run FILE --seed base+r`.
 /// </summary>
-public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Provenance provenance, int replications, int parallel, ILogger log)
+public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, string directory, int parallel, ILogger log)
 {
     public const int MaxReplications = 200;
 
@@ -36,9 +38,12 @@ public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Pr
     private readonly object _gate = new();
     private readonly List<IReadOnlyList<DayRow>> _finished = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly ScenarioSpec _spec = plan.Runs[0].Request.Spec;
     private int _failed;
 
     public string Id { get; } = id;
+    /// <summary>The experiment folder: runs.csv, aggregate.csv, daily.csv and the rest, as for the CLI.</summary>
+    public string Directory { get; } = directory;
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     public Task Completion { get; private set; } = Task.CompletedTask;
     public Action<EnsembleUpdate>? Publish { get; set; }
@@ -50,15 +55,16 @@ public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Pr
         Completion = Task.Run(async () =>
         {
             using var scope = log.BeginScope("EnsembleId:{EnsembleId}", Id);
-            log.LogInformation("ensemble {EnsembleId} started: {Scenario}, {Replications} replicates from seed {Seed}, {Parallel} at a time", Id, spec.Name, replications, spec.Seed, parallel);
-            using var slots = new SemaphoreSlim(parallel);
-            var runs = Enumerable.Range(0, replications).Select(async r =>
+            log.LogInformation("ensemble {EnsembleId} started: {Scenario}, {Replications} replicates from seed {Seed}, {Parallel} at a time, into {Folder}",
+                Id, _spec.Name, plan.Runs.Count, _spec.Seed, parallel, Directory);
+            try
             {
-                await slots.WaitAsync();
-                try { if (!_stop.IsCancellationRequested) await Replicate(client, r); }
-                finally { slots.Release(); }
-            });
-            await Task.WhenAll(runs);
+                await new ExperimentRunner(client, log).RunAsync(plan, new ExperimentOptions(Directory, parallel), new Replicates(this), _stop.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("ensemble {EnsembleId} failed: {Error}", Id, e.Message);
+            }
             log.LogInformation("ensemble {EnsembleId} ended: {Finished} finished, {Failed} failed", Id, _finished.Count, _failed);
         });
         Completion.ContinueWith(_ => Publish?.Invoke(Snapshot()), TaskScheduler.Default);
@@ -66,24 +72,19 @@ public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Pr
 
     public void Stop() => _stop.Cancel();
 
-    private async Task Replicate(IClusterClient client, int r)
+    /// <summary>Each finished replicate, as the runner reports it: its days join the bands (a failed one is counted).</summary>
+    private sealed class Replicates(LiveEnsemble ensemble) : IProgress<ExperimentProgress>
     {
-        var replicate = spec with { Seed = spec.Seed + r };
-        var sink = new DaysSink();
-        try
+        public void Report(ExperimentProgress value)
         {
-            await using var engine = await OrleansEngine.StartAsync(client, replicate);
-            var result = await RunPipeline.RunAsync(engine, new RunRequest(replicate, provenance with { Overrides = [.. provenance.Overrides, $"seed={replicate.Seed}"] }),
-                [sink], cancellation: _stop.Token);
-            if (!result.Completed) return; // stopped: a partial replicate would bend the bands
-            lock (_gate) _finished.Add(sink.Rows);
+            if (value.Outcome is not { } outcome) return;
+            lock (ensemble._gate)
+            {
+                if (outcome.Completed) ensemble._finished.Add(outcome.Days);
+                else ensemble._failed++;
+            }
+            ensemble.Publish?.Invoke(ensemble.Snapshot());
         }
-        catch (Exception e)
-        {
-            Interlocked.Increment(ref _failed);
-            log.LogWarning("ensemble {EnsembleId}: replicate {Replicate} failed: {Error}", Id, r, e.Message);
-        }
-        Publish?.Invoke(Snapshot());
     }
 
     public EnsembleUpdate Snapshot()
@@ -112,23 +113,11 @@ public sealed class LiveEnsemble(string id, string source, ScenarioSpec spec, Pr
             bands[name] = new Band(median, q05, q95);
         }
         string status = !Finished ? "running" : _stop.IsCancellationRequested ? "stopped" : "completed";
-        return new EnsembleUpdate(Id, source, spec.Name, spec.Seed, replications, parallel, done.Count, _failed, status,
-            [.. Enumerable.Range(1, days)], bands);
+        return new EnsembleUpdate(Id, source, _spec.Name, _spec.Seed, plan.Runs.Count, parallel, done.Count, _failed, status,
+            [.. Enumerable.Range(1, days)], bands, Directory);
     }
 
     private static double Round(double v) => double.IsNaN(v) ? 0 : Math.Round(v, 6);
-
-    /// <summary>Keeps a replicate's daily rows (timeseries.csv) when it ends.</summary>
-    private sealed class DaysSink : IRunSink
-    {
-        public IReadOnlyList<DayRow> Rows { get; private set; } = [];
-
-        public Task EndAsync(RunResult result, MetricsAccumulator metrics)
-        {
-            Rows = [.. metrics.Rows];
-            return Task.CompletedTask;
-        }
-    }
 }
 
 public sealed record Band(double[] Median, double[] Q05, double[] Q95);
@@ -136,4 +125,4 @@ public sealed record Band(double[] Median, double[] Q05, double[] Q95);
 /// <summary>The state of an ensemble: how many replicates finished, and each series' median and 90% band by day
 /// (day 1 is the start date) over those.</summary>
 public sealed record EnsembleUpdate(string Id, string Source, string Scenario, long BaseSeed, int Replications, int Parallel, int Finished, int Failed,
-    string Status, int[] Days, IReadOnlyDictionary<string, Band> Bands);
+    string Status, int[] Days, IReadOnlyDictionary<string, Band> Bands, string Folder);

@@ -29,6 +29,8 @@ public sealed record ServeOptions
     /// <summary>Required by every control and intervention call when set; required to listen beyond loopback.</summary>
     public string? Token { get; init; }
     public string? ScenariosDirectory { get; init; }
+    /// <summary>Where ensembles write their experiment folders (runs.csv, aggregate.csv, daily.csv, ...).</summary>
+    public string ResultsDirectory { get; init; } = Path.Combine("results", "serve");
     public int MaxActiveRuns { get; init; } = 8;
     public int MaxKeptRuns { get; init; } = 32;
     /// <summary>Largest request body (an uploaded scenario is at most 1 MiB of YAML, inside JSON).</summary>

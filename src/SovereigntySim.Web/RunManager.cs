@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Scenarios;
 
@@ -48,7 +49,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
     {
         Speed speed = Speed.OneDayPerSecond;
         if (request.Speed is not null && !Speed.TryParse(request.Speed, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
-        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        var (spec, provenance, source, _) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
         // The limit counts runs that are starting too: checking and taking a place is one step, so a flood of
         // requests cannot all pass the check before any of them is counted.
         lock (_gate)
@@ -77,8 +78,9 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
     private readonly object _gate = new();
     private int _starting;
 
-    /// <summary>A shipped scenario or an uploaded text, with overrides and seed, validated like `sovsim run`.</summary>
-    private (Domain.Scenario.ScenarioSpec Spec, Provenance Provenance, string Source) Load(string? scenario, string? yamlText, string? fileName, long? seed, string[]? extra)
+    /// <summary>A shipped scenario or an uploaded text, with overrides and seed, validated like `sovsim run`; with the
+    /// text it was read from (an ensemble plans its replicates on it).</summary>
+    private (Domain.Scenario.ScenarioSpec Spec, Provenance Provenance, string Source, string Text) Load(string? scenario, string? yamlText, string? fileName, long? seed, string[]? extra)
     {
         if ((scenario is null) == (yamlText is null))
             throw new LiveInputException("give either scenario (the name of a shipped scenario) or yaml (the text of a scenario file)");
@@ -86,18 +88,20 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         var overrides = (extra ?? []).Concat(seed is { } s ? [$"seed={s}"] : []).ToList();
         ScenarioLoadResult loaded;
         Provenance provenance;
-        string source;
+        string source, text;
         if (scenario is { } name)
         {
             if (!Scenarios().TryGetValue(name, out var file))
                 throw new LiveInputException($"scenario: expected one of {string.Join(", ", Scenarios().Keys)}, found '{SafeText.Excerpt(name, 60)}'");
-            loaded = ScenarioLoader.Load(file, overrides);
+            var (read, refused) = ScenarioLoader.Read(file);
+            text = read ?? "";
+            loaded = refused ?? ScenarioLoader.LoadText(text, file, overrides);
             provenance = Provenance.Of(file, overrides) with { CommandLine = "sovsim serve" };
             source = name;
         }
         else
         {
-            var yaml = yamlText!;
+            var yaml = text = yamlText!;
             source = SafeName(fileName);
             int bytes = Encoding.UTF8.GetByteCount(yaml);
             loaded = bytes > Limits.MaxFileBytes
@@ -106,7 +110,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             provenance = new Provenance(source, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), overrides, "sovsim serve (uploaded)");
         }
         if (!loaded.Ok) throw new LiveInputException($"the scenario has {loaded.Errors.Count} error(s); first: {loaded.Errors[0]}", loaded.Errors);
-        return (loaded.Spec!, provenance, source);
+        return (loaded.Spec!, provenance, source, text);
     }
 
     private readonly ConcurrentDictionary<string, LiveEnsemble> _ensembles = new(StringComparer.Ordinal);
@@ -122,9 +126,13 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             throw new LiveInputException($"replications: expected 2 to {LiveEnsemble.MaxReplications}, found {request.Replications}");
         if (request.Parallel < 1 || request.Parallel > Math.Max(1, Environment.ProcessorCount))
             throw new LiveInputException($"parallel: expected 1 to {Math.Max(1, Environment.ProcessorCount)} (the cores), found {request.Parallel}");
-        var (spec, provenance, source) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        var (spec, provenance, source, text) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        // The replications experiment of `sovsim run --replications`, planned on the same text and overrides.
+        var (plan, errors) = ExperimentPlan.BuildFromText(ExperimentKind.Replications, text, provenance.ScenarioFile ?? source, provenance.Overrides, s => s, [], [[]],
+            request.Replications, provenance);
+        if (plan is null) throw new LiveInputException($"the scenario has {errors.Count} error(s); first: {errors[0]}", errors);
         var id = $"{spec.Name}-{spec.Seed}-x{request.Replications}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        var ensemble = new LiveEnsemble(id, source, spec, provenance, request.Replications, request.Parallel, logs.CreateLogger<LiveEnsemble>());
+        var ensemble = new LiveEnsemble(id, source, plan, Path.Combine(options.ResultsDirectory, id), request.Parallel, logs.CreateLogger<LiveEnsemble>());
         ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
             t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
         // One check-and-add: two requests cannot both find no ensemble running.

@@ -57,6 +57,12 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
         Assert.Equal(finals[0] + 0.2 * (finals[1] - finals[0]), q05[^1], 6);
         Assert.Equal(finals[3] + 0.8 * (finals[4] - finals[3]), q95[^1], 6);
         Assert.All(Enumerable.Range(0, median.Length), d => Assert.True(q05[d] <= median[d] && median[d] <= q95[d], $"day {d + 1}"));
+
+        // The ensemble is the CLI's replications experiment: its folder holds the same tables, one row per replicate.
+        var folder = end["folder"]!.GetValue<string>();
+        var runs = File.ReadAllLines(Path.Combine(folder, "runs.csv"));
+        Assert.Equal(6, runs.Length);
+        Assert.True(File.Exists(Path.Combine(folder, "aggregate.csv")));
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public class LiveServerFixture : IAsyncLifetime
     {
         _app = LiveServer.Build(new ServeOptions
         {
-            Port = 0, Token = Token, MaxActiveRuns = MaxActiveRuns, ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Port = 0, Token = Token, MaxActiveRuns = MaxActiveRuns, ResultsDirectory = Path.Combine(Path.GetTempPath(), $"sovsim-serve-{Guid.NewGuid():N}"), ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         });
         await _app.StartAsync();
         Address = LiveServer.Address(_app);

@@ -60,12 +60,21 @@ public sealed record ExperimentPlan(
         // One read of the file; each point is its text with that point's overrides.
         var (text, refused) = ScenarioLoader.Read(file);
         if (refused is not null) return (null, refused.Errors);
+        return BuildFromText(kind, text!, file, overrides, adjust, parameters, points, replications, provenance, posterior);
+    }
+
+    /// <summary>The same plan from a scenario's text (<paramref name="file"/> names it in errors): an uploaded scenario.</summary>
+    public static (ExperimentPlan? Plan, IReadOnlyList<ScenarioError> Errors) BuildFromText(
+        ExperimentKind kind, string text, string file, IReadOnlyList<string> overrides, Func<ScenarioSpec, ScenarioSpec> adjust,
+        IReadOnlyList<string> parameters, IReadOnlyList<IReadOnlyList<string>> points, int replications, Provenance provenance,
+        Posterior? posterior = null)
+    {
         var runs = new List<PlannedRun>();
         for (int p = 0; p < points.Count; p++)
         {
             var settings = points[p];
             var set = overrides.Concat(parameters.Select((path, i) => $"{path}={settings[i]}")).ToList();
-            var loaded = ScenarioLoader.LoadText(text!, file, set);
+            var loaded = ScenarioLoader.LoadText(text, file, set);
             if (!loaded.Ok) return (null, loaded.Errors);
             var spec = adjust(loaded.Spec!);
             for (int r = 0; r < replications; r++)
@@ -78,7 +87,7 @@ public sealed record ExperimentPlan(
                 {
                     drawn = posterior.Draw(seed);
                     runOverrides = [.. posterior.Paths.Select((path, i) => $"{path}={drawn[i]}"), .. set, $"seed={seed}"];
-                    var withDraw = ScenarioLoader.LoadText(text!, file, runOverrides);
+                    var withDraw = ScenarioLoader.LoadText(text, file, runOverrides);
                     if (!withDraw.Ok) return (null, withDraw.Errors);
                     runSpec = adjust(withDraw.Spec!);
                 }

@@ -18,7 +18,8 @@ namespace SovereigntySim.Hosting.Experiments;
 /// straight from the result, leaves them out.</param>
 public sealed record ExperimentOptions(string OutputDirectory, int Parallel, bool KeepRuns = false, bool WriteTables = true);
 
-public sealed record ExperimentProgress(int Finished, int Total, int Failed);
+/// <param name="Outcome">The run that just finished (its daily rows feed live views).</param>
+public sealed record ExperimentProgress(int Finished, int Total, int Failed, RunOutcome? Outcome = null);
 
 /// <summary>What an experiment produced: every finished run's outcome (by run number), and how it went.</summary>
 public sealed record ExperimentResult(
@@ -105,7 +106,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
                         done[run.Run] = outcome;
                         finished++;
                         if (!outcome.Completed) failed++;
-                        progress?.Report(new ExperimentProgress(finished, plan.Runs.Count, failed));
+                        progress?.Report(new ExperimentProgress(finished, plan.Runs.Count, failed, outcome));
                     }
                 }
                 finally { free.Writer.TryWrite(worker); }
