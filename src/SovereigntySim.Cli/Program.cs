@@ -22,6 +22,9 @@ public static class Program
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // Piped or redirected, tables keep their rows whole (Spectre would wrap them at 80 columns and split names and
+        // paths); in a terminal they fit its width.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 4096;
         if (StrictArgs.Check(args) is { } problem)
         {
             Console.Error.WriteLine($"sovsim: {problem}");

@@ -78,6 +78,9 @@ public sealed class CliTests
 
         var s = Summary(dir);
         var events = Path.Combine(dir, "events.jsonl");
+        // Piped, the table keeps its rows whole: the digest and the folder each on one line (issue 16).
+        Assert.Contains(r.Out.Split('\n'), line => line.Contains("Output") && line.Contains(dir));
+        Assert.Contains(r.Out.Split('\n'), line => line.Contains("Digest") && line.Contains((string)s["digest"]!));
         Assert.Equal("mexico-flight-refusal", (string)s["scenario"]!);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(events))), (string)s["digest"]!);
         Assert.Equal(File.ReadLines(events).Count(), (long)s["events"]!);
