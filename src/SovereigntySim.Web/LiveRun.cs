@@ -92,8 +92,13 @@ public sealed class LiveRun : IRunControl
             {
                 await using (engine)
                 {
-                    try { Result = await RunPipeline.RunAsync(engine, Request, [Sink], cancellation: _stop.Token, control: this); }
-                    catch (RunFailedException failed) { Result = failed.Result; }
+                    RunResult result;
+                    try { result = await RunPipeline.RunAsync(engine, Request, [Sink], cancellation: _stop.Token, control: this); }
+                    catch (RunFailedException failed) { result = failed.Result; }
+                    // The last slice's point and totals are in place before the run shows as ended: an observer who
+                    // sees "completed" reads the whole run, not the state of the last periodic push.
+                    Sink.PushNow();
+                    Result = result;
                 }
                 _log.LogInformation("run {RunId} ended at {Time}: {Status}, digest {Digest}, {Events} events{Error}", Id, Result.SimulatedUntil, Status, Result.Digest, Result.Events,
                     Result.Error is null ? "" : $", error {Result.Error}");

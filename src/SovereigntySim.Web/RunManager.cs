@@ -135,14 +135,15 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         var ensemble = new LiveEnsemble(id, source, plan, Path.Combine(options.ResultsDirectory, id), request.Parallel, logs.CreateLogger<LiveEnsemble>());
         ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
             t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
-        // One check-and-add: two requests cannot both find no ensemble running.
+        // One check, add and start: two requests cannot both find no ensemble running (one not yet started would
+        // look finished).
         lock (_gate)
         {
             if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
             foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
             _ensembles[id] = ensemble;
+            ensemble.Start(client);
         }
-        ensemble.Start(client);
         return ensemble;
     }
 

@@ -367,6 +367,43 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         }
     }
 
+    /// <summary>Every silo killed while an experiment's runs are in flight: the experiment stops within a minute as
+    /// interrupted (its finished runs kept), says why, and the same command continues it once silos are back.</summary>
+    [Fact]
+    public async Task With_every_silo_gone_an_experiment_stops_within_a_minute_and_continues_once_they_are_back()
+    {
+        var dir = Repo.TempDir();
+        string[] args = ["run", "scenarios/us-removals-fy2024.yaml", "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir];
+        using var p = CliTests.Start(args);
+        try
+        {
+            // Year-long runs on two cores take well over 10 s: kill once the experiment has begun (its folder exists).
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!p.Process.HasExited && DateTime.UtcNow < deadline && !File.Exists(Path.Combine(dir, "experiment.json"))) await Task.Delay(200);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            if (p.Process.HasExited) Assert.Fail($"the experiment ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
+            var killed = Stopwatch.StartNew();
+            foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
+                Process.Start("kill", ["-KILL", pid])!.WaitForExit();
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
+            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+            Assert.Equal(130, r.ExitCode);
+            Assert.Contains("every silo of the cluster is gone", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+
+            await cluster.RestoreAsync();
+            using var rerun = CliTests.Start(args);
+            var again = await rerun.ExitAsync(TimeSpan.FromMinutes(6));
+            Assert.True(again.ExitCode == 0, again.Err + again.Out);
+            Assert.Equal(7, File.ReadAllLines(Path.Combine(dir, "runs.csv")).Length);
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.RestoreAsync();
+        }
+    }
+
     /// <summary>kill -9 of a silo in the middle of a run of us-removals-fy2024: the run goes on from its last checkpoint
     /// on the two silos left, every agent rolled back to it and the log cut there, and ends with the digest and the
     /// log of the uninterrupted run.</summary>

@@ -67,8 +67,12 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
     private int _fresh;
 
     public async Task<ExperimentResult> RunAsync(ExperimentPlan plan, ExperimentOptions options, IProgress<ExperimentProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken interrupt = default)
     {
+        // Stops like an interrupt when every silo of the cluster is gone: the finished runs are kept, and the same
+        // command continues the experiment once silos are back.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        var cancellation = stop.Token;
         var wall = Stopwatch.StartNew();
         var dir = options.OutputDirectory;
         var outcomesDir = Path.Combine(dir, OutcomesFolder);
@@ -81,7 +85,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         int parallel = Math.Max(1, options.Parallel);
         var free = Channel.CreateUnbounded<IRunWorkerGrain>();
         for (int i = 0; i < parallel; i++) free.Writer.TryWrite(client.GetGrain<IRunWorkerGrain>($"{experimentId}/{i}"));
-        await using var monitor = watch is null ? null : await SiloLossMonitor.StartAsync(watch, notice, cancellation);
+        await using var monitor = watch is null ? null : await SiloLossMonitor.StartAsync(watch, notice, stop.Cancel, cancellation);
         int finished = done.Count, failed = done.Values.Count(o => !o.Completed);
         var running = new List<Task>();
         var gate = new object();
@@ -170,22 +174,31 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
 
         public CancellationToken Lost => Volatile.Read(ref _lost).Token;
 
-        public static async Task<SiloLossMonitor> StartAsync(Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice, CancellationToken cancellation)
+        public static async Task<SiloLossMonitor> StartAsync(Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice, Action gone,
+            CancellationToken cancellation)
         {
             var monitor = new SiloLossMonitor();
             var first = await watch(cancellation);
-            monitor._loop = Task.Run(() => monitor.Loop(first, watch, notice));
+            monitor._loop = Task.Run(() => monitor.Loop(first, watch, notice, gone));
             return monitor;
         }
 
-        private async Task Loop(ClusterWatch current, Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice)
+        private async Task Loop(ClusterWatch current, Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice, Action gone)
         {
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
-                    if (await current.LostSiloAsync(_stop.Token) is not { } lost) continue;
+                    if (await current.LostSiloAsync(_stop.Token) is not { } lost)
+                    {
+                        // Membership cannot say that every silo died at once (no silo is left to declare the others dead).
+                        if (!await current.AllGoneAsync(_stop.Token)) continue;
+                        notice?.Invoke($"every silo of the cluster is gone (none of {current.Silos} answers on its port): the experiment stops; "
+                            + "its finished runs are kept, and the same command continues it once silos are back");
+                        gone();
+                        return;
+                    }
                     notice?.Invoke($"{lost}; the runs in flight are sent again to the silos left");
                     var old = Interlocked.Exchange(ref _lost, new CancellationTokenSource());
                     old.Cancel();
