@@ -367,6 +367,17 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         }
     }
 
+    /// <summary>kill -9 of every silo of the cluster; the client must stop within a minute (it is given three).</summary>
+    private async Task<CliTests.Result> KillEverySiloAsync(CliTests.Running client)
+    {
+        var killed = Stopwatch.StartNew();
+        foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
+            Process.Start("kill", ["-KILL", pid])!.WaitForExit();
+        var r = await client.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+        return r;
+    }
+
     /// <summary>Every silo killed while an experiment's runs are in flight: the experiment stops within a minute as
     /// interrupted (its finished runs kept), says why, and the same command continues it once silos are back.</summary>
     [Fact]
@@ -382,11 +393,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             while (!p.Process.HasExited && DateTime.UtcNow < deadline && !File.Exists(Path.Combine(dir, "experiment.json"))) await Task.Delay(200);
             await Task.Delay(TimeSpan.FromSeconds(3));
             if (p.Process.HasExited) Assert.Fail($"the experiment ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
-            var killed = Stopwatch.StartNew();
-            foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
-                Process.Start("kill", ["-KILL", pid])!.WaitForExit();
-            var r = await p.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
-            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+            var r = await KillEverySiloAsync(p);
             Assert.Equal(130, r.ExitCode);
             Assert.Contains("every silo of the cluster is gone", r.Err);
             Assert.DoesNotContain("   at ", r.Err + r.Out);
@@ -473,11 +480,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             var checkpoint = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
             if (p.Process.HasExited) Assert.Fail($"the paced run ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
             Assert.NotNull(checkpoint);
-            var killed = Stopwatch.StartNew();
-            foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
-                Process.Start("kill", ["-KILL", pid])!.WaitForExit();
-            var r = await p.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
-            Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+            var r = await KillEverySiloAsync(p);
             Assert.Equal(1, r.ExitCode);
             Assert.Contains("every silo of the cluster is gone", r.Err);
             Assert.Contains("sovsim run --resume", r.Err);
