@@ -20,6 +20,7 @@ public sealed class ClusterWatch
     /// <summary>Notes the silos active now.</summary>
     public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default)
     {
+        await PostgresCluster.WaitForDatabaseAsync(connection, cancellation);
         var rows = await ReadAsync(connection, cancellation);
         return new ClusterWatch(connection, rows.Where(r => r.Status == Active).Select(r => (r.Address, r.Port, r.Generation)).ToHashSet());
     }

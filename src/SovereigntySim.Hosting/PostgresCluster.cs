@@ -43,6 +43,38 @@ public static class PostgresCluster
     /// <summary>Starts a silo of the cluster advertising <paramref name="advertise"/>. A silo advertising a loopback
     /// address (the scripted topology) listens on loopback only; any other (a container's own address) listens on
     /// every address of its host, as containers need.</summary>
+    /// <summary>How long a client waits for a database that does not answer before it gives up, in words.</summary>
+    public static TimeSpan OutageLimit { get; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Says (once) that PostgreSQL is being waited for; the CLI points it at its error stream.</summary>
+    public static Action<string>? Notice { get; set; }
+
+    /// <summary>Returns once the database accepts a connection; says so once if it has to wait, and fails with the
+    /// reason in words (<see cref="ClusterFaultException"/>) after <see cref="OutageLimit"/>.</summary>
+    public static async Task WaitForDatabaseAsync(string connectionString, CancellationToken cancellation = default)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        bool told = false;
+        while (true)
+        {
+            try
+            {
+                await using var db = new Npgsql.NpgsqlConnection(connectionString);
+                await db.OpenAsync(cancellation);
+                return;
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                var why = e.GetBaseException().Message.Split('\n')[0].Trim();
+                if (waited.Elapsed >= OutageLimit)
+                    throw new ClusterFaultException($"PostgreSQL did not answer for {OutageLimit.TotalSeconds:N0} s ({why}); nothing was run");
+                if (!told) Notice?.Invoke($"PostgreSQL does not answer ({why}); waiting up to {OutageLimit.TotalSeconds:N0} s");
+                told = true;
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            }
+        }
+    }
+
     public static async Task<IHost> StartSiloAsync(string connectionString, IPAddress advertise, int siloPort, int gatewayPort, CancellationToken cancellation)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
@@ -80,6 +112,8 @@ public static class PostgresCluster
     /// <summary>Connects a client to the cluster whose membership is in the database.</summary>
     public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default)
     {
+        // PostgreSQL away as a run starts (restarting, say) is waited for, as grain storage waits for it later.
+        await WaitForDatabaseAsync(connectionString, cancellation);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>

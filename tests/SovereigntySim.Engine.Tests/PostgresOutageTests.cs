@@ -34,6 +34,36 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
 
     private static JsonNode Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
 
+    /// <summary>Issue 18 item 4: down as a run starts. The client waits for the database (and says so) instead of
+    /// failing at once with an empty folder, and the run then ends with the digest of the reference runner.</summary>
+    [Fact]
+    public async Task Postgres_down_as_a_run_starts_is_waited_for()
+    {
+        var spec = Repo.Load("mexico-flight-refusal.yaml");
+        string reference;
+        await using (var engine = new ReferenceEngine(new World(spec))) reference = (await Repo.RunInFolder(engine)).Result.Digest;
+        var dir = Repo.TempDir();
+        await cluster.StopDatabaseAsync();
+        using var p = CliTests.Start("run", "scenarios/mexico-flight-refusal.yaml", "--cluster", cluster.Connection, "--out", dir);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            Assert.False(p.Process.HasExited, "the run gave up while the database was down");
+            await cluster.StartDatabaseAsync();
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
+            Assert.Contains("PostgreSQL does not answer", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            Assert.DoesNotContain("codec", r.Err);
+            Assert.Equal(reference, (string)Summary(dir)["digest"]!);
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.StartDatabaseAsync();
+        }
+    }
+
     /// <summary>Down for a few seconds: the simulation grain's write of the run record fails, is tried again until the
     /// database is back, and the run ends as if nothing had happened.</summary>
     [Fact]
