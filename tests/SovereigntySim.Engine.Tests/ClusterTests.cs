@@ -486,6 +486,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             Assert.Contains("sovsim run --resume", r.Err);
             Assert.DoesNotContain("   at ", r.Err + r.Out);
             Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["completed"]!);
+            // The id that reaches the checkpoint in the cluster is readable by its owner only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "checkpoint.id")));
 
             await cluster.RestoreAsync();
             var resumed = await CliTests.Run("run", "--resume", dir, "--cluster", cluster.Connection);

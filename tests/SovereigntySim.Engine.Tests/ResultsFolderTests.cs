@@ -75,6 +75,11 @@ public sealed class ResultsFolderTests
         Assert.Contains("not SovereigntySim results", Assert.Throws<ResultsFolderException>(() => ResultsFolder.Claim(home, ResultsKind.Run, true, "s")).Message);
         Assert.Equal("precious", File.ReadAllText(Path.Combine(home, "thesis.tex")));
 
+        // A new folder is its owner's alone.
+        var fresh = Path.Combine(Repo.TempDir(), "a", "run");
+        using (ResultsFolder.Claim(fresh, ResultsKind.Run, force: false, "s"))
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(fresh));
+
         // --force empties a results folder before anything is written.
         using (ResultsFolder.Claim(interrupted, ResultsKind.Run, force: true, "s"))
             Assert.Equal([ResultsFolder.LockFile], Directory.GetFileSystemEntries(interrupted).Select(Path.GetFileName));

@@ -118,7 +118,10 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                 if (checkpointId is not null)
                 {
                     Directory.CreateDirectory(outDir);
-                    await File.WriteAllTextAsync(Path.Combine(outDir, CheckpointIdFile), checkpointId + "\n", CancellationToken.None);
+                    var idFile = Path.Combine(outDir, CheckpointIdFile);
+                    await File.WriteAllTextAsync(idFile, checkpointId + "\n", CancellationToken.None);
+                    // Readable by its owner only: the id reaches the run's checkpoint in the cluster.
+                    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(idFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 }
                 try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir, from?.Header.LogOffset ?? 0), settings.Speed, cancellation, checkpoints); }
                 catch (RunFailedException failed)

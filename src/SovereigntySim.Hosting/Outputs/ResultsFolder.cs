@@ -47,7 +47,12 @@ public sealed class ResultsFolder : IDisposable
         FileStream held;
         try
         {
-            System.IO.Directory.CreateDirectory(dir);
+            // A new folder is its owner's alone: a cluster run's folder names its checkpoint in the cluster.
+            if (!System.IO.Directory.Exists(dir))
+            {
+                if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(dir);
+                else System.IO.Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             // FileShare.None is an exclusive lock on Linux too: a second sovsim on the folder cannot open it.
             held = new FileStream(Path.Combine(dir, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
