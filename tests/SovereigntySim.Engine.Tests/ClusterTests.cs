@@ -471,10 +471,11 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
     [Fact]
     public async Task With_every_silo_gone_the_run_stops_within_a_minute_and_resumes_once_they_are_back()
     {
+        // 150 days (about 30 s paced): long enough to kill mid-run after a checkpoint, short enough to resume on a busy machine.
         RunResult reference;
-        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) reference = (await Repo.RunInFolder(engine)).Result;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml", "duration=150d")))) reference = (await Repo.RunInFolder(engine)).Result;
         var dir = Repo.TempDir();
-        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
+        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--set", "duration=150d", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
         try
         {
             var checkpoint = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
@@ -490,7 +491,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "checkpoint.id")));
 
             await cluster.RestoreAsync();
-            var resumed = await CliTests.Run("run", "--resume", dir, "--cluster", cluster.Connection);
+            using var resuming = CliTests.Start("run", "--resume", dir, "--cluster", cluster.Connection);
+            var resumed = await resuming.ExitAsync(TimeSpan.FromMinutes(6));
             Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
             Assert.Equal(reference.Digest, (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["digest"]!);
         }
