@@ -47,9 +47,31 @@ public sealed class OrleansEngine : ISimulationEngine
         // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
         var runId = $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         var run = client.GetGrain<ISimulationGrain>(runId);
-        if (snapshot is null) await run.Start(new ScenarioPayload(spec));
-        else await run.Resume(new ScenarioPayload(spec), snapshot);
+        // The run grain reads its record from grain storage as it activates: a database just back from a restart (its
+        // pooled connections cut, or still starting up) is given the time grain storage gives it elsewhere.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (snapshot is null) await run.Start(new ScenarioPayload(spec));
+                else await run.Resume(new ScenarioPayload(spec), snapshot);
+                break;
+            }
+            catch (Exception e) when (FromDatabase(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
         return new OrleansEngine(new World(spec), client, run, owned, watch);
+    }
+
+    /// <summary>Whether a failure came from the database (Npgsql's exceptions, which now cross to the client).</summary>
+    private static bool FromDatabase(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true) return true;
+        return false;
     }
 
     public async Task<Slice> RunAsync(long untilTick)

@@ -18,6 +18,9 @@ public static class DomainSerialization
 
     public static bool IsDomainType(Type t) => t.Assembly == Domain;
 
-    public static IServiceCollection AddDomainSerialization(this IServiceCollection services) =>
-        services.AddSerializer(b => b.AddJsonSerializer(IsDomainType, IsDomainType, o => o.Configure(c => c.SerializerOptions = Options)));
+    /// <summary>Domain types as JSON; and the storage's exceptions (Npgsql's) cross to the client as themselves, with
+    /// their message, instead of "could not find a codec" (Orleans carries only Microsoft, System and Azure ones).</summary>
+    public static IServiceCollection AddDomainSerialization(this IServiceCollection services) => services
+        .Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"))
+        .AddSerializer(b => b.AddJsonSerializer(IsDomainType, IsDomainType, o => o.Configure(c => c.SerializerOptions = Options)));
 }
