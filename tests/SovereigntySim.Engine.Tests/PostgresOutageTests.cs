@@ -47,6 +47,7 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
         using var p = CliTests.Start("run", "scenarios/mexico-flight-refusal.yaml", "--cluster", cluster.Connection, "--out", dir);
         try
         {
+            // The outage itself, not a wait for the client: six seconds of a database that does not answer.
             await Task.Delay(TimeSpan.FromSeconds(6));
             Assert.False(p.Process.HasExited, "the run gave up while the database was down");
             await cluster.StartDatabaseAsync();

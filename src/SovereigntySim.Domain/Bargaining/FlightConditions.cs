@@ -114,7 +114,7 @@ public static class FlightConditions
         new FlightCondition<bool>
         {
             // On the agenda only when the receiving state asked for it (Grievance.PaymentAsked), never raised by a refusal.
-            Issue = Issue.Payment, Weight = w => w.Payment,
+            Issue = Issue.Payment, Weight = w => w.Payment, OnlyWhenAsked = true,
             Get = t => t.Paid, With = (t, v) => t with { Paid = v }, Scale = Scale.Flag(sendingPrefers: false),
         },
     ];
@@ -155,6 +155,9 @@ public abstract class FlightCondition
     public Reason[] RaisedBy { get; init; } = [];
     /// <summary>On the agenda of talks whose grievance raised nothing: the whole package of the first versions.</summary>
     public bool Classic { get; init; }
+    /// <summary>Exists in a relation only when a side asked for it: off the agenda, it is no part of what a side
+    /// weighs in the relation (its stake).</summary>
+    public bool OnlyWhenAsked { get; init; }
     /// <summary>The receiving state's acceptance policy field that sets it, if one does.</summary>
     public PolicyField? Policy => UntypedPolicy;
 

@@ -183,9 +183,10 @@ public sealed class Utility
         var on = raw.Select((_, i) => i >= IssueSpace.Fixed || agenda.Has((Issue)i)).ToArray();
         for (int i = 0; i < raw.Length; i++) if (!on[i]) raw[i] = 0;
         double sum = raw.Sum();
-        // Everything this side weighs in the relation: every flight term, on the agenda or not, a payment when one
-        // was asked for (it is then on every agenda), and the relief of the agenda's linked measures.
-        double all = fixedWeights.Sum() - (agenda.Has(Issue.Payment) ? 0 : w.Payment) + raw.Skip(IssueSpace.Fixed).Sum();
+        // Everything this side weighs in the relation: every flight term, on the agenda or not (a term that exists only
+        // when asked for, only when it is), and the relief of the agenda's linked measures.
+        double all = FlightConditions.All.Where(c => !c.OnlyWhenAsked || agenda.Has(c.Issue)).Sum(c => fixedWeights[(int)c.Issue])
+            + raw.Skip(IssueSpace.Fixed).Sum();
         Stake = all > 0 ? sum / all : 1;
         int count = on.Count(b => b);
         Weights = sum > 0 ? raw.Select(v => v / sum).ToArray() : on.Select(b => b ? 1.0 / Math.Max(1, count) : 0).ToArray();
