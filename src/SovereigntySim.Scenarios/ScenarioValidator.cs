@@ -142,10 +142,11 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
                     Error($"{at}.instrument", $"an instrument on {e.Country}'s ladder ({(ladder.Count == 0 ? "none" : string.Join(", ", ladder.Select(k => ScenarioModel.CamelCase(k.ToString()))))})",
                         $"'{ScenarioModel.CamelCase(instrument.ToString())}'");
             }
-            // A stated reason is a reason to refuse a flight, and only a revocation or a suspension states one.
-            bool states = e.Kind == ScriptedEventKind.RevokeClearances || (e.Kind == ScriptedEventKind.Impose && e.Instrument == InstrumentKind.FlightSuspension);
+            // A stated reason is a reason to refuse a flight: a revocation or a suspension states one, and talks name theirs.
+            bool states = e.Kind is ScriptedEventKind.RevokeClearances or ScriptedEventKind.OpenNegotiation
+                || (e.Kind == ScriptedEventKind.Impose && e.Instrument == InstrumentKind.FlightSuspension);
             if (e.Reasons.Count > 0 && !states)
-                Error($"{at}.reasons", "no reasons (only revokeClearances and impose of a flightSuspension state one)", $"{e.Reasons.Count} reason(s)");
+                Error($"{at}.reasons", "no reasons (only revokeClearances, openNegotiation and impose of a flightSuspension state one)", $"{e.Reasons.Count} reason(s)");
             for (int r = 0; r < e.Reasons.Count; r++)
                 if (Grievance.IssuesOf(e.Reasons[r]).Count == 0)
                     Error($"{at}.reasons[{r}]", $"a refusal reason that raises a term ({string.Join(", ", Grievance.StatedReasons.Select(x => ScenarioModel.CamelCase(x.ToString())))})",

@@ -141,6 +141,18 @@ public sealed class ScreeningRulesTests
         Assert.Equal(Reason.None, ScreeningRules.Person(refusing, Certain with { NationalityCheckRate = 0 }, Flight(), tcn, 0, Inspector()));
     }
 
+    [Fact]
+    public void A_third_country_national_taken_in_under_a_transfer_is_not_asked_for_the_receiving_states_papers()
+    {
+        var strict = Open with { DocumentationStandard = DocumentStandard.Verified };
+        var missing = Clean() with { Documents = DocumentStatus.Missing };
+        Assert.Equal(Reason.MissingDocuments, ScreeningRules.Person(strict, Certain, Flight(), missing, 0, Inspector()));
+        Assert.Equal(Reason.None, ScreeningRules.Person(strict, Certain, Flight(), missing with { ThirdCountry = true }, 0, Inspector()));
+        // Refused as a non-national where no transfer is accepted, whatever the papers.
+        Assert.Equal(Reason.ThirdCountryNational,
+            ScreeningRules.Person(strict with { AcceptThirdCountryNationals = false }, Certain, Flight(), missing with { ThirdCountry = true }, 0, Inspector()));
+    }
+
     [Theory]
     [InlineData(LegalStatus.PendingAppeal)]
     [InlineData(LegalStatus.AsylumClaim)]

@@ -72,13 +72,13 @@ public class PostureTests
     }
 
     [Fact]
-    public void Stated_reasons_must_raise_a_term_and_belong_to_a_revocation_or_suspension()
+    public void Stated_reasons_must_raise_a_term_and_belong_to_a_revocation_suspension_or_talks()
     {
         var revocation = Base + "\n  - at: day 2 08:00\n    kind: revokeClearances\n    country: MX\n    reasons: [restraints, aircraftType]";
         Assert.Equal([Reason.Restraints, Reason.AircraftType], LoadOk(revocation).Events[1].Reasons);
         var notRaising = revocation.Edit("reasons: [restraints, aircraftType]", "reasons: [turnedBack]");
         AssertAt(SingleError(notRaising), Where(notRaising, "turnedBack"), "events[1].reasons[0]", "a refusal reason that raises a term");
         var onThreat = Base.Edit("    against: MX", "    against: MX\n    reasons: [restraints]");
-        Assert.Contains("only revokeClearances and impose", SingleError(onThreat).ToString());
+        Assert.Contains("only revokeClearances, openNegotiation and impose", SingleError(onThreat).ToString());
     }
 }

@@ -30,8 +30,11 @@ public sealed partial class Country : Agent
     private readonly Dictionary<string, Credibility> _credibilityOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Credibility> _ownCredibility = new(StringComparer.Ordinal);
     private readonly HashSet<(string Partner, int Rung)> _reserved = [];
-    // Measures an agreement kept in force until the first flight to (or from) the partner lands after it.
-    private readonly Dictionary<string, List<Measure>> _keptUntilLanding = new(StringComparer.Ordinal);
+    // Measures an agreement kept in force until the partner has taken back enough people after it: the first plane
+    // (a relief the agreement kept; Colombia, Jan 2025) or a share of those at issue (lifted on compliance, INA 243(d)).
+    private readonly Dictionary<string, List<KeptMeasure>> _kept = new(StringComparer.Ordinal);
+    // People each such partner has taken back since the agreement.
+    private readonly Dictionary<string, int> _returnedSinceAgreement = new(StringComparer.Ordinal);
     private double _commitment;
     private bool _changed;
     private bool _yielded;
@@ -74,7 +77,7 @@ public sealed partial class Country : Agent
             case Wake { Purpose: "apply" } w: ApplyThreat(World.Spec.Countries[(int)(w.Ref >> 16)].Id, (int)(w.Ref & 0xFFFF)); break;
             case ScriptedEvent s: Script(s.Spec); break;
             case FlightReport r when r.Origin == _spec.Id: FlightOutcome(r); break;
-            case FirstLanding f: LiftKept(f.Partner); break;
+            case FirstLanding f: LiftKept(f.Partner, returned: 1); break;
             case FlightIncident i: Incident(i); break;
             case TreatmentAlert a: Raise(a.Pressure); break;
             case Assessment a: Reputation(a); break;
@@ -186,12 +189,7 @@ public sealed partial class Country : Agent
 
     private void FlightOutcome(FlightReport r)
     {
-        if (r.Status == FlightStatus.Landed && _keptUntilLanding.ContainsKey(r.Destination))
-        {
-            // The first plane landed after the agreement: what was kept until then is lifted, on both sides.
-            LiftKept(r.Destination);
-            Send(AgentIds.Country(r.Destination), new FirstLanding(_spec.Id));
-        }
+        if (r.Status == FlightStatus.Landed && _kept.ContainsKey(r.Destination)) Returned(r.Destination, r.Passengers);
         if (r.Status is not (FlightStatus.Refused or FlightStatus.TurnedBack)) return;
         // A flight planned before the latest agreement was refused under the old terms: no new dispute over it.
         if (_agreedAt.TryGetValue(r.Destination, out var agreed) && r.ManifestTick < agreed) return;
@@ -244,7 +242,7 @@ public sealed partial class Country : Agent
         string partner = receiving ? a.Sending : a.Receiving;
         if (receiving) SetPolicy(a.Terms.ApplyTo(_policy), $"agreement with {a.Sending}");
         else foreach (var agency in World.EnforcementAgenciesOf(_spec.Id)) Send(agency, new TermsAgreed(a.Receiving, a.Terms));
-        Settle(partner, a.Terms);
+        Settle(partner, a.Terms, sending: !receiving);
         // Both ladders start again from the bottom: a new dispute is a new confrontation. The record of threats stays.
         _nextRung.Remove(partner);
         _views.Remove(partner);
@@ -255,20 +253,23 @@ public sealed partial class Country : Agent
         _changed = true;
     }
 
-    /// <summary>What the agreement says about this side's instruments against the partner: a linked instrument is
+    /// <summary>What the agreement says about this side's instruments against the partner: an instrument of the sending
+    /// side lifted on compliance stays until the partner has taken back its share of the people at issue (INA 243(d):
+    /// the sanction ends when the country accepts its nationals, not when it promises to); a linked instrument is
     /// lifted or kept as the agreement lists it (kept until the first flight lands after it; Colombia, Jan 2025);
-    /// without linked instruments, or for one not linked, every instrument is lifted (the dispute it served is over).</summary>
-    private void Settle(string partner, Terms terms)
+    /// every other instrument is lifted (the dispute it served is over).</summary>
+    private void Settle(string partner, Terms terms, bool sending)
     {
         if (!_imposed.Remove(partner, out var list)) return;
-        var kept = new List<Measure>();
-        foreach (var m in list)
+        var kept = new List<KeptMeasure>();
+        foreach (var m in list.Where(m => m.Applied))
         {
-            var relief = terms.Relief.FirstOrDefault(r => r.By == _spec.Id && r.Instrument == Grievance.NameOf(m.Instrument));
-            if (relief is { Lifted: false } && m.Applied) kept.Add(m);
+            if (sending && m.Instrument.LiftOn == LiftOn.Compliance) kept.Add(new KeptMeasure(m, LiftOn.Compliance, ReturnsForCompliance(partner)));
+            else if (terms.Relief.FirstOrDefault(r => r.By == _spec.Id && r.Instrument == Grievance.NameOf(m.Instrument)) is { Lifted: false })
+                kept.Add(new KeptMeasure(m, LiftOn.Agreement, 1));
         }
-        var lifted = list.Where(m => !kept.Contains(m)).ToList();
-        if (terms.Relief.Count == 0)
+        var lifted = list.Where(m => !kept.Any(k => k.Measure == m)).ToList();
+        if (terms.Relief.Count == 0 && kept.Count == 0)
         {
             Withdrawn(partner, lifted);
             Log(EventKinds.InstrumentLifted, AgentIds.Country(partner), ["agreement"]);
@@ -276,25 +277,49 @@ public sealed partial class Country : Agent
             return;
         }
         foreach (var m in lifted) Lift(partner, m, "agreement", []);
-        foreach (var m in kept)
-            Log(EventKinds.InstrumentKept, AgentIds.Country(partner), ["agreement"], Field.Of(EventFields.Instrument, Grievance.NameOf(m.Instrument)), Field.Of("until", "firstLanding"));
-        if (kept.Count > 0)
-        {
-            _imposed[partner] = kept;
-            _keptUntilLanding[partner] = kept;
-        }
+        foreach (var k in kept)
+            Log(EventKinds.InstrumentKept, AgentIds.Country(partner), ["agreement"], [Field.Of(EventFields.Instrument, Grievance.NameOf(k.Measure.Instrument)),
+                .. k.Until == LiftOn.Compliance ? [Field.Of("until", "compliance"), Field.Of("needed", k.Needed)] : new[] { Field.Of("until", "firstLanding") }]);
+        if (kept.Count == 0) return;
+        _imposed[partner] = [.. kept.Select(k => k.Measure)];
+        _kept[partner] = kept;
+        _returnedSinceAgreement[partner] = 0;
     }
 
-    private void LiftKept(string partner)
+    /// <summary>How many people the partner must take back after an agreement for a sanction lifted on compliance to
+    /// end: negotiation.complianceShare of those at issue (every population bound for it, at the start), at least one.</summary>
+    private int ReturnsForCompliance(string partner)
     {
-        if (!_keptUntilLanding.Remove(partner, out var kept)) return;
-        if (!_imposed.TryGetValue(partner, out var list)) return;
-        foreach (var m in kept.Where(list.Contains).ToList())
+        long atIssue = World.Spec.Populations.Where(p => p.Destination == partner).Sum(p => (long)p.Initial);
+        return (int)Math.Clamp(Math.Ceiling(World.Negotiation.ComplianceShare * atIssue), 1, int.MaxValue);
+    }
+
+    /// <summary>A flight landed in a partner while measures are kept after an agreement: the first landing lifts
+    /// what was kept until it, on both sides; each landing counts towards compliance.</summary>
+    private void Returned(string partner, int people)
+    {
+        int before = _returnedSinceAgreement.GetValueOrDefault(partner);
+        LiftKept(partner, returned: _returnedSinceAgreement[partner] = before + people);
+        if (before == 0) Send(AgentIds.Country(partner), new FirstLanding(_spec.Id));
+    }
+
+    /// <summary>Lifts the kept measures whose condition <paramref name="returned"/> people taken back meets (a
+    /// measure lifted meanwhile is only forgotten).</summary>
+    private void LiftKept(string partner, int returned)
+    {
+        if (!_kept.TryGetValue(partner, out var kept)) return;
+        var list = _imposed.GetValueOrDefault(partner);
+        foreach (var k in kept.Where(k => k.Needed <= Math.Max(returned, 1)).ToList())
         {
-            list.Remove(m);
-            Lift(partner, m, "firstLanding", []);
+            kept.Remove(k);
+            if (list is null || !list.Remove(k.Measure)) continue;
+            if (k.Until == LiftOn.Compliance) Lift(partner, k.Measure, "compliance", [Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
+            else Lift(partner, k.Measure, "firstLanding", []);
         }
-        if (list.Count == 0) _imposed.Remove(partner);
+        if (list is { Count: 0 }) _imposed.Remove(partner);
+        if (kept.Count > 0) return;
+        _kept.Remove(partner);
+        _returnedSinceAgreement.Remove(partner);
     }
 
     /// <summary>One measure lifted: the partner is told, and a flight suspension ends at the screening.</summary>
@@ -348,7 +373,8 @@ public sealed partial class Country : Agent
             case ScriptedEventKind.Lift:
                 if (!_imposed.Remove(s.Against, out var all)) break;
                 Withdrawn(s.Against, all);
-                _keptUntilLanding.Remove(s.Against);
+                _kept.Remove(s.Against);
+                _returnedSinceAgreement.Remove(s.Against);
                 Send(AgentIds.Country(s.Against), new InstrumentsLifted(_spec.Id));
                 Log(EventKinds.InstrumentLifted, AgentIds.Country(s.Against), ["scripted"]);
                 break;
@@ -619,4 +645,7 @@ public sealed partial class Country : Agent
     }
 
     private sealed record Measure(InstrumentSpec Instrument, bool Applied, double DailyCost);
+
+    /// <summary>A measure an agreement kept, until what, and how many people the partner must take back for it.</summary>
+    private sealed record KeptMeasure(Measure Measure, LiftOn Until, int Needed);
 }

@@ -156,8 +156,20 @@ public sealed partial class Ministry : Agent
     /// <summary>This side's utility of the deal it expects if the other side's reservation value is r. A deal that would cross one of this side's red lines is no deal: it counts below any reservation value.</summary>
     private double DealAt(Partner p, double r)
     {
+        if (Indivisible(p)) return NoDeal;
         var x = TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels);
         return CrossesRedLine(x, p.Space.Agenda, p.Self.Sending) ? NoDeal : p.Self.Of(x);
+    }
+
+    /// <summary>For the sending side, talks in which every flight term of the grievance is a red line of the
+    /// receiving state (no third-country nationals, declared as a principle: Nigeria and Burkina Faso, 2025) cannot
+    /// settle it: any deal leaves the people it wants to return unreturnable. An indivisible issue (Fearon 1995) is
+    /// no bargain, whatever relief or payment comes with it.</summary>
+    private static bool Indivisible(Partner p)
+    {
+        if (!p.Self.Sending) return false;
+        var raised = FlightConditions.All.Where(c => !c.OnlyWhenAsked && p.Space.Agenda.Has(c.Issue)).Select(c => c.Issue).ToList();
+        return raised.Count > 0 && raised.All(p.Spec.RedLines.Contains);
     }
 
     private const double NoDeal = -1;
@@ -197,7 +209,7 @@ public sealed partial class Ministry : Agent
         {
             var x = p.Space.Positions(offer);
             // A red line is never conceded: an offer that crosses one is worth nothing to this side.
-            offered = CrossesRedLine(x, p.Space.Agenda, r.Sending) ? double.NegativeInfinity : p.Self.Of(x);
+            offered = CrossesRedLine(x, p.Space.Agenda, r.Sending) || Indivisible(p) ? double.NegativeInfinity : p.Self.Of(x);
             Learn(p, p.Other.Of(x), r.OfferedAt);
         }
         double mean = p.Belief.Mean;
@@ -216,7 +228,8 @@ public sealed partial class Ministry : Agent
         };
         if (offered is { } u)
         {
-            why.Insert(0, double.IsNegativeInfinity(u) ? Field.Of("crossesRedLine", true) : Field.Of("offerUtility", Math.Round(u, 6)));
+            why.Insert(0, !double.IsNegativeInfinity(u) ? Field.Of("offerUtility", Math.Round(u, 6))
+                : Indivisible(p) ? Field.Of("indivisible", true) : Field.Of("crossesRedLine", true));
             // Accept what meets the aspiration, or, above the floor, what is as good as the best deal the belief says the
             // other side will ever offer: holding out for more only costs time (the AC_combi acceptance of ANAC agents).
             if (u + 1e-9 >= aspiration || (u + 1e-9 >= reservation && u + 1e-9 >= expected))

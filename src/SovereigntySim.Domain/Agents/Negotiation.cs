@@ -54,8 +54,8 @@ public sealed partial class Negotiation : Agent
                 break;
             case GrievanceGrew g: Extend(g.Issues); break;
             case ScriptedEvent s:
-                // Scripted talks have no grievance of their own: the whole package of flight conditions.
-                if (!_open) _issues = null;
+                // Scripted talks are about what their stated reasons raise; without one, the whole package.
+                if (!_open) _issues = s.Spec.Reasons.Count > 0 ? [.. s.Spec.Reasons.SelectMany(Grievance.IssuesOf).Distinct().Order()] : null;
                 Open(s.Spec.Note.Length > 0 ? s.Spec.Note : "scripted");
                 break;
             case ResumeNegotiation r when !_open:

@@ -69,7 +69,8 @@ public static class FlightConditions
         new FlightCondition<DocumentStandard>
         {
             Issue = Issue.Documentation, Classic = true, Weight = w => w.Documentation, Label = "documents",
-            RaisedBy = [Reason.ProceduralIrregularities, Reason.UnverifiedDocuments, Reason.MissingDocuments, Reason.DisputedDocuments],
+            // A manifest refused as irregular raises the terms of the reasons it cites, not the documents as such.
+            RaisedBy = [Reason.UnverifiedDocuments, Reason.MissingDocuments, Reason.DisputedDocuments],
             Get = t => t.Documentation, With = (t, v) => t with { Documentation = v },
             Scale = Scale.Ranked(DocumentStandard.Verified, DocumentStandard.Partial, DocumentStandard.Any),
             Policy = new(nameof(AcceptancePolicySpec.DocumentationStandard), p => p.DocumentationStandard,

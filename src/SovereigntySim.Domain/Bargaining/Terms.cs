@@ -215,7 +215,7 @@ public static class Grievance
 {
     /// <summary>The terms a refusal reason raises (FlightConditions: RaisedBy): a flight refused for its aircraft
     /// puts the aircraft on the table, one refused for documents the documentation standard, and so on. A pending
-    /// legal process or a turn-back raises nothing of its own.</summary>
+    /// legal process, a turn-back or a manifest refused as irregular raises nothing of its own (the reasons it cites do).</summary>
     private static readonly Dictionary<Agents.Reason, Issue[]> Raises = FlightConditions.All
         .SelectMany(c => c.RaisedBy.Select(reason => (reason, c.Issue)))
         .GroupBy(r => r.reason, r => r.Issue)
@@ -239,7 +239,7 @@ public static class Grievance
     public static string NameOf(InstrumentSpec instrument) => instrument.Id.Length > 0 ? instrument.Id : Agents.Names.Camel(instrument.Kind);
 
     /// <summary>The linked instruments of a dyad: every name in either relation's links, on the sending state's
-    /// ladder or the receiving state's (each once per user), then every flight suspension on the receiving state's
+    /// ladder (unless lifted on compliance) or the receiving state's (each once per user), then every flight suspension on the receiving state's
     /// ladder, or the default one when its screening reports incidents (its relief is always what a suspended
     /// sending state asks for).</summary>
     public static IReadOnlyList<LinkedMeasure> Measures(ScenarioSpec spec, string sending, string receiving)
@@ -253,7 +253,8 @@ public static class Grievance
             foreach (var group in spec.Countries.First(c => c.Id == country).Instruments.GroupBy(NameOf))
             {
                 bool linked = links.Contains(group.Key) || (!bySending && group.Any(i => i.Kind == InstrumentKind.FlightSuspension));
-                if (!linked) continue;
+                // What the statute lifts on compliance is not the talks' to trade.
+                if (!linked || (bySending && group.All(i => i.LiftOn == LiftOn.Compliance))) continue;
                 string target = bySending ? receiving : sending;
                 // The strongest rung of that name sets the stakes.
                 double toTarget = group.Max(i => InstrumentCosts.ToTarget(spec, i, country, target));

@@ -37,7 +37,17 @@ public sealed partial class Country
             w.Write(partner);
             w.Write(rung);
         }
-        w.WriteMap(_keptUntilLanding, CheckpointWriter.String, WriteMeasures);
+        w.WriteMap(_kept, CheckpointWriter.String, static (w, kept) =>
+        {
+            w.Write(kept.Count);
+            foreach (var k in kept)
+            {
+                WriteMeasures(w, [k.Measure]);
+                w.Write((int)k.Until);
+                w.Write(k.Needed);
+            }
+        });
+        w.WriteMap(_returnedSinceAgreement, CheckpointWriter.String, CheckpointWriter.Int);
         w.Write(_changed);
         w.Write(_yielded);
         w.Write(_commitment);
@@ -69,7 +79,14 @@ public sealed partial class Country
         r.ReadMap(_ownCredibility, CheckpointReader.String, Credibility.Read);
         _reserved.Clear();
         for (int i = 0, n = r.ReadCount(); i < n; i++) _reserved.Add((r.ReadString(), r.ReadInt32()));
-        r.ReadMap(_keptUntilLanding, CheckpointReader.String, ReadMeasures);
+        r.ReadMap(_kept, CheckpointReader.String, static r =>
+        {
+            int n = r.ReadCount();
+            var kept = new List<KeptMeasure>(n);
+            for (int i = 0; i < n; i++) kept.Add(new KeptMeasure(ReadMeasures(r)[0], (LiftOn)r.ReadInt32(), r.ReadInt32()));
+            return kept;
+        });
+        r.ReadMap(_returnedSinceAgreement, CheckpointReader.String, CheckpointReader.Int);
         _changed = r.ReadBoolean();
         _yielded = r.ReadBoolean();
         _commitment = r.ReadDouble();

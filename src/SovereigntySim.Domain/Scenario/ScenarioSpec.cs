@@ -145,6 +145,17 @@ public sealed record PoliticsSpec
 /// screening refuse (or cap) the target's removal flights.</summary>
 public enum InstrumentKind { VisaSanctions, Tariff, AidSuspension, CounterTariff, Licences, EconomicSanctions, MilitaryCooperation, FlightSuspension }
 
+/// <summary>What lifts an applied instrument once the dispute is settled.</summary>
+public enum LiftOn
+{
+    /// <summary>The agreement: lifted with it, or kept until the first flight lands when its relief was on the table.</summary>
+    Agreement,
+    /// <summary>Compliance, as INA 243(d) has it: kept after the agreement until the target has taken back
+    /// negotiation.complianceShare of the people at issue. The statute, not the talks, lifts it, so its relief is
+    /// never on the agenda.</summary>
+    Compliance,
+}
+
 [Description("One rung on a country's escalation ladder, in order of use.")]
 public sealed record InstrumentSpec
 {
@@ -159,6 +170,8 @@ public sealed record InstrumentSpec
     public double? DailyCostToSelf { get; init; }
     [Range(0.0, 720.0), Description("Hours between the threat and its application if no agreement is reached.")]
     public double GraceHours { get; init; } = 24;
+    [Description("What lifts it once applied: agreement (with the deal, or at the first landing after it when its relief was negotiated) or compliance (an INA 243(d) sanction: only once the target has taken back negotiation.complianceShare of the people at issue).")]
+    public LiftOn LiftOn { get; init; } = LiftOn.Agreement;
 }
 
 public sealed record CountrySpec
@@ -464,6 +477,8 @@ public sealed record NegotiationSpec
     public double InstrumentDailyCost { get; init; } = 0.02;
     [Range(0.0, 1.0), Description("Calibration: how far a linked demand (relations[].linkedDemand) raises the receiving state's floor above what flight terms can give it.")]
     public double LinkedDemandValue { get; init; } = 0.3;
+    [Range(0.0, 1.0), Description("Calibration: the share of the people at issue (populations' initial, for the target) the target must take back after an agreement before an instrument lifted on compliance is lifted (Guyana 2001: 70 of 113 returned by the lifting).")]
+    public double ComplianceShare { get; init; } = 0.6;
 }
 
 public enum FirstMover { Sending, Receiving }
@@ -499,7 +514,7 @@ public sealed record ScriptedEventSpec
     [Description("Instrument for threaten/impose; the next rung when omitted.")] public InstrumentKind? Instrument { get; init; }
     [Description("For setPolicy.")] public PolicyPatchSpec? Policy { get; init; }
     [Range(0.0, 1.0), Description("For setPressure.")] public double? Value { get; init; }
-    [Description("For revokeClearances and a flightSuspension imposed: the stated reason, as refusal reasons (e.g. [restraints, aircraftType]); they put the matching terms on the agenda.")]
+    [Description("For revokeClearances, a flightSuspension imposed and openNegotiation: the stated reason (what the talks are about), as refusal reasons (e.g. [restraints, aircraftType]); they put the matching terms on the agenda. Talks opened without one have every flight condition.")]
     public List<Agents.Reason> Reasons { get; init; } = [];
     [Description("Free text copied into the event log.")] public string Note { get; init; } = "";
 }

@@ -31,8 +31,10 @@ public static class ScreeningRules
         if (p.ThirdCountry && !policy.AcceptThirdCountryNationals && Draw(inspector, agency.NationalityCheckRate)) return Reason.ThirdCountryNational;
         if (!p.IdentitySettled && Draw(inspector, agency.IdentityDisputeRate)) return Reason.DisputedIdentity;
         if (p.Legal != LegalStatus.FinalOrder) return Reason.PendingLegalProcess;
-        var docs = Documents(policy.DocumentationStandard, agency, p.Documents, inspector);
-        if (docs != Reason.None) return docs;
+        // Travel documents prove the receiving state's nationality: a non-national it takes in under a transfer is
+        // admitted as such, not asked to prove it (Panama, Costa Rica, El Salvador, 2025).
+        if (!(p.ThirdCountry && policy.AcceptThirdCountryNationals) && Documents(policy.DocumentationStandard, agency, p.Documents, inspector) is var docs && docs != Reason.None)
+            return docs;
         if ((p.Vulnerabilities & Vulnerability.Minor) != 0 && (p.Vulnerabilities & Vulnerability.FamilyTies) == 0) return Reason.UnaccompaniedMinor;
         if ((p.Vulnerabilities & Vulnerability.Medical) != 0 && !flight.HealthScreening) return Reason.MedicalClearance;
         return Reason.None;

@@ -189,11 +189,11 @@ public static class EventKinds
     public const string InstrumentNotExecuted = "instrument.notExecuted";
 
     [Logged("country", "An instrument no longer in force",
-        "`agreement`, `scripted` (only when something was lifted), `notWorthIt` (one instrument; with instrument, shortfall, expectedConcession, costToSelf, backDownCost) or `firstLanding` (a kept instrument, when the first flight lands after the agreement); one instrument per event (with instrument) except `scripted` and an agreement without linked instruments",
+        "`agreement`, `scripted` (only when something was lifted), `notWorthIt` (one instrument; with instrument, shortfall, expectedConcession, costToSelf, backDownCost) `firstLanding` (a kept instrument, when the first flight lands after the agreement) or `compliance` (an instrument lifted on compliance, once the partner took back enough people after the agreement; with returned, needed); one instrument per event (with instrument) except `scripted` and an agreement without linked instruments",
         Subject = "target")]
     public const string InstrumentLifted = "instrument.lifted";
 
-    [Logged("country", "An agreement keeps an instrument in force until the first landing", "`agreement`; instrument, until (`firstLanding`)", Subject = "target")]
+    [Logged("country", "An agreement keeps an instrument in force until the first landing, or until compliance", "`agreement`; instrument, until (`firstLanding` or `compliance`), needed (people to take back, for compliance)", Subject = "target")]
     public const string InstrumentKept = "instrument.kept";
 
     [Logged("country", "A scripted instrument not used: every rung of that kind is already in use", "instrument", Subject = "target")]
