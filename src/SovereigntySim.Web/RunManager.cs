@@ -61,7 +61,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         try
         {
             Forget();
-            var engine = await OrleansEngine.StartAsync(client, spec);
+            var engine = await RunHost.StartOnAsync(client, spec);
             var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
             run.Sink.Publish = update => Send(run.Id, update);
             _runs[run.Id] = run;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SovereigntySim.Hosting;
 using SovereigntySim.Experiments;
 using SovereigntySim.Hosting.Calibration;
 using ResultsKind = SovereigntySim.Hosting.Outputs.ResultsKind;

@@ -154,28 +154,3 @@ public static class ExperimentCommand
     }
 }
 
-/// <summary>The cluster an experiment runs on: the embedded silo (default) or a client of a PostgreSQL cluster.</summary>
-public sealed class ClusterConnection : IAsyncDisposable
-{
-    private readonly IAsyncDisposable _owner;
-
-    private ClusterConnection(IClusterClient client, IAsyncDisposable owner, Func<CancellationToken, Task<ClusterWatch>>? watch = null) =>
-        (Client, _owner, Watch) = (client, owner, watch);
-
-    public IClusterClient Client { get; }
-    /// <summary>Notes a PostgreSQL cluster's active silos (null on the embedded silo, which cannot lose one).</summary>
-    public Func<CancellationToken, Task<ClusterWatch>>? Watch { get; }
-
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellation)
-    {
-        if (cluster is null)
-        {
-            var embedded = await EmbeddedCluster.StartAsync(cancellation);
-            return new ClusterConnection(embedded.Client, embedded);
-        }
-        var client = await PostgresCluster.ConnectAsync(cluster, cancellation);
-        return new ClusterConnection(client.Client, client, client.WatchAsync);
-    }
-
-    public ValueTask DisposeAsync() => _owner.DisposeAsync();
-}

@@ -86,83 +86,49 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(request, settings.Engine);
         using var folder = OutputFolder.Claim(outDir, ResultsKind.Run, settings.Force, RunFolder.EffectiveScenario(request));
         if (folder is null) return ExitCodes.Usage;
+        var host = Host(settings);
         if (settings.Warmup)
         {
             var warm = request with { Spec = ScenarioScaling.Warmup(request.Spec) };
-            await using var engine = await Start(settings, warm, cancellation);
+            await using var engine = await host.StartAsync(warm.Spec, cancellation);
             await RunPipeline.RunAsync(engine, warm, []);
         }
-        // On a cluster the checkpoints go to its grain storage under an id of their own, which the resumed run keeps.
-        string? checkpointId = settings.Cluster is null ? null : $"{request.Spec.Name}-{request.Spec.Seed}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
-        return await RunAndReport(settings, request, outDir, null, checkpointId, cancellation);
+        return await RunAndReport(settings, host, request, outDir, null, host.NewCheckpointId(request.Spec), cancellation);
     }
 
-    /// <summary>In the folder of a cluster run: the id its checkpoints have in the cluster's grain storage.</summary>
-    public const string CheckpointIdFile = "checkpoint.id";
+    private static RunHost Host(RunSettings settings) =>
+        new(new EngineChoice(settings.Engine == "reference", settings.Cluster), message => Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(message, 300)}"));
 
-    /// <summary>How many times a cluster run goes back to its last checkpoint after losing a silo before it gives up.</summary>
-    public const int SiloLossRetries = 3;
-
-    private static async Task<int> RunAndReport(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, string? checkpointId,
+    private static async Task<int> RunAndReport(RunSettings settings, RunHost host, RunRequest request, string outDir, RunCheckpoint? from, string? checkpointId,
         CancellationToken cancellation)
     {
-        for (int attempt = 0; ; attempt++)
-        {
-            // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
-            var silos = settings.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation) : null;
-            RunResult result;
-            RunCheckpoints? checkpoints;
-            await using (var engine = await Start(settings, request, cancellation, from?.Snapshot))
+        var plan = new CheckpointPlan(settings.CheckpointPeriod is { } period ? period.Ticks / request.Spec.Step.Ticks : null,
+            settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null, from, checkpointId);
+        var run = await host.RunAsync(request, outDir, plan,
+            (engine, sinks, checkpoints) => Progress.Run(engine, request, sinks, settings.Speed, cancellation, checkpoints),
+            async (engine, result) =>
             {
-                checkpoints = Checkpoints(settings, request, outDir, from, checkpointId is null ? null : ((OrleansEngine)engine).CheckpointStore(checkpointId));
-                if (checkpointId is not null)
-                {
-                    Directory.CreateDirectory(outDir);
-                    var idFile = Path.Combine(outDir, CheckpointIdFile);
-                    await File.WriteAllTextAsync(idFile, checkpointId + "\n", CancellationToken.None);
-                    // Readable by its owner only: the id reaches the run's checkpoint in the cluster.
-                    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(idFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-                try { result = await Progress.Run(engine, request, RunFolder.Sinks(outDir, from?.Header.LogOffset ?? 0), settings.Speed, cancellation, checkpoints); }
-                catch (RunFailedException failed)
-                {
-                    var why = SafeText.Excerpt((failed.InnerException?.Message ?? failed.Message).Split('\n')[0].TrimEnd(), 400);
-                    // A silo of the cluster went away: its agents are lost, so every agent goes back to the last
-                    // checkpoint (or the start) in fresh grains on the silos that remain. Runs are deterministic, so
-                    // the result is the one the run would have had.
-                    // The failure may reach us before membership declares the silo dead: give it the cluster's
-                    // death detection time, so the next attempt is placed on live silos only.
-                    // With every silo gone there is nothing to go on on: the run stops, resumable once a cluster is back.
-                    string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
-                        : failed.InnerException is ClusterFaultException fault ? fault.Message
-                        : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
-                    if (lost is not null)
-                    {
-                        from = checkpoints?.LastTick is not null ? await checkpoints.Store.LoadAsync() : null;
-                        var at = from is null ? "the start" : new Domain.Simulation.World(request.Spec).Clock.Iso(from.Header.Tick);
-                        Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(lost, 300)}; going on from {(from is null ? "the start" : "the checkpoint at " + at)} on the remaining silos");
-                        continue;
-                    }
-                    // One line: what failed, where, and where the partial results are (summary.json says completed: false).
-                    Console.Error.WriteLine($"sovsim: the run failed at {failed.Result.SimulatedUntil}: {why}");
-                    Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
-                    if (checkpoints?.LastTick is not null)
-                        Console.Error.WriteLine($"sovsim: to go on from its last checkpoint: {ResumeCommand(settings, outDir)}");
-                    return ExitCodes.Failure;
-                }
                 SummaryTable.Print(result, outDir);
                 if (settings.Migrants.Length > 0) await MigrantReport.Write(engine, settings.Migrants, outDir);
                 if (settings.Microdata)
                     AnsiConsole.MarkupLineInterpolated($"{await MicrodataFile.WriteAsync(engine, outDir):N0} migrants in {Path.Combine(outDir, MicrodataFile.Name)}");
-            }
-            if (!result.Completed)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {result.SimulatedUntil}; results so far are in {outDir}.[/]");
-                if (checkpoints is not null) Console.WriteLine($"To resume: {ResumeCommand(settings, outDir)}");
-                return ExitCodes.Interrupted;
-            }
-            return ExitCodes.Ok;
+            }, cancellation);
+        if (run.Failure is { } failure)
+        {
+            var why = SafeText.Excerpt((failure.InnerException?.Message ?? failure.Message).Split('\n')[0].TrimEnd(), 400);
+            // One line: what failed, where, and where the partial results are (summary.json says completed: false).
+            Console.Error.WriteLine($"sovsim: the run failed at {run.Result.SimulatedUntil}: {why}");
+            Console.Error.WriteLine($"sovsim: results up to then are in {outDir} (summary.json: completed false, with the error)");
+            if (run.Resumable) Console.Error.WriteLine($"sovsim: to go on from its last checkpoint: {ResumeCommand(settings, outDir)}");
+            return ExitCodes.Failure;
         }
+        if (!run.Result.Completed)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted at {run.Result.SimulatedUntil}; results so far are in {outDir}.[/]");
+            if (run.Resumable) Console.WriteLine($"To resume: {ResumeCommand(settings, outDir)}");
+            return ExitCodes.Interrupted;
+        }
+        return ExitCodes.Ok;
     }
 
     /// <summary>The command that resumes; a connection string that holds a password is not echoed.</summary>
@@ -173,12 +139,6 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             var db when db.Contains("password", StringComparison.OrdinalIgnoreCase) => " --cluster CONNECTION",
             var db => $" --cluster {Provenance.Quote(db)}",
         };
-
-    private static RunCheckpoints? Checkpoints(RunSettings settings, RunRequest request, string outDir, RunCheckpoint? from, CheckpointStore? store) =>
-        settings.CheckpointPeriod is { } period
-            ? new RunCheckpoints(outDir, Math.Max(1, period.Ticks / request.Spec.Step.Ticks), from,
-                settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null, store)
-            : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from, store: store);
 
     /// <summary>Continues a run from its last checkpoint, with the scenario and provenance it started with: the
     /// checkpoint in the run's folder, or on a cluster the one in grain storage under the id in the folder's
@@ -196,14 +156,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             if (Directory.Exists(target)) folder = ResultsFolder.Claim(target, ResultsKind.Continuation, force: false);
             if (settings.Cluster is { } db)
             {
-                var idFile = Path.Combine(target, CheckpointIdFile);
-                checkpointId = Directory.Exists(target)
-                    ? File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : throw new CheckpointException($"{target} has no {CheckpointIdFile}: it is not the folder of a cluster run")
-                    : target;
-                await using var client = await PostgresCluster.ConnectAsync(db, cancellation);
-                var store = new GrainCheckpointStore(client.Client, checkpointId);
-                checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
-                spec = checkpoint.Spec(store.Where);
+                (checkpoint, spec, checkpointId, var log) = await RunHost.LoadClusterCheckpointAsync(db, target, cancellation);
                 if (folder is null)
                 {
                     dir = settings.Out ?? RunFolder.DefaultDirectory(new RunRequest(spec, checkpoint.Header.Provenance), "orleans");
@@ -211,12 +164,12 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
                 }
                 // The log up to the checkpoint comes from the cluster: the folder may be another machine's, or gone.
                 Directory.CreateDirectory(dir);
-                await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), await store.ReadLogAsync(), CancellationToken.None);
+                await File.WriteAllBytesAsync(Path.Combine(dir, "events.jsonl"), log, CancellationToken.None);
             }
             else
             {
                 if (!Directory.Exists(target)) throw new CheckpointException($"{target} is not a folder (a checkpoint id goes with --cluster)");
-                if (File.Exists(Path.Combine(target, CheckpointIdFile)))
+                if (File.Exists(Path.Combine(target, RunHost.CheckpointIdFile)))
                     throw new CheckpointException($"{target} is a cluster run's folder: its checkpoint is in the cluster; add --cluster CONNECTION");
                 checkpoint = await FolderCheckpointStore.ReadAsync(target);
                 spec = checkpoint.Spec(Path.Combine(target, CheckpointFile.Name));
@@ -233,7 +186,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         using (folder)
         {
             var request = new RunRequest(spec, checkpoint.Header.Provenance);
-            return await RunAndReport(settings, request, dir, checkpoint, checkpointId, cancellation);
+            return await RunAndReport(settings, Host(settings), request, dir, checkpoint, checkpointId, cancellation);
         }
     }
 
@@ -251,28 +204,5 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintAggregate(result);
         return code;
-    }
-
-    private static async Task<ISimulationEngine> Start(RunSettings settings, RunRequest request, CancellationToken cancellation, RunSnapshot? snapshot = null)
-    {
-        if (settings.Engine == "reference") return new ReferenceEngine(new Domain.Simulation.World(request.Spec), snapshot: snapshot);
-        if (settings.Cluster is { } db)
-        {
-            var client = await PostgresCluster.ConnectAsync(db, cancellation);
-            return await Owning(client, c => c.Client, request.Spec, snapshot, async c => await c.WatchAsync(cancellation));
-        }
-        return await Owning(await EmbeddedCluster.StartAsync(cancellation), c => c.Client, request.Spec, snapshot);
-    }
-
-    /// <summary>Starts the run on a silo or client the engine then owns; disposes it if the run cannot start.</summary>
-    private static async Task<ISimulationEngine> Owning<T>(T owner, Func<T, IClusterClient> client, ScenarioSpec spec, RunSnapshot? snapshot,
-        Func<T, Task<ClusterWatch>>? watch = null) where T : IAsyncDisposable
-    {
-        try { return await OrleansEngine.StartAsync(client(owner), spec, owned: owner, watch: watch is null ? null : await watch(owner), snapshot: snapshot); }
-        catch
-        {
-            await owner.DisposeAsync();
-            throw;
-        }
     }
 }

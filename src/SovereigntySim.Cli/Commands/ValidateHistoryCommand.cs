@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Calibration;
 using SovereigntySim.Hosting.Experiments;
 using ResultsKind = SovereigntySim.Hosting.Outputs.ResultsKind;
