@@ -24,6 +24,7 @@ public static class StrictArgs
         ["bench"] = typeof(BenchSettings),
         ["schema"] = typeof(NoSettings),
         ["report"] = typeof(ReportSettings),
+        ["explain"] = typeof(ExplainSettings),
         ["silo"] = typeof(SiloSettings),
         ["serve"] = typeof(ServeSettings),
     };

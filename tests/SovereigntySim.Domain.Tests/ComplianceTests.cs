@@ -47,6 +47,8 @@ public sealed class ComplianceTests(ITestOutputHelper output)
         Assert.Equal(reaching.Tick, lifted.Tick);
         Assert.Equal(returned, lifted.Number("returned"));
         Assert.True(landings.Count(e => e.Tick < lifted.Tick) >= 1, "a landing before the lifting");
+        // The outcome tables count it (a run-level counter, not a column of the daily table).
+        Assert.Equal(1, Domain.Metrics.Outcomes.Of(TestScenario.Metrics(run)).Single(o => o.Name == "instruments.kept").Value);
 
         // On agreement, the same sanction goes with the deal.
         var onAgreement = await TestScenario.RunAsync(Sanctioned(LiftOn.Agreement));

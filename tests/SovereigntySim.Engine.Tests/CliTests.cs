@@ -109,6 +109,32 @@ public sealed class CliTests
         Assert.StartsWith("30,2025-02-18,", rows[^1]);
     }
 
+    /// <summary>`sovsim explain DIR` tells the run's story, each sentence pointing at the line of events.jsonl it
+    /// comes from; a folder that is not a run's is a clear error, exit 2 (issue 16).</summary>
+    [Fact]
+    public async Task Explain_tells_a_runs_story_from_its_log()
+    {
+        var dir = Repo.TempDir();
+        Assert.Equal(0, (await Run("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir)).ExitCode);
+        var r = await Run("explain", dir);
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        var log = File.ReadAllLines(Path.Combine(dir, "events.jsonl"));
+        var told = r.Out.Split('\n').Where(l => l.Contains("[events.jsonl:")).ToList();
+        // Each sentence's event is the one it speaks of.
+        string EventOf(string sentence) => log[int.Parse(System.Text.RegularExpressions.Regex.Match(sentence, @"events\.jsonl:(\d+)").Groups[1].Value) - 1];
+        var refusal = Assert.Single(told, l => l.Contains("refused flight mx-charter/00000"));
+        Assert.Contains("\"kind\":\"screening.decision\"", EventOf(refusal));
+        Assert.Contains("procedural irregularities", refusal);
+        var agreement = told.First(l => l.StartsWith("2025-01-2") && l.Contains("Agreement between United States and Mexico"));
+        Assert.Contains("\"kind\":\"negotiation.agreement\"", EventOf(agreement));
+        Assert.Contains("accepted an offer worth", agreement);
+        Assert.Contains(told, l => l.Contains("threatened visa sanctions against Mexico") && EventOf(l).Contains("instrument.threatened"));
+
+        var notARun = await Run("explain", Repo.TempDir());
+        Assert.Equal(2, notARun.ExitCode);
+        Assert.Contains("events.jsonl: not found", notARun.Err);
+    }
+
     [Fact]
     public async Task Run_colombia_turns_back_two_flights_and_agrees_the_same_day()
     {

@@ -69,6 +69,15 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     public double DetainedNow => Get("migrants.detained") - Get("migrants.removed") - Get("migrants.releasedAtLimit") - Get("migrants.relief");
 
     private double Get(string key) => _counters.GetValueOrDefault(key);
+
+    /// <summary>Every counter: those of the daily table (<see cref="Counters"/>, 0 when nothing counted them) and the
+    /// run-level ones only the totals carry (instruments kept, incidents).</summary>
+    private Dictionary<string, double> AllTotals()
+    {
+        var totals = Counters.ToDictionary(c => c, Get);
+        foreach (var (key, value) in _counters) totals.TryAdd(key, value);
+        return totals;
+    }
     private void Add(string key, double value) => _counters[key] = Get(key) + value;
 
     public void Add(SimEvent e)
@@ -271,7 +280,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     public void Finish(long tick) => CloseDaysBefore((int)Math.Ceiling((double)tick / clock.TicksPerDay));
 
     public RunMetrics Summary() => new(
-        Counters.ToDictionary(c => c, Get),
+        AllTotals(),
         DetainedNow,
         new SortedDictionary<string, long>(_flightReasons),
         new SortedDictionary<string, long>(_personReasons),
