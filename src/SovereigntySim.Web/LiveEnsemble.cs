@@ -33,7 +33,7 @@ public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, 
 
     /// <summary>The series shown: cumulative totals of timeseries.csv, people in detention, the highest tension.</summary>
     public static readonly string[] Series =
-        ["flights.refused", "flights.turnedBack", "flights.landed", "migrants.removed", "migrants.detainedNow", "detention.cost", "escalations.applied", "tension.max"];
+        ["flights.refused", "flights.turnedBack", "flights.landed", "migrants.removed", MetricKeys.MigrantsDetainedNow, "detention.cost", "escalations.applied", MetricKeys.TensionMax];
 
     private readonly object _gate = new();
     private readonly List<IReadOnlyList<DayRow>> _finished = [];
@@ -95,11 +95,11 @@ public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, 
         var bands = new Dictionary<string, Band>(StringComparer.Ordinal);
         foreach (var name in Series)
         {
-            int counter = Array.IndexOf(MetricsAccumulator.Counters, name);
+            int counter = Array.IndexOf(MetricKeys.Daily, name);
             Func<DayRow, double> value = name switch
             {
-                "migrants.detainedNow" => d => d.Detained,
-                "tension.max" => d => d.MaxTension,
+                MetricKeys.MigrantsDetainedNow => d => d.Detained,
+                MetricKeys.TensionMax => d => d.MaxTension,
                 _ => d => d.Counters[counter],
             };
             var median = new double[days];

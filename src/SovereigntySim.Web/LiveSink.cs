@@ -18,12 +18,12 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     public const double PushSeconds = 0.2;
     public const int MaxTimelinePerPush = 300, MaxTimelineKept = 3000, MaxPointsKept = 4000;
 
-    // Chart series: the cumulative totals the page plots (a subset of MetricsAccumulator.Counters).
+    // Chart series: the cumulative totals the page plots (a subset of MetricKeys.Daily).
     public static readonly string[] Charted =
     [
-        "flights.planned", "flights.cancelled", "flights.cleared", "flights.partiallyCleared", "flights.refused", "flights.turnedBack",
-        "flights.diverted", "flights.landed", "migrants.detained", "migrants.removed", "migrants.refused", "migrants.removedByLand",
-        "detention.cost", "flights.cost", "negotiation.rounds", "escalations.threatened", "escalations.applied", "migrantEvents",
+        MetricKeys.FlightsPlanned, MetricKeys.FlightsCancelled, MetricKeys.FlightsCleared, MetricKeys.FlightsPartiallyCleared, MetricKeys.FlightsRefused, MetricKeys.FlightsTurnedBack,
+        MetricKeys.FlightsDiverted, MetricKeys.FlightsLanded, MetricKeys.MigrantsDetained, MetricKeys.MigrantsRemoved, MetricKeys.MigrantsRefused, MetricKeys.MigrantsRemovedByLand,
+        MetricKeys.DetentionCost, MetricKeys.FlightsCost, MetricKeys.NegotiationRounds, MetricKeys.EscalationsThreatened, MetricKeys.EscalationsApplied, MetricKeys.MigrantEvents,
     ];
 
     private readonly object _gate = new();
@@ -78,7 +78,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
             {
                 var summary = m.Summary();
                 var totals = Charted.ToDictionary(k => k, k => Round(m.Totals.GetValueOrDefault(k)));
-                totals["migrants.detainedNow"] = Round(m.DetainedNow);
+                totals[MetricKeys.MigrantsDetainedNow] = Round(m.DetainedNow);
                 if (_points.Count > 0 && _points[^1].Tick == _lastTick) _points.RemoveAt(_points.Count - 1);
                 _points.Add(new LivePoint(_lastTick, Math.Round(run.Clock.Days(_lastTick), 4), run.Clock.Iso(_lastTick), totals,
                     summary.TensionAtEnd.ToDictionary(k => k.Key, k => Round(k.Value)), summary.PressureAtEnd.ToDictionary(k => k.Key, k => Round(k.Value))));

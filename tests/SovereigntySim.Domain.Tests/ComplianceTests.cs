@@ -58,6 +58,19 @@ public sealed class ComplianceTests(ITestOutputHelper output)
         Assert.True(onAgreement.OfKind("instrument.lifted").First().Tick < lifted.Tick);
     }
 
+    /// <summary>Every counter the metrics fold adds is one of <see cref="Domain.Metrics.MetricKeys"/>, so it reaches the
+    /// totals and the outcome tables (a counter outside it was silently dropped: issue 15, one table per contract).</summary>
+    [Fact]
+    public async Task Every_counter_the_fold_adds_is_a_named_metric()
+    {
+        var run = await TestScenario.RunAsync(Sanctioned(LiftOn.Compliance).WithScreening(x => x with { IncidentRate = 0.2 }));
+        var fold = new Domain.Metrics.MetricsAccumulator(run.World.Clock);
+        foreach (var e in run.Events) fold.Add(e);
+        Assert.Contains(Domain.Metrics.MetricKeys.InstrumentsKept, fold.Totals.Keys);
+        Assert.Contains(Domain.Metrics.MetricKeys.FlightsIncidents, fold.Totals.Keys);
+        Assert.Subset(Domain.Metrics.MetricKeys.All.ToHashSet(), fold.Totals.Keys.ToHashSet());
+    }
+
     /// <summary>Talks a script opens on a stated reason are about its terms, and the agreement changes only those.</summary>
     [Fact]
     public async Task Scripted_talks_are_about_their_stated_reason()

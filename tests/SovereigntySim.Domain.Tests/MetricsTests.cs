@@ -15,7 +15,7 @@ public sealed class MetricsTests
     private static SimEvent Migrant(long tick, string kind, long id, string? reason = null) =>
         E(tick, "migrant." + kind, "caseload/p/000", id.ToString(System.Globalization.CultureInfo.InvariantCulture), reason is null ? null : [reason]);
 
-    private static double Counter(DayRow row, string name) => row.Counters[Array.IndexOf(MetricsAccumulator.Counters, name)];
+    private static double Counter(DayRow row, string name) => row.Counters[Array.IndexOf(MetricKeys.Daily, name)];
 
     private static MetricsAccumulator Fold(IEnumerable<SimEvent> events)
     {
@@ -85,7 +85,7 @@ public sealed class MetricsTests
     public void Every_counter_is_in_the_summary_even_when_zero()
     {
         var s = Fold([]).Summary();
-        Assert.Equal(MetricsAccumulator.Counters.Order(), s.Totals.Keys.Order());
+        Assert.Equal(MetricKeys.All.Order(), s.Totals.Keys.Order());
         Assert.All(s.Totals.Values, v => Assert.Equal(0, v));
     }
 
@@ -263,8 +263,8 @@ public sealed class MetricsTests
         Assert.Equal(run.OfKind("flight.planned").Count(), t["flights.planned"]);
         // Counters never decrease from one day to the next.
         for (int d = 1; d < m.Rows.Count; d++)
-            for (int c = 0; c < MetricsAccumulator.Counters.Length; c++)
-                Assert.True(m.Rows[d].Counters[c] >= m.Rows[d - 1].Counters[c], $"{MetricsAccumulator.Counters[c]} fell on day {d + 1}");
+            for (int c = 0; c < MetricKeys.Daily.Length; c++)
+                Assert.True(m.Rows[d].Counters[c] >= m.Rows[d - 1].Counters[c], $"{MetricKeys.Daily[c]} fell on day {d + 1}");
         Assert.Equal(m.DetainedNow, m.Rows[^1].Detained);
     }
 }

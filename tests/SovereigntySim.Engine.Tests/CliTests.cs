@@ -102,6 +102,14 @@ public sealed class CliTests
         Assert.True((double)negotiation["nashProduct"]! >= 0);
         Assert.True((double)m["escalations"]!["threatened"]! >= 1);
         Assert.True((double)m["advocacyAlerts"]! > 0);
+        // The console adds up with the files (issue 16): everyone refused, and those refused one by one by reason.
+        var refusedRow = r.Out.Split('\n').Single(l => l.Contains("People refused: in all / one by one"));
+        var counts = System.Text.RegularExpressions.Regex.Match(refusedRow, @"([0-9,]+) / ([0-9,]+)");
+        Assert.Equal((double)m["migrants"]!["refused"]!, double.Parse(counts.Groups[1].Value.Replace(",", "")));
+        Assert.Equal(m["refusalReasons"]!["people"]!.AsObject().Sum(kv => (double)kv.Value!), double.Parse(counts.Groups[2].Value.Replace(",", "")));
+        // A negotiation's offers are those of offers.csv.
+        var offersOfFirst = File.ReadLines(Path.Combine(dir, "offers.csv")).Skip(1).Count(l => l.StartsWith("1,"));
+        Assert.Contains(r.Out.Split('\n'), l => l.Contains("Negotiation US-MX") && l.Contains($"after {offersOfFirst} offer(s)"));
 
         var rows = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"));
         Assert.StartsWith("day,date,", rows[0]);

@@ -29,29 +29,29 @@ public static class Outcomes
         // How removals were carried out (who conceded on aircraft and restraints): departed flights by kind.
         foreach (var k in Aircraft) o.Add(("departed." + k, m is null ? double.NaN : m.Departures.GetValueOrDefault(k)));
         o.Add(("departed.restrained", m is null ? double.NaN : m.Departures.GetValueOrDefault(RunMetrics.Restrained)));
-        o.Add(("migrants.removed", T("migrants.removed")));
-        o.Add(("migrants.refused", T("migrants.refused")));
-        o.Add(("migrants.releasedAtLimit", T("migrants.releasedAtLimit")));
+        o.Add((MetricKeys.MigrantsRemoved, T(MetricKeys.MigrantsRemoved)));
+        o.Add((MetricKeys.MigrantsRefused, T(MetricKeys.MigrantsRefused)));
+        o.Add((MetricKeys.MigrantsReleasedAtLimit, T(MetricKeys.MigrantsReleasedAtLimit)));
         o.Add(("migrants.detainedAtEnd", m?.DetainedAtEnd ?? double.NaN));
-        o.Add(("detention.bedDays", T("detention.bedDays")));
-        o.Add(("detention.cost", T("detention.cost")));
-        o.Add(("flights.hours", T("flights.hours")));
-        o.Add(("flights.cost", T("flights.cost")));
-        o.Add(("cost.total", T("detention.cost") + T("flights.cost")));
+        o.Add((MetricKeys.DetentionBedDays, T(MetricKeys.DetentionBedDays)));
+        o.Add((MetricKeys.DetentionCost, T(MetricKeys.DetentionCost)));
+        o.Add((MetricKeys.FlightsHours, T(MetricKeys.FlightsHours)));
+        o.Add((MetricKeys.FlightsCost, T(MetricKeys.FlightsCost)));
+        o.Add(("cost.total", T(MetricKeys.DetentionCost) + T(MetricKeys.FlightsCost)));
         // Averages over the run, for comparison with published aggregates. Average population = bed-days per day;
         // average stay by Little's law = bed-days per person leaving detention (removed, released or relieved).
-        double removed = T("migrants.removed"), left = removed + T("migrants.releasedAtLimit") + T("migrants.relief");
-        o.Add(("detention.averagePopulation", m is null || m.Days == 0 ? double.NaN : T("detention.bedDays") / m.Days));
-        o.Add(("detention.averageStayDays", left > 0 ? T("detention.bedDays") / left : double.NaN));
-        double flown = removed - T("migrants.removedByLand");
-        o.Add(("migrants.removedByLand", T("migrants.removedByLand")));
-        o.Add(("cost.flightPerRemoval", flown > 0 ? T("flights.cost") / flown : double.NaN));
-        o.Add(("cost.perRemoval", removed > 0 ? (T("detention.cost") + T("flights.cost")) / removed : double.NaN));
+        double removed = T(MetricKeys.MigrantsRemoved), left = removed + T(MetricKeys.MigrantsReleasedAtLimit) + T(MetricKeys.MigrantsRelief);
+        o.Add(("detention.averagePopulation", m is null || m.Days == 0 ? double.NaN : T(MetricKeys.DetentionBedDays) / m.Days));
+        o.Add(("detention.averageStayDays", left > 0 ? T(MetricKeys.DetentionBedDays) / left : double.NaN));
+        double flown = removed - T(MetricKeys.MigrantsRemovedByLand);
+        o.Add((MetricKeys.MigrantsRemovedByLand, T(MetricKeys.MigrantsRemovedByLand)));
+        o.Add(("cost.flightPerRemoval", flown > 0 ? T(MetricKeys.FlightsCost) / flown : double.NaN));
+        o.Add(("cost.perRemoval", removed > 0 ? (T(MetricKeys.DetentionCost) + T(MetricKeys.FlightsCost)) / removed : double.NaN));
         var negotiations = m?.Negotiations ?? [];
         o.Add(("negotiations", negotiations.Count));
         o.Add(("negotiations.agreements", negotiations.Count(n => n.Outcome == NegotiationOutcomes.Agreement)));
         o.Add(("negotiations.breakdowns", negotiations.Count(n => n.Outcome == NegotiationOutcomes.Breakdown)));
-        o.Add(("negotiation.rounds", T("negotiation.rounds")));
+        o.Add((MetricKeys.NegotiationRounds, T(MetricKeys.NegotiationRounds)));
         o.Add(("days.firstRefusalToAgreement", m?.DaysFromFirstRefusalToAgreement ?? double.NaN));
         // How long standoffs and sanctions last: censored at the end of the run, so a stalemate longer than the run
         // counts the run's length.
@@ -63,15 +63,15 @@ public static class Outcomes
         o.Add(("agreement.hoursOpen", first?.HoursOpen ?? double.NaN));
         o.Add(("agreement.utilitySending", first?.UtilitySending ?? double.NaN));
         o.Add(("agreement.utilityReceiving", first?.UtilityReceiving ?? double.NaN));
-        o.Add(("escalations.threatened", T("escalations.threatened")));
-        o.Add(("escalations.applied", T("escalations.applied")));
+        o.Add((MetricKeys.EscalationsThreatened, T(MetricKeys.EscalationsThreatened)));
+        o.Add((MetricKeys.EscalationsApplied, T(MetricKeys.EscalationsApplied)));
         foreach (var k in Instruments) o.Add(("threatened." + k, m is null ? double.NaN : m.ThreatenedByInstrument.GetValueOrDefault(k)));
         foreach (var k in Instruments) o.Add(("applied." + k, m is null ? double.NaN : m.AppliedByInstrument.GetValueOrDefault(k)));
-        o.Add(("tension.max", m is null ? double.NaN : m.TensionAtEnd.Count == 0 ? 0 : m.TensionAtEnd.Values.Max()));
-        o.Add(("advocacy.alerts", T("advocacy.alerts")));
+        o.Add((MetricKeys.TensionMax, m is null ? double.NaN : m.TensionAtEnd.Count == 0 ? 0 : m.TensionAtEnd.Values.Max()));
+        o.Add((MetricKeys.AdvocacyAlerts, T(MetricKeys.AdvocacyAlerts)));
         // Linked disputes and incidents: instruments an agreement kept in force, incidents on landed flights.
-        o.Add(("instruments.kept", T("instruments.kept")));
-        o.Add(("flights.incidents", T("flights.incidents")));
+        o.Add((MetricKeys.InstrumentsKept, T(MetricKeys.InstrumentsKept)));
+        o.Add((MetricKeys.FlightsIncidents, T(MetricKeys.FlightsIncidents)));
         return o;
     }
 }

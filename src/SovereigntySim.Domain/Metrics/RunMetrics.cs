@@ -17,7 +17,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             : null;
     });
 
-    // Looked up several times per event: hashed, not sorted; tables list counters in the order of Counters.
+    // Looked up several times per event: hashed, not sorted; tables list counters in the order of MetricKeys.Daily.
     private readonly Dictionary<string, double> _counters = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _tension = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _pressure = new(StringComparer.Ordinal);
@@ -44,21 +44,14 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     private long? _firstAppliedLifted;
     private int _day;
 
-    public static readonly string[] Counters =
-    [
-        "flights.planned", "flights.cancelled", "flights.cleared", "flights.partiallyCleared", "flights.refused", "flights.turnedBack",
-        "flights.diverted", "flights.landed", "migrants.detained", "migrants.removed", "migrants.refused", "migrants.releasedAtLimit",
-        "migrants.relief", "migrants.deferredArrests", "migrants.removedByLand", "detention.bedDays", "detention.cost", "flights.hours", "flights.cost",
-        "negotiation.rounds", "escalations.threatened", "escalations.applied", "advocacy.alerts", "observer.assessments", "migrantEvents",
-    ];
 
     // The flight statuses counted, in all and per dyad (series flights.<status>): the event that reports each, and its counter.
     private static readonly Dictionary<string, string> FlightStatuses = new(StringComparer.Ordinal)
     {
-        [EventKinds.FlightPlanned] = "flights.planned", [EventKinds.FlightCleared] = "flights.cleared",
-        [EventKinds.FlightPartiallyCleared] = "flights.partiallyCleared", [EventKinds.FlightRefused] = "flights.refused",
-        [EventKinds.FlightTurnedBack] = "flights.turnedBack", [EventKinds.FlightDiverted] = "flights.diverted",
-        [EventKinds.FlightLanded] = "flights.landed", [EventKinds.FlightCancelled] = "flights.cancelled",
+        [EventKinds.FlightPlanned] = MetricKeys.FlightsPlanned, [EventKinds.FlightCleared] = MetricKeys.FlightsCleared,
+        [EventKinds.FlightPartiallyCleared] = MetricKeys.FlightsPartiallyCleared, [EventKinds.FlightRefused] = MetricKeys.FlightsRefused,
+        [EventKinds.FlightTurnedBack] = MetricKeys.FlightsTurnedBack, [EventKinds.FlightDiverted] = MetricKeys.FlightsDiverted,
+        [EventKinds.FlightLanded] = MetricKeys.FlightsLanded, [EventKinds.FlightCancelled] = MetricKeys.FlightsCancelled,
     };
 
     public long Events { get; private set; }
@@ -66,18 +59,12 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     public IReadOnlyList<SeriesRow> Series => _series;
     public IReadOnlyList<OfferRow> Offers => _offers;
     public IReadOnlyDictionary<string, double> Totals => _counters;
-    public double DetainedNow => Get("migrants.detained") - Get("migrants.removed") - Get("migrants.releasedAtLimit") - Get("migrants.relief");
+    public double DetainedNow => Get(MetricKeys.MigrantsDetained) - Get(MetricKeys.MigrantsRemoved) - Get(MetricKeys.MigrantsReleasedAtLimit) - Get(MetricKeys.MigrantsRelief);
 
     private double Get(string key) => _counters.GetValueOrDefault(key);
 
-    /// <summary>Every counter: those of the daily table (<see cref="Counters"/>, 0 when nothing counted them) and the
-    /// run-level ones only the totals carry (instruments kept, incidents).</summary>
-    private Dictionary<string, double> AllTotals()
-    {
-        var totals = Counters.ToDictionary(c => c, Get);
-        foreach (var (key, value) in _counters) totals.TryAdd(key, value);
-        return totals;
-    }
+    /// <summary>Every counter of <see cref="MetricKeys.All"/>, daily and run-level, 0 when nothing counted it.</summary>
+    private Dictionary<string, double> AllTotals() => MetricKeys.All.ToDictionary(c => c, Get);
     private void Add(string key, double value) => _counters[key] = Get(key) + value;
 
     public void Add(SimEvent e)
@@ -109,8 +96,8 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 break;
             case EventKinds.FlightClosed:
                 _flightDyad.Remove(e.Actor);
-                Add("flights.hours", e.Number(EventFields.FlightHours));
-                Add("flights.cost", e.Number(EventFields.Cost));
+                Add(MetricKeys.FlightsHours, e.Number(EventFields.FlightHours));
+                Add(MetricKeys.FlightsCost, e.Number(EventFields.Cost));
                 break;
             case EventKinds.ScreeningDecision:
                 foreach (var f in e.Fields ?? [])
@@ -121,14 +108,14 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                     }
                 break;
             case EventKinds.CaseloadLandReturns:
-                Add("migrants.removedByLand", e.Number(EventFields.Removed));
+                Add(MetricKeys.MigrantsRemovedByLand, e.Number(EventFields.Removed));
                 if (e.Text(EventFields.Destination) is { } landDestination)
                     _removedByDestination[landDestination] = _removedByDestination.GetValueOrDefault(landDestination) + e.Number(EventFields.Removed);
                 break;
             case EventKinds.CaseloadDay:
-                Add("detention.bedDays", e.Number(EventFields.BedDays));
-                Add("detention.cost", e.Number(EventFields.Cost));
-                Add("migrants.deferredArrests", e.Number(EventFields.DeferredArrests));
+                Add(MetricKeys.DetentionBedDays, e.Number(EventFields.BedDays));
+                Add(MetricKeys.DetentionCost, e.Number(EventFields.Cost));
+                Add(MetricKeys.MigrantsDeferredArrests, e.Number(EventFields.DeferredArrests));
                 break;
             case EventKinds.Migrants: foreach (var f in e.Fields ?? []) if (f.Number is { } n) Migrant(f.Key, n); break;
             case EventKinds.CountryDay:
@@ -157,7 +144,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             }
             case EventKinds.NegotiationOffer:
             {
-                Add("negotiation.rounds", 1);
+                Add(MetricKeys.NegotiationRounds, 1);
                 var n = Negotiation(e);
                 n.Rounds++;
                 _offers.Add(new OfferRow(n.Index, n.Dyad, (int)e.Number(EventFields.Round), clock.Hours(e.Tick - n.OpenedTick),
@@ -166,7 +153,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             }
             case EventKinds.NegotiationAgreement:
             {
-                Add("negotiation.rounds", 1);
+                Add(MetricKeys.NegotiationRounds, 1);
                 var n = Negotiation(e);
                 n.Rounds++;
                 n.Outcome = NegotiationOutcomes.Agreement;
@@ -188,17 +175,17 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
             }
             case EventKinds.NegotiationBreakdown:
                 // A walk-away answers a round; a deadline ends without one.
-                Add("negotiation.rounds", 1);
+                Add(MetricKeys.NegotiationRounds, 1);
                 Negotiation(e).Rounds++;
                 Ended(e, NegotiationOutcomes.Breakdown);
                 break;
             case EventKinds.NegotiationDeadline: Ended(e, NegotiationOutcomes.Deadline); break;
             case EventKinds.InstrumentThreatened:
-                Add("escalations.threatened", 1);
+                Add(MetricKeys.EscalationsThreatened, 1);
                 if (e.Text(EventFields.Instrument) is { } threatened) _threatened[threatened] = _threatened.GetValueOrDefault(threatened) + 1;
                 break;
             case EventKinds.InstrumentApplied:
-                Add("escalations.applied", 1);
+                Add(MetricKeys.EscalationsApplied, 1);
                 if (e.Text(EventFields.Instrument) is { } applied) _applied[applied] = _applied.GetValueOrDefault(applied) + 1;
                 _firstApplied ??= (e.Tick, e.Actor, e.Subject, e.Text(EventFields.Instrument));
                 break;
@@ -208,16 +195,16 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                     && (e.Text(EventFields.Instrument) is not { } lifted || lifted == first.Instrument))
                     _firstAppliedLifted = e.Tick;
                 break;
-            case EventKinds.AdvocacyAlert: Add("advocacy.alerts", 1); break;
-            case EventKinds.FlightIncident: Add("flights.incidents", 1); break;
-            case EventKinds.InstrumentKept: Add("instruments.kept", 1); break;
-            case EventKinds.ObserverAssessment: Add("observer.assessments", 1); break;
+            case EventKinds.AdvocacyAlert: Add(MetricKeys.AdvocacyAlerts, 1); break;
+            case EventKinds.FlightIncident: Add(MetricKeys.FlightsIncidents, 1); break;
+            case EventKinds.InstrumentKept: Add(MetricKeys.InstrumentsKept, 1); break;
+            case EventKinds.ObserverAssessment: Add(MetricKeys.ObserverAssessments, 1); break;
             default:
                 // Full logs: one line per migrant-event. Compact logs carry their totals in "migrants" lines.
                 if (EventKinds.IsMigrant(e.Kind))
                 {
                     Migrant(e.Kind, 1);
-                    Add("migrantEvents", 1);
+                    Add(MetricKeys.MigrantEvents, 1);
                 }
                 break;
         }
@@ -227,12 +214,12 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     {
         switch (kind)
         {
-            case EventFields.MigrantEvents: Add("migrantEvents", n); break;
-            case EventKinds.MigrantDetained: Add("migrants.detained", n); break;
-            case EventKinds.MigrantRemoved: Add("migrants.removed", n); break;
-            case EventKinds.MigrantRefused: Add("migrants.refused", n); break;
-            case EventKinds.MigrantReleased: Add("migrants.releasedAtLimit", n); break;
-            case EventKinds.MigrantReliefGranted: Add("migrants.relief", n); break;
+            case EventFields.MigrantEvents: Add(MetricKeys.MigrantEvents, n); break;
+            case EventKinds.MigrantDetained: Add(MetricKeys.MigrantsDetained, n); break;
+            case EventKinds.MigrantRemoved: Add(MetricKeys.MigrantsRemoved, n); break;
+            case EventKinds.MigrantRefused: Add(MetricKeys.MigrantsRefused, n); break;
+            case EventKinds.MigrantReleased: Add(MetricKeys.MigrantsReleasedAtLimit, n); break;
+            case EventKinds.MigrantReliefGranted: Add(MetricKeys.MigrantsRelief, n); break;
         }
     }
 
@@ -266,7 +253,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         while (_day < day)
         {
             string date = clock.Iso(_day * clock.TicksPerDay)[..10];
-            _rows.Add(new DayRow(_day + 1, date, Counters.Select(Get).ToArray(), DetainedNow, _tension.Count == 0 ? 0 : _tension.Values.Max()));
+            _rows.Add(new DayRow(_day + 1, date, MetricKeys.Daily.Select(Get).ToArray(), DetainedNow, _tension.Count == 0 ? 0 : _tension.Values.Max()));
             foreach (var (country, p) in _pressure) _series.Add(new SeriesRow(_day + 1, date, country, "pressure", p));
             foreach (var (dyad, t) in _tension) _series.Add(new SeriesRow(_day + 1, date, dyad, "tension", t));
             foreach (var (dyad, c) in _disputeCost) _series.Add(new SeriesRow(_day + 1, date, dyad, "disputeCost", c));

@@ -18,7 +18,7 @@ public static class ExperimentTables
 {
     public const string ExperimentFile = "experiment.json";
 
-    private static readonly string[] DailyMetrics = [.. MetricsAccumulator.Counters, "migrants.detainedNow", "tension.max"];
+    private static readonly string[] DailyMetrics = MetricKeys.DailyColumns;
 
     public static async Task WriteAsync(ExperimentResult result, ExperimentOptions options)
     {

@@ -10,7 +10,7 @@ public static class RunTables
 {
     public static Table Timeseries(MetricsAccumulator m)
     {
-        var t = new Table(["day", "date", .. MetricsAccumulator.Counters, "migrants.detainedNow", "tension.max"]);
+        var t = new Table(["day", "date", .. MetricKeys.DailyColumns]);
         foreach (var r in m.Rows) t.Add([r.Day, r.Date, .. r.Counters.Cast<object?>(), r.Detained, r.MaxTension]);
         return t;
     }
