@@ -370,6 +370,52 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
     private static async Task<int> RunWorkersAsync(IManagementGrain management) =>
         (await management.GetSimpleGrainStatistics()).Where(g => g.GrainType.Contains(nameof(Grains.RunWorkerGrain))).Sum(g => g.ActivationCount);
 
+    /// <summary>kill -9 of every silo of the cluster; the client must stop within a minute (it is given three).</summary>
+    private async Task<CliTests.Result> KillEverySiloAsync(CliTests.Running client)
+    {
+        var killed = Stopwatch.StartNew();
+        foreach (var pid in Directory.GetFiles(cluster.State, "silo-*.pid").Select(f => File.ReadAllText(f).Trim()))
+            Process.Start("kill", ["-KILL", pid])!.WaitForExit();
+        var r = await client.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
+        return r;
+    }
+
+    /// <summary>Every silo killed while an experiment's runs are in flight: the experiment stops within a minute as
+    /// interrupted (its finished runs kept), says why, and the same command continues it once silos are back.</summary>
+    [Fact]
+    public async Task With_every_silo_gone_an_experiment_stops_within_a_minute_and_continues_once_they_are_back()
+    {
+        var dir = Repo.TempDir();
+        await using var watcher = await PostgresCluster.ConnectAsync(cluster.Connection);
+        var management = watcher.Client.GetGrain<IManagementGrain>(0);
+        int before = await RunWorkersAsync(management);
+        string[] args = ["run", "scenarios/us-removals-fy2024.yaml", "--set", "duration=60d", "--set", "events=[]", "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir];
+        using var p = CliTests.Start(args);
+        try
+        {
+            // Six runs of 60 days side by side on two cores take well over 10 s: kill once all six run workers are active (bounded polling).
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!p.Process.HasExited && DateTime.UtcNow < deadline && await RunWorkersAsync(management) < before + 6) await Task.Delay(200);
+            if (p.Process.HasExited) Assert.Fail($"the experiment ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
+            var r = await KillEverySiloAsync(p);
+            Assert.Equal(130, r.ExitCode);
+            Assert.Contains("every silo of the cluster is gone", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+
+            await cluster.RestoreAsync();
+            using var rerun = CliTests.Start(args);
+            var again = await rerun.ExitAsync(TimeSpan.FromMinutes(6));
+            Assert.True(again.ExitCode == 0, again.Err + again.Out);
+            Assert.Equal(7, File.ReadAllLines(Path.Combine(dir, "runs.csv")).Length);
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.RestoreAsync();
+        }
+    }
+
     /// <summary>kill -9 of a silo in the middle of a run of us-removals-fy2024: the run goes on from its last checkpoint
     /// on the two silos left, every agent rolled back to it and the log cut there, and ends with the digest and the
     /// log of the uninterrupted run.</summary>
@@ -416,6 +462,44 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             var runs = (await cluster.RunRecordsAsync()).Values.Where(r => (string)r["Scenario"]! == "us-removals-fy2024").ToList();
             Assert.Contains(runs, r => (string)r["Status"]! == RunStatus.Completed && (long)r["ReachedTick"]! == (long)r["EndTick"]!);
             Assert.Contains(runs, r => (string)r["Status"]! == RunStatus.Failed && !string.IsNullOrEmpty((string?)r["Error"]));
+        }
+        finally
+        {
+            p.Stop();
+            await cluster.RestoreAsync();
+        }
+    }
+
+    /// <summary>Issue 18 item 4: every silo killed in the middle of a run. Membership cannot tell (no silo is left to
+    /// declare the others dead): the client finds no silo answering, stops within a minute with the resume command,
+    /// and once the cluster is back the run resumes from its checkpoint to the uninterrupted digest.</summary>
+    [Fact]
+    public async Task With_every_silo_gone_the_run_stops_within_a_minute_and_resumes_once_they_are_back()
+    {
+        // 60 days without the year's scripted events (about 12 s paced): long enough to kill mid-run after a weekly checkpoint, short enough to resume on a busy machine.
+        RunResult reference;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml", "duration=60d", "events=[]")))) reference = (await Repo.RunInFolder(engine)).Result;
+        var dir = Repo.TempDir();
+        using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--set", "duration=60d", "--set", "events=[]", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
+        try
+        {
+            var checkpoint = await cluster.StoredCheckpointAsync(dir, p, TimeSpan.FromSeconds(90));
+            if (p.Process.HasExited) Assert.Fail($"the paced run ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
+            Assert.NotNull(checkpoint);
+            var r = await KillEverySiloAsync(p);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("every silo of the cluster is gone", r.Err);
+            Assert.Contains("sovsim run --resume", r.Err);
+            Assert.DoesNotContain("   at ", r.Err + r.Out);
+            Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["completed"]!);
+            // The id that reaches the checkpoint in the cluster is readable by its owner only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "checkpoint.id")));
+
+            await cluster.RestoreAsync();
+            using var resuming = CliTests.Start("run", "--resume", dir, "--cluster", cluster.Connection);
+            var resumed = await resuming.ExitAsync(TimeSpan.FromMinutes(6));
+            Assert.True(resumed.ExitCode == 0, resumed.Err + resumed.Out);
+            Assert.Equal(reference.Digest, (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["digest"]!);
         }
         finally
         {

@@ -143,26 +143,31 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
                 if (await Task.WhenAny(call, lostTask) == call)
                 {
                     // A call that failed may have lost its silo before membership said so: wait for the verdict.
-                    if (call.IsCompletedSuccessfully || cancellation.IsCancellationRequested || !await LostWithin(lostTask)) return (await call, worker);
+                    if (call.IsCompletedSuccessfully || cancellation.IsCancellationRequested || !await LostWithin(lostTask, cancellation)) return (await call, worker);
                 }
                 _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default); // its late end is observed, not raised
                 _log.LogWarning("run {Run} (seed {Seed}) sent again after a silo left", run.Run, run.Seed);
                 worker = fresh();
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+            catch (Exception) when (cancellation.IsCancellationRequested)
+            {
+                // The experiment is stopping (Ctrl-C, or every silo gone): a call cut short by it is an interrupted run,
+                // left to the continuation, not a failed one. A run that fails on its own returns its error instead.
+                return (new RunOutcome("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
+            }
+            catch (Exception e)
             {
                 // A run that fails (a bug, silos lost too often) is recorded as failed with its reason; the experiment goes on.
                 _log.LogWarning(e, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
                 return (new RunOutcome("", false, $"{e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
             }
-            catch (OperationCanceledException)
-            {
-                return (new RunOutcome("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
-            }
         }
     }
 
-    private static async Task<bool> LostWithin(Task lost) => await Task.WhenAny(lost, Task.Delay(LossDetection)) == lost;
+    /// <summary>Whether membership says a silo was lost within <see cref="LossDetection"/>; false at once when the
+    /// experiment stops meanwhile.</summary>
+    private static async Task<bool> LostWithin(Task lost, CancellationToken stopping) =>
+        await Task.WhenAny(lost, Task.Delay(LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
 
     /// <summary>Polls cluster membership once a second; when a silo leaves, cancels <see cref="Lost"/> (a new token
     /// follows for the silos left) and says so.</summary>
