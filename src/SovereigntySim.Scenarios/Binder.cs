@@ -76,6 +76,12 @@ internal sealed class Binder(SourceMap source, List<ScenarioError> errors)
                 continue;
             }
             seen.Add(key);
+            if (prop.NoneMeans is not null && valueNode is YamlScalarNode { Value: ModelProperty.None })
+            {
+                Positions[keyPath] = source.Of(valueNode);
+                prop.Info.SetValue(record, 0);
+                continue;
+            }
             if (TryBind(valueNode, prop.Type, prop.AllowsNull, keyPath, out var v) && CheckAttributes(prop, v, valueNode, keyPath))
                 prop.Info.SetValue(record, v);
             else
@@ -97,7 +103,8 @@ internal sealed class Binder(SourceMap source, List<ScenarioError> errors)
         double max = Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
         if (x >= min && x <= max) return true;
         string what = value is double ? "a number" : "an integer";
-        return Fail(node, path, max >= long.MaxValue ? $"{what} of at least {Num(min)}" : $"{what} from {Num(min)} to {Num(max)}", Found(node));
+        string none = prop.NoneMeans is { } meaning ? $" or {ModelProperty.None} ({meaning})" : "";
+        return Fail(node, path, (max >= long.MaxValue ? $"{what} of at least {Num(min)}" : $"{what} from {Num(min)} to {Num(max)}") + none, Found(node));
     }
 
     private static string Num(double x) => x.ToString(CultureInfo.InvariantCulture);

@@ -7,8 +7,11 @@ namespace SovereigntySim.Scenarios;
 
 /// <summary>A settable property of a scenario record, as both the binder and the schema generator see it.</summary>
 internal sealed record ModelProperty(
-    PropertyInfo Info, string Name, bool Required, RangeAttribute? Range, string? Description, bool AllowsNull)
+    PropertyInfo Info, string Name, bool Required, RangeAttribute? Range, string? Description, bool AllowsNull, string? NoneMeans = null)
 {
+    /// <summary>The word for no limit, held as 0 (<see cref="Domain.Scenario.NoneMeansAttribute"/>).</summary>
+    public const string None = "none";
+
     public Type Type => Info.PropertyType;
 }
 
@@ -30,7 +33,8 @@ internal static class ScenarioModel
                 p.GetCustomAttribute<RangeAttribute>(),
                 p.GetCustomAttribute<DescriptionAttribute>()?.Description,
                 Nullable.GetUnderlyingType(p.PropertyType) is not null
-                    || (!p.PropertyType.IsValueType && nullability.Create(p).WriteState == NullabilityState.Nullable)))
+                    || (!p.PropertyType.IsValueType && nullability.Create(p).WriteState == NullabilityState.Nullable),
+                p.GetCustomAttribute<Domain.Scenario.NoneMeansAttribute>()?.Meaning))
             .ToList();
     });
 

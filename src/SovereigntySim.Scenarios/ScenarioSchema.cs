@@ -75,6 +75,20 @@ public static class ScenarioSchema
             if (max < long.MaxValue) s["maximum"] = integer ? JsonValue.Create((long)max) : JsonValue.Create(max);
         }
         if (!p.Required && DefaultValue(p.Info.GetValue(defaults)) is { } value) s["default"] = value;
+        return p.NoneMeans is { } meaning ? OrNone(s, meaning) : s;
+    }
+
+    /// <summary>A count that may also be the word none: the number's schema, or the constant.</summary>
+    private static JsonObject OrNone(JsonObject number, string meaning)
+    {
+        bool noneByDefault = number["default"] is JsonValue d && d.ToJsonString() == "0";
+        if (noneByDefault) number.Remove("default");
+        var description = number["description"];
+        number.Remove("description");
+        var s = new JsonObject();
+        if (description is not null) s["description"] = description;
+        s["anyOf"] = new JsonArray(number, new JsonObject { ["const"] = ModelProperty.None, ["description"] = meaning });
+        if (noneByDefault) s["default"] = ModelProperty.None;
         return s;
     }
 

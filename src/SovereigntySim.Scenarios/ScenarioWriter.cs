@@ -30,7 +30,8 @@ public static class ScenarioWriter
             if (v is null) continue;
             sb.Append(' ', first ? firstIndent : indent).Append(p.Name).Append(':');
             first = false;
-            WriteValue(sb, v, p.Type, indent);
+            if (p.NoneMeans is not null && v is 0) sb.Append(' ').Append(ModelProperty.None).Append('\n');
+            else WriteValue(sb, v, p.Type, indent);
         }
         if (first) sb.Append(' ', firstIndent).Append("{}\n");
     }

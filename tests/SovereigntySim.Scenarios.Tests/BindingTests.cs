@@ -109,8 +109,8 @@ public class BindingTests
     [Fact]
     public void Error_text_is_file_line_column_path_expected_found()
     {
-        var error = new ScenarioError("s.yaml", 7, 5, "countries[1].acceptance.weeklyFlightCap", "an integer from 0 to 1000", "'2000'");
-        Assert.Equal("s.yaml:7:5: countries[1].acceptance.weeklyFlightCap: expected an integer from 0 to 1000, found '2000'", error.ToString());
+        var error = new ScenarioError("s.yaml", 7, 5, "countries[1].acceptance.weeklyFlightCap", "an integer from 1 to 1000 or none (no cap)", "'2000'");
+        Assert.Equal("s.yaml:7:5: countries[1].acceptance.weeklyFlightCap: expected an integer from 1 to 1000 or none (no cap), found '2000'", error.ToString());
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public class BindingTests
     }
 
     [Theory]
-    [InlineData("countries[1].acceptance.weeklyFlightCap", "    acceptance: {weeklyFlightCap: 2000}", "2000", "expected an integer from 0 to 1000, found '2000'")]
+    [InlineData("countries[1].acceptance.weeklyFlightCap", "    acceptance: {weeklyFlightCap: 2000}", "2000", "expected an integer from 1 to 1000 or none (no cap), found '2000'")]
     [InlineData("countries[1].politics.domesticPressure", "    politics: {domesticPressure: 1.5}", "1.5", "expected a number from 0 to 1, found '1.5'")]
     [InlineData("countries[1].instruments[0].rate", "    instruments: [{kind: tariff, rate: -0.1}]", "-0.1", "expected a number from 0 to 5, found '-0.1'")]
     public void Range_violations_are_reported(string path, string insert, string at, string message)

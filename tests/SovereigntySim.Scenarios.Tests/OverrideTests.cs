@@ -70,8 +70,9 @@ public class OverrideTests
 
     [Theory]
     [InlineData("seed=abc", 6, "seed", "expected an integer, found 'abc'")]
-    [InlineData("countries.MX.acceptance.weeklyFlightCap=5000", 41, "countries[1].acceptance.weeklyFlightCap", "expected an integer from 0 to 1000, found '5000'")]
-    [InlineData("countries[1].acceptance={weeklyFlightCap: -1}", 43, "countries[1].acceptance.weeklyFlightCap", "expected an integer from 0 to 1000, found '-1'")]
+    [InlineData("countries.MX.acceptance.weeklyFlightCap=5000", 41, "countries[1].acceptance.weeklyFlightCap", "expected an integer from 1 to 1000 or none (no cap), found '5000'")]
+    [InlineData("countries[1].acceptance={weeklyFlightCap: -1}", 43, "countries[1].acceptance.weeklyFlightCap", "expected an integer from 1 to 1000 or none (no cap), found '-1'")]
+    [InlineData("countries.MX.acceptance.weeklyFlightCap=0", 41, "countries[1].acceptance.weeklyFlightCap", "expected an integer from 1 to 1000 or none (no cap), found '0'")]
     [InlineData("output.migrantEvents=Compact", 22, "output.migrantEvents", "expected one of: full, compact, found 'Compact'")]
     [InlineData("duration=30 days", 10, "duration", "expected a duration")]
     [InlineData("countries.MX.name=[a", 21, "countries.MX.name", "expected valid YAML, found a syntax error")]
@@ -111,5 +112,19 @@ public class OverrideTests
     {
         var result = Load(Minimal.Edit("duration: 30d", "duration: 30 days"), "seed=x", "nothing");
         Assert.Equal(["--set:1:1", "--set:1:6", "test.yaml:3:11"], result.Errors.Select(e => $"{e.File}:{e.Line}:{e.Column}"));
+    }
+
+    /// <summary>No cap is written none in a file, in --set and in the effective scenario a run writes back (issue 16).</summary>
+    [Fact]
+    public void No_cap_is_none_and_round_trips()
+    {
+        var loaded = ScenarioLoader.LoadText(Base, "s.yaml", ["countries.MX.acceptance.weeklyFlightCap=none"]);
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        Assert.Equal(0, loaded.Spec!.Countries[1].Acceptance.WeeklyFlightCap);
+        var written = ScenarioWriter.Write(loaded.Spec);
+        Assert.Contains("weeklyFlightCap: none", written);
+        Assert.Equal(0, ScenarioLoader.LoadText(written, "again.yaml", []).Spec!.Countries[1].Acceptance.WeeklyFlightCap);
+        var capped = ScenarioLoader.LoadText(Base, "s.yaml", ["countries.MX.acceptance.weeklyFlightCap=3"]);
+        Assert.Contains("weeklyFlightCap: 3", ScenarioWriter.Write(capped.Spec!));
     }
 }

@@ -55,8 +55,12 @@ public class SchemaTests
     [Fact]
     public void Ranges_enums_and_nullables_are_carried_over()
     {
-        var cap = Def("AcceptancePolicySpec")["properties"]!["weeklyFlightCap"]!;
-        Assert.Equal(("integer", 0L, 1000L), ((string)cap["type"]!, (long)cap["minimum"]!, (long)cap["maximum"]!));
+        // No cap is the word none (the default), never 0 (issue 16).
+        var capProperty = Def("AcceptancePolicySpec")["properties"]!["weeklyFlightCap"]!;
+        var cap = capProperty["anyOf"]![0]!;
+        Assert.Equal(("integer", 1L, 1000L), ((string)cap["type"]!, (long)cap["minimum"]!, (long)cap["maximum"]!));
+        Assert.Equal("none", (string)capProperty["anyOf"]![1]!["const"]!);
+        Assert.Equal("none", (string)capProperty["default"]!);
         var pressure = Def("PoliticsSpec")["properties"]!["domesticPressure"]!;
         Assert.Equal(("number", 0.0, 1.0, 0.3), ((string)pressure["type"]!, (double)pressure["minimum"]!, (double)pressure["maximum"]!, (double)pressure["default"]!));
         Assert.Equal(["military", "charter", "receivingState"], Def("FlightPlanSpec")["properties"]!["aircraft"]!["enum"]!.AsArray().Select(n => (string)n!));

@@ -78,6 +78,15 @@ public enum AircraftKind
     ReceivingState,
 }
 
+/// <summary>A count whose absence of limit is written `none` in scenario files, --set and sweeps; the model holds it as
+/// 0. So 0 is never written for "no limit", and a sweep from 0 does not jump from no limit to the tightest one.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NoneMeansAttribute(string meaning) : Attribute
+{
+    /// <summary>What none stands for, for messages and the schema (e.g. "no cap").</summary>
+    public string Meaning { get; } = meaning;
+}
+
 [Description("What a receiving state requires before it clears a removal flight.")]
 public sealed record AcceptancePolicySpec
 {
@@ -87,7 +96,7 @@ public sealed record AcceptancePolicySpec
     public bool CivilianAircraftOnly { get; init; }
     [Range(0.0, 720.0), Description("Hours of notice required between manifest submission and departure.")]
     public double AdvanceNoticeHours { get; init; } = 24;
-    [Range(0, 1000), Description("Flights cleared per ISO week; 0 means no cap.")]
+    [Range(1, 1000), NoneMeans("no cap"), Description("Flights cleared per ISO week, or none (the default) for no cap.")]
     public int WeeklyFlightCap { get; init; }
     [Range(1, 500), Description("Most passengers accepted on one flight.")]
     public int MaxPassengersPerFlight { get; init; } = 135;
@@ -109,7 +118,7 @@ public sealed record PolicyPatchSpec
     public DocumentStandard? DocumentationStandard { get; init; }
     public bool? CivilianAircraftOnly { get; init; }
     [Range(0.0, 720.0)] public double? AdvanceNoticeHours { get; init; }
-    [Range(0, 1000)] public int? WeeklyFlightCap { get; init; }
+    [Range(1, 1000), NoneMeans("no cap")] public int? WeeklyFlightCap { get; init; }
     [Range(1, 500)] public int? MaxPassengersPerFlight { get; init; }
     public bool? RestraintsAllowed { get; init; }
     public bool? HealthScreeningRequired { get; init; }
