@@ -12,7 +12,13 @@ internal static class NegotiationSection
 
     private sealed record Negotiation(string Id, string Dyad, string Sending, string Receiving, string Outcome, string Rounds,
         double USending, double UReceiving, double RSending, double RReceiving, double NashSending, double NashReceiving,
-        IReadOnlyList<(string Term, string Value)> Terms);
+        IReadOnlyList<(string Term, string Value)> Terms)
+    {
+        /// <summary>Who ended the talks, and the least it would then take (its reservation, lowered by the dispute's costs).</summary>
+        public string ClosedBy { get; init; } = "";
+        public double CloserReservation { get; init; } = double.NaN;
+        public double CloserOfferUtility { get; init; } = double.NaN;
+    }
 
     public static Section? Build(ReportInput input)
     {
@@ -44,11 +50,20 @@ internal static class NegotiationSection
         int sending = Opt("sending"), receiving = Opt("receiving"), outcome = Opt("outcome"), rounds = Opt("rounds");
         int uS = Opt("utilitySending"), uR = Opt("utilityReceiving"), rS = Opt("reservationSending"), rR = Opt("reservationReceiving");
         int nS = Opt("nashUtilitySending"), nR = Opt("nashUtilityReceiving");
+        int closedBy = Opt("closedBy"), closerReservation = Opt("closerReservation"), closerOffer = Opt("closerOfferUtility");
         var terms = t.Header.Select((h, i) => (h, i)).Where(c => c.h.StartsWith("term.", StringComparison.Ordinal)).ToList();
         return t.Rows.Select(r => new Negotiation(r[id], r[dyad], Cell(r, sending), Cell(r, receiving), Cell(r, outcome), Cell(r, rounds),
             Num(r, uS), Num(r, uR), Num(r, rS), Num(r, rR), Num(r, nS), Num(r, nR),
-            terms.Where(c => r[c.i] != "").Select(c => (c.h["term.".Length..], r[c.i])).ToList())).ToList();
+            terms.Where(c => r[c.i] != "").Select(c => (c.h["term.".Length..], r[c.i])).ToList())
+        {
+            ClosedBy = Cell(r, closedBy), CloserReservation = Num(r, closerReservation), CloserOfferUtility = Num(r, closerOffer),
+        }).ToList();
     }
+
+    /// <summary>Why a deal can lie below the dotted line: the closer's reservation had fallen with the dispute's costs.</summary>
+    private static string Closing(Negotiation n) => n.ClosedBy.Length == 0 || !double.IsFinite(n.CloserReservation) ? ""
+        : $" {n.ClosedBy} ended the talks ({n.Outcome}) when the least it would take had become {Format.Number(n.CloserReservation)}"
+          + (double.IsFinite(n.CloserOfferUtility) ? $" and the offer on the table was worth {Format.Number(n.CloserOfferUtility)} to it" : "") + ".";
 
     private sealed record Offer(double Round, double Hours, string By, double USending, double UReceiving, bool Accepted);
 
@@ -118,8 +133,8 @@ internal static class NegotiationSection
         return new ChartSpec($"negotiation-{index}-plane", "scatter", $"{Name(n)}: offers in the utility plane",
             $"Outcome: {n.Outcome}" + (n.Rounds != "" ? $" after {n.Rounds} rounds" : "") +
             (n.Terms.Count > 0 ? $"; terms: {string.Join(", ", n.Terms.Select(t => $"{t.Term}={t.Value}"))}" : "") +
-            ". Each point is an offer, placed by its utility to each side; dotted lines are the reservation values, " +
-            "below which a side prefers no deal.",
+            ". Each point is an offer, placed by its utility to each side; dotted lines are the reservation values at the start " +
+            "(the mean of each side's type), below which a side prefers no deal before the dispute costs it anything." + Closing(n),
             new Axis($"utility to {sending} (sending)"), new Axis($"utility to {receiving} (receiving)"), series);
     }
 

@@ -107,6 +107,16 @@ public sealed class CliTests
         var counts = System.Text.RegularExpressions.Regex.Match(refusedRow, @"([0-9,]+) / ([0-9,]+)");
         Assert.Equal((double)m["migrants"]!["refused"]!, double.Parse(counts.Groups[1].Value.Replace(",", "")));
         Assert.Equal(m["refusalReasons"]!["people"]!.AsObject().Sum(kv => (double)kv.Value!), double.Parse(counts.Groups[2].Value.Replace(",", "")));
+        // negotiations.csv says who ended the talks and the least it would then take, as the agreement's event does, so a
+        // deal worth less than the reservation at the start reads true (issue 16).
+        var agreementEvent = JsonNode.Parse(File.ReadLines(events).First(l => l.Contains("\"kind\":\"negotiation.agreement\"")))!["fields"]!;
+        var negotiationRow = File.ReadAllLines(Path.Combine(dir, "negotiations.csv"));
+        var header = negotiationRow[0].Split(',').ToList();
+        var first = negotiationRow[1].Split(',');
+        Assert.Equal("MX", first[header.IndexOf("closedBy")]);
+        Assert.Equal((double)agreementEvent["reservation"]!, double.Parse(first[header.IndexOf("closerReservation")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((double)agreementEvent["offerUtility"]!, double.Parse(first[header.IndexOf("closerOfferUtility")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("negotiation,dyad,round,hoursOpen,by,utilitySending,utilityReceiving,accepted,reservation,aspiration,dailyCost", File.ReadLines(Path.Combine(dir, "offers.csv")).First());
         // A negotiation's offers are those of offers.csv.
         var offersOfFirst = File.ReadLines(Path.Combine(dir, "offers.csv")).Skip(1).Count(l => l.StartsWith("1,"));
         Assert.Contains(r.Out.Split('\n'), l => l.Contains("Negotiation US-MX") && l.Contains($"after {offersOfFirst} offer(s)"));

@@ -220,9 +220,9 @@ public sealed partial class Ministry : Agent
         var (chance, surplus) = Prospect(p, reservation);
         var why = new List<Field>
         {
-            Field.Of("reservation", Math.Round(reservation, 6)), Field.Of("aspiration", Math.Round(aspiration, 6)),
+            Field.Of(EventFields.Reservation, Math.Round(reservation, 6)), Field.Of(EventFields.Aspiration, Math.Round(aspiration, 6)),
             Field.Of("concession", Math.Round(p.Progress, 6)), Field.Of("concessionPerDay", Math.Round(rate * 24, 6)),
-            Field.Of("dailyCost", Math.Round(_politics.GetValueOrDefault(r.Partner)?.DailyCost ?? 0, 6)), Field.Of("stake", Math.Round(p.Self.Stake, 6)),
+            Field.Of(EventFields.DailyCost, Math.Round(_politics.GetValueOrDefault(r.Partner)?.DailyCost ?? 0, 6)), Field.Of("stake", Math.Round(p.Self.Stake, 6)),
             Field.Of("belief.mean", Math.Round(mean, 6)),
             Field.Of("expectedDeal", Math.Round(expected, 6)), Field.Of("agreementChance", Math.Round(chance, 6)),
         };

@@ -148,7 +148,11 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 var n = Negotiation(e);
                 n.Rounds++;
                 _offers.Add(new OfferRow(n.Index, n.Dyad, (int)e.Number(EventFields.Round), clock.Hours(e.Tick - n.OpenedTick),
-                    e.Text(EventFields.By) == n.Sending ? "sending" : "receiving", e.Number(EventFields.UtilitySending), e.Number(EventFields.UtilityReceiving), false));
+                    e.Text(EventFields.By) == n.Sending ? "sending" : "receiving", e.Number(EventFields.UtilitySending), e.Number(EventFields.UtilityReceiving), false)
+                {
+                    Reservation = e.Number(EventFields.Reservation, double.NaN), Aspiration = e.Number(EventFields.Aspiration, double.NaN),
+                    DailyCost = e.Number(EventFields.DailyCost, double.NaN),
+                });
                 break;
             }
             case EventKinds.NegotiationAgreement:
@@ -166,6 +170,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
                 n.UtilitySending = e.Number(EventFields.UtilitySending);
                 n.UtilityReceiving = e.Number(EventFields.UtilityReceiving);
                 n.NashProduct = e.Number(EventFields.NashProduct);
+                Closer(n, e);
                 if (_firstRefusal is { } refused && n.AgreedTickAfterRefusal is null && e.Tick >= refused)
                     n.AgreedTickAfterRefusal = e.Tick;
                 // The accepted offer is the last one on the table: mark it, so offers.csv shows how talks ended.
@@ -232,6 +237,21 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         n.Outcome = outcome;
         n.HoursOpen = e.Number(EventFields.HoursOpen);
         n.Closed = clock.Iso(e.Tick);
+        Closer(n, e);
+    }
+
+    /// <summary>The side that ended the talks (accepted, or walked away) and its numbers at that moment: what the offer
+    /// was worth to it, the least it would then take and what it still asked for, and the dispute's daily cost to it.
+    /// Its reservation value at the start is in the ministry's type; the two differ by what the dispute cost.</summary>
+    private static void Closer(NegotiationMetrics n, SimEvent e)
+    {
+        string? reason = e.Reasons?.FirstOrDefault();
+        n.ClosedBy = reason?.LastIndexOf(' ') is { } space and >= 0 ? reason[(space + 1)..] : null;
+        if (n.ClosedBy is null) return;
+        n.CloserOfferUtility = e.Number("offerUtility", double.NaN);
+        n.CloserReservation = e.Number(EventFields.Reservation, double.NaN);
+        n.CloserAspiration = e.Number(EventFields.Aspiration, double.NaN);
+        n.CloserDailyCost = e.Number(EventFields.DailyCost, double.NaN);
     }
 
     /// <summary>Counts a flight's status per dyad (cumulative), once the flight's dyad is known from its plan.</summary>
@@ -293,7 +313,14 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
 public sealed record SeriesRow(int Day, string Date, string Entity, string Metric, double Value);
 
 /// <summary>One offer of a negotiation, with both sides' utilities; the accepted one is flagged.</summary>
-public sealed record OfferRow(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
+public sealed record OfferRow(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted)
+{
+    /// <summary>The offering side's numbers as it made the offer: the least it would then take (its reservation value,
+    /// lowered by what the dispute has cost it), what it still asked for, and the dispute's daily cost to it.</summary>
+    public double Reservation { get; init; } = double.NaN;
+    public double Aspiration { get; init; } = double.NaN;
+    public double DailyCost { get; init; } = double.NaN;
+}
 
 public sealed record DayRow(int Day, string Date, double[] Counters, double Detained, double MaxTension);
 
@@ -318,6 +345,12 @@ public sealed class NegotiationMetrics
     public double? UtilitySending { get; set; }
     public double? UtilityReceiving { get; set; }
     public double? NashProduct { get; set; }
+    /// <summary>Who ended the talks (accepted or walked away), and its numbers then.</summary>
+    public string? ClosedBy { get; set; }
+    public double? CloserOfferUtility { get; set; }
+    public double? CloserReservation { get; set; }
+    public double? CloserAspiration { get; set; }
+    public double? CloserDailyCost { get; set; }
 }
 
 public sealed record RunMetrics(

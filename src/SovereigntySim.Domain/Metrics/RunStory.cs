@@ -90,12 +90,12 @@ public sealed class RunStory(World world)
     {
         string byId = "country/" + (e.Reasons?.FirstOrDefault() ?? "")["accepted by ".Length..], by = Name(byId);
         var text = new StringBuilder($"Agreement between {Parties(e)} after {N(e, "hoursInDispute")} hours in dispute: {e.Text(EventFields.Terms)}. {by} accepted an offer worth {N(e, "offerUtility")} to it");
-        double offer = e.Number("offerUtility"), aspiration = e.Number("aspiration"), reservation = e.Number("reservation");
+        double offer = e.Number("offerUtility"), aspiration = e.Number(EventFields.Aspiration), reservation = e.Number(EventFields.Reservation);
         if (offer + 1e-9 >= aspiration) text.Append($", at least what it was still asking for ({F(aspiration)})");
         else text.Append($", no less than its floor ({F(reservation)}) nor than the best it expected the other side ever to offer ({N(e, "expectedDeal")})");
         // The reader sees the reservation value of the start in the tables: say why it is lower now.
-        if (e.Number("dailyCost") > 0 && _reservationAtStart.TryGetValue(byId, out var start) && reservation < start - 1e-9)
-            text.Append($"; the least it would take had fallen from {F(start)} at the start to {F(reservation)} as the dispute cost it {N(e, "dailyCost")} a day");
+        if (e.Number(EventFields.DailyCost) > 0 && _reservationAtStart.TryGetValue(byId, out var start) && reservation < start - 1e-9)
+            text.Append($"; the least it would take had fallen from {F(start)} at the start to {F(reservation)} as the dispute cost it {N(e, EventFields.DailyCost)} a day");
         return text.Append('.').ToString();
     }
 

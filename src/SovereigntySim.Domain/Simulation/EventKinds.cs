@@ -343,6 +343,10 @@ public static class EventFields
     public const string Terms = "terms";
     public const string UtilitySending = "utility.sending";
     public const string UtilityReceiving = "utility.receiving";
+    /// <summary>A ministry's numbers in its answers and offers (negotiation.offer, .rejected, .agreement, .breakdown).</summary>
+    public const string Reservation = "reservation";
+    public const string Aspiration = "aspiration";
+    public const string DailyCost = "dailyCost";
     public const string NashProduct = "nashProduct";
     /// <summary>An agreed term: term.&lt;issue&gt;, term.lifted, term.kept (negotiation.agreement).</summary>
     public const string TermPrefix = "term.";

@@ -29,7 +29,8 @@ public static class RunTables
     public static readonly string[] NegotiationColumns =
     [
         "negotiation", "dyad", "sending", "receiving", "opened", "closed", "outcome", "rounds", "hoursOpen", "utilitySending", "utilityReceiving",
-        "nashProduct", "reservationSending", "reservationReceiving", "nashUtilitySending", "nashUtilityReceiving", .. TermColumns,
+        "nashProduct", "reservationSending", "reservationReceiving", "nashUtilitySending", "nashUtilityReceiving",
+        "closedBy", "closerOfferUtility", "closerReservation", "closerAspiration", "closerDailyCost", .. TermColumns,
     ];
 
     /// <summary>The negotiation rows of a run; <paramref name="prefix"/> cells (e.g. the run number) go first.</summary>
@@ -43,7 +44,9 @@ public static class RunTables
             [
                 .. prefix, n.Index, n.Dyad, n.Sending, n.Receiving, n.Opened, n.Closed, n.Outcome, n.Rounds, n.HoursOpen ?? double.NaN,
                 n.UtilitySending ?? double.NaN, n.UtilityReceiving ?? double.NaN, n.NashProduct ?? double.NaN, rs, rr,
-                nash?.Sending ?? double.NaN, nash?.Receiving ?? double.NaN, .. terms,
+                nash?.Sending ?? double.NaN, nash?.Receiving ?? double.NaN,
+                n.ClosedBy, n.CloserOfferUtility ?? double.NaN, n.CloserReservation ?? double.NaN, n.CloserAspiration ?? double.NaN, n.CloserDailyCost ?? double.NaN,
+                .. terms,
             ];
         }
     }
@@ -57,8 +60,8 @@ public static class RunTables
 
     public static Table Offers(MetricsAccumulator m)
     {
-        var t = new Table(["negotiation", "dyad", "round", "hoursOpen", "by", "utilitySending", "utilityReceiving", "accepted"]);
-        foreach (var o in m.Offers) t.Add(o.Negotiation, o.Dyad, o.Round, o.HoursOpen, o.By, o.UtilitySending, o.UtilityReceiving, o.Accepted);
+        var t = new Table(["negotiation", "dyad", "round", "hoursOpen", "by", "utilitySending", "utilityReceiving", "accepted", "reservation", "aspiration", "dailyCost"]);
+        foreach (var o in m.Offers) t.Add(o.Negotiation, o.Dyad, o.Round, o.HoursOpen, o.By, o.UtilitySending, o.UtilityReceiving, o.Accepted, o.Reservation, o.Aspiration, o.DailyCost);
         return t;
     }
 
