@@ -87,6 +87,12 @@ public sealed class ExperimentTests(OneSiloCluster one)
         var runs = Csv(Path.Combine(dir, "runs.csv"));
         Assert.Equal(8, runs.Count);
         Assert.Equal(["none", "10"], runs.Select(x => x["param.countries.MX.acceptance.weeklyFlightCap"]).Distinct());
+        // The console prints the sweep's table: one row per point with its values (issue 16).
+        Assert.Contains("4 points × 2 replication(s), mean (95% CI)", r.Out);
+        var rows = r.Out.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Contains(rows, l => l.Contains("│ none ") && l.Contains("│ true "));
+        Assert.Contains(rows, l => l.Contains("│ 10 ") && l.Contains("│ false "));
         Assert.Equal(["true", "false"], runs.Select(x => x["param.negotiation.enabled"]).Distinct());
         // Replicate r has the same seed at every point (common random numbers).
         Assert.Equal(2, runs.Select(x => x["seed"]).Distinct().Count());

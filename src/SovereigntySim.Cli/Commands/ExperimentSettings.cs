@@ -1,3 +1,4 @@
+using SovereigntySim.Domain.Metrics;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -98,6 +99,36 @@ public static class ExperimentCommand
             table.AddRow(Markup.Escape(metric), F(d.Mean), F(d.Sd), $"{F(d.CiLow)} – {F(d.CiHigh)}", F(d.Median), $"{F(d.Q05)} – {F(d.Q95)}",
                 d.Missing > 0 ? $"{d.N} ({d.Missing} missing)" : d.N.ToString());
         }
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>One row per point of a sweep: its parameter values and, for the outcomes that differ between points
+    /// (at most <paramref name="maxOutcomes"/>, the usual questions first), the mean with its 95% CI; the rest is
+    /// in aggregate.csv.</summary>
+    public static void PrintPoints(ExperimentResult result, int maxOutcomes = 6)
+    {
+        var dists = ExperimentTables.Distributions(result).Where(d => d.Distribution.N > 0).ToList();
+        // What a what-if is usually about first (removals, refusals, deals, how long, coercion, cost), then any other.
+        string[] first = [MetricKeys.MigrantsRemoved, MetricKeys.FlightsRefused, "negotiations.agreements", "days.inDispute", MetricKeys.EscalationsApplied, "cost.total"];
+        var varying = first.Concat(Domain.Metrics.Outcomes.Columns.Except(first))
+            .Where(m => dists.Where(d => d.Metric == m).Select(d => Math.Round(d.Distribution.Mean, 9)).Distinct().Count() > 1)
+            .Take(maxOutcomes).ToList();
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"{result.Plan.Scenario}: {result.Plan.Points} points × {result.Plan.Replications} replication(s), mean (95% CI)"));
+        table.AddColumn("point");
+        foreach (var p in result.Plan.Parameters) table.AddColumn(Markup.Escape(p));
+        foreach (var m in varying) table.AddColumn(Markup.Escape(m));
+        static string F(double v) => double.IsNaN(v) ? "–" : Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
+        foreach (var point in dists.GroupBy(d => d.Point).OrderBy(g => g.Key))
+        {
+            var cells = new List<string> { point.Key.ToString() };
+            cells.AddRange(point.First().Values.Select(Markup.Escape));
+            foreach (var m in varying)
+                cells.Add(point.FirstOrDefault(d => d.Metric == m) is { Distribution: var d } && d.N > 0
+                    ? result.Plan.Replications > 1 ? $"{F(d.Mean)} ({F(d.CiLow)} – {F(d.CiHigh)})" : F(d.Mean) : "–");
+            table.AddRow(cells.ToArray());
+        }
+        if (varying.Count == 0) table.Caption("no outcome differs between the points");
         AnsiConsole.Write(table);
     }
 

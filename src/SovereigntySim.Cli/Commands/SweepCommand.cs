@@ -61,6 +61,7 @@ public sealed class SweepCommand : AsyncCommand<SweepSettings>
         if (plan is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(plan, "sweep");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
+        if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintPoints(result);
         if (result is not null) AnsiConsole.MarkupLineInterpolated($"{plan.Points} points × {plan.Replications} replication(s): runs.csv, runs.parquet, aggregate.csv in {outDir}");
         return code;
     }
