@@ -45,6 +45,7 @@ public static class Program
             c.AddCommand<ValidateCommand>("validate").WithDescription("Check a scenario file (and --set overrides) without running it.");
             c.AddCommand<BenchCommand>("bench").WithDescription("Time a scenario on the Orleans engine and on the reference runner.");
             c.AddCommand<SchemaCommand>("schema").WithDescription("Print the JSON Schema of scenario files.");
+            c.AddCommand<CompareCommand>("compare").WithDescription("A what-if against its baseline: both with common seeds and replications; every outcome's paired difference with its 95% CI, and whether it is within the noise.");
             c.AddCommand<ExplainCommand>("explain").WithDescription("Tell a run's story in plain sentences from its event log: refusals, threats and why, why each side accepted or walked out.");
             c.AddCommand<ReportCommand>("report").WithDescription("Write DIR/report.html: charts of a run's or an experiment's results, in one self-contained file.");
             c.AddCommand<ServeCommand>("serve").WithDescription("Serve the live dashboard and its API on 127.0.0.1:5080 (runs, controls, interventions, /metrics, /orleans).");

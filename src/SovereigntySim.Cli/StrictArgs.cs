@@ -25,6 +25,7 @@ public static class StrictArgs
         ["schema"] = typeof(NoSettings),
         ["report"] = typeof(ReportSettings),
         ["explain"] = typeof(ExplainSettings),
+        ["compare"] = typeof(CompareSettings),
         ["silo"] = typeof(SiloSettings),
         ["serve"] = typeof(ServeSettings),
     };

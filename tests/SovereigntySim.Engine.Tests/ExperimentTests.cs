@@ -275,4 +275,35 @@ public sealed class ExperimentTests(OneSiloCluster one)
         foreach (var column in new[] { "status", "nationality", "documents", "lastEvent", "lastEventAt" })
             Assert.Equal(await ParquetColumn(Path.Combine(reference, "migrants.parquet"), column), await ParquetColumn(Path.Combine(orleans, "migrants.parquet"), column));
     }
+
+    /// <summary>`sovsim compare`: the what-if and its baseline run with the same seeds; comparison.csv gives each
+    /// outcome's paired difference, which is the difference of the two sides' runs.csv, and the console says which
+    /// outcomes moved beyond the noise. A what-if that changes nothing shows no difference anywhere (issue 16).</summary>
+    [Fact]
+    public async Task Compare_pairs_a_what_if_with_its_baseline()
+    {
+        var dir = Repo.TempDir();
+        var r = await CliTests.Run("compare", Mexico, "--set", "duration=6d", "--what-if", "countries.US.politics.threatCredibility=0.95",
+            "--replications", "6", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        var baseline = Csv(Path.Combine(dir, "baseline", "runs.csv"));
+        var whatIf = Csv(Path.Combine(dir, "what-if", "runs.csv"));
+        Assert.Equal(baseline.Select(x => x["seed"]), whatIf.Select(x => x["seed"]));
+        var rows = Csv(Path.Combine(dir, "comparison.csv")).ToDictionary(x => x["outcome"]);
+        foreach (var outcome in new[] { "migrants.removed", "escalations.threatened" })
+        {
+            double expected = whatIf.Average(x => Number(x[outcome])) - baseline.Average(x => Number(x[outcome]));
+            Assert.Equal(expected, Number(rows[outcome]["difference"]), 6);
+            Assert.Equal(6, Number(rows[outcome]["n"]));
+        }
+        Assert.Contains("moved beyond the noise", r.Out);
+
+        var same = Repo.TempDir();
+        var none = await CliTests.Run("compare", Mexico, "--set", "duration=6d", "--what-if", "duration=6d", "--replications", "3", "--out", same);
+        Assert.True(none.ExitCode == 0, none.Err + none.Out);
+        Assert.All(Csv(Path.Combine(same, "comparison.csv")), x => Assert.Contains(x["verdict"], new[] { "no difference", "–" }));
+        Assert.Contains("No outcome moved beyond the noise", none.Out);
+    }
+
+    private static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -26,7 +26,10 @@ public sealed class ResultsFolder : IDisposable
     private static readonly string[] RunFiles = ["events.jsonl", "summary.json", RunFolder.ScenarioFile];
     // (an interrupted validation or calibration may hold only its folders: cases/, folds/, generations/)
     private static readonly string[] ExperimentFiles =
-        [Experiments.ExperimentTables.ExperimentFile, "validation.json", "crossvalidation.json", "progress.json", "cases", "folds", "generations"];
+        [Experiments.ExperimentTables.ExperimentFile, "validation.json", "crossvalidation.json", "progress.json", "cases", "folds", "generations", ComparisonFile];
+
+    /// <summary>What `sovsim compare` writes first in its folder: what is compared (its baseline and what-if are experiments below it).</summary>
+    public const string ComparisonFile = "comparison.json";
 
     private readonly FileStream _lock;
 
