@@ -31,6 +31,8 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     private readonly List<LivePoint> _points = [];
     private readonly List<OfferView> _offers = [];
     private readonly List<TimelineEntry> _timeline = [];
+    // The run's story, told one event at a time for the timeline (set when the run begins: it needs the world's names).
+    private RunStory? _story;
     private readonly SortedDictionary<string, SortedDictionary<string, string>> _policies = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, InstrumentInForce> _inForce = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, SortedDictionary<string, string>> _terms = new(StringComparer.Ordinal);
@@ -46,6 +48,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
 
     public void Begin(RunRequest request, World world)
     {
+        _story = new RunStory(world);
         lock (_gate)
             foreach (var c in request.Spec.Countries)
                 _policies[c.Id] = PolicyFields(c.Acceptance);
@@ -187,9 +190,11 @@ public sealed class LiveSink(LiveRun run) : IRunSink
                 _terms[AgentIds.NameOf(e.Actor)] = terms;
                 break;
         }
+        // Told as a sentence for a reader (RunStory: the same as sovsim explain), or shown as its fields.
+        string? story = _story?.Tell(e);
         if (!Notable(e.Kind)) return;
         Add(new TimelineEntry(++_timelineSeq, e.Tick, run.Clock.Iso(e.Tick), e.Kind, e.Actor, e.Subject, e.Reasons ?? [],
-            e.Fields is null ? "" : string.Join(", ", e.Fields.Take(12).Select(Show2))));
+            e.Fields is null ? "" : string.Join(", ", e.Fields.Take(12).Select(Show2))) { Story = story });
     }
 
     private void Add(TimelineEntry entry)
@@ -229,7 +234,11 @@ public sealed record LivePoint(long Tick, double Day, string Time, IReadOnlyDict
 
 public sealed record OfferView(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
 
-public sealed record TimelineEntry(long Seq, long Tick, string Time, string Kind, string Actor, string? Subject, IReadOnlyList<string> Reasons, string Fields);
+public sealed record TimelineEntry(long Seq, long Tick, string Time, string Kind, string Actor, string? Subject, IReadOnlyList<string> Reasons, string Fields)
+{
+    /// <summary>What happened in a plain sentence, when the event tells one (refusals, threats, deals, walk-outs...).</summary>
+    public string? Story { get; init; }
+}
 
 public sealed record NegotiationView(int Index, string Dyad, string? Sending, string? Receiving, string? Opened, string? Closed, string Outcome, int Rounds,
     double? HoursOpen, double? UtilitySending, double? UtilityReceiving, string? AgreedAt, IReadOnlyDictionary<string, string> Terms);

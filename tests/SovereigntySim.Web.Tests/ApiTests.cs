@@ -121,7 +121,8 @@ public sealed class ApiTests(LiveServerFixture server)
         // The policy in force changed and the instrument applied at the intervention's tick, through the domain.
         Assert.Equal("1", after["totals"]!["policies"]!["MX"]!["weeklyFlightCap"]!.GetValue<string>());
         Assert.Contains(after["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "instrument.applied" && e["tick"]!.GetValue<long>() == 24
-                                                            && e["actor"]!.GetValue<string>() == "country/US");
+                                                            && e["actor"]!.GetValue<string>() == "country/US"
+                                                            && e["story"]!.GetValue<string>().StartsWith("United States applied tariff against Mexico"));
         Assert.Equal(2, after["interventions"]!.AsArray().Count);
 
         await server.Post($"api/runs/{id}/resume");

@@ -108,8 +108,8 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             Assert.Equal("1", cap.Split('\t')[Array.IndexOf(header, "MX")].Trim());
             await page.SelectOptionAsync("#filter-kind", "instrument.applied");
             var applied = await page.InnerTextAsync("#timeline tbody");
-            Assert.Contains("country/US", applied);
-            Assert.Contains("tariff", applied);
+            // Told in a sentence, as sovsim explain tells it (issue 16).
+            Assert.Contains("United States applied tariff against Mexico", applied);
 
             await page.ClickAsync("#resume");
             await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });

@@ -35,8 +35,15 @@ public sealed class RunStory(World world)
     /// <summary>Adds the sentence an event tells, if it tells one.</summary>
     public void Add(SimEvent e, long line)
     {
+        if (Tell(e) is { } text) _sentences.Add(new StorySentence(e.Tick, world.Clock.Iso(e.Tick), text, [line]));
+    }
+
+    /// <summary>The sentence an event tells, or null; events must come in log order (the story remembers what it
+    /// needs: each side's reservation at the start, which offers were first). The live timeline tells them one by one.</summary>
+    public string? Tell(SimEvent e)
+    {
         if (e.Kind == EventKinds.MinistryType && e.Subject is { } country) _reservationAtStart[country] = e.Number("reservationValue");
-        if (Sentence(e) is { } text) _sentences.Add(new StorySentence(e.Tick, world.Clock.Iso(e.Tick), text, [line]));
+        return Sentence(e);
     }
 
     private string? Sentence(SimEvent e) => e.Kind switch

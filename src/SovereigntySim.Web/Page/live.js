@@ -110,7 +110,7 @@
     const actor = $('filter-actor').value.trim().toLowerCase(), kind = $('filter-kind').value;
     const shown = state.timeline.filter(e => (!actor || (e.actor + ' ' + (e.subject || '')).toLowerCase().includes(actor)) && (!kind || e.kind === kind));
     fill($('timeline').tBodies[0], shown.slice(-200).reverse().map(e =>
-      row([e.time, e.kind, e.actor, e.subject, e.reasons.join(', '), e.fields], e.kind === 'intervention' ? 'intervention' : '')));
+      row([e.time, e.story || [e.kind, e.actor, e.subject, e.reasons.join(', ')].filter(Boolean).join(' | '), e.fields], e.kind === 'intervention' ? 'intervention' : '')));
     const select = $('filter-kind');
     for (const k of [...state.kinds].sort()) if (![...select.options].some(o => o.value === k)) select.add(new Option(k, k));
   }
