@@ -4,7 +4,9 @@ namespace SovereigntySim.Web;
 
 /// <summary>
 /// The simulation's own metrics, named sovsim_* and exported for Prometheus at /metrics (OpenTelemetry). Counted
-/// where the live pipeline already has the numbers (the live sink), so measuring costs nothing per event.
+/// where the live pipeline already has the numbers (the live sink), so measuring costs nothing per event. The per-run
+/// series carry the labels run (its id) and scenario, so a dashboard can follow one run; at most a few dozen runs are
+/// kept (ServeOptions.MaxKeptRuns), which bounds the series.
 /// </summary>
 public static class LiveMetrics
 {

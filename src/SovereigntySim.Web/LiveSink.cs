@@ -31,6 +31,10 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     private readonly List<LivePoint> _points = [];
     private readonly List<OfferView> _offers = [];
     private readonly List<TimelineEntry> _timeline = [];
+    /// <summary>The labels of this run's series in /metrics: which run, of which scenario.</summary>
+    private ReadOnlySpan<KeyValuePair<string, object?>> Tags => _tags ??= [new("run", run.Id), new("scenario", run.Request.Spec.Name)];
+    private KeyValuePair<string, object?>[]? _tags;
+
     // The run's story, told one event at a time for the timeline (set when the run begins: it needs the world's names).
     private RunStory? _story;
     private readonly SortedDictionary<string, SortedDictionary<string, string>> _policies = new(StringComparer.Ordinal);
@@ -56,9 +60,10 @@ public sealed class LiveSink(LiveRun run) : IRunSink
 
     public void Folded(Slice slice, MetricsAccumulator metrics)
     {
-        LiveMetrics.Events.Add(slice.Events.Count);
-        LiveMetrics.Rounds.Add(slice.Rounds);
-        LiveMetrics.SimulatedDays.Add(run.Clock.Days(slice.NextTick - slice.FromTick));
+        var tags = Tags;
+        LiveMetrics.Events.Add(slice.Events.Count, tags);
+        LiveMetrics.Rounds.Add(slice.Rounds, tags);
+        LiveMetrics.SimulatedDays.Add(run.Clock.Days(slice.NextTick - slice.FromTick), tags);
         lock (_gate)
         {
             _metrics = metrics;
@@ -108,7 +113,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
             _offersSent = _offers.Count;
             _timelineSent = _timelineSeq;
         }
-        LiveMetrics.Pushes.Add(1);
+        LiveMetrics.Pushes.Add(1, Tags);
         Publish?.Invoke(update);
     }
 
@@ -121,7 +126,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     /// <summary>An intervention was applied: push at once so every observer's timeline shows it.</summary>
     public void Intervened(Intervention i)
     {
-        LiveMetrics.Interventions.Add(1);
+        LiveMetrics.Interventions.Add(1, Tags);
         lock (_gate)
             Add(new TimelineEntry(++_timelineSeq, i.Tick, i.Time, "intervention", "student", i.Event.Country, [i.Set ?? "scripted event"], i.Description));
         PushNow();

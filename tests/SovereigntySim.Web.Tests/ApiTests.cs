@@ -189,6 +189,8 @@ public sealed class ApiTests(LiveServerFixture server)
         await server.WaitForEnd(id);
         var metrics = await server.Http.GetStringAsync("metrics");
         Assert.Contains("sovsim_events_total", metrics);
+        // Each run's series are labelled with the run and its scenario (issue 16).
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("sovsim_events_total{", StringComparison.Ordinal) && l.Contains($"run=\"{id}\""));
         Assert.Contains("sovsim_rounds_total", metrics);
         Assert.Contains("sovsim_simulated_days_total", metrics);
         Assert.Contains("sovsim_runs_active", metrics);
