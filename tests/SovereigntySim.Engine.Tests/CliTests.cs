@@ -21,12 +21,20 @@ public sealed class CliTests
         /// <summary>Sends a signal (INT, TERM, KILL) as a terminal or a supervisor would.</summary>
         public void Signal(string name) => System.Diagnostics.Process.Start("kill", [$"-{name}", Process.Id.ToString()])!.WaitForExit();
 
-        /// <summary>Waits for the exit, failing the test (by a cancelled wait) if it takes longer than the bound.</summary>
+        /// <summary>Waits for the exit; past the bound the process is killed and the test fails with what it wrote.</summary>
         public async Task<Result> ExitAsync(TimeSpan bound)
         {
-            using (var timeout = new CancellationTokenSource(bound)) await Process.WaitForExitAsync(timeout.Token);
+            using var timeout = new CancellationTokenSource(bound);
+            try { await Process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException)
+            {
+                Process.Kill(true);
+                throw new TimeoutException($"sovsim did not exit within {bound}; it wrote:\n{Tail(await Out)}\n--- stderr ---\n{Tail(await Err)}");
+            }
             return new Result(Process.ExitCode, await Out, await Err);
         }
+
+        private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
 
         /// <summary>Kills the process if it still runs (a test that failed before its exit).</summary>
         public void Stop()
