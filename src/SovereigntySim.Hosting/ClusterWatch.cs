@@ -10,6 +10,10 @@ namespace SovereigntySim.Hosting;
 public sealed class ClusterWatch
 {
     private const int Active = 3;
+
+    /// <summary>How long a failed call waits for membership to say whether a silo was lost (the cluster's death
+    /// detection time), for a run and for an experiment's runs alike.</summary>
+    public static readonly TimeSpan LossDetection = TimeSpan.FromSeconds(30);
     private readonly string _connection;
     private readonly HashSet<(string Address, int Port, int Generation)> _silos;
 

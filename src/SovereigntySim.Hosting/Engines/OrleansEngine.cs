@@ -18,7 +18,7 @@ public sealed class OrleansEngine : ISimulationEngine
     private string? _failure;
 
     /// <summary>How often a watched run checks that its silos are still there while a slice is under way.</summary>
-    public static TimeSpan WatchPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
 
     private OrleansEngine(World world, IGrainFactory grains, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch)
     {

@@ -62,8 +62,6 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
     public const string OutcomesFolder = "outcomes";
     /// <summary>How many times one run is sent again after losing silos before it is recorded as failed.</summary>
     public const int Redispatches = 3;
-    /// <summary>How long a failed call waits for membership to say whether a silo was lost.</summary>
-    public static TimeSpan LossDetection { get; set; } = TimeSpan.FromSeconds(30);
     private int _fresh;
 
     public async Task<ExperimentResult> RunAsync(ExperimentPlan plan, ExperimentOptions options, IProgress<ExperimentProgress>? progress = null,
@@ -164,10 +162,10 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         }
     }
 
-    /// <summary>Whether membership says a silo was lost within <see cref="LossDetection"/>; false at once when the
+    /// <summary>Whether membership says a silo was lost within <see cref="ClusterWatch.LossDetection"/>; false at once when the
     /// experiment stops meanwhile.</summary>
     private static async Task<bool> LostWithin(Task lost, CancellationToken stopping) =>
-        await Task.WhenAny(lost, Task.Delay(LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
+        await Task.WhenAny(lost, Task.Delay(ClusterWatch.LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
 
     /// <summary>Polls cluster membership once a second; when a silo leaves, cancels <see cref="Lost"/> (a new token
     /// follows for the silos left) and says so.</summary>

@@ -99,7 +99,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
                 // live silos only. With every silo gone there is nothing to go on on: the run stops, resumable.
                 string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
                     : failed.InnerException is ClusterFaultException fault ? fault.Message
-                    : await silos.LostSiloWithinAsync(TimeSpan.FromSeconds(30), cancellation);
+                    : await silos.LostSiloWithinAsync(ClusterWatch.LossDetection, cancellation);
                 if (lost is null) return new HostedRun(failed.Result, failed, checkpoints?.LastTick is not null);
                 from = checkpoints?.LastTick is not null ? await checkpoints.Store.LoadAsync() : null;
                 var at = from is null ? "the start" : "the checkpoint at " + new World(request.Spec).Clock.Iso(from.Header.Tick);
