@@ -42,15 +42,8 @@ public sealed class CompareCommand : AsyncCommand<CompareSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, CompareSettings settings, CancellationToken cancellation)
     {
         if (!ExperimentCommand.TryLoadPosterior(settings.Posterior, out var posterior)) return ExitCodes.Usage;
-        ExperimentPlan? Plan(IReadOnlyList<string> overrides)
-        {
-            var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Replications, settings.File, overrides, settings.Adjust, [], [[]],
-                settings.Replications, Provenance.Of(settings.File, overrides), posterior);
-            if (plan is null) settings.PrintErrors(errors);
-            return plan;
-        }
-        var baseline = Plan(settings.Overrides);
-        var whatIf = baseline is null ? null : Plan([.. settings.Overrides, .. settings.WhatIf]);
+        var baseline = ExperimentCommand.ReplicationPlan(settings, settings.Overrides, settings.Replications, posterior);
+        var whatIf = baseline is null ? null : ExperimentCommand.ReplicationPlan(settings, [.. settings.Overrides, .. settings.WhatIf], settings.Replications, posterior);
         if (baseline is null || whatIf is null) return ExitCodes.Usage;
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(whatIf, "compare");
         using var folder = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);

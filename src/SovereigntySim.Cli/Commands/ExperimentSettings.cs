@@ -132,6 +132,16 @@ public static class ExperimentCommand
         AnsiConsole.Write(table);
     }
 
+    /// <summary>Replications of the scenario with <paramref name="overrides"/> (seeds base, base+1, ...); prints the
+    /// errors of an invalid scenario and returns null.</summary>
+    public static ExperimentPlan? ReplicationPlan(ExperimentSettings settings, IReadOnlyList<string> overrides, int replications, Posterior? posterior)
+    {
+        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Replications, settings.File, overrides, settings.Adjust, [], [[]],
+            replications, Provenance.Of(settings.File, overrides), posterior);
+        if (plan is null) settings.PrintErrors(errors);
+        return plan;
+    }
+
     /// <summary>The plan of a design's points × replicates; prints the errors of an invalid point and returns null.</summary>
     public static ExperimentPlan? Plan(ExperimentSettings settings, ExperimentKind kind, Design design, int replications, Posterior? posterior = null)
     {

@@ -193,13 +193,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     private static async Task<int> Replicate(RunSettings settings, int replications, CancellationToken cancellation)
     {
         if (!ExperimentCommand.TryLoadPosterior(settings.Posterior, out var posterior)) return ExitCodes.Usage;
-        var (plan, errors) = ExperimentPlan.Build(ExperimentKind.Replications, settings.File, settings.Overrides, settings.Adjust, [], [[]],
-            replications, Provenance.Of(settings.File, settings.Overrides), posterior);
-        if (plan is null)
-        {
-            settings.PrintErrors(errors);
-            return ExitCodes.Usage;
-        }
+        if (ExperimentCommand.ReplicationPlan(settings, settings.Overrides, replications, posterior) is not { } plan) return ExitCodes.Usage;
         var outDir = settings.Out ?? RunFolder.DefaultDirectory(plan, $"x{replications}");
         var (code, result) = await ExperimentCommand.Run(settings, plan, outDir, cancellation);
         if (result is not null && result.Outcomes.Count > 0) ExperimentCommand.PrintAggregate(result);

@@ -164,12 +164,18 @@ public sealed partial class Ministry : Agent
     /// <summary>For the sending side, talks in which every flight term of the grievance is a red line of the
     /// receiving state (no third-country nationals, declared as a principle: Nigeria and Burkina Faso, 2025) cannot
     /// settle it: any deal leaves the people it wants to return unreturnable. An indivisible issue (Fearon 1995) is
-    /// no bargain, whatever relief or payment comes with it.</summary>
+    /// no bargain, whatever relief or payment comes with it. A loop, not a query: it is asked for every point of the belief and every offer.</summary>
     private static bool Indivisible(Partner p)
     {
-        if (!p.Self.Sending) return false;
-        var raised = FlightConditions.All.Where(c => !c.OnlyWhenAsked && p.Space.Agenda.Has(c.Issue)).Select(c => c.Issue).ToList();
-        return raised.Count > 0 && raised.All(p.Spec.RedLines.Contains);
+        if (!p.Self.Sending || p.Spec.RedLines.Count == 0) return false;
+        bool any = false;
+        foreach (var c in FlightConditions.All)
+        {
+            if (c.OnlyWhenAsked || !p.Space.Agenda.Has(c.Issue)) continue;
+            if (!p.Spec.RedLines.Contains(c.Issue)) return false;
+            any = true;
+        }
+        return any;
     }
 
     private const double NoDeal = -1;

@@ -240,13 +240,17 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         Closer(n, e);
     }
 
+    /// <summary>The state that ended talks, from the reason of a negotiation's agreement ("accepted by MX") or
+    /// breakdown ("walked away: MX"); null for an event without one.</summary>
+    public static string? ClosedBy(SimEvent e) =>
+        e.Reasons is [var reason, ..] && reason.LastIndexOf(' ') is var space and >= 0 ? reason[(space + 1)..] : null;
+
     /// <summary>The side that ended the talks (accepted, or walked away) and its numbers at that moment: what the offer
     /// was worth to it, the least it would then take and what it still asked for, and the dispute's daily cost to it.
     /// Its reservation value at the start is in the ministry's type; the two differ by what the dispute cost.</summary>
     private static void Closer(NegotiationMetrics n, SimEvent e)
     {
-        string? reason = e.Reasons?.FirstOrDefault();
-        n.ClosedBy = reason?.LastIndexOf(' ') is { } space and >= 0 ? reason[(space + 1)..] : null;
+        n.ClosedBy = ClosedBy(e);
         if (n.ClosedBy is null) return;
         n.CloserOfferUtility = e.Number("offerUtility", double.NaN);
         n.CloserReservation = e.Number(EventFields.Reservation, double.NaN);

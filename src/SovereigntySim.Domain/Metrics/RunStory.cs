@@ -17,7 +17,6 @@ public sealed record StorySentence(long Tick, string Time, string Text, IReadOnl
 public sealed class RunStory(World world)
 {
     private readonly List<StorySentence> _sentences = [];
-    private readonly Dictionary<string, int> _offers = new(StringComparer.Ordinal);
     // Each country's reservation value as drawn at the start, to say how far the dispute's costs moved it.
     private readonly Dictionary<string, double> _reservationAtStart = new(StringComparer.Ordinal);
 
@@ -85,17 +84,16 @@ public sealed class RunStory(World world)
         _ => null,
     };
 
-    /// <summary>Only a negotiation's first offer is told (the rest are in offers.csv): what the opening demand was.</summary>
+    /// <summary>Only the opening offer of talks (round 1) is told (the rest are in offers.csv): what the opening demand was.</summary>
     private string? Offer(SimEvent e)
     {
-        int count = _offers[e.Actor] = _offers.GetValueOrDefault(e.Actor) + 1;
-        if (e.Number(EventFields.Round) != 1 && count > 1) return null;
+        if (e.Number(EventFields.Round) != 1) return null;
         return $"{Name("country/" + e.Text(EventFields.By))} opened with {e.Text(EventFields.Terms)} (worth {N(e, EventFields.UtilitySending)} to the sending state and {N(e, EventFields.UtilityReceiving)} to the receiving one).";
     }
 
     private string Agreement(SimEvent e)
     {
-        string byId = "country/" + (e.Reasons?.FirstOrDefault() ?? "")["accepted by ".Length..], by = Name(byId);
+        string byId = AgentIds.Country(MetricsAccumulator.ClosedBy(e) ?? ""), by = Name(byId);
         var text = new StringBuilder($"Agreement between {Parties(e)} after {N(e, "hoursInDispute")} hours in dispute: {e.Text(EventFields.Terms)}. {by} accepted an offer worth {N(e, "offerUtility")} to it");
         double offer = e.Number("offerUtility"), aspiration = e.Number(EventFields.Aspiration), reservation = e.Number(EventFields.Reservation);
         if (offer + 1e-9 >= aspiration) text.Append($", at least what it was still asking for ({F(aspiration)})");
@@ -108,7 +106,7 @@ public sealed class RunStory(World world)
 
     private string Breakdown(SimEvent e)
     {
-        string who = Name("country/" + (e.Reasons?.FirstOrDefault() ?? "")["walked away: ".Length..]);
+        string who = Name(AgentIds.Country(MetricsAccumulator.ClosedBy(e) ?? ""));
         if (e.Text("indivisible") == "true") return $"{who} walked out of the talks with {OtherParty(e, who)}: every term on the table is a red line of the other side, so no deal could settle the dispute.";
         if (e.Text("crossesRedLine") == "true") return $"{who} walked out of the talks with {OtherParty(e, who)}: the offer on the table crossed one of its red lines.";
         return $"{who} walked out of the talks with {OtherParty(e, who)} in round {N(e, EventFields.Round)}: it put the chance of a deal at {P(e, "agreementChance")}, so going on was worth {N(e, "valueOfContinuing")}, less than the {N(e, "costOfFutileTalks")} that talks leading nowhere cost it.";
