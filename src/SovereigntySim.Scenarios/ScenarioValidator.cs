@@ -120,6 +120,20 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
             if (clockOk) Within(f.First, $"{at}.first");
         }
 
+        for (int c = 0; c < spec.Countries.Count; c++)
+        {
+            var administrations = spec.Countries[c].Administrations;
+            for (int i = 0; i < administrations.Count; i++)
+            {
+                string at = $"countries[{c}].administrations[{i}]";
+                if (administrations[i].Posture is null) Error($"{at}.posture", "the posture of the administration (bush, obama, trump1, biden or trump2)", "none");
+                if (!clockOk) continue;
+                Within(administrations[i].At, $"{at}.at");
+                if (i > 0 && administrations[i].At.OffsetFrom(spec.Start) <= administrations[i - 1].At.OffsetFrom(spec.Start))
+                    Error($"{at}.at", $"a time after the administration before it ({administrations[i - 1].At})", administrations[i].At.ToString());
+            }
+        }
+
         for (int i = 0; i < spec.Events.Count; i++)
         {
             var e = spec.Events[i];

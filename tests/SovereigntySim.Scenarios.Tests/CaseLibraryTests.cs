@@ -1,3 +1,4 @@
+using SovereigntySim.Domain.Scenario;
 using YamlDotNet.RepresentationModel;
 
 namespace SovereigntySim.Scenarios.Tests;
@@ -29,6 +30,14 @@ public sealed class CaseLibraryTests
         Assert.All(CaseScenarios().Select(o => (string)o[0]), name => Assert.Contains(name, used));
     }
 
+    /// <summary>The changes of administration in the library's years: noon in Washington on 20 January.</summary>
+    private static readonly (DateTimeOffset At, Posture Posture)[] Inaugurations =
+    [
+        (new(2001, 1, 20, 17, 0, 0, TimeSpan.Zero), Posture.Bush), (new(2009, 1, 20, 17, 0, 0, TimeSpan.Zero), Posture.Obama),
+        (new(2017, 1, 20, 17, 0, 0, TimeSpan.Zero), Posture.Trump1), (new(2021, 1, 20, 17, 0, 0, TimeSpan.Zero), Posture.Biden),
+        (new(2025, 1, 20, 17, 0, 0, TimeSpan.Zero), Posture.Trump2),
+    ];
+
     [Theory]
     [MemberData(nameof(CaseScenarios))]
     public void A_case_scenario_sets_no_behaviour_of_its_own(string name)
@@ -57,5 +66,12 @@ public sealed class CaseLibraryTests
         // It loads.
         var loaded = ScenarioLoader.Load(Path.Combine(Root(), "scenarios", "history", name), []);
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        // Every inauguration within the run, and only those, takes office at its date with its era (the rule of
+        // docs/validation.md): an episode is not run under one administration when the record spans two.
+        var spec = loaded.Spec!;
+        // An episode that starts on inauguration day (Iraq, 20 Jan 2017) is run under the incoming administration.
+        var expected = Inaugurations.Where(i => i.At > spec.Start + TimeSpan.FromDays(1) && i.At < spec.Start + spec.Duration).ToList();
+        var given = spec.Countries.Single(c => c.Id == "US").Administrations;
+        Assert.Equal(expected.Select(i => (i.At, (Posture?)i.Posture)), given.Select(a => (a.At.Absolute!.Value, a.Posture)));
     }
 }

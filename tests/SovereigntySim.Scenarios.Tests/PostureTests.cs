@@ -50,6 +50,37 @@ public class PostureTests
         Assert.Empty(LoadOk(Eras, "countries.US.posture=biden").Countries[0].Instruments);
     }
 
+    /// <summary>An administration that takes office in the run gets its era's ladder, threat politics and payments;
+    /// the country's own politics fill what the era does not name.</summary>
+    [Fact]
+    public void An_administration_in_the_run_gets_its_eras_posture()
+    {
+        var text = Eras.Edit("posture: trump2", "posture: obama\n    politics: { domesticPressure: 0.7 }\n    administrations:\n      - { at: day 10, posture: trump2 }");
+        var us = LoadOk(text).Countries[0];
+        Assert.Equal(Posture.Obama, us.Posture);
+        Assert.DoesNotContain(us.Instruments, i => i.Kind == InstrumentKind.Tariff);
+        var next = us.Under(Assert.Single(us.Administrations));
+        Assert.Equal(Posture.Trump2, next.Posture);
+        Assert.Equal([InstrumentKind.VisaSanctions, InstrumentKind.Tariff, InstrumentKind.Tariff], next.Instruments.Select(i => i.Kind));
+        Assert.True(next.Pays);
+        Assert.Equal(0.8, next.Politics.ThreatCredibility);
+        Assert.Equal(0.7, next.Politics.DomesticPressure);
+        Assert.False(us.Pays);
+    }
+
+    [Fact]
+    public void Administrations_out_of_order_or_without_a_posture_are_located_errors()
+    {
+        var text = Eras.Edit("posture: trump2", "posture: obama\n    administrations:\n      - { at: day 10, posture: trump1 }\n      - { at: day 5, posture: biden }");
+        var error = SingleError(text);
+        Assert.Equal("countries[0].administrations[1].at", error.Path);
+        Assert.Contains("after the administration before it", error.Expected);
+        var missing = SingleError(Eras.Edit("posture: trump2", "posture: obama\n    administrations:\n      - { at: day 10 }"));
+        Assert.Equal("countries[0].administrations[0].posture", missing.Path);
+        var late = SingleError(Eras.Edit("posture: trump2", "posture: obama\n    administrations:\n      - { at: day 40, posture: biden }"));
+        Assert.Equal("countries[0].administrations[0].at", late.Path);
+    }
+
     [Fact]
     public void An_unknown_posture_is_a_located_error()
     {

@@ -45,25 +45,28 @@ public sealed partial class Country : Agent
     {
         _spec = world.Countries[AgentIds.NameOf(id)];
         _policy = _spec.Acceptance;
-        _pressure = _spec.Politics.DomesticPressure;
+        _pressure = Self.Politics.DomesticPressure;
         foreach (var r in world.Spec.Relations.Where(r => r.From == _spec.Id)) _tension[r.To] = r.Tension;
         _commitment = DrawCommitment();
     }
 
     /// <summary>The private commitment to threats, drawn from this country's stream (at creation, and by a new government).</summary>
-    private double DrawCommitment() => PrivateType.Draw(Random, _spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+    private double DrawCommitment() => PrivateType.Draw(Random, Self.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
 
     private double Horizon => World.Negotiation.CostHorizonDays;
 
+    /// <summary>This state as the administration in office now governs it: its ladder, threat politics and payments.</summary>
+    private CountrySpec Self => World.CountryAt(_spec.Id, Now);
+
     /// <summary>What backing down costs this country with its audience: leaving a threat unexecuted or lifting a
     /// measure without a deal.</summary>
-    private double BackDownCost => _commitment * _spec.Politics.ThreatAudienceCost;
+    private double BackDownCost => _commitment * Self.Politics.ThreatAudienceCost;
 
     private Credibility CredibilityOf(string partner) => _credibilityOf.TryGetValue(partner, out var c) ? c
-        : _credibilityOf[partner] = new Credibility(World.Countries[partner].Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+        : _credibilityOf[partner] = new Credibility(World.CountryAt(partner, Now).Politics.ThreatCredibility, World.Negotiation.TypeSpread);
 
     private Credibility OwnCredibility(string partner) => _ownCredibility.TryGetValue(partner, out var c) ? c
-        : _ownCredibility[partner] = new Credibility(_spec.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
+        : _ownCredibility[partner] = new Credibility(Self.Politics.ThreatCredibility, World.Negotiation.TypeSpread);
 
     protected override void On(string from, IMessage message)
     {
@@ -72,7 +75,11 @@ public sealed partial class Country : Agent
             case Start:
                 Log(EventKinds.CountryType, null, null, Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)));
                 WakeAt(Clock.DayEnd(Now), "day");
+                for (int i = 0; i < _spec.Administrations.Count; i++)
+                    WakeAt(Clock.TickAt(_spec.Administrations[i].At.OffsetFrom(World.Spec.Start)), "administration", i);
                 break;
+            case Wake { Purpose: "administration" } w: NewAdministration((int)w.Ref); break;
+            case AdministrationChanged c: _credibilityOf.Remove(c.Country); _changed = true; break;
             case Wake { Purpose: "day" }: Day(); break;
             case Wake { Purpose: "apply" } w: ApplyThreat(World.Spec.Countries[(int)(w.Ref >> 16)].Id, (int)(w.Ref & 0xFFFF)); break;
             case ScriptedEvent s: Script(s.Spec); break;
@@ -103,7 +110,7 @@ public sealed partial class Country : Agent
 
     private PoliticalState State(string partner, Dispute d)
     {
-        var p = _spec.Politics;
+        var p = Self.Politics;
         // Audience costs grow with the time spent in public confrontation and with how tense it has become.
         double audience = d.ConfrontedSince is { } since ? p.AudienceCostPerDay * Clock.Days(Now - since) * (1 + _tension.GetValueOrDefault(partner)) : 0;
         double daily = DailyCost(partner, d);
@@ -118,7 +125,7 @@ public sealed partial class Country : Agent
     private (string Text, double Value) LinkedDemandOn(string partner)
     {
         if (_demandsDropped || World.Spec.Relations.FirstOrDefault(r => r.From == _spec.Id && r.To == partner) is not { } r) return ("", 0);
-        string payment = World.Countries[partner].Pays ? "" : r.PaymentDemand;
+        string payment = World.CountryAt(partner, Now).Pays ? "" : r.PaymentDemand;
         string text = string.Join("; ", new[] { r.LinkedDemand, payment }.Where(t => t.Length > 0));
         return text.Length > 0 ? (text, World.Negotiation.LinkedDemandValue) : ("", 0);
     }
@@ -141,13 +148,13 @@ public sealed partial class Country : Agent
     private double ShadowOfEscalation(string partner)
     {
         var used = _suffered.GetValueOrDefault(partner) ?? [];
-        var next = World.Countries[partner].Instruments.FirstOrDefault(i => !used.Any(m => m.Instrument == i));
+        var next = World.CountryAt(partner, Now).Instruments.FirstOrDefault(i => !used.Any(m => m.Instrument == i));
         return next is null ? 0 : InstrumentCosts.ToTarget(World.Spec, next, partner, _spec.Id) * CredibilityOf(partner).Mean;
     }
 
     private void Day()
     {
-        var p = _spec.Politics;
+        var p = Self.Politics;
         _pressure = p.DomesticPressure + (_pressure - p.DomesticPressure) * (1 - p.PressureDecayPerDay);
         foreach (var (partner, d) in _disputes) d.Accrued += DailyCost(partner, d);
         ConsiderLifting();
@@ -244,7 +251,9 @@ public sealed partial class Country : Agent
         else foreach (var agency in World.EnforcementAgenciesOf(_spec.Id)) Send(agency, new TermsAgreed(a.Receiving, a.Terms));
         Settle(partner, a.Terms, sending: !receiving);
         // Both ladders start again from the bottom: a new dispute is a new confrontation. The record of threats stays.
+        // Rungs still in use (kept until compliance or the first landing) are not threatened again.
         _nextRung.Remove(partner);
+        if (FirstRungNotInUse(partner) is > 0 and var rung) _nextRung[partner] = rung;
         _views.Remove(partner);
         _reserved.RemoveWhere(r => r.Partner == partner);
         AddTension(partner, -0.2);
@@ -262,9 +271,13 @@ public sealed partial class Country : Agent
     {
         if (!_imposed.Remove(partner, out var list)) return;
         var kept = new List<KeptMeasure>();
-        foreach (var m in list.Where(m => m.Applied))
+        foreach (var m in list)
         {
+            // A sanction lifted on compliance is also threatened for non-compliance: its deadline is about people taken
+            // back, not about a promise, so a threat of it pending at the agreement stays until its date (INA 243(d)
+            // is triggered by a state that "denies or unreasonably delays accepting" its nationals).
             if (sending && m.Instrument.LiftOn == LiftOn.Compliance) kept.Add(new KeptMeasure(m, LiftOn.Compliance, ReturnsForCompliance(partner)));
+            else if (!m.Applied) continue;
             else if (terms.Relief.FirstOrDefault(r => r.By == _spec.Id && r.Instrument == Grievance.NameOf(m.Instrument)) is { Lifted: false })
                 kept.Add(new KeptMeasure(m, LiftOn.Agreement, 1));
         }
@@ -279,7 +292,8 @@ public sealed partial class Country : Agent
         foreach (var m in lifted) Lift(partner, m, "agreement", []);
         foreach (var k in kept)
             Log(EventKinds.InstrumentKept, AgentIds.Country(partner), ["agreement"], [Field.Of(EventFields.Instrument, Grievance.NameOf(k.Measure.Instrument)),
-                .. k.Until == LiftOn.Compliance ? [Field.Of("until", "compliance"), Field.Of("needed", k.Needed)] : new[] { Field.Of("until", "firstLanding") }]);
+                .. k.Until == LiftOn.Compliance ? [Field.Of("until", "compliance"), Field.Of("needed", k.Needed)] : new[] { Field.Of("until", "firstLanding") },
+                Field.Of("applied", k.Measure.Applied)]);
         if (kept.Count == 0) return;
         _imposed[partner] = [.. kept.Select(k => k.Measure)];
         _kept[partner] = kept;
@@ -313,7 +327,14 @@ public sealed partial class Country : Agent
         {
             kept.Remove(k);
             if (list is null || !list.Remove(k.Measure)) continue;
-            if (k.Until == LiftOn.Compliance) Lift(partner, k.Measure, "compliance", [Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
+            if (!k.Measure.Applied)
+            {
+                // Complied with before its date: the threat lapses, and nobody backed down.
+                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(partner), ["compliance"], [Field.Of(EventFields.Instrument, Names.Camel(k.Measure.Instrument.Kind)),
+                    Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
+                Send(AgentIds.Country(partner), new InstrumentNotExecuted(_spec.Id, k.Measure.Instrument, Lapsed: true));
+            }
+            else if (k.Until == LiftOn.Compliance) Lift(partner, k.Measure, "compliance", [Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
             else Lift(partner, k.Measure, "firstLanding", []);
         }
         if (list is { Count: 0 }) _imposed.Remove(partner);
@@ -343,7 +364,7 @@ public sealed partial class Country : Agent
     {
         var inForce = _imposed.GetValueOrDefault(i.Origin) ?? [];
         if (inForce.Any(m => m.Applied && m.Instrument.Kind == InstrumentKind.FlightSuspension)) return;
-        var spec = _spec.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
+        var spec = Self.Instruments.FirstOrDefault(x => x.Kind == InstrumentKind.FlightSuspension && !inForce.Any(m => m.Instrument == x))
             ?? Grievance.DefaultSuspension;
         AddTension(i.Origin, 0.05);
         Apply(i.Origin, spec, TargetCost(spec, i.Origin), ["incident", .. (i.Stated ?? []).Select(Names.Camel)], [Field.Of("flight", i.Flight)], i.Stated);
@@ -418,12 +439,53 @@ public sealed partial class Country : Agent
         _changed = true;
     }
 
+    /// <summary>An administration takes office (an inauguration during the run): from now on the state has its
+    /// posture's ladder and threat politics. The threats its predecessor made and had not carried out lapse (it did
+    /// not make them, so nobody backed down); measures in force stay until lifted as before (the Biden administration
+    /// kept the 243(d) sanctions in force). It is a new government (<see cref="NewGovernment"/>), and the public prior
+    /// of its threats is its own: every state judges them afresh.</summary>
+    private void NewAdministration(int index)
+    {
+        var a = _spec.Administrations[index];
+        var self = Self;
+        Log(EventKinds.CountryAdministration, null, [Names.Camel(a.Posture!.Value)],
+            Field.Of("posture", Names.Camel(a.Posture!.Value)), Field.Of("instruments", string.Join(" ", self.Instruments.Select(Grievance.NameOf))),
+            Field.Of("threatCredibility", self.Politics.ThreatCredibility));
+        foreach (var (partner, list) in _imposed.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList())
+        {
+            foreach (var m in list.Where(m => !m.Applied).ToList())
+            {
+                list.Remove(m);
+                _kept.GetValueOrDefault(partner)?.RemoveAll(k => k.Measure == m);
+                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(partner), ["newAdministration"], Field.Of(EventFields.Instrument, Names.Camel(m.Instrument.Kind)));
+                Send(AgentIds.Country(partner), new InstrumentNotExecuted(_spec.Id, m.Instrument, Lapsed: true));
+            }
+            if (list.Count == 0) _imposed.Remove(partner);
+            if (_kept.TryGetValue(partner, out var kept) && kept.Count == 0) { _kept.Remove(partner); _returnedSinceAgreement.Remove(partner); }
+        }
+        // Its ladder starts from the bottom, past the rungs of it still in force.
+        foreach (var partner in _nextRung.Keys.ToList()) _nextRung[partner] = FirstRungNotInUse(partner);
+        _reserved.Clear();
+        _ownCredibility.Clear();
+        foreach (var c in World.Spec.Countries.Where(c => c.Id != _spec.Id)) Send(AgentIds.Country(c.Id), new AdministrationChanged(_spec.Id));
+        NewGovernment();
+    }
+
+    private int FirstRungNotInUse(string partner)
+    {
+        var inUse = _imposed.GetValueOrDefault(partner);
+        var ladder = Self.Instruments;
+        int rung = 0;
+        while (rung < ladder.Count && inUse is not null && inUse.Any(m => m.Instrument == ladder[rung])) rung++;
+        return rung;
+    }
+
     /// <summary>A scripted threat or imposition: the named instrument's first rung not in use, or the next rung.</summary>
     private void Scripted(string against, InstrumentKind? instrument, bool immediate, IReadOnlyList<Reason>? stated = null)
     {
         var inForce = _imposed.GetValueOrDefault(against) ?? [];
         int rung = instrument is { } kind
-            ? _spec.Instruments.FindIndex(i => i.Kind == kind && !inForce.Any(m => m.Instrument == i))
+            ? Self.Instruments.FindIndex(i => i.Kind == kind && !inForce.Any(m => m.Instrument == i))
             : _nextRung.GetValueOrDefault(against);
         if (instrument is { } named && rung < 0)
         {
@@ -431,7 +493,7 @@ public sealed partial class Country : Agent
             Log(EventKinds.InstrumentInForce, AgentIds.Country(against), null, Field.Of(EventFields.Instrument, Names.Camel(named)));
             return;
         }
-        if (rung >= _spec.Instruments.Count)
+        if (rung >= Self.Instruments.Count)
         {
             Log(EventKinds.EscalationExhausted, AgentIds.Country(against));
             return;
@@ -443,7 +505,7 @@ public sealed partial class Country : Agent
     private void Escalate(string against, int rung, bool immediate, IReadOnlyList<string> reasons, IReadOnlyList<Field> why, IReadOnlyList<Reason>? stated = null)
     {
         _nextRung[against] = Math.Max(_nextRung.GetValueOrDefault(against), rung + 1);
-        var spec = _spec.Instruments[rung];
+        var spec = Self.Instruments[rung];
         double cost = TargetCost(spec, against);
         if (_disputes.TryGetValue(against, out var d)) d.ConfrontedSince ??= Now;
         AddTension(against, 0.05);
@@ -487,8 +549,8 @@ public sealed partial class Country : Agent
     private Decision? ThreatCase(string partner)
     {
         int rung = _nextRung.GetValueOrDefault(partner);
-        if (rung >= _spec.Instruments.Count || _disputes.GetValueOrDefault(partner) is { Defied: false }) return null;
-        var spec = _spec.Instruments[rung];
+        if (rung >= Self.Instruments.Count || _disputes.GetValueOrDefault(partner) is { Defied: false }) return null;
+        var spec = Self.Instruments[rung];
         var (forcing, shortfall) = Forcing(partner, spec);
         double credibility = OwnCredibility(partner).Mean;
         double gain = credibility * forcing;
@@ -513,9 +575,34 @@ public sealed partial class Country : Agent
     /// beats the audience cost of backing down; otherwise leave the threat unexecuted, which the record remembers.</summary>
     private void ApplyThreat(string against, int rung)
     {
-        var spec = _spec.Instruments[rung];
-        if (!_imposed.TryGetValue(against, out var list) || !list.Any(m => m.Instrument == spec && !m.Applied)) return; // lifted meanwhile
+        // Lifted meanwhile, or made by an administration no longer in office (its threats lapsed with it).
+        if (rung >= Self.Instruments.Count) return;
+        var spec = Self.Instruments[rung];
+        if (!_imposed.TryGetValue(against, out var list) || !list.Any(m => m.Instrument == spec && !m.Applied)) return;
         list.RemoveAll(m => m.Instrument == spec);
+        if (_kept.GetValueOrDefault(against)?.Find(k => !k.Measure.Applied && k.Measure.Instrument == spec) is { } pending)
+        {
+            var kept = _kept[against];
+            kept.Remove(pending);
+            if (_returnedSinceAgreement.GetValueOrDefault(against) > 0)
+            {
+                // Taking people back again by its date: the partner is not denying or delaying them, so the threat
+                // lapses; the sanction would have been kept until compliance, the threat of it ends here.
+                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(against), ["compliance"], [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)),
+                    Field.Of("returned", _returnedSinceAgreement[against]), Field.Of("needed", pending.Needed)]);
+                Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec, Lapsed: true));
+                if (kept.Count == 0) { _kept.Remove(against); _returnedSinceAgreement.Remove(against); }
+                if (list.Count == 0) _imposed.Remove(against);
+                return;
+            }
+            // Its date came and the partner has taken nobody back since the agreement: the sanction applies, and
+            // stays until it has taken back its share.
+            OwnCredibility(against).Carried();
+            Apply(against, spec, TargetCost(spec, against), ["noncompliance"],
+                [Field.Of("returned", _returnedSinceAgreement.GetValueOrDefault(against)), Field.Of("needed", pending.Needed)]);
+            kept.Add(pending with { Measure = _imposed[against][^1] });
+            return;
+        }
         if (!_disputes.ContainsKey(against))
         {
             // A deterrent threat whose trigger never came (no dispute: nothing refused, nothing to concede): it lapses.
@@ -599,10 +686,10 @@ public sealed partial class Country : Agent
     private void CounterEscalate(string by)
     {
         int rung = _nextRung.GetValueOrDefault(by);
-        if (rung >= _spec.Instruments.Count) return;
-        var spec = _spec.Instruments[rung];
+        if (rung >= Self.Instruments.Count) return;
+        var spec = Self.Instruments[rung];
         var (forcing, shortfall) = Forcing(by, spec);
-        double unanswered = _spec.Politics.SovereigntySalience * _spec.Politics.ThreatAudienceCost;
+        double unanswered = Self.Politics.SovereigntySalience * Self.Politics.ThreatAudienceCost;
         double ownCost = SelfCost(spec, by) * Horizon;
         var why = Numbers(("shortfall", shortfall), ("expectedConcession", forcing), ("audienceCostUnanswered", unanswered), ("costToSelf", ownCost));
         if (unanswered + forcing > ownCost) Escalate(by, rung, immediate: false, ["counter-escalation"], why);

@@ -92,6 +92,8 @@ public sealed record InstrumentThreatened(string By, InstrumentSpec Instrument, 
 public sealed record InstrumentApplied(string By, InstrumentSpec Instrument, double DailyCost, IReadOnlyList<Reason>? Stated = null) : IMessage;
 /// <summary>A new government in the sender's country: its negotiators' private types are drawn again.</summary>
 public sealed record GovernmentChanged : IMessage;
+/// <summary>A new administration took office in the sender's country: the public prior of its threats is its own.</summary>
+public sealed record AdministrationChanged(string Country) : IMessage;
 /// <summary>A threat whose grace period ended without its application.</summary>
 public sealed record InstrumentNotExecuted(string By, InstrumentSpec Instrument, bool Lapsed = false) : IMessage;
 /// <summary>The sender lifts one instrument (<paramref name="Only"/>) or, when it is null, all it uses against the receiver.</summary>

@@ -16,8 +16,6 @@ public sealed partial class Negotiation : Agent
 {
     private readonly string _sending, _receiving;
     private IssueSpace _space;
-    private readonly IReadOnlyList<LinkedMeasure> _measures;
-    private readonly bool _paymentAsked;
     private IReadOnlyList<Issue>? _issues;
     private bool _open;
     private long _opened, _deadline;
@@ -31,14 +29,16 @@ public sealed partial class Negotiation : Agent
     {
         (_sending, _receiving) = AgentIds.PartiesOf(id);
         _space = new IssueSpace(world.Negotiation);
-        _measures = Grievance.Measures(world.Spec, _sending, _receiving);
-        _paymentAsked = Grievance.PaymentAsked(world.Spec, _sending, _receiving);
     }
 
     /// <summary>The agenda of the grievance's terms (every flight condition when none is known), the payment the
-    /// receiving state asked for, if it did, and the linked instruments.</summary>
-    private Agenda AgendaOf(IReadOnlyList<Issue> issues) =>
-        new(_paymentAsked ? issues.Append(Issue.Payment).Distinct().Order().ToList() : issues, _measures);
+    /// receiving state asked for, if it did, and the linked instruments: of the administrations in office now.</summary>
+    private Agenda AgendaOf(IReadOnlyList<Issue> issues)
+    {
+        var spec = World.SpecAt(Now);
+        return new(Grievance.PaymentAsked(spec, _sending, _receiving) ? issues.Append(Issue.Payment).Distinct().Order().ToList() : issues,
+            Grievance.Measures(spec, _sending, _receiving));
+    }
 
     private MinistrySpec? SendingMinistry => World.MinistryOf(_sending);
     private MinistrySpec? ReceivingMinistry => World.MinistryOf(_receiving);

@@ -69,9 +69,14 @@ public sealed class RunStory(World world)
         EventKinds.InstrumentThreatened => Threat(e),
         EventKinds.InstrumentHeldInReserve => $"{Name(e.Actor)} held {Words(e.Text("instrument"))} against {Name(e.Subject)} in reserve: what it expected the threat to win ({N(e, "expectedGain")}) did not outweigh what failing would cost it ({N(e, "expectedCost")}).",
         EventKinds.InstrumentApplied => Applied(e),
+        EventKinds.InstrumentNotExecuted when e.Reasons is ["compliance"] => $"{Possessive(e.Actor)} threat of {Words(e.Text("instrument"))} lapsed: {Name(e.Subject)} was taking people back again by its date ({N(e, "returned")} since the agreement).",
+        EventKinds.InstrumentNotExecuted when e.Reasons is ["newAdministration"] => $"{Possessive(e.Actor)} threat of {Words(e.Text("instrument"))} against {Name(e.Subject)} lapsed with the administration that made it.",
+        EventKinds.CountryAdministration => $"A new administration took office in {Name(e.Actor)} ({Words(e.Text("posture"))} posture): its ladder is {(e.Text("instruments") is { Length: > 0 } l ? Words(l.Replace(" ", ", ")) : "empty")}, and its threats are believed at {N(e, "threatCredibility")} until its record shows otherwise.",
         EventKinds.InstrumentNotExecuted when e.Reasons is ["noDispute"] => $"{Possessive(e.Actor)} threat of {Words(e.Text("instrument"))} lapsed: nothing was in dispute with {Name(e.Subject)} any more.",
         EventKinds.InstrumentNotExecuted => $"{Name(e.Actor)} did not carry out its threat of {Words(e.Text("instrument"))}: the concession it could still force ({N(e, "expectedConcession")}) less its own cost ({N(e, "costToSelf")}) was worth less than the {N(e, "backDownCost")} that backing down costs it. {Name(e.Subject)} now finds its threats less credible ({N(e, "credibility")}).",
         EventKinds.InstrumentLifted => Lifted(e),
+        EventKinds.InstrumentKept when e.Text("until") == "compliance" && e.Text("applied") == "false" =>
+            $"The agreement left {Possessive(e.Actor)} threat of {Words(e.Text(EventFields.Instrument))} against {Name(e.Subject)} standing: it is carried out at its date unless {Name(e.Subject)} is taking people back again by then, and then kept until {Name(e.Subject)} has taken back {N(e, "needed")}.",
         EventKinds.InstrumentKept => e.Text("until") == "compliance"
             ? $"The agreement left {Possessive(e.Actor)} {Words(e.Text(EventFields.Instrument))} on {Name(e.Subject)} in force until {Name(e.Subject)} has taken back {N(e, "needed")} people (the statute lifts it on compliance, not on a promise)."
             : $"The agreement kept {Possessive(e.Actor)} {Words(e.Text(EventFields.Instrument))} on {Name(e.Subject)} in force until the first flight lands.",
@@ -128,6 +133,7 @@ public sealed class RunStory(World world)
             ["scripted", ..] => "as the scenario scripts",
             ["incident", ..] => "after an incident",
             ["decided", ..] => "at once",
+            ["noncompliance", ..] => $"its date came and {Name(e.Subject)} had taken nobody back since the agreement; it stays until {N(e, "needed")} have been",
             _ => string.Join(", ", e.Reasons ?? []),
         };
         return $"{Name(e.Actor)} applied {Words(e.Text(EventFields.Instrument))} against {Name(e.Subject)} ({why}){(e.Fields?.Any(f => f.Key == "dailyCostToTarget") == true ? $", costing {Name(e.Subject)} {N(e, "dailyCostToTarget")} a day" : "")}.";

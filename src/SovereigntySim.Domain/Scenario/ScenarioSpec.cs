@@ -196,6 +196,28 @@ public sealed record CountrySpec
     public Posture? Posture { get; init; }
     [Description("This state pays receiving states for taking people (funding for holding or transit, a fee per place): a receiving state's relations[].paymentDemand on it is then a term of the agenda it can meet; from a state that does not pay, the demand stays outside the flight terms, as a linked demand. Set by the trump2 posture.")]
     public bool Pays { get; init; }
+    [Description("Administrations that take office during the run (an inauguration), in order: from its date each has its posture's ladder, threat politics and payments. Pending threats of the one before lapse, measures in force stay, and its negotiators' types are drawn again.")]
+    public List<AdministrationSpec> Administrations { get; init; } = [];
+
+    /// <summary>This state as the given administration governs it: its ladder, its threat politics and whether it pays.</summary>
+    public CountrySpec Under(AdministrationSpec a) => this with
+    {
+        Posture = a.Posture, Instruments = a.Instruments, Pays = a.Pays, Politics = a.Politics ?? Politics, Administrations = [],
+    };
+}
+
+/// <summary>An administration that takes office in a country during the run (docs/model.md §6, "Postures by era").</summary>
+public sealed record AdministrationSpec
+{
+    [Required, Description("When it takes office: 'day N HH:MM' (day 1 is the start date) or an ISO 8601 timestamp.")]
+    public ScenarioTime At { get; init; }
+    [Required, Description("Its posture: fills instruments when none are given and the politics keys not given (the country's own keys fill the rest).")]
+    public Posture? Posture { get; init; }
+    [Description("Its escalation ladder, first rung first.")]
+    public List<InstrumentSpec> Instruments { get; init; } = [];
+    public PoliticsSpec? Politics { get; init; }
+    [Description("It pays receiving states for taking people (set by the trump2 posture).")]
+    public bool Pays { get; init; }
 }
 
 /// <summary>A sending state's posture by administration: which instruments it has and how readily it uses them

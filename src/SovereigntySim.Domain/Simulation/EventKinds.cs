@@ -165,6 +165,10 @@ public static class EventKinds
     [Logged("country", "Scripted: a new government takes office", "note", Subject = "partner if given")]
     public const string ScriptGovernmentChange = "script.governmentChange";
 
+    [Logged("country", "An administration takes office (countries[].administrations): its posture's ladder and threat politics from now on",
+        "the posture; posture, instruments (its ladder's names), threatCredibility")]
+    public const string CountryAdministration = "country.administration";
+
     [Logged("country", "A country's private commitment to its threats (at tick 0, and drawn again by a new government)",
         "`governmentChange` when drawn again; commitment (κ), backDownCost (κ·A), linkedDemandsDropped (new government)")]
     public const string CountryType = "country.type";
@@ -179,12 +183,12 @@ public static class EventKinds
     public const string InstrumentHeldInReserve = "instrument.heldInReserve";
 
     [Logged("country", "An instrument in force against the partner",
-        "`scripted`, `threat carried out`, `counter-escalation`, `decided` or `incident` (with flight); instrument, rate, dailyCostToTarget; after a threat also shortfall, expectedConcession, costToSelf, backDownCost, credibility (after the update); a counter-escalation also audienceCostUnanswered",
+        "`scripted`, `threat carried out`, `counter-escalation`, `decided`, `incident` (with flight) or `noncompliance` (a threat kept after an agreement whose date came before the partner took anyone back; with returned, needed); instrument, rate, dailyCostToTarget; after a threat also shortfall, expectedConcession, costToSelf, backDownCost, credibility (after the update); a counter-escalation also audienceCostUnanswered",
         Subject = "target")]
     public const string InstrumentApplied = "instrument.applied";
 
     [Logged("country", "A threat not carried out",
-        "instrument, shortfall, expectedConcession, costToSelf, backDownCost, credibility (after the update); or `noDispute` and the instrument alone, for a threat that lapses",
+        "instrument, shortfall, expectedConcession, costToSelf, backDownCost, credibility (after the update); or `noDispute` and the instrument alone, for a threat that lapses; or `compliance` with instrument, returned, needed, for a threat kept after an agreement that lapses because the partner is taking people back again; or `newAdministration` with the instrument, for a threat of an administration that left office",
         Subject = "target")]
     public const string InstrumentNotExecuted = "instrument.notExecuted";
 
@@ -193,7 +197,7 @@ public static class EventKinds
         Subject = "target")]
     public const string InstrumentLifted = "instrument.lifted";
 
-    [Logged("country", "An agreement keeps an instrument in force until the first landing, or until compliance", "`agreement`; instrument, until (`firstLanding` or `compliance`), needed (people to take back, for compliance)", Subject = "target")]
+    [Logged("country", "An agreement keeps an instrument in force until the first landing, or until compliance", "`agreement`; instrument, until (`firstLanding` or `compliance`), needed (people to take back, for compliance), applied (false: a threat that stands until its date)", Subject = "target")]
     public const string InstrumentKept = "instrument.kept";
 
     [Logged("country", "A scripted instrument not used: every rung of that kind is already in use", "instrument", Subject = "target")]

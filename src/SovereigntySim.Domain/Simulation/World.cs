@@ -66,6 +66,10 @@ public sealed class World
         Spec = spec;
         Clock = new SimClock(spec.Start, spec.Step, spec.Duration);
         Countries = spec.Countries.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        // The scenario as each administration in office governs it, from the tick it takes office.
+        var offices = spec.Countries.SelectMany(c => c.Administrations).Select(a => Clock.TickAt(a.At.OffsetFrom(spec.Start))).Distinct().Order().ToList();
+        _eras = [(0, spec), .. offices.Select(t => (t, spec with { Countries = [.. spec.Countries.Select(c => InOffice(c, t))] }))];
+        _countriesByEra = [.. _eras.Select(e => (IReadOnlyDictionary<string, CountrySpec>)e.Spec.Countries.ToDictionary(c => c.Id, StringComparer.Ordinal))];
         var caseloads = new List<CaseloadInfo>();
         foreach (var p in spec.Populations)
             for (int q = 0; q < p.Partitions; q++)
@@ -97,6 +101,29 @@ public sealed class World
     }
 
     public ScenarioSpec Spec { get; }
+
+    private readonly (long From, ScenarioSpec Spec)[] _eras;
+    private readonly IReadOnlyDictionary<string, CountrySpec>[] _countriesByEra;
+
+    private CountrySpec InOffice(CountrySpec c, long tick)
+    {
+        var current = c.Administrations.LastOrDefault(a => Clock.TickAt(a.At.OffsetFrom(Spec.Start)) <= tick);
+        return current is null ? c : c.Under(current);
+    }
+
+    private int EraAt(long tick)
+    {
+        int i = _eras.Length - 1;
+        while (i > 0 && _eras[i].From > tick) i--;
+        return i;
+    }
+
+    /// <summary>A country as the administration in office at <paramref name="tick"/> governs it (countries[].administrations):
+    /// a function of simulated time alone, so every agent on every silo sees the same state at the same tick.</summary>
+    public CountrySpec CountryAt(string id, long tick) => _countriesByEra[EraAt(tick)][id];
+
+    /// <summary>The scenario with every country as governed at <paramref name="tick"/>.</summary>
+    public ScenarioSpec SpecAt(long tick) => _eras[EraAt(tick)].Spec;
 
     /// <summary>Some population is infectious (populations[].infectionPrevalence): flights draw infections and test.</summary>
     public bool Epidemic { get; }
