@@ -32,4 +32,28 @@ public sealed class IndivisibleIssueTests(ITestOutputHelper output)
         var divisible = await TestScenario.RunAsync(ThirdCountryDispute([]));
         Assert.Contains("thirdCountry=True", divisible.First("negotiation.agreement")!.Text("terms"));
     }
+
+    /// <summary>Talks a script opens on the stated reasons, with Mexico's red line on third-country nationals.</summary>
+    private static ScenarioSpec ScriptedTalks(params Agents.Reason[] reasons) => ThirdCountryDispute([Issue.ThirdCountryNationals]).WithoutFlights()
+        .WithEvents(TestScenario.Script(1, 2, ScriptedEventKind.OpenNegotiation, "US", "MX") with { Reasons = [.. reasons] });
+
+    /// <summary>What is left beside the red line decides: a notice period (a sixth of the sending state's weight on the
+    /// table) is no reason to sign, documents and a weekly cap (three quarters of it) are.</summary>
+    [Fact]
+    public async Task An_issue_is_indivisible_when_red_lines_hold_most_of_what_the_sending_side_wants()
+    {
+        var minor = await TestScenario.RunAsync(ScriptedTalks(Agents.Reason.ThirdCountryNational, Agents.Reason.MissingNotice));
+        output.Show(minor, "negotiation.");
+        Assert.Contains("notice", minor.First("negotiation.opened")!.Text("agenda"));
+        Assert.Empty(minor.OfKind("negotiation.agreement"));
+        // The sending side walks out, and never concedes what would buy it nothing.
+        Assert.Equal("true", minor.First("negotiation.breakdown")!.Text("indivisible"));
+        var offers = minor.OfKind("negotiation.offer").Where(e => e.Text(EventFields.By) == "US").ToList();
+        Assert.NotEmpty(offers);
+        Assert.All(offers, e => Assert.Contains("thirdCountry=True", e.Text(EventFields.Terms)));
+
+        var major = await TestScenario.RunAsync(ScriptedTalks(Agents.Reason.ThirdCountryNational, Agents.Reason.UnverifiedDocuments, Agents.Reason.CapReached));
+        output.Show(major, "negotiation.agreement");
+        Assert.NotNull(major.First("negotiation.agreement"));
+    }
 }

@@ -161,21 +161,24 @@ public sealed partial class Ministry : Agent
         return CrossesRedLine(x, p.Space.Agenda, p.Self.Sending) ? NoDeal : p.Self.Of(x);
     }
 
-    /// <summary>For the sending side, talks in which every flight term of the grievance is a red line of the
-    /// receiving state (no third-country nationals, declared as a principle: Nigeria and Burkina Faso, 2025) cannot
-    /// settle it: any deal leaves the people it wants to return unreturnable. An indivisible issue (Fearon 1995) is
-    /// no bargain, whatever relief or payment comes with it. A loop, not a query: it is asked for every point of the belief and every offer.</summary>
+    /// <summary>For the sending side, talks in which the red lines of the receiving state hold most of what it wants
+    /// on the table (more than half its weight on the agenda's flight terms: no third-country nationals, declared as a
+    /// principle by Nigeria and Burkina Faso in 2025; no involuntary returns, Eritrea) cannot settle the dispute: any
+    /// deal leaves most of the people it wants to return unreturnable, and what is left (an assurance, a notice period)
+    /// is no reason to sign. An indivisible issue (Fearon 1995) is no bargain, whatever relief or payment comes with it.
+    /// A loop, not a query: it is asked for every point of the belief and every offer.</summary>
     private static bool Indivisible(Partner p)
     {
         if (!p.Self.Sending || p.Spec.RedLines.Count == 0) return false;
-        bool any = false;
+        double redLined = 0, all = 0;
         foreach (var c in FlightConditions.All)
         {
             if (c.OnlyWhenAsked || !p.Space.Agenda.Has(c.Issue)) continue;
-            if (!p.Spec.RedLines.Contains(c.Issue)) return false;
-            any = true;
+            double w = p.Self.Weights[(int)c.Issue];
+            all += w;
+            if (p.Spec.RedLines.Contains(c.Issue)) redLined += w;
         }
-        return any;
+        return all > 0 && redLined > all / 2;
     }
 
     private const double NoDeal = -1;
@@ -252,7 +255,9 @@ public sealed partial class Ministry : Agent
             why.Add(Field.Of("escalationPending", escalating));
             if (!worth && !escalating) return new OfferResponse(r.Round, false, null, true, why);
         }
-        var counter = p.Space.FromPositions(TradeOff.Offer(p.Self, p.Other, aspiration, p.SelfLevels), r.Sending);
+        // On an indivisible issue a concession buys nothing (every term the other side could move is its red line):
+        // the sending side restates its demand rather than give up the people it wants to return.
+        var counter = p.Space.FromPositions(TradeOff.Offer(p.Self, p.Other, Indivisible(p) ? 1 : aspiration, p.SelfLevels), r.Sending);
         return new OfferResponse(r.Round, false, counter, false, why);
     }
 
