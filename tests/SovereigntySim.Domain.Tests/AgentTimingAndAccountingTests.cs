@@ -1,3 +1,4 @@
+using SovereigntySim.Domain.Screening;
 using System.Globalization;
 using SovereigntySim.Domain.Agents;
 using SovereigntySim.Domain.Metrics;
@@ -340,8 +341,9 @@ public sealed class AgentTimingAndAccountingTests
             Assert.Contains(e.Text("legal"), new[] { "finalOrder", "pendingAppeal", "asylumClaim" });
             var view = caseload.View(MigrantId(e))!;
             Assert.Equal(e.Text("nationality"), view.Nationality);
-            // Without flights nobody's vulnerabilities change after detention.
-            Assert.Equal(Names.Flags(view.Vulnerabilities), e.Text("vulnerabilities"));
+            // Without flights nobody's vulnerabilities change after detention; a child alone gets an escort arranged.
+            Assert.Equal(Names.Flags(view.Vulnerabilities & ~Vulnerability.Escorted), e.Text("vulnerabilities"));
+            Assert.Equal(ScreeningRules.Unaccompanied(view.Vulnerabilities & ~Vulnerability.Escorted), (view.Vulnerabilities & Vulnerability.Escorted) != 0);
         }
         Assert.Equal(["CU", "VE"], detained.Select(e => e.Text("nationality")).Distinct().Order());
         Assert.Contains(detained, e => e.Text("vulnerabilities") == "none");

@@ -1,6 +1,7 @@
 using MathNet.Numerics.Distributions;
 using SovereigntySim.Domain.Randomness;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Domain.Screening;
 using SovereigntySim.Domain.Simulation;
 
 namespace SovereigntySim.Domain.Agents;
@@ -135,6 +136,9 @@ public sealed partial class Caseload : Agent
         _lastAccountTick = Now;
     }
 
+    /// <summary>Days to arrange a child's hand-over to the receiving state's child-protection authority.</summary>
+    private const double HandOverDays = 14;
+
     private void Admit(long admissionTick)
     {
         Account();
@@ -167,6 +171,14 @@ public sealed partial class Caseload : Agent
             Schedule(i, at + Draw(i, _pop.Process.AsylumMeanDays));
         else if (_m.Documents[i] == DocumentStatus.Missing)
             Schedule(i, at + Draw(i, _pop.Process.TravelDocumentMeanDays));
+        else if (ScreeningRules.Unaccompanied(_m.Vulnerabilities[i]))
+        {
+            // A child travelling alone is flown only once a hand-over to the receiving state's child-protection
+            // authority is arranged (the safe-repatriation duty of the TVPRA, 8 U.S.C. 1232(a)(5)), not put on a plane
+            // to be refused at the door.
+            _m.Vulnerabilities[i] |= Vulnerability.Escorted;
+            Schedule(i, at + Clock.TicksForDays(HandOverDays));
+        }
         else if (at > Now)
             Schedule(i, at);
         else
@@ -383,8 +395,8 @@ public sealed partial class Caseload : Agent
                 Schedule(i, Now + Clock.TicksForDays(30));
                 break;
             case Reason.UnaccompaniedMinor:
-                _m.Vulnerabilities[i] |= Vulnerability.FamilyTies; // child-protection hand-over arranged
-                Schedule(i, Now + Clock.TicksForDays(14));
+                _m.Vulnerabilities[i] |= Vulnerability.Escorted; // child-protection hand-over arranged
+                Schedule(i, Now + Clock.TicksForDays(HandOverDays));
                 break;
             case Reason.MedicalClearance:
                 _m.Vulnerabilities[i] &= ~Vulnerability.Medical; // fit-to-fly certificate obtained

@@ -5,7 +5,12 @@ public enum DocumentStatus : byte { Verified, Partial, Missing, Disputed }
 public enum LegalStatus : byte { FinalOrder, PendingAppeal, AsylumClaim }
 
 [Flags]
-public enum Vulnerability : byte { None = 0, Minor = 1, Medical = 2, FamilyTies = 4 }
+public enum Vulnerability : byte
+{
+    None = 0, Minor = 1, Medical = 2, FamilyTies = 4,
+    /// <summary>A child travelling without family whose hand-over to the receiving state's child-protection authority is arranged.</summary>
+    Escorted = 8,
+}
 
 /// <summary>Where a migrant stands in the removal process.</summary>
 public enum MigrantStatus : byte

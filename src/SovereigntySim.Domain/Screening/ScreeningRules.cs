@@ -25,6 +25,10 @@ public static class ScreeningRules
     }
 
     /// <summary>The reason a person is refused, or <see cref="Reason.None"/>. Draws come from the inspector's stream.</summary>
+    /// <summary>A child without family on the flight and no hand-over to child protection arranged.</summary>
+    public static bool Unaccompanied(Vulnerability v) =>
+        (v & Vulnerability.Minor) != 0 && (v & (Vulnerability.FamilyTies | Vulnerability.Escorted)) == 0;
+
     public static Reason Person(AcceptancePolicySpec policy, ScreeningSpec agency, FlightTerms flight, in Passenger p, int position, Random inspector)
     {
         if (position >= policy.MaxPassengersPerFlight) return Reason.PassengerLimit;
@@ -35,7 +39,7 @@ public static class ScreeningRules
         // admitted as such, not asked to prove it (Panama, Costa Rica, El Salvador, 2025).
         if (!(p.ThirdCountry && policy.AcceptThirdCountryNationals) && Documents(policy.DocumentationStandard, agency, p.Documents, inspector) is var docs && docs != Reason.None)
             return docs;
-        if ((p.Vulnerabilities & Vulnerability.Minor) != 0 && (p.Vulnerabilities & Vulnerability.FamilyTies) == 0) return Reason.UnaccompaniedMinor;
+        if (Unaccompanied(p.Vulnerabilities)) return Reason.UnaccompaniedMinor;
         if ((p.Vulnerabilities & Vulnerability.Medical) != 0 && !flight.HealthScreening) return Reason.MedicalClearance;
         return Reason.None;
     }
