@@ -229,10 +229,14 @@ public sealed class ExperimentTests(OneSiloCluster one)
 
         var negotiation = Csv(Path.Combine(dir, "negotiations.csv")).First();
         Assert.Equal("agreement", negotiation["outcome"]);
-        // The founding dispute is over documents (procedural irregularities, unverified documents): that term is agreed,
-        // the aircraft, not on its agenda, is not.
-        Assert.False(string.IsNullOrEmpty(negotiation["term.documentation"]));
-        Assert.True(string.IsNullOrEmpty(negotiation["term.aircraft"]));
+        // The agreement settles the terms its refusals raised, and only those: the agenda of the talks' opening event.
+        var opened = File.ReadLines(Path.Combine(dir, "events.jsonl")).First(l => l.Contains("\"kind\":\"negotiation.opened\""));
+        string agenda = (string)JsonNode.Parse(opened)!["fields"]!["agenda"]!;
+        Assert.NotEmpty(agenda);
+        var terms = negotiation.Where(kv => kv.Key.StartsWith("term.", StringComparison.Ordinal) && kv.Key is not ("term.lifted" or "term.kept")).ToList();
+        Assert.Contains(terms, kv => kv.Value.Length > 0);
+        Assert.All(terms.Where(kv => kv.Value.Length > 0), kv => Assert.Contains(Issue(kv.Key), agenda));
+        static string Issue(string column) => column["term.".Length..] switch { "noticeHours" => "notice", "thirdCountryNationals" => "thirdCountryNationals", var c => c };
         Assert.True(D(negotiation["nashProduct"]) <= (D(negotiation["nashUtilitySending"]) - D(negotiation["reservationSending"]))
             * (D(negotiation["nashUtilityReceiving"]) - D(negotiation["reservationReceiving"])) + 1e-6);
         var offers = Csv(Path.Combine(dir, "offers.csv"));
