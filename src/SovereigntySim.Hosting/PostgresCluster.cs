@@ -9,7 +9,8 @@ namespace SovereigntySim.Hosting;
 
 /// <summary>
 /// A SovereigntySim cluster: silos that find each other and keep grain state in PostgreSQL through Orleans' ADO.NET
-/// providers (schema: scripts/postgres/schema.sql), and clients that find the silos there.
+/// providers (schema: scripts/postgres/schema.sql), and clients that find the silos there; silos and clients speak
+/// mutual TLS with the cluster's certificate where the connection string names a password file (<see cref="ClusterCertificate"/>).
 /// </summary>
 public static class PostgresCluster
 {
@@ -79,8 +80,10 @@ public static class PostgresCluster
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
         builder.UseOrleans(silo =>
         {
+            if (certificate is not null) silo.UseTls(o => ClusterCertificate.Configure(o, certificate));
             silo.ConfigureSovereigntySim();
             silo.Configure<ClusterOptions>(Name);
             silo.ConfigureEndpoints(advertise, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertise));
@@ -116,8 +119,10 @@ public static class PostgresCluster
         await WaitForDatabaseAsync(connectionString, cancellation);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
+        var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
         builder.UseOrleansClient(client =>
         {
+            if (certificate is not null) client.UseTls(o => ClusterCertificate.Configure(o, certificate));
             client.Configure<ClusterOptions>(Name);
             client.UseAdoNetClustering(o =>
             {

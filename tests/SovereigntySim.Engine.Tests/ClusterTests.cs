@@ -273,7 +273,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await Assert.ThrowsAnyAsync<PostgresException>(() => One("COPY (SELECT 1) TO PROGRAM 'true'"));
 
         // The password files are private to their owner, and no process shows a password on its command line.
-        foreach (var file in new[] { "pgpass", "admin.pgpass" })
+        foreach (var file in new[] { "pgpass", "admin.pgpass", ClusterCertificate.FileName })
             if (!OperatingSystem.IsWindows()) // the cluster script runs on Linux only
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cluster.State, file)));
         var password = File.ReadAllText(Path.Combine(cluster.State, "pgpass")).Trim().Split(':')[^1];
@@ -284,6 +284,48 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
             Assert.DoesNotContain(password, cmdline);
+        }
+    }
+
+    /// <summary>Issue 18: the gateway serves only a client holding the cluster's certificate (mutual TLS, pinned). A
+    /// local user with the database password but another certificate, or speaking plain TCP, gets no grain call
+    /// through, so cannot read or clear a run's checkpoints.</summary>
+    [Fact]
+    public async Task A_client_without_the_clusters_certificate_cannot_join_the_gateway()
+    {
+        await using (var member = await PostgresCluster.ConnectAsync(cluster.Connection))
+            Assert.NotEmpty(await member.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true));
+
+        // A folder of its own with the password file and a self-signed certificate of the same name.
+        var intruder = Repo.TempDir();
+        var passfile = Path.Combine(intruder, "pgpass");
+        File.Copy(Path.Combine(cluster.State, "pgpass"), passfile);
+        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={ClusterCertificate.HostName}", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+            names.AddDnsName(ClusterCertificate.HostName);
+            request.CertificateExtensions.Add(names.Build());
+            using var own = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            File.WriteAllBytes(Path.Combine(intruder, ClusterCertificate.FileName), own.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12));
+        }
+        foreach (var f in Directory.GetFiles(intruder)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await Refused(Without(cluster.Connection, "Passfile") + ";Passfile=" + passfile);
+        // The password itself and no password file: no certificate, plain TCP.
+        var password = File.ReadAllText(passfile).Trim().Split(':')[^1];
+        await Refused(Without(cluster.Connection, "Passfile") + ";Password=" + password);
+
+        static async Task Refused(string connection)
+        {
+            // Refused at the handshake, the client keeps trying the gateways: no call gets through in 20 s (the
+            // member's call above took well under a second).
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await using var client = await PostgresCluster.ConnectAsync(connection, patience.Token);
+                await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(patience.Token);
+            });
         }
     }
 
