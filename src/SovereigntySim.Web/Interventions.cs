@@ -26,6 +26,9 @@ public sealed record InterventionRequest
 public sealed record Intervention(int Number, long Tick, string Time, string Description, ScriptedEventSpec Event, string? Set);
 
 /// <summary>Bad input for an intervention or a run: the reason, and located scenario errors when there are any.</summary>
+/// <summary>A call names a run or folder that is not there: a 404 with the reason.</summary>
+public sealed class LiveNotFoundException(string reason) : Exception(reason);
+
 public sealed class LiveInputException(string reason, IReadOnlyList<ScenarioError>? errors = null) : Exception(reason)
 {
     public IReadOnlyList<ScenarioError> Errors { get; } = errors ?? [];

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Hosting.Engines;
+using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Hosting.Runs;
 using SovereigntySim.Scenarios;
 
@@ -34,11 +35,13 @@ public sealed class LiveRun : IRunControl
     private double _anchorWall;
     private long _anchorTick;
 
-    public LiveRun(string id, string source, RunRequest request, Speed speed, bool paused, ILogger log)
+    public LiveRun(string id, string source, RunRequest request, Speed speed, bool paused, ILogger log, string folder, RunCheckpoint? from = null)
     {
         Id = id;
         Source = source;
         Request = request;
+        Folder = folder;
+        From = from;
         _speed = speed;
         _paused = paused;
         _log = log;
@@ -47,6 +50,14 @@ public sealed class LiveRun : IRunControl
     }
 
     public string Id { get; }
+    /// <summary>The run's folder (events.jsonl, summary.json, tables, and the checkpoint a stopped run leaves), as
+    /// `sovsim run` writes one.</summary>
+    public string Folder { get; }
+    /// <summary>The checkpoint this run went on from (POST /api/runs/{id}/continue), or null.</summary>
+    public RunCheckpoint? From { get; }
+    /// <summary>Stopped before its end with a checkpoint in its folder: it can go on.</summary>
+    public bool Resumable => Result is { Completed: false, Error: null } && _checkpoints?.LastTick is not null;
+    private RunCheckpoints? _checkpoints;
     /// <summary>The shipped scenario's name or the uploaded file's name.</summary>
     public string Source { get; }
     public RunRequest Request { get; }
@@ -93,7 +104,10 @@ public sealed class LiveRun : IRunControl
                 await using (engine)
                 {
                     RunResult result;
-                    try { result = await RunPipeline.RunAsync(engine, Request, [Sink], cancellation: _stop.Token, control: this); }
+                    // Checkpoints only on stop, as Ctrl-C takes one in `sovsim run`: a stopped run goes on from there.
+                    _checkpoints = new RunCheckpoints(Folder, long.MaxValue, From);
+                    var sinks = (IReadOnlyList<IRunSink>)[.. RunFolder.Sinks(Folder, From?.Header.LogOffset ?? 0), Sink];
+                    try { result = await RunPipeline.RunAsync(engine, Request, sinks, cancellation: _stop.Token, checkpoints: _checkpoints, control: this); }
                     catch (RunFailedException failed) { result = failed.Result; }
                     // The last slice's point and totals are in place before the run shows as ended: an observer who
                     // sees "completed" reads the whole run, not the state of the last periodic push.
@@ -166,6 +180,8 @@ public sealed class LiveRun : IRunControl
         Signal();
         return done.Task;
     }
+
+    public RunRequest Effective(RunRequest request) => request with { Spec = ExportSpec() };
 
     /// <summary>The effective scenario plus the interventions as timed events: `sovsim run` replays this run from it.</summary>
     public ScenarioSpec ExportSpec()

@@ -204,6 +204,12 @@ public static class LiveServer
         control.MapPost("/runs/{id}/pause", (string id, RunManager runs) => Control(runs, id, r => r.Pause()));
         control.MapPost("/runs/{id}/resume", (string id, RunManager runs) => Control(runs, id, r => r.Resume()));
         control.MapPost("/runs/{id}/stop", (string id, RunManager runs) => Control(runs, id, r => r.Stop()));
+        // A stopped run goes on from the checkpoint its stop left in its folder, under the same id.
+        control.MapPost("/runs/{id}/continue", async (string id, string? speed, bool? paused, RunManager runs) => await Guard(async () =>
+        {
+            var run = await runs.ContinueAsync(id, speed, paused ?? false);
+            return Results.Json(run.Sink.Snapshot().Run, Json, statusCode: StatusCodes.Status201Created);
+        }));
         control.MapPost("/runs/{id}/step", (string id, string? by, RunManager runs) => by is null or "tick" or "day"
             ? Control(runs, id, r => r.Step(day: by == "day"))
             : Bad($"by: expected tick or day, found '{SafeText.Excerpt(by, 40)}'"));
@@ -247,6 +253,7 @@ public static class LiveServer
     {
         try { return await action(); }
         catch (LiveInputException e) { return Bad(e.Message, e.Errors); }
+        catch (LiveNotFoundException e) { return Results.Json(new { error = e.Message }, Json, statusCode: StatusCodes.Status404NotFound); }
         catch (JsonException e) { return Bad($"the request body is not valid JSON for this call: {SafeText.Excerpt(e.Message, 300)}"); }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge) { return Results.Json(new { error = e.Message }, Json, statusCode: 413); }
         catch (TimeoutException) { return Bad("the run did not reach a slice boundary within 2 minutes; try again"); }

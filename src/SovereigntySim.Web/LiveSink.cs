@@ -148,7 +148,8 @@ public sealed class LiveSink(LiveRun run) : IRunSink
         var result = run.Result;
         var info = new RunInfo(run.Id, run.Source, run.Request.Spec.Name, run.Request.Spec.Seed, run.Status, _lastTick, run.Clock.EndTick, run.Clock.Iso(_lastTick),
             run.Clock.Iso(run.Clock.EndTick), run.Speed.ToString(), _events, run.Clock.Step.TotalHours, run.Clock.TicksPerDay, Math.Round(run.BehindSeconds, 3),
-            result?.Digest, result?.Error ?? run.Error, result?.Completed ?? false, result is null ? null : Math.Round(result.WallSeconds, 3));
+            result?.Digest, result?.Error ?? run.Error, result?.Completed ?? false, result is null ? null : Math.Round(result.WallSeconds, 3),
+            run.Folder, run.Resumable, run.From?.Header.Tick);
         return new LiveUpdate(++_seq, full, Math.Round(_lastFolded + StartMs, 1), info, points, offers, timeline, _timelineDropped, _totals,
             [.. run.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set))]);
     }
@@ -232,7 +233,8 @@ public sealed class LiveSink(LiveRun run) : IRunSink
 }
 
 public sealed record RunInfo(string Id, string Source, string Scenario, long Seed, string Status, long Tick, long EndTick, string Time, string EndTime,
-    string Speed, long Events, double StepHours, long TicksPerDay, double BehindSeconds, string? Digest, string? Error, bool Completed, double? WallSeconds);
+    string Speed, long Events, double StepHours, long TicksPerDay, double BehindSeconds, string? Digest, string? Error, bool Completed, double? WallSeconds,
+    string Folder, bool Resumable, long? ContinuedFromTick);
 
 public sealed record LivePoint(long Tick, double Day, string Time, IReadOnlyDictionary<string, double> Totals,
     IReadOnlyDictionary<string, double> Tension, IReadOnlyDictionary<string, double> Pressure);

@@ -62,12 +62,58 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         {
             Forget();
             var engine = await RunHost.StartOnAsync(client, spec);
-            var run = new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>());
-            run.Sink.Publish = update => Send(run.Id, update);
-            _runs[run.Id] = run;
-            LiveMetrics.RunsActive.Add(1);
-            run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
-            return run;
+            return Launch(new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(),
+                FolderOf(engine.RunId)), engine);
+        }
+        finally
+        {
+            lock (_gate) _starting--;
+        }
+    }
+
+    /// <summary>A live run's folder: results/serve/runs/ID, as `sovsim run` writes one.</summary>
+    private string FolderOf(string id) => Path.Combine(options.ResultsDirectory, "runs", id);
+
+    private LiveRun Launch(LiveRun run, ISimulationEngine engine)
+    {
+        run.Sink.Publish = update => Send(run.Id, update);
+        _runs[run.Id] = run;
+        LiveMetrics.RunsActive.Add(1);
+        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+        return run;
+    }
+
+    /// <summary>Goes on with a stopped run from the checkpoint its stop left in its folder, under the same id, paused
+    /// or at <paramref name="speed"/>; it ends with the digest it would have had without the stop. Works on a run
+    /// this server no longer lists (or an earlier server started), from its folder alone.</summary>
+    public async Task<LiveRun> ContinueAsync(string id, string? speedText, bool paused)
+    {
+        Speed speed = Speed.OneDayPerSecond;
+        if (speedText is not null && !Speed.TryParse(speedText, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
+        if (_runs.TryGetValue(id, out var running) && !running.Finished)
+            throw new LiveInputException($"run {id} is still {running.Status}: stop it first");
+        var folder = FolderOf(id);
+        if (id.Length == 0 || id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) || !Directory.Exists(folder))
+            throw new LiveNotFoundException($"no run {SafeText.Excerpt(id, 60)} in {options.ResultsDirectory}");
+        var store = new FolderCheckpointStore(folder);
+        RunCheckpoint checkpoint;
+        try
+        {
+            checkpoint = await store.LoadAsync() ?? throw new LiveInputException($"run {id} left no checkpoint: it completed, failed, or was never stopped");
+        }
+        catch (Domain.Checkpoints.CheckpointException e) { throw new LiveInputException($"run {id}'s checkpoint cannot be read: {e.Message}"); }
+        var spec = checkpoint.Spec(store.Where);
+        lock (_gate)
+        {
+            if (_runs.Values.Count(r => !r.Finished) + _starting >= options.MaxActiveRuns)
+                throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
+            _starting++;
+        }
+        try
+        {
+            var engine = await RunHost.StartOnAsync(client, spec, checkpoint.Snapshot);
+            var source = running?.Source ?? spec.Name;
+            return Launch(new LiveRun(id, source, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, checkpoint), engine);
         }
         finally
         {

@@ -153,6 +153,52 @@ public sealed class ApiTests(LiveServerFixture server)
         Assert.NotEqual(plain.Digest, live);
     }
 
+    /// <summary>Issue 15: a run started from the web server is checkpointed and resumed like a CLI run. Stopping it
+    /// leaves a checkpoint in its folder (with the interventions made so far); continuing it goes on under the same
+    /// id and ends with the digest of the uninterrupted run, which its export replays.</summary>
+    [Fact]
+    public async Task A_stopped_run_continues_from_its_checkpoint_to_the_uninterrupted_digest()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true });
+        await server.WaitFor(id, s => LiveServerFixture.Status(s) == "paused", "the pause");
+        await server.Post($"api/runs/{id}/step?by=day");
+        await server.WaitFor(id, s => LiveServerFixture.Tick(s) == 24 && LiveServerFixture.Status(s) == "paused", "day 1");
+        var impose = await server.Post($"api/runs/{id}/interventions", new { kind = "impose", country = "US", against = "MX", instrument = "visaSanctions", note = "before the stop" });
+        Assert.True(impose.IsSuccessStatusCode, await impose.Content.ReadAsStringAsync());
+        await server.Post($"api/runs/{id}/step?by=day");
+        await server.WaitFor(id, s => LiveServerFixture.Tick(s) == 48 && LiveServerFixture.Status(s) == "paused", "day 2");
+        await server.Post($"api/runs/{id}/stop");
+        var stopped = await server.WaitForEnd(id);
+        Assert.Equal("stopped", LiveServerFixture.Status(stopped));
+        Assert.True(stopped["run"]!["resumable"]!.GetValue<bool>());
+        var folder = stopped["run"]!["folder"]!.GetValue<string>();
+        Assert.True(File.Exists(Path.Combine(folder, "events.jsonl")));
+
+        // Not while it runs, not an unknown one; then on under its id, from tick 48.
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Post("api/runs/no-such-run/continue")).StatusCode);
+        var continued = await server.Post($"api/runs/{id}/continue?speed=max");
+        var text = await continued.Content.ReadAsStringAsync();
+        Assert.True(continued.StatusCode == HttpStatusCode.Created, text);
+        Assert.Equal(48, JsonNode.Parse(text)!["continuedFromTick"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Post($"api/runs/{id}/continue")).StatusCode);
+        var end = await server.WaitForEnd(id);
+        Assert.Equal("completed", LiveServerFixture.Status(end));
+        var digest = end["run"]!["digest"]!.GetValue<string>();
+        Assert.False(end["run"]!["resumable"]!.GetValue<bool>());
+        // Its folder's log is the whole run's, as `sovsim run` leaves it.
+        Assert.Equal(digest, Repo.DigestOf(folder));
+
+        // The uninterrupted run: the scenario with the intervention at its tick, run by the reference runner.
+        var yaml = await server.Http.GetStringAsync($"api/runs/{id}/export");
+        var loaded = ScenarioLoader.LoadText(yaml, "export.yaml", []);
+        Assert.True(loaded.Ok, string.Join('\n', loaded.Errors));
+        Assert.Equal("before the stop", loaded.Spec!.Events[^1].Note);
+        var whole = await RunPipeline.RunAsync(new ReferenceEngine(new World(loaded.Spec)), new RunRequest(loaded.Spec, Provenance.Of(null, [])), []);
+        Assert.Equal(whole.Digest, digest);
+        // A completed run has no checkpoint to go on from.
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Post($"api/runs/{id}/continue")).StatusCode);
+    }
+
     [Fact]
     public async Task A_late_observer_gets_the_whole_state()
     {

@@ -28,6 +28,10 @@ public interface IRunControl
 {
     /// <summary>The tick the next slice runs to (beyond <paramref name="tick"/>), once the run may go on.</summary>
     Task<long> NextSliceAsync(ISimulationEngine engine, long tick, CancellationToken cancellation);
+
+    /// <summary>What the run is now, for a checkpoint: the request with the events the control added while it ran
+    /// (the live server's interventions), so a run resumed from it goes on as this one would.</summary>
+    RunRequest Effective(RunRequest request) => request;
 }
 
 /// <summary>
@@ -105,7 +109,7 @@ public static class RunPipeline
             // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
             if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
             {
-                try { await checkpoints.SaveAsync(engine, request, tick, log, metrics.Events, force: cancellation.IsCancellationRequested); }
+                try { await checkpoints.SaveAsync(engine, control?.Effective(request) ?? request, tick, log, metrics.Events, force: cancellation.IsCancellationRequested); }
                 catch (Exception e)
                 {
                     failure = e;
@@ -113,6 +117,12 @@ public static class RunPipeline
                 }
                 nextCheckpoint = NextCheckpoint();
             }
+        }
+        // Stopped between slices (a paused live run): the checkpoint is taken where it stopped.
+        if (failure is null && checkpoints is not null && cancellation.IsCancellationRequested && tick < clock.EndTick && checkpoints.LastTick != tick)
+        {
+            try { await checkpoints.SaveAsync(engine, control?.Effective(request) ?? request, tick, log, metrics.Events, force: true); }
+            catch (Exception e) { failure = e; }
         }
         if (checkpoints is not null) await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick);
         metrics.Finish(tick);
