@@ -13,6 +13,16 @@ public sealed class ApiTests(LiveServerFixture server)
 {
     private const string Scenario = "mexico-flight-refusal";
 
+    /// <summary>A run of the scenario at full speed, stepped one day from a paused start and paused there (tick 24).</summary>
+    private async Task<string> PausedAfterDayOne()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true });
+        await server.WaitFor(id, s => LiveServerFixture.Status(s) == "paused", "the pause");
+        await server.Post($"api/runs/{id}/step?by=day");
+        await server.WaitFor(id, s => LiveServerFixture.Tick(s) == 24 && LiveServerFixture.Status(s) == "paused", "day 1");
+        return id;
+    }
+
     [Fact]
     public async Task Lists_the_shipped_scenarios()
     {
@@ -92,10 +102,7 @@ public sealed class ApiTests(LiveServerFixture server)
     [Fact]
     public async Task Interventions_are_recorded_with_their_tick_and_the_export_replays_to_the_live_digest()
     {
-        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true });
-        await server.WaitFor(id, s => LiveServerFixture.Status(s) == "paused", "the pause");
-        await server.Post($"api/runs/{id}/step?by=day");
-        await server.WaitFor(id, s => LiveServerFixture.Tick(s) == 24 && LiveServerFixture.Status(s) == "paused", "day 1");
+        var id = await PausedAfterDayOne();
 
         // A parameter change (through the --set loader) and an event, at tick 24.
         var set = await server.Post($"api/runs/{id}/interventions", new { set = "countries.MX.acceptance.weeklyFlightCap=1" });
@@ -159,10 +166,7 @@ public sealed class ApiTests(LiveServerFixture server)
     [Fact]
     public async Task A_stopped_run_continues_from_its_checkpoint_to_the_uninterrupted_digest()
     {
-        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true });
-        await server.WaitFor(id, s => LiveServerFixture.Status(s) == "paused", "the pause");
-        await server.Post($"api/runs/{id}/step?by=day");
-        await server.WaitFor(id, s => LiveServerFixture.Tick(s) == 24 && LiveServerFixture.Status(s) == "paused", "day 1");
+        var id = await PausedAfterDayOne();
         var impose = await server.Post($"api/runs/{id}/interventions", new { kind = "impose", country = "US", against = "MX", instrument = "visaSanctions", note = "before the stop" });
         Assert.True(impose.IsSuccessStatusCode, await impose.Content.ReadAsStringAsync());
         await server.Post($"api/runs/{id}/step?by=day");
