@@ -67,6 +67,27 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
         }
     }
 
+    /// <summary>Issue 16: a scenario error is shown once, with where it is, not once in the summary and again in the list.</summary>
+    [Fact]
+    public async Task A_bad_override_is_shown_once_with_its_place()
+    {
+        var (page, errors, context) = await Open();
+        try
+        {
+            await page.SelectOptionAsync("#scenario", Scenario);
+            await page.FillAsync("#overrides", "negotiation.roundHours=abc");
+            await page.ClickAsync("#start");
+            await page.WaitForFunctionAsync("() => document.getElementById('start-errors').textContent.length > 0", null, new() { Timeout = Patience });
+            var shown = await page.InnerTextAsync("#start-errors");
+            Assert.StartsWith("1 error(s) in the scenario:", shown);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(shown, "--set:1:"));
+            Assert.Contains("roundHours", shown);
+            // The page's own code raised nothing (the browser logs the 400 itself).
+            Assert.DoesNotContain(errors, e => e.StartsWith("page error", StringComparison.Ordinal));
+        }
+        finally { await context.CloseAsync(); }
+    }
+
     [Fact]
     public async Task An_intervention_from_the_page_reaches_the_timeline_and_the_run_and_the_export_replays()
     {

@@ -230,8 +230,9 @@
     const text = await response.text();
     let json = null; try { json = JSON.parse(text); } catch { }
     if (!response.ok) {
-      const lines = [json && json.error ? json.error : `${response.status} ${text}`];
-      if (json && json.errors) json.errors.forEach(e => lines.push(e.message));
+      // A scenario's errors are listed once each (the summary line of the API names the first one too).
+      const listed = json && json.errors && json.errors.length ? json.errors.map(e => e.message) : [];
+      const lines = listed.length ? [`${listed.length} error(s) in the scenario:`, ...listed] : [json && json.error ? json.error : `${response.status} ${text}`];
       $(errors).textContent = lines.join('\n');
       return null;
     }
