@@ -25,7 +25,6 @@ public static class Program
         // Piped or redirected, tables keep their rows whole (Spectre would wrap them at 80 columns and split names and
         // paths); in a terminal they fit its width.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 4096;
-        Hosting.PostgresCluster.Notice = message => Console.Error.WriteLine($"sovsim: {message}");
         if (StrictArgs.Check(args) is { } problem)
         {
             Console.Error.WriteLine($"sovsim: {problem}");

@@ -13,15 +13,16 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Notes a PostgreSQL cluster's active silos (null on the embedded silo, which cannot lose one).</summary>
     public Func<CancellationToken, Task<ClusterWatch>>? Watch { get; }
 
-    /// <summary>The embedded silo when <paramref name="cluster"/> is null; otherwise a client of that PostgreSQL cluster.</summary>
-    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellation)
+    /// <summary>The embedded silo when <paramref name="cluster"/> is null; otherwise a client of that PostgreSQL cluster
+    /// (a database that does not answer yet is waited for, and <paramref name="notice"/> told so).</summary>
+    public static async Task<ClusterConnection> OpenAsync(string? cluster, CancellationToken cancellation, Action<string>? notice = null)
     {
         if (cluster is null)
         {
             var embedded = await EmbeddedCluster.StartAsync(cancellation);
             return new ClusterConnection(embedded.Client, embedded);
         }
-        var client = await PostgresCluster.ConnectAsync(cluster, cancellation);
+        var client = await PostgresCluster.ConnectAsync(cluster, cancellation, notice);
         return new ClusterConnection(client.Client, client, client.WatchAsync);
     }
 

@@ -22,9 +22,9 @@ public sealed class ClusterWatch
     public int Silos => _silos.Count;
 
     /// <summary>Notes the silos active now.</summary>
-    public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default)
+    public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default, Action<string>? notice = null)
     {
-        await PostgresCluster.WaitForDatabaseAsync(connection, cancellation);
+        await PostgresCluster.WaitForDatabaseAsync(connection, cancellation, notice);
         var rows = await ReadAsync(connection, cancellation);
         return new ClusterWatch(connection, rows.Where(r => r.Status == Active).Select(r => (r.Address, r.Port, r.Generation)).ToHashSet());
     }

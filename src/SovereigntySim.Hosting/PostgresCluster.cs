@@ -47,12 +47,9 @@ public static class PostgresCluster
     /// <summary>How long a client waits for a database that does not answer before it gives up, in words.</summary>
     public static TimeSpan OutageLimit { get; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Says (once) that PostgreSQL is being waited for; the CLI points it at its error stream.</summary>
-    public static Action<string>? Notice { get; set; }
-
-    /// <summary>Returns once the database accepts a connection; says so once if it has to wait, and fails with the
-    /// reason in words (<see cref="ClusterFaultException"/>) after <see cref="OutageLimit"/>.</summary>
-    public static async Task WaitForDatabaseAsync(string connectionString, CancellationToken cancellation = default)
+    /// <summary>Returns once the database accepts a connection; says so once (<paramref name="notice"/>) if it has to
+    /// wait, and fails with the reason in words (<see cref="ClusterFaultException"/>) after <see cref="OutageLimit"/>.</summary>
+    public static async Task WaitForDatabaseAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         bool told = false;
@@ -69,7 +66,7 @@ public static class PostgresCluster
                 var why = e.GetBaseException().Message.Split('\n')[0].Trim();
                 if (waited.Elapsed >= OutageLimit)
                     throw new ClusterFaultException($"PostgreSQL did not answer for {OutageLimit.TotalSeconds:N0} s ({why}); nothing was run");
-                if (!told) Notice?.Invoke($"PostgreSQL does not answer ({why}); waiting up to {OutageLimit.TotalSeconds:N0} s");
+                if (!told) notice?.Invoke($"PostgreSQL does not answer ({why}); waiting up to {OutageLimit.TotalSeconds:N0} s");
                 told = true;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             }
@@ -113,10 +110,10 @@ public static class PostgresCluster
     }
 
     /// <summary>Connects a client to the cluster whose membership is in the database.</summary>
-    public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default)
+    public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null)
     {
         // PostgreSQL away as a run starts (restarting, say) is waited for, as grain storage waits for it later.
-        await WaitForDatabaseAsync(connectionString, cancellation);
+        await WaitForDatabaseAsync(connectionString, cancellation, notice);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
         var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
@@ -137,17 +134,17 @@ public static class PostgresCluster
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
         await host.StartAsync(cancellation);
-        return new ClientHost(host, connectionString);
+        return new ClientHost(host, connectionString, notice);
     }
 }
 
 /// <summary>A connected cluster client, disposed with its host.</summary>
-public sealed class ClientHost(IHost host, string connectionString) : IAsyncDisposable
+public sealed class ClientHost(IHost host, string connectionString, Action<string>? notice = null) : IAsyncDisposable
 {
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Starts watching the silos active now (see <see cref="ClusterWatch"/>).</summary>
-    public Task<ClusterWatch> WatchAsync(CancellationToken cancellation = default) => ClusterWatch.StartAsync(connectionString, cancellation);
+    public Task<ClusterWatch> WatchAsync(CancellationToken cancellation = default) => ClusterWatch.StartAsync(connectionString, cancellation, notice);
 
     public async ValueTask DisposeAsync()
     {

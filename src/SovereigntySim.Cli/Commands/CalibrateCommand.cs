@@ -115,7 +115,7 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
     /// a folder that holds another calibration).</summary>
     public static async Task<(int Code, CalibrationResult? Result)> Run(string? cluster, Calibration calibration, CalibrationOptions options, CancellationToken cancellation)
     {
-        await using var connection = await ClusterConnection.OpenAsync(cluster, cancellation);
+        await using var connection = await ClusterConnection.OpenAsync(cluster, cancellation, Notices.ToConsole);
         return await Run(connection.Client, connection.Watch, calibration, options, cancellation);
     }
 
@@ -123,7 +123,7 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
     public static async Task<(int Code, CalibrationResult? Result)> Run(IClusterClient client, Func<CancellationToken, Task<Hosting.ClusterWatch>>? watch, Calibration calibration,
         CalibrationOptions options, CancellationToken cancellation)
     {
-        var runner = new CalibrationRunner(client, watch, message => Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(message, 300)}"));
+        var runner = new CalibrationRunner(client, watch, Notices.ToConsole);
         try
         {
             var result = await Progress.Run(runner, calibration, options, cancellation);

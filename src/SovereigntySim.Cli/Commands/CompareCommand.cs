@@ -56,7 +56,7 @@ public sealed class CompareCommand : AsyncCommand<CompareSettings>
                 ["replications"] = settings.Replications, ["folders"] = new System.Text.Json.Nodes.JsonArray("baseline", "what-if"),
             }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", cancellation);
 
-        await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation);
+        await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation, Notices.ToConsole);
         var results = new List<ExperimentResult>();
         foreach (var (plan, name) in new[] { (baseline, "baseline"), (whatIf, "what-if") })
         {

@@ -59,7 +59,7 @@ public static class ExperimentCommand
         using var folder = OutputFolder.Claim(outDir, ResultsKind.Experiment, settings.Force);
         if (folder is null) return (ExitCodes.Usage, null);
         var options = new ExperimentOptions(outDir, settings.ParallelRuns, settings.KeepRuns);
-        await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation);
+        await using var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation, Notices.ToConsole);
         return await RunOn(cluster.Client, plan, options, cancellation, cluster.Watch);
     }
 
@@ -69,7 +69,7 @@ public static class ExperimentCommand
     {
         var outDir = options.OutputDirectory;
         ExperimentResult result;
-        var runner = new ExperimentRunner(client, watch: watch, notice: message => Console.Error.WriteLine($"sovsim: {SovereigntySim.Scenarios.SafeText.Excerpt(message, 300)}"));
+        var runner = new ExperimentRunner(client, watch: watch, notice: Notices.ToConsole);
         try { result = await Progress.Run(runner, plan, options, cancellation); }
         catch (ExperimentFolderException e)
         {

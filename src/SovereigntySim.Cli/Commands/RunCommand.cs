@@ -97,7 +97,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
     }
 
     private static RunHost Host(RunSettings settings) =>
-        new(new EngineChoice(settings.Engine == "reference", settings.Cluster), message => Console.Error.WriteLine($"sovsim: {SafeText.Excerpt(message, 300)}"));
+        new(new EngineChoice(settings.Engine == "reference", settings.Cluster), Notices.ToConsole);
 
     private static async Task<int> RunAndReport(RunSettings settings, RunHost host, RunRequest request, string outDir, RunCheckpoint? from, string? checkpointId,
         CancellationToken cancellation)
@@ -156,7 +156,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
             if (Directory.Exists(target)) folder = ResultsFolder.Claim(target, ResultsKind.Continuation, force: false);
             if (settings.Cluster is { } db)
             {
-                (checkpoint, spec, checkpointId, var log) = await RunHost.LoadClusterCheckpointAsync(db, target, cancellation);
+                (checkpoint, spec, checkpointId, var log) = await RunHost.LoadClusterCheckpointAsync(db, target, cancellation, Notices.ToConsole);
                 if (folder is null)
                 {
                     dir = settings.Out ?? RunFolder.DefaultDirectory(new RunRequest(spec, checkpoint.Header.Provenance), "orleans");

@@ -70,7 +70,7 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
         if (claimed is null) return ExitCodes.Usage;
         var compared = new List<(ObservedCase Case, string Folder, IReadOnlyList<FigureComparison> Figures)>();
         int code = ExitCodes.Ok;
-        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation))
+        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation, Notices.ToConsole))
         {
             foreach (var (c, plan) in plans)
             {
@@ -109,7 +109,7 @@ public sealed class ValidateHistoryCommand : AsyncCommand<ValidateHistorySetting
         var options = new CrossValidationOptions(outDir, folds, settings.Replications, settings.ParallelRuns);
         int code = ExitCodes.Ok;
         IReadOnlyList<CrossValidationRow>? rows;
-        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation))
+        await using (var cluster = await ClusterConnection.OpenAsync(settings.Cluster, cancellation, Notices.ToConsole))
         {
             var runner = new CrossValidationRunner(
                 async (training, fold) =>

@@ -51,7 +51,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
     public async Task<ISimulationEngine> StartAsync(ScenarioSpec spec, CancellationToken cancellation, RunSnapshot? snapshot = null)
     {
         if (choice.Reference) return new ReferenceEngine(new World(spec), snapshot: snapshot);
-        var connection = await ClusterConnection.OpenAsync(choice.Cluster, cancellation);
+        var connection = await ClusterConnection.OpenAsync(choice.Cluster, cancellation, notice);
         try
         {
             var watch = connection.Watch is { } w ? await w(cancellation) : null;
@@ -80,7 +80,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
         for (int attempt = 0; ; attempt++)
         {
             // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
-            var silos = choice.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation) : null;
+            var silos = choice.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation, notice) : null;
             RunCheckpoints? checkpoints = null;
             await using var engine = await StartAsync(request.Spec, cancellation, from?.Snapshot);
             try
@@ -123,13 +123,14 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
 
     /// <summary>The checkpoint a resumed cluster run continues from: the one in grain storage under the id in the
     /// folder's <see cref="CheckpointIdFile"/>, or the id itself; with its log up to the checkpoint.</summary>
-    public static async Task<(RunCheckpoint Checkpoint, ScenarioSpec Spec, string CheckpointId, byte[] Log)> LoadClusterCheckpointAsync(string cluster, string target, CancellationToken cancellation)
+    public static async Task<(RunCheckpoint Checkpoint, ScenarioSpec Spec, string CheckpointId, byte[] Log)> LoadClusterCheckpointAsync(string cluster, string target, CancellationToken cancellation,
+        Action<string>? notice = null)
     {
         var idFile = Path.Combine(target, CheckpointIdFile);
         var checkpointId = Directory.Exists(target)
             ? File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : throw new CheckpointException($"{target} has no {CheckpointIdFile}: it is not the folder of a cluster run")
             : target;
-        await using var client = await PostgresCluster.ConnectAsync(cluster, cancellation);
+        await using var client = await PostgresCluster.ConnectAsync(cluster, cancellation, notice);
         var store = new GrainCheckpointStore(client.Client, checkpointId);
         var checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
         return (checkpoint, checkpoint.Spec(store.Where), checkpointId, await store.ReadLogAsync());
