@@ -11,6 +11,9 @@ namespace SovereigntySim.Web;
 /// --replications`), K at a time on the co-hosted silo's run workers.</summary>
 public sealed record StartEnsembleRequest
 {
+    /// <summary>A live run to replicate: its effective scenario (the interventions made so far as timed events) and
+    /// its seed as the base; instead of scenario or yaml.</summary>
+    public string? Run { get; init; }
     public string? Scenario { get; init; }
     public string? Yaml { get; init; }
     public string? FileName { get; init; }

@@ -172,7 +172,12 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             throw new LiveInputException($"replications: expected 2 to {LiveEnsemble.MaxReplications}, found {request.Replications}");
         if (request.Parallel < 1 || request.Parallel > Math.Max(1, Environment.ProcessorCount))
             throw new LiveInputException($"parallel: expected 1 to {Math.Max(1, Environment.ProcessorCount)} (the cores), found {request.Parallel}");
-        var (spec, provenance, source, text) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
+        if (request.Run is { } runId && (request.Scenario ?? request.Yaml) is not null)
+            throw new LiveInputException("give run (a live run to replicate) or a scenario, not both");
+        var watched = request.Run is { } named ? Get(named) ?? throw new LiveNotFoundException($"no run '{SafeText.Excerpt(named, 80)}'") : null;
+        var (spec, provenance, source, text) = watched is null
+            ? Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides)
+            : Load(null, watched.ExportYaml(), $"{watched.Source}-live-{watched.Id[^Math.Min(12, watched.Id.Length)..]}.yaml", request.Seed, request.Overrides);
         // The replications experiment of `sovsim run --replications`, planned on the same text and overrides.
         var (plan, errors) = ExperimentPlan.BuildFromText(ExperimentKind.Replications, text, provenance.ScenarioFile ?? source, provenance.Overrides, s => s, [], [[]],
             request.Replications, provenance);

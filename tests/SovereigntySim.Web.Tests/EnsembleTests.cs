@@ -65,6 +65,39 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
         Assert.True(File.Exists(Path.Combine(folder, "aggregate.csv")));
     }
 
+    /// <summary>Issue 16: "Start ensemble" replicates the run being watched, with its interventions, from its seed:
+    /// replicate r is the exported scenario run with the live seed + r.</summary>
+    [Fact]
+    public async Task An_ensemble_of_the_watched_run_replicates_it_with_its_interventions()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true, seed = 5 });
+        await server.WaitFor(id, s => LiveServerFixture.Status(s) == "paused", "the pause");
+        var impose = await server.Post($"api/runs/{id}/interventions", new { kind = "impose", country = "US", against = "CO", instrument = "visaSanctions" });
+        Assert.True(impose.IsSuccessStatusCode, await impose.Content.ReadAsStringAsync());
+        var both = await server.Post("api/ensembles", new { run = id, scenario = Scenario, replications = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Post("api/ensembles", new { run = "no-such-run", replications = 2 })).StatusCode);
+
+        var response = await server.Post("api/ensembles", new { run = id, replications = 3, parallel = 2 });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var end = await WaitForEnsemble(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+        Assert.Equal("completed", end["status"]!.GetValue<string>());
+        await server.Post($"api/runs/{id}/stop");
+
+        var exported = ScenarioLoader.LoadText(await server.Http.GetStringAsync($"api/runs/{id}/export"), "export.yaml", []).Spec!;
+        Assert.Equal(5, exported.Seed);
+        var rows = File.ReadAllLines(Path.Combine(end["folder"]!.GetValue<string>(), "runs.csv"));
+        var header = rows[0].Split(',').ToList();
+        for (int r = 0; r < 3; r++)
+        {
+            var spec = exported with { Seed = 5 + r };
+            var reference = await RunPipeline.RunAsync(new ReferenceEngine(new World(spec)), new RunRequest(spec, Provenance.Of(null, [])), []);
+            var row = rows.Skip(1).Select(l => l.Split(',')).Single(f => f[header.IndexOf("replicate")] == r.ToString());
+            Assert.Equal(reference.Digest, row[header.IndexOf("digest")]);
+        }
+    }
+
     [Theory]
     [InlineData("""{"scenario":"colombia-2025","replications":1}""", "replications: expected 2 to 200")]
     [InlineData("""{"scenario":"colombia-2025","replications":5,"parallel":0}""", "parallel: expected 1 to")]

@@ -264,7 +264,8 @@
   $('ensemble-form').addEventListener('submit', async ev => {
     ev.preventDefault();
     const body = { replications: Number($('ens-replications').value), parallel: Number($('ens-parallel').value) };
-    await addScenario(body);
+    // Replicates of the run on screen (its scenario, interventions and seed), or of the start form's scenario.
+    if ($('ens-of').value === 'watched' && state.runId) body.run = state.runId; else await addScenario(body);
     const ensemble = await call('POST', 'api/ensembles', body, 'ensemble-errors');
     if (ensemble) await watchEnsemble(ensemble.id);
   });
