@@ -14,7 +14,8 @@ public static class Progress
     public static async Task<RunResult> Run(ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed, CancellationToken cancellation,
         RunCheckpoints? checkpoints = null)
     {
-        if (!Interactive) return await RunPipeline.RunAsync(engine, request, sinks, speed, cancellation, checkpoints);
+        var pacing = speed is { } s ? new PacedRun(engine.World.Clock, s) : null;
+        if (!Interactive) return await RunPipeline.RunAsync(engine, request, sinks, cancellation, checkpoints, pacing);
         RunResult? result = null;
         await Bar(async ctx =>
         {
@@ -25,7 +26,7 @@ public static class Progress
                 task.Value = p.Tick;
                 task.Description = $"{name} {p.SimulatedTime} {p.Events:N0} events ({p.EventsPerSecond:N0}/s)";
             });
-            result = await RunPipeline.RunAsync(engine, request, [.. sinks, new ProgressSink(progress)], speed, cancellation, checkpoints);
+            result = await RunPipeline.RunAsync(engine, request, [.. sinks, new ProgressSink(progress)], cancellation, checkpoints, pacing);
         });
         return result!;
     }

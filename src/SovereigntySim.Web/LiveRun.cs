@@ -30,10 +30,8 @@ public sealed class LiveRun : IRunControl
     private bool _paused;
     private long? _stepTo;
     private Speed _speed;
-    // Pacing anchor: the wall time at which the run was at a tick; reset whenever the speed or the pause changes.
-    private readonly Stopwatch _wall = Stopwatch.StartNew();
-    private double _anchorWall;
-    private long _anchorTick;
+    // Pacing (the same as `sovsim run --speed`): anchored again whenever the speed or the pause changes.
+    private readonly Pacer _pacer;
 
     public LiveRun(string id, string source, RunRequest request, Speed speed, bool paused, ILogger log, string folder, RunCheckpoint? from = null)
     {
@@ -46,6 +44,8 @@ public sealed class LiveRun : IRunControl
         _paused = paused;
         _log = log;
         Clock = new Domain.Simulation.SimClock(request.Spec.Start, request.Spec.Step, request.Spec.Duration);
+        _pacer = new Pacer(Clock);
+        _pacer.Set(speed.SimulatedSecondsPerSecond, 0);
         Sink = new LiveSink(this);
     }
 
@@ -164,7 +164,7 @@ public sealed class LiveRun : IRunControl
 
     public void SetSpeed(Speed speed)
     {
-        lock (_gate) { _speed = speed; Anchor(); }
+        lock (_gate) { _speed = speed; _pacer.Set(speed.SimulatedSecondsPerSecond, Tick); }
         Signal();
     }
 
@@ -200,11 +200,7 @@ public sealed class LiveRun : IRunControl
         return ScenarioWriter.Write(ExportSpec(), header);
     }
 
-    private void Anchor()
-    {
-        _anchorWall = _wall.Elapsed.TotalSeconds;
-        _anchorTick = Tick;
-    }
+    private void Anchor() => _pacer.Anchor(Tick);
 
     private void Signal()
     {
@@ -248,8 +244,7 @@ public sealed class LiveRun : IRunControl
                 {
                     if (_stepTo is not null || _speed.IsMax) return SliceEnd(tick);
                     // Paced: this slice may start when the wall clock reaches its tick on the schedule.
-                    double due = _anchorWall + (tick - _anchorTick) * Clock.Step.TotalSeconds / _speed.SimulatedSecondsPerSecond!.Value;
-                    wait = due - _wall.Elapsed.TotalSeconds;
+                    wait = _pacer.Wait(tick);
                     BehindSeconds = Math.Max(0, -wait);
                     if (wait <= 0) return SliceEnd(tick);
                 }
@@ -260,15 +255,8 @@ public sealed class LiveRun : IRunControl
         }
     }
 
-    /// <summary>Where the slice starting at <paramref name="tick"/> ends: a step target, a day at full speed, or
-    /// as many steps as 50 ms of wall time cover at a paced speed (so pacing stays smooth without a call per step).</summary>
-    private long SliceEnd(long tick)
-    {
-        if (_stepTo is { } to) return to;
-        if (_speed.IsMax) return Clock.NextDayStart(tick);
-        long steps = Math.Max(1, (long)(_speed.SimulatedSecondsPerSecond!.Value * 0.05 / Clock.Step.TotalSeconds));
-        return Math.Min(tick + steps, Clock.NextDayStart(tick));
-    }
+    /// <summary>Where the slice starting at <paramref name="tick"/> ends: a step target, or as the pacing says.</summary>
+    private long SliceEnd(long tick) => _stepTo is { } to ? to : _pacer.SliceEnd(tick);
 
     private async Task ApplyPending(ISimulationEngine engine, long tick)
     {

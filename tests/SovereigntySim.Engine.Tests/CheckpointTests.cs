@@ -92,10 +92,10 @@ public sealed class CheckpointTests(OneSiloCluster one, ThreeSiloCluster three)
                 {
                     // The process dies in the middle of the run: nothing after the failing slice runs, not even the
                     // end of the pipeline (events.jsonl already holds slices past the last checkpoint).
-                    await Assert.ThrowsAsync<IOException>(() => RunPipeline.RunAsync(e, request, sinks, null, cancel.Token, checkpoints));
+                    await Assert.ThrowsAsync<IOException>(() => RunPipeline.RunAsync(e, request, sinks, cancel.Token, checkpoints));
                     await checkpoints.EndAsync(completed: false); // in a real crash the write in flight dies or finishes; here it finishes
                 }
-                else Assert.False((await RunPipeline.RunAsync(e, request, sinks, null, cancel.Token, checkpoints)).Completed);
+                else Assert.False((await RunPipeline.RunAsync(e, request, sinks, cancel.Token, checkpoints)).Completed);
             }
             from = await FolderCheckpointStore.ReadAsync(dir);
             // Ctrl-C checkpoints where it stopped; a crash leaves the last periodic checkpoint, behind the log.
@@ -132,7 +132,7 @@ public sealed class CheckpointTests(OneSiloCluster one, ThreeSiloCluster three)
         using var cancel = new CancellationTokenSource();
         var clock = new World(spec).Clock;
         await using (var e = new ReferenceEngine(new World(spec)))
-            await RunPipeline.RunAsync(e, request, [.. RunFolder.Sinks(dir), new StopAt(9 * clock.TicksPerDay, cancel, false)], null, cancel.Token,
+            await RunPipeline.RunAsync(e, request, [.. RunFolder.Sinks(dir), new StopAt(9 * clock.TicksPerDay, cancel, false)], cancel.Token,
                 new RunCheckpoints(dir, clock.TicksForDays(7)));
         var checkpoint = await FolderCheckpointStore.ReadAsync(dir);
         Assert.True(checkpoint.Header.LogOffset > 0);

@@ -361,7 +361,7 @@ public sealed class CliTests
         using (var cancel = new CancellationTokenSource())
         await using (var engine = new Hosting.Engines.ReferenceEngine(world))
             await Hosting.Runs.RunPipeline.RunAsync(engine, request, [.. Hosting.Outputs.RunFolder.Sinks(dir), new CancelAt(5 * world.Clock.TicksPerDay, cancel)],
-                null, cancel.Token, new Hosting.Runs.RunCheckpoints(dir, world.Clock.TicksForDays(7)));
+                cancel.Token, new Hosting.Runs.RunCheckpoints(dir, world.Clock.TicksForDays(7)));
         var checkpoint = Path.Combine(dir, "checkpoint.bin");
         var good = File.ReadAllBytes(checkpoint);
 

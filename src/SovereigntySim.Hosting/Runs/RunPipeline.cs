@@ -20,9 +20,9 @@ public interface IRunSink
 }
 
 /// <summary>
-/// The point between slices where a live run is steered: it may wait (paused), apply interventions through the
-/// engine (only here, at a slice boundary, so the kernel sees them as scripted events), pace the run, and says
-/// where the next slice ends. Without one, the pipeline runs a day per slice, or a step when paced by speed.
+/// The point between slices where a run is steered: it may wait (paused, or paced: <see cref="PacedRun"/>), apply
+/// interventions through the engine (only here, at a slice boundary, so the kernel sees them as scripted events),
+/// and says where the next slice ends. Without one, the pipeline runs a day per slice.
 /// </summary>
 public interface IRunControl
 {
@@ -42,7 +42,7 @@ public interface IRunControl
 public static class RunPipeline
 {
     public static async Task<RunResult> RunAsync(
-        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, double? speed = null, CancellationToken cancellation = default,
+        ISimulationEngine engine, RunRequest request, IReadOnlyList<IRunSink> sinks, CancellationToken cancellation = default,
         RunCheckpoints? checkpoints = null, IRunControl? control = null)
     {
         var world = engine.World;
@@ -67,10 +67,9 @@ public static class RunPipeline
         // Checkpoints fall on multiples of the period from the run's start, resumed or not.
         long NextCheckpoint() => checkpoints is null || checkpoints.EveryTicks == long.MaxValue ? long.MaxValue : (tick / checkpoints.EveryTicks + 1) * checkpoints.EveryTicks;
         long nextCheckpoint = NextCheckpoint();
-        long firstTick = tick;
         foreach (var sink in sinks) sink.Begin(request, world);
-        // Paced runs advance one step at a time; otherwise a simulated day per slice keeps progress fresh.
-        long sliceTicks = speed is > 0 ? 1 : clock.TicksPerDay;
+        // Without a control point, a simulated day per slice keeps progress fresh (a paced run has one: PacedRun).
+        long sliceTicks = clock.TicksPerDay;
         while (tick < clock.EndTick && !cancellation.IsCancellationRequested)
         {
             long until = Math.Min(clock.EndTick, tick + sliceTicks);
@@ -104,7 +103,6 @@ public static class RunPipeline
             tick = slice.NextTick;
             rounds += slice.Rounds;
             deliveries += slice.Deliveries;
-            if (speed is > 0) await Pace(clock, tick - firstTick, speed.Value, wall, cancellation);
             if (slice.Finished) tick = clock.EndTick;
             // A checkpoint at the period, and on Ctrl-C so the run can be resumed from where it stopped.
             if (checkpoints is not null && tick < clock.EndTick && (tick >= nextCheckpoint || cancellation.IsCancellationRequested))
@@ -142,16 +140,6 @@ public static class RunPipeline
         return self.PeakWorkingSet64;
     }
 
-    /// <summary>Waits until <paramref name="ticks"/> (since this pipeline started: a resumed run is paced from its
-    /// checkpoint) are due at the speed.</summary>
-    private static async Task Pace(SimClock clock, long ticks, double speed, Stopwatch wall, CancellationToken cancellation)
-    {
-        double due = clock.Step.TotalSeconds * ticks / speed;
-        var wait = TimeSpan.FromSeconds(due - wall.Elapsed.TotalSeconds);
-        if (wait <= TimeSpan.Zero) return;
-        try { await Task.Delay(wait, cancellation); }
-        catch (OperationCanceledException) { }
-    }
 }
 
 /// <summary>Reports progress after each slice.</summary>
