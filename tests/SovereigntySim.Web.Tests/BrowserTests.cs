@@ -12,9 +12,9 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
     private const string Scenario = "mexico-flight-refusal";
     private static readonly float Patience = 180_000; // a safety limit for a loaded machine, not a measurement
 
-    private async Task<(IPage Page, List<string> Errors, IBrowserContext Context)> Open(string fragment = "")
+    private async Task<(IPage Page, List<string> Errors, IBrowserContext Context)> Open(string fragment = "", int width = 1500, int height = 1800)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1800 }, AcceptDownloads = true });
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add($"console: {m.Text}"); };
@@ -64,6 +64,35 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
         {
             await c1.CloseAsync();
             await c2.CloseAsync();
+        }
+    }
+
+    /// <summary>Issue 16: on a 1400 x 900 screen, a watched run shows its charts on the first screen (the start form
+    /// folds away), and the 0-1 axes say what they measure.</summary>
+    [Fact]
+    public async Task A_watched_run_shows_its_charts_on_the_first_screen()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true });
+        var (page, errors, context) = await Open($"#run={id}", 1400, 900);
+        try
+        {
+            await page.WaitForFunctionAsync($"() => window.sovsim.runId === '{id}' && document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = Patience });
+            Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('start-details').open"));
+            foreach (var chart in new[] { "#chart-flights", "#chart-people", "#chart-costs" })
+            {
+                var box = await page.Locator(chart).BoundingBoxAsync();
+                Assert.NotNull(box);
+                Assert.True(box!.Y + box.Height / 2 < 900, $"{chart} is at y={box.Y}, below the first screen");
+            }
+            var tension = await page.Locator("#chart-tension").Locator("xpath=..").InnerTextAsync();
+            Assert.Contains("0 calm, 1 crisis", tension);
+            Assert.Equal("0 calm – 1 crisis", await page.EvaluateAsync<string>("() => window.sovsim.charts.tension.options.scales.y.title.text"));
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await context.CloseAsync();
+            await server.Post($"api/runs/{id}/stop");
         }
     }
 

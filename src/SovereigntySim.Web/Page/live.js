@@ -26,8 +26,8 @@
     flights: lineChart('chart-flights', 'flights (cumulative)'),
     people: lineChart('chart-people', 'people'),
     costs: lineChart('chart-costs', 'USD'),
-    tension: lineChart('chart-tension', '0-1'),
-    pressure: lineChart('chart-pressure', '0-1'),
+    tension: lineChart('chart-tension', '0 calm – 1 crisis'),
+    pressure: lineChart('chart-pressure', '0 none – 1 strongest'),
     reasons: new Chart($('chart-reasons'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false, indexAxis: 'y' } }),
     instruments: new Chart($('chart-instruments'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false } }),
     offers: new Chart($('chart-offers'), {
@@ -207,6 +207,8 @@
     await connected;
     if (state.runId && state.runId !== id) await connection.invoke('Unwatch', state.runId).catch(() => {});
     state.runId = id;
+    // The run's charts come up to the first screen; the start form folds away (a click opens it again).
+    $('start-details').open = false;
     history.replaceState(null, '', `#run=${encodeURIComponent(id)}`);
     apply(await connection.invoke('Watch', id));
   }
