@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SovereigntySim.Domain.Metrics;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Web;
@@ -30,6 +31,9 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly List<LivePoint> _points = [];
     private readonly List<OfferView> _offers = [];
+    private readonly List<BargainView> _bargains = [];
+    private int _bargainsSent;
+    private World? _world;
     private readonly List<TimelineEntry> _timeline = [];
     /// <summary>The labels of this run's series in /metrics: which run, of which scenario.</summary>
     private ReadOnlySpan<KeyValuePair<string, object?>> Tags => _tags ??= [new("run", run.Id), new("scenario", run.Request.Spec.Name)];
@@ -53,6 +57,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     public void Begin(RunRequest request, World world)
     {
         _story = new RunStory(world);
+        _world = world;
         lock (_gate)
             foreach (var c in request.Spec.Countries)
                 _policies[c.Id] = PolicyFields(c.Acceptance);
@@ -99,6 +104,11 @@ public sealed class LiveSink(LiveRun run) : IRunSink
                     var o = m.Offers[i];
                     _offers.Add(new OfferView(o.Negotiation, o.Dyad, o.Round, Round(o.HoursOpen), o.By, Round(o.UtilitySending), Round(o.UtilityReceiving), o.Accepted));
                 }
+                // Each dyad's bargaining space, once, when its first talks appear.
+                foreach (var n in summary.Negotiations)
+                    if (_world is { } world && !_bargains.Any(b => b.Dyad == n.Dyad) && RunTables.Bargain(world, n.Sending, n.Receiving) is { } b)
+                        _bargains.Add(new BargainView(n.Dyad, [.. b.Frontier.Select(p => new[] { p.Sending, p.Receiving })], b.ReservationSending, b.ReservationReceiving,
+                            b.Nash is { } nash ? [nash.Sending, nash.Receiving] : null));
                 _totals = new LiveTotals(
                     summary.FlightRefusalReasons, summary.PersonRefusalReasons,
                     [.. summary.Negotiations.Select(n => new NegotiationView(n.Index, n.Dyad, n.Sending, n.Receiving, n.Opened, n.Closed, n.Outcome, n.Rounds,
@@ -111,6 +121,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
             update = Build(full: false);
             _pointsSent = _points.Count;
             _offersSent = _offers.Count;
+            _bargainsSent = _bargains.Count;
             _timelineSent = _timelineSeq;
         }
         LiveMetrics.Pushes.Add(1, Tags);
@@ -134,6 +145,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
 
     private LiveUpdate Build(bool full)
     {
+        var bargains = full ? _bargains.ToList() : _bargains.Skip(_bargainsSent).ToList();
         long firstTimeline = full ? 0 : _timelineSent;
         var timeline = _timeline.Where(t => t.Seq > firstTimeline).ToList();
         long dropped = 0;
@@ -151,7 +163,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
             result?.Digest, result?.Error ?? run.Error, result?.Completed ?? false, result is null ? null : Math.Round(result.WallSeconds, 3),
             run.Folder, run.Resumable, run.From?.Header.Tick);
         return new LiveUpdate(++_seq, full, Math.Round(_lastFolded + StartMs, 1), info, points, offers, timeline, _timelineDropped, _totals,
-            [.. run.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set))]);
+            [.. run.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set))], bargains);
     }
 
     // Unix milliseconds at which this sink's stopwatch started: lets the page compute push latency on its clock.
@@ -239,6 +251,10 @@ public sealed record RunInfo(string Id, string Source, string Scenario, long See
 public sealed record LivePoint(long Tick, double Day, string Time, IReadOnlyDictionary<string, double> Totals,
     IReadOnlyDictionary<string, double> Tension, IReadOnlyDictionary<string, double> Pressure);
 
+/// <summary>A dyad's bargaining space for the offers chart: the Pareto frontier (points [sending, receiving]), the
+/// reservation values at the start, and the Nash point over them.</summary>
+public sealed record BargainView(string Dyad, IReadOnlyList<double[]> Frontier, double ReservationSending, double ReservationReceiving, double[]? Nash);
+
 public sealed record OfferView(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
 
 public sealed record TimelineEntry(long Seq, long Tick, string Time, string Kind, string Actor, string? Subject, IReadOnlyList<string> Reasons, string Fields)
@@ -268,4 +284,5 @@ public sealed record LiveTotals(
 /// otherwise only what is new since the previous push. <see cref="ProducedAtMs"/>: Unix ms when the newest slice in
 /// it was folded.</summary>
 public sealed record LiveUpdate(long Seq, bool Full, double ProducedAtMs, RunInfo Run, IReadOnlyList<LivePoint> Points, IReadOnlyList<OfferView> Offers,
-    IReadOnlyList<TimelineEntry> Timeline, long TimelineDropped, LiveTotals Totals, IReadOnlyList<InterventionView> Interventions);
+    IReadOnlyList<TimelineEntry> Timeline, long TimelineDropped, LiveTotals Totals, IReadOnlyList<InterventionView> Interventions,
+    IReadOnlyList<BargainView> Bargains);

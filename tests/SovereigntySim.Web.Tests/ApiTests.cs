@@ -37,6 +37,17 @@ public sealed class ApiTests(LiveServerFixture server)
         var id = await server.StartAsync(new { scenario = Scenario, speed = "max" });
         var end = await server.WaitForEnd(id);
         Assert.Equal("completed", LiveServerFixture.Status(end));
+        // The offers chart's bargaining space (issue 16): for the dyad that negotiated, the Pareto frontier (sending's
+        // utility falling, receiving's rising), the reservation values at the start and the Nash point above both.
+        var bargain = Assert.Single(end["bargains"]!.AsArray(), b => b!["dyad"]!.GetValue<string>() == "US-MX")!;
+        var frontier = bargain["frontier"]!.AsArray().Select(p => (S: p![0]!.GetValue<double>(), R: p[1]!.GetValue<double>())).ToList();
+        Assert.True(frontier.Count >= 2);
+        Assert.All(frontier.Zip(frontier.Skip(1)), pair => Assert.True(pair.Second.S < pair.First.S && pair.Second.R > pair.First.R));
+        double rs = bargain["reservationSending"]!.GetValue<double>(), rr = bargain["reservationReceiving"]!.GetValue<double>();
+        var nash = bargain["nash"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Contains(frontier, p => p.S == nash[0] && p.R == nash[1]);
+        Assert.True(nash[0] > rs && nash[1] > rr);
+        Assert.All(frontier.Where(p => p.S > rs && p.R > rr), p => Assert.True((p.S - rs) * (p.R - rr) <= (nash[0] - rs) * (nash[1] - rr) + 1e-12));
         var cli = Repo.TempDir("cli");
         var (code, _, err) = await Repo.Sovsim("run", Path.Combine(Repo.Root, "scenarios", Scenario + ".yaml"), "--out", cli);
         Assert.True(code == 0, err);

@@ -53,7 +53,13 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             Assert.Equal("running", LiveServerFixture.Status(await server.Run(id)));
             await server.WaitForEnd(id);
             await first.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'completed'", null, new() { Timeout = Patience });
-            Assert.Contains("agreements", await first.EvaluateAsync<string[]>("() => window.sovsim.charts.offers.data.datasets.map(d => d.label)"));
+            var offerSeries = await first.EvaluateAsync<string[]>("() => window.sovsim.charts.offers.data.datasets.map(d => d.label)");
+            Assert.Contains("agreements", offerSeries);
+            // The offers are drawn against the bargaining space (issue 16).
+            Assert.Contains("Pareto frontier US-MX", offerSeries);
+            Assert.Contains("reservations at the start US-MX", offerSeries);
+            Assert.Contains("Nash point US-MX", offerSeries);
+            Assert.True(await first.EvaluateAsync<int>("() => window.sovsim.charts.offers.data.datasets.find(d => d.label === 'Pareto frontier US-MX').data.length") >= 2);
             Assert.True(await first.EvaluateAsync<int>("() => document.querySelectorAll('#negotiations tbody tr').length") > 0);
             Assert.Empty(errors1);
             Assert.Empty(errors2);

@@ -90,10 +90,17 @@ public static class RunTables
             ? null
             : (new Utility(s.WeightsAs(true), true), new Utility(r.WeightsAs(false), false));
 
-    private static (double Sending, double Receiving, (double Sending, double Receiving)? Nash) Disagreement(World world, string? sending, string? receiving)
+    private static (double Sending, double Receiving, (double Sending, double Receiving)? Nash) Disagreement(World world, string? sending, string? receiving) =>
+        Bargain(world, sending, receiving) is { } b ? (b.ReservationSending, b.ReservationReceiving, b.Nash) : (double.NaN, double.NaN, null);
+
+    /// <summary>A dyad's bargaining space, as the report and the live page draw it: the Pareto frontier of the issue
+    /// space, the two ministries' reservation values at the start (no deal below them) and the Nash point over them;
+    /// null when a side has no ministry.</summary>
+    public static (IReadOnlyList<(double Sending, double Receiving)> Frontier, double ReservationSending, double ReservationReceiving, (double Sending, double Receiving)? Nash)?
+        Bargain(World world, string? sending, string? receiving)
     {
-        if (FrontierOf(world, sending, receiving) is not { } frontier) return (double.NaN, double.NaN, null);
+        if (FrontierOf(world, sending, receiving) is not { } frontier) return null;
         double rs = world.MinistryOf(sending!)!.ReservationValue, rr = world.MinistryOf(receiving!)!.ReservationValue;
-        return (rs, rr, Frontier.NashPoint(frontier, rs, rr));
+        return (frontier, rs, rr, Frontier.NashPoint(frontier, rs, rr));
     }
 }

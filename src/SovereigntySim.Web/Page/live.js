@@ -76,6 +76,22 @@
     ds.data.push({ x: o.utilitySending, y: o.utilityReceiving });
   }
 
+  // A dyad's bargaining space: the Pareto frontier, the reservation values at the start (no deal below either line)
+  // and the Nash point over them; drawn once, under the offers.
+  function addBargain(b) {
+    const frontier = dataset(charts.offers, `Pareto frontier ${b.dyad}`);
+    frontier.data = b.frontier.map(p => ({ x: p[0], y: p[1] }));
+    Object.assign(frontier, { showLine: true, pointRadius: 0, borderWidth: 2, order: 3 });
+    const floors = dataset(charts.offers, `reservations at the start ${b.dyad}`);
+    floors.data = [{ x: b.reservationSending, y: 0 }, { x: b.reservationSending, y: 1 }, { x: NaN, y: NaN }, { x: 0, y: b.reservationReceiving }, { x: 1, y: b.reservationReceiving }];
+    Object.assign(floors, { showLine: true, spanGaps: false, pointRadius: 0, borderDash: [6, 4], borderWidth: 1, order: 3 });
+    if (b.nash) {
+      const nash = dataset(charts.offers, `Nash point ${b.dyad}`);
+      nash.data = [{ x: b.nash[0], y: b.nash[1] }];
+      Object.assign(nash, { pointRadius: 9, pointStyle: 'triangle', order: 1 });
+    }
+  }
+
   // Agreements come from the negotiations (an offer learns it was accepted only after it was sent).
   function drawAgreements(negotiations) {
     const agreed = negotiations.filter(n => n.outcome === 'agreement' && n.utilitySending != null);
@@ -136,6 +152,7 @@
       state.full = u;
     }
     u.points.forEach(addPoint);
+    (u.bargains || []).forEach(addBargain);
     u.offers.forEach(addOffer);
     for (const e of u.timeline) if (e.seq > state.lastSeq) { state.lastSeq = e.seq; state.timeline.push(e); state.kinds.add(e.kind); }
     if (state.timeline.length > MAX_TIMELINE) state.timeline.splice(0, state.timeline.length - MAX_TIMELINE);
