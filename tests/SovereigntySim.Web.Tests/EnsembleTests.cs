@@ -125,6 +125,19 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
             var labels = await page.EvaluateAsync<string[]>("() => window.sovsim.ensembleChart.data.datasets.map(d => d.label)");
             Assert.Equal(["5%", "95% (band: 5-95%)", "median"], labels);
             Assert.True(await page.EvaluateAsync<int>("() => window.sovsim.ensembleChart.data.datasets[2].data.length") > 0);
+
+            // Pinned as the baseline, it stays on the chart beside a what-if's ensemble, which says how far it moved.
+            var first = await page.EvaluateAsync<string>("() => window.sovsim.ensemble.id");
+            await page.ClickAsync("#ens-pin");
+            await page.SelectOptionAsync("#ens-of", "form");
+            await page.FillAsync("#overrides", "countries.CO.acceptance.weeklyFlightCap=1");
+            await page.ClickAsync("#ens-start");
+            await page.WaitForFunctionAsync($"() => window.sovsim.ensemble && window.sovsim.ensemble.id !== '{first}' && window.sovsim.ensemble.status === 'completed'", null, new() { Timeout = 180_000 });
+            labels = await page.EvaluateAsync<string[]>("() => window.sovsim.ensembleChart.data.datasets.map(d => d.label)");
+            Assert.Equal(["5%", "95% (band: 5-95%)", "median", "baseline 5%", "baseline 95%", "baseline median"], labels);
+            var compare = await page.InnerTextAsync("#ens-compare");
+            Assert.Contains("against the baseline's", compare);
+            Assert.True(compare.Contains("within the noise") || compare.Contains("more than the noise"), compare);
             Assert.Empty(errors);
         }
         finally { await context.CloseAsync(); }

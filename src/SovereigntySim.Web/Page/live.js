@@ -6,7 +6,7 @@
   const $ = id => document.getElementById(id);
   const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
   const MAX_TIMELINE = 2000;
-  const state = { runId: null, lastTick: -1, lastSeq: 0, timeline: [], kinds: new Set(), offers: new Map(), updates: 0, full: null };
+  const state = { runId: null, lastTick: -1, lastSeq: 0, timeline: [], kinds: new Set(), offers: new Map(), updates: 0, full: null, baseline: null };
   window.sovsim = state; // for tests and curious users
 
   // Line charts over simulated days; each series created the first time a key appears.
@@ -196,9 +196,37 @@
       { label: '95% (band: 5-95%)', data: band.q95, borderColor: 'rgba(31,119,180,0.3)', backgroundColor: 'rgba(31,119,180,0.15)', fill: '-1', borderWidth: 1 },
       { label: 'median', data: band.median, borderColor: '#1f77b4', borderWidth: 2, fill: false },
     ];
+    $('ens-compare').textContent = '';
+    const base = state.baseline, series = select.value || Object.keys(e.bands)[0];
+    const baseBand = base && base.id !== e.id ? base.bands[series] : null;
+    if (baseBand) {
+      // The pinned baseline on the same days (by day label), grey and dashed, and what the what-if's median at the
+      // last day both have says against the baseline's spread.
+      const at = day => { const i = base.days.indexOf(day); return i < 0 ? null : i; };
+      const on = values => e.days.map(d => { const i = at(d); return i == null ? null : values[i]; });
+      const grey = { borderColor: 'rgba(90,90,90,0.8)', borderDash: [6, 4], borderWidth: 1.5, fill: false, pointRadius: 0 };
+      ensembleChart.data.datasets.push(
+        { label: 'baseline 5%', data: on(baseBand.q05), ...grey, borderWidth: 1 },
+        { label: 'baseline 95%', data: on(baseBand.q95), ...grey, borderWidth: 1 },
+        { label: 'baseline median', data: on(baseBand.median), ...grey });
+      const common = e.days.filter(d => at(d) != null && band.median[e.days.indexOf(d)] != null);
+      if (common.length) {
+        const d = common[common.length - 1], m = band.median[e.days.indexOf(d)], i = at(d);
+        const lo = baseBand.q05[i], hi = baseBand.q95[i], bm = baseBand.median[i];
+        const fmt = v => (+v).toLocaleString('en', { maximumFractionDigits: 2 });
+        $('ens-compare').textContent = `${series}, day ${d}: median ${fmt(m)} against the baseline's ${fmt(bm)} (its 90% band ${fmt(lo)}–${fmt(hi)}): `
+          + (m >= lo && m <= hi ? 'within the baseline\'s spread; this difference is within the noise of single runs.'
+                                : 'outside the baseline\'s 90% band: more than the noise of single runs.');
+      }
+    }
     ensembleChart.update('none');
   }
   $('ens-series').addEventListener('change', drawEnsemble);
+  $('ens-pin').addEventListener('click', () => {
+    if (!state.ensemble || !state.ensemble.bands) { $('ensemble-errors').textContent = 'run an ensemble first'; return; }
+    state.baseline = JSON.parse(JSON.stringify(state.ensemble));
+    $('ens-status').textContent += ' (pinned as baseline)';
+  });
 
   // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
   // The token (if the server has one) goes with the stream too: a browser's WebSocket carries it as access_token.
@@ -209,13 +237,20 @@
     if (!u.full) connection.invoke('Received', Date.now() - u.producedAtMs).catch(() => {});
     apply(u);
   });
-  connection.on('ensemble', e => { if (state.ensemble && e.id === state.ensemble.id) { state.ensemble = e; drawEnsemble(); } });
+  // An ensemble's state only moves forward: a push and the snapshot of WatchEnsemble can arrive in either order, and
+  // the older of the two must not overwrite the newer (a fast ensemble would otherwise stay "running" on the page).
+  const progressOf = e => (e && e.status ? (e.status === 'running' ? 0 : 1e9) + e.finished + e.failed : -1);
+  function takeEnsemble(e) {
+    if (!state.ensemble || e.id !== state.ensemble.id || progressOf(e) < progressOf(state.ensemble)) return;
+    state.ensemble = e;
+    drawEnsemble();
+  }
+  connection.on('ensemble', takeEnsemble);
   connection.onreconnected(() => { if (state.runId) watch(state.runId); if (state.ensemble) watchEnsemble(state.ensemble.id); });
   async function watchEnsemble(id) {
     await connected;
     state.ensemble = { id };
-    state.ensemble = await connection.invoke('WatchEnsemble', id);
-    drawEnsemble();
+    takeEnsemble(await connection.invoke('WatchEnsemble', id));
   }
   // Without the token of a server that has one, the stream waits for it to be typed in.
   let connected = connection.start().catch(() => { $('start-errors').textContent = 'the live stream needs this server\'s token: type it in the Token box'; });
