@@ -102,7 +102,8 @@ public sealed class LiveSink(LiveRun run) : IRunSink
                 for (int i = _offers.Count; i < m.Offers.Count; i++)
                 {
                     var o = m.Offers[i];
-                    _offers.Add(new OfferView(o.Negotiation, o.Dyad, o.Round, Round(o.HoursOpen), o.By, Round(o.UtilitySending), Round(o.UtilityReceiving), o.Accepted));
+                    _offers.Add(new OfferView(o.Negotiation, o.Dyad, o.Round, Round(o.HoursOpen), o.By, Round(o.UtilitySending), Round(o.UtilityReceiving), o.Accepted,
+                        double.IsFinite(o.Reservation) ? Round(o.Reservation) : null, double.IsFinite(o.Aspiration) ? Round(o.Aspiration) : null));
                 }
                 // Each dyad's bargaining space, once, when its first talks appear.
                 foreach (var n in summary.Negotiations)
@@ -255,7 +256,10 @@ public sealed record LivePoint(long Tick, double Day, string Time, IReadOnlyDict
 /// reservation values at the start, and the Nash point over them.</summary>
 public sealed record BargainView(string Dyad, IReadOnlyList<double[]> Frontier, double ReservationSending, double ReservationReceiving, double[]? Nash);
 
-public sealed record OfferView(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted);
+/// <summary>An offer, with its author's reservation value (the least it would take, falling as the dispute costs it)
+/// and aspiration when it was made; null where the event gives none.</summary>
+public sealed record OfferView(int Negotiation, string Dyad, int Round, double HoursOpen, string By, double UtilitySending, double UtilityReceiving, bool Accepted,
+    double? Reservation = null, double? Aspiration = null);
 
 public sealed record TimelineEntry(long Seq, long Tick, string Time, string Kind, string Actor, string? Subject, IReadOnlyList<string> Reasons, string Fields)
 {

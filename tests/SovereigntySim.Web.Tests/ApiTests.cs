@@ -52,6 +52,15 @@ public sealed class ApiTests(LiveServerFixture server)
         var (code, _, err) = await Repo.Sovsim("run", Path.Combine(Repo.Root, "scenarios", Scenario + ".yaml"), "--out", cli);
         Assert.True(code == 0, err);
         Assert.Equal(Repo.DigestOf(cli), end["run"]!["digest"]!.GetValue<string>());
+        // Each offer carries its author's reservation and aspiration, as offers.csv does.
+        var offers = end["offers"]!.AsArray();
+        Assert.NotEmpty(offers);
+        var table = File.ReadAllLines(Path.Combine(cli, "offers.csv"));
+        var header = table[0].Split(',').ToList();
+        var firstRow = table[1].Split(',');
+        Assert.Equal(double.Parse(firstRow[header.IndexOf("reservation")], System.Globalization.CultureInfo.InvariantCulture),
+            offers[0]!["reservation"]!.GetValue<double>(), 6);
+        Assert.All(offers, o => Assert.True(o!["aspiration"]!.GetValue<double>() >= o["reservation"]!.GetValue<double>() - 1e-9));
     }
 
     [Fact]

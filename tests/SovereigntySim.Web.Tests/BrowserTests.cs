@@ -60,6 +60,10 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
             Assert.Contains("reservations at the start US-MX", offerSeries);
             Assert.Contains("Nash point US-MX", offerSeries);
             Assert.True(await first.EvaluateAsync<int>("() => window.sovsim.charts.offers.data.datasets.find(d => d.label === 'Pareto frontier US-MX').data.length") >= 2);
+            // Each side's reservation and aspiration at its offers, over the hours of talks.
+            var floors = await first.EvaluateAsync<string[]>("() => window.sovsim.charts.floors.data.datasets.map(d => d.label)");
+            Assert.Contains("#1 US-MX sending reservation", floors);
+            Assert.Contains("#1 US-MX receiving aspiration", floors);
             Assert.True(await first.EvaluateAsync<int>("() => document.querySelectorAll('#negotiations tbody tr').length") > 0);
             Assert.Empty(errors1);
             Assert.Empty(errors2);

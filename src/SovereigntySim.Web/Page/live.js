@@ -30,6 +30,12 @@
     pressure: lineChart('chart-pressure', '0 none – 1 strongest'),
     reasons: new Chart($('chart-reasons'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false, indexAxis: 'y' } }),
     instruments: new Chart($('chart-instruments'), { type: 'bar', data: { labels: [], datasets: [] }, options: { animation: false, maintainAspectRatio: false } }),
+    floors: new Chart($('chart-floors'), {
+      type: 'line', data: { datasets: [] },
+      options: { animation: false, parsing: false, maintainAspectRatio: false, elements: { line: { borderWidth: 1.5 }, point: { radius: 2 } },
+        scales: { x: { type: 'linear', title: { display: true, text: 'hours of talks' } }, y: { min: 0, max: 1, title: { display: true, text: 'utility to the side' } } },
+        plugins: { legend: { labels: { boxWidth: 10, font: { size: 10 } } } } },
+    }),
     offers: new Chart($('chart-offers'), {
       type: 'scatter', data: { datasets: [] },
       options: { animation: false, maintainAspectRatio: false,
@@ -74,6 +80,12 @@
     state.offers.set(key, o);
     const ds = dataset(charts.offers, `#${o.negotiation} ${o.dyad} ${o.by}`);
     ds.data.push({ x: o.utilitySending, y: o.utilityReceiving });
+    if (o.reservation != null) dataset(charts.floors, `#${o.negotiation} ${o.dyad} ${o.by} reservation`).data.push({ x: o.hoursOpen, y: o.reservation });
+    if (o.aspiration != null) {
+      const asks = dataset(charts.floors, `#${o.negotiation} ${o.dyad} ${o.by} aspiration`);
+      asks.borderDash = [5, 3];
+      asks.data.push({ x: o.hoursOpen, y: o.aspiration });
+    }
   }
 
   // A dyad's bargaining space: the Pareto frontier, the reservation values at the start (no deal below either line)
