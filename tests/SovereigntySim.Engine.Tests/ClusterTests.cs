@@ -372,7 +372,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         // Run workers of earlier tests may still be active: the experiment's are counted on top of them.
         await using var watcher = await PostgresCluster.ConnectAsync(cluster.Connection);
         var management = watcher.Client.GetGrain<IManagementGrain>(0);
-        int before = await RunWorkersAsync(management);
+        var before = await RunWorkersAsync(management);
         using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml",
             "--replications", "12", "--parallel", "12", "--cluster", cluster.Connection, "--out", dir);
         try
@@ -382,7 +382,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             // Workers are placed at random: with twelve in flight, the chance that none is on the killed silo is
             // (2/3)^12, under 1% (with six it was 9%, and the test then saw nothing to send again).
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!p.Process.HasExited && DateTime.UtcNow < deadline && await RunWorkersAsync(management) < before + 12) await Task.Delay(200);
+            while (!p.Process.HasExited && DateTime.UtcNow < deadline && NewCount(await RunWorkersAsync(management), before) < 12) await Task.Delay(200);
             if (p.Process.HasExited) Assert.Fail($"the experiment ended before a silo could be killed: exit {p.Process.ExitCode}: {await p.Err}");
             int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-1.pid")).Trim());
             Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
@@ -409,8 +409,12 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
     }
 
     /// <summary>Run workers active on the cluster (those of earlier tests included).</summary>
-    private static async Task<int> RunWorkersAsync(IManagementGrain management) =>
-        (await management.GetSimpleGrainStatistics()).Where(g => g.GrainType.Contains(nameof(Grains.RunWorkerGrain))).Sum(g => g.ActivationCount);
+    /// <summary>The run workers active on the cluster now, by grain id: an experiment's are the ones not there before
+    /// it started (earlier tests' idle workers may be collected meanwhile, so a count alone can fall as well as rise).</summary>
+    private static async Task<HashSet<GrainId>> RunWorkersAsync(IManagementGrain management) =>
+        [.. (await management.GetDetailedGrainStatistics()).Where(g => g.GrainType.Contains(nameof(Grains.RunWorkerGrain))).Select(g => g.GrainId)];
+
+    private static int NewCount(HashSet<GrainId> now, HashSet<GrainId> before) => now.Count(id => !before.Contains(id));
 
     /// <summary>kill -9 of every silo of the cluster; the client must stop within a minute (it is given three).</summary>
     private async Task<CliTests.Result> KillEverySiloAsync(CliTests.Running client)
@@ -431,14 +435,14 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var dir = Repo.TempDir();
         await using var watcher = await PostgresCluster.ConnectAsync(cluster.Connection);
         var management = watcher.Client.GetGrain<IManagementGrain>(0);
-        int before = await RunWorkersAsync(management);
+        var before = await RunWorkersAsync(management);
         string[] args = ["run", "scenarios/us-removals-fy2024.yaml", "--set", "duration=60d", "--set", "events=[]", "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir];
         using var p = CliTests.Start(args);
         try
         {
             // Six runs of 60 days side by side on two cores take well over 10 s: kill once all six run workers are active (bounded polling).
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!p.Process.HasExited && DateTime.UtcNow < deadline && await RunWorkersAsync(management) < before + 6) await Task.Delay(200);
+            while (!p.Process.HasExited && DateTime.UtcNow < deadline && NewCount(await RunWorkersAsync(management), before) < 6) await Task.Delay(200);
             if (p.Process.HasExited) Assert.Fail($"the experiment ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
             var r = await KillEverySiloAsync(p);
             Assert.Equal(130, r.ExitCode);
