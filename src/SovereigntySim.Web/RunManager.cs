@@ -47,11 +47,25 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
 
     public async Task<LiveRun> StartAsync(StartRunRequest request)
     {
-        Speed speed = Speed.OneDayPerSecond;
-        if (request.Speed is not null && !Speed.TryParse(request.Speed, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
+        var speed = SpeedOf(request.Speed);
         var (spec, provenance, source, _) = Load(request.Scenario, request.Yaml, request.FileName, request.Seed, request.Overrides);
-        // The limit counts runs that are starting too: checking and taking a place is one step, so a flood of
-        // requests cannot all pass the check before any of them is counted.
+        return await LaunchAsync(async () =>
+        {
+            Forget();
+            var engine = await RunHost.StartOnAsync(client, spec);
+            return (new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(), FolderOf(engine.RunId)), engine);
+        });
+    }
+
+    private static Speed SpeedOf(string? text) =>
+        text is null ? Speed.OneDayPerSecond
+        : Speed.TryParse(text, out var speed, out var error) ? speed : throw new LiveInputException($"speed: expected {error}");
+
+    /// <summary>Takes a place among the active runs, starts the run <paramref name="start"/> makes and publishes it. The
+    /// limit counts runs that are starting too: checking and taking a place is one step, so a flood of requests cannot
+    /// all pass the check before any of them is counted.</summary>
+    private async Task<LiveRun> LaunchAsync(Func<Task<(LiveRun Run, ISimulationEngine Engine)>> start)
+    {
         lock (_gate)
         {
             if (_runs.Values.Count(r => !r.Finished) + _starting >= options.MaxActiveRuns)
@@ -60,10 +74,12 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         }
         try
         {
-            Forget();
-            var engine = await RunHost.StartOnAsync(client, spec);
-            return Launch(new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(),
-                FolderOf(engine.RunId)), engine);
+            var (run, engine) = await start();
+            run.Sink.Publish = update => Send(run.Id, update);
+            _runs[run.Id] = run;
+            LiveMetrics.RunsActive.Add(1);
+            run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+            return run;
         }
         finally
         {
@@ -74,22 +90,12 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
     /// <summary>A live run's folder: results/serve/runs/ID, as `sovsim run` writes one.</summary>
     private string FolderOf(string id) => Path.Combine(options.ResultsDirectory, "runs", id);
 
-    private LiveRun Launch(LiveRun run, ISimulationEngine engine)
-    {
-        run.Sink.Publish = update => Send(run.Id, update);
-        _runs[run.Id] = run;
-        LiveMetrics.RunsActive.Add(1);
-        run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
-        return run;
-    }
-
     /// <summary>Goes on with a stopped run from the checkpoint its stop left in its folder, under the same id, paused
     /// or at <paramref name="speed"/>; it ends with the digest it would have had without the stop. Works on a run
     /// this server no longer lists (or an earlier server started), from its folder alone.</summary>
     public async Task<LiveRun> ContinueAsync(string id, string? speedText, bool paused)
     {
-        Speed speed = Speed.OneDayPerSecond;
-        if (speedText is not null && !Speed.TryParse(speedText, out speed, out var speedError)) throw new LiveInputException($"speed: expected {speedError}");
+        var speed = SpeedOf(speedText);
         if (_runs.TryGetValue(id, out var running) && !running.Finished)
             throw new LiveInputException($"run {id} is still {running.Status}: stop it first");
         var folder = FolderOf(id);
@@ -103,22 +109,11 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         }
         catch (Domain.Checkpoints.CheckpointException e) { throw new LiveInputException($"run {id}'s checkpoint cannot be read: {e.Message}"); }
         var spec = checkpoint.Spec(store.Where);
-        lock (_gate)
-        {
-            if (_runs.Values.Count(r => !r.Finished) + _starting >= options.MaxActiveRuns)
-                throw new LiveInputException($"at most {options.MaxActiveRuns} runs at a time: stop one first");
-            _starting++;
-        }
-        try
+        return await LaunchAsync(async () =>
         {
             var engine = await RunHost.StartOnAsync(client, spec, checkpoint.Snapshot);
-            var source = running?.Source ?? spec.Name;
-            return Launch(new LiveRun(id, source, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, checkpoint), engine);
-        }
-        finally
-        {
-            lock (_gate) _starting--;
-        }
+            return (new LiveRun(id, running?.Source ?? spec.Name, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, checkpoint), engine);
+        });
     }
 
     private readonly object _gate = new();

@@ -76,7 +76,7 @@ public sealed partial class Country : Agent
                 Log(EventKinds.CountryType, null, null, Field.Of("commitment", Math.Round(_commitment, 6)), Field.Of("backDownCost", Math.Round(BackDownCost, 6)));
                 WakeAt(Clock.DayEnd(Now), "day");
                 for (int i = 0; i < _spec.Administrations.Count; i++)
-                    WakeAt(Clock.TickAt(_spec.Administrations[i].At.OffsetFrom(World.Spec.Start)), "administration", i);
+                    WakeAt(World.TickOf(_spec.Administrations[i].At), "administration", i);
                 break;
             case Wake { Purpose: "administration" } w: NewAdministration((int)w.Ref); break;
             case AdministrationChanged c: _credibilityOf.Remove(c.Country); _changed = true; break;
@@ -327,20 +327,29 @@ public sealed partial class Country : Agent
         {
             kept.Remove(k);
             if (list is null || !list.Remove(k.Measure)) continue;
-            if (!k.Measure.Applied)
-            {
-                // Complied with before its date: the threat lapses, and nobody backed down.
-                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(partner), ["compliance"], [Field.Of(EventFields.Instrument, Names.Camel(k.Measure.Instrument.Kind)),
-                    Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
-                Send(AgentIds.Country(partner), new InstrumentNotExecuted(_spec.Id, k.Measure.Instrument, Lapsed: true));
-            }
+            // Complied with before its date: the threat lapses, and nobody backed down.
+            if (!k.Measure.Applied) Lapse(partner, k.Measure.Instrument, "compliance", Field.Of("returned", returned), Field.Of("needed", k.Needed));
             else if (k.Until == LiftOn.Compliance) Lift(partner, k.Measure, "compliance", [Field.Of("returned", returned), Field.Of("needed", k.Needed)]);
             else Lift(partner, k.Measure, "firstLanding", []);
         }
         if (list is { Count: 0 }) _imposed.Remove(partner);
-        if (kept.Count > 0) return;
+        ForgetKeptIfNone(partner);
+    }
+
+    /// <summary>Once nothing is kept against the partner any more, its count of people taken back is forgotten too.</summary>
+    private void ForgetKeptIfNone(string partner)
+    {
+        if (_kept.TryGetValue(partner, out var kept) && kept.Count > 0) return;
         _kept.Remove(partner);
         _returnedSinceAgreement.Remove(partner);
+    }
+
+    /// <summary>A threat lapses without being carried out (<paramref name="reason"/>: nothing in dispute, the partner
+    /// complied, or its administration left office): nobody backed down, so the partner's record of our threats stays.</summary>
+    private void Lapse(string partner, InstrumentSpec instrument, string reason, params Field[] why)
+    {
+        Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(partner), [reason], [Field.Of(EventFields.Instrument, Names.Camel(instrument.Kind)), .. why]);
+        Send(AgentIds.Country(partner), new InstrumentNotExecuted(_spec.Id, instrument, Lapsed: true));
     }
 
     /// <summary>One measure lifted: the partner is told, and a flight suspension ends at the screening.</summary>
@@ -457,11 +466,10 @@ public sealed partial class Country : Agent
             {
                 list.Remove(m);
                 _kept.GetValueOrDefault(partner)?.RemoveAll(k => k.Measure == m);
-                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(partner), ["newAdministration"], Field.Of(EventFields.Instrument, Names.Camel(m.Instrument.Kind)));
-                Send(AgentIds.Country(partner), new InstrumentNotExecuted(_spec.Id, m.Instrument, Lapsed: true));
+                Lapse(partner, m.Instrument, "newAdministration");
             }
             if (list.Count == 0) _imposed.Remove(partner);
-            if (_kept.TryGetValue(partner, out var kept) && kept.Count == 0) { _kept.Remove(partner); _returnedSinceAgreement.Remove(partner); }
+            if (_kept.ContainsKey(partner)) ForgetKeptIfNone(partner);
         }
         // Its ladder starts from the bottom, past the rungs of it still in force.
         foreach (var partner in _nextRung.Keys.ToList()) _nextRung[partner] = FirstRungNotInUse(partner);
@@ -588,10 +596,8 @@ public sealed partial class Country : Agent
             {
                 // Taking people back again by its date: the partner is not denying or delaying them, so the threat
                 // lapses; the sanction would have been kept until compliance, the threat of it ends here.
-                Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(against), ["compliance"], [Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)),
-                    Field.Of("returned", _returnedSinceAgreement[against]), Field.Of("needed", pending.Needed)]);
-                Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec, Lapsed: true));
-                if (kept.Count == 0) { _kept.Remove(against); _returnedSinceAgreement.Remove(against); }
+                Lapse(against, spec, "compliance", Field.Of("returned", _returnedSinceAgreement[against]), Field.Of("needed", pending.Needed));
+                ForgetKeptIfNone(against);
                 if (list.Count == 0) _imposed.Remove(against);
                 return;
             }
@@ -608,8 +614,7 @@ public sealed partial class Country : Agent
             // A deterrent threat whose trigger never came (no dispute: nothing refused, nothing to concede): it lapses.
             // Nobody defied it, so letting it lapse is no backing down and tells nothing about our resolve.
             if (list.Count == 0) _imposed.Remove(against);
-            Log(EventKinds.InstrumentNotExecuted, AgentIds.Country(against), ["noDispute"], Field.Of(EventFields.Instrument, Names.Camel(spec.Kind)));
-            Send(AgentIds.Country(against), new InstrumentNotExecuted(_spec.Id, spec, Lapsed: true));
+            Lapse(against, spec, "noDispute");
             return;
         }
         var (forcing, shortfall) = Forcing(against, spec);

@@ -39,7 +39,7 @@ public sealed partial class Kernel
         foreach (var e in world.Spec.Events) Schedule(TickOf(e), ScriptTarget(e), AgentIds.Script, ++_scriptSeq, new ScriptedEvent(e));
     }
 
-    private long TickOf(Scenario.ScriptedEventSpec e) => _world.Clock.TickAt(e.At.OffsetFrom(_world.Spec.Start));
+    private long TickOf(Scenario.ScriptedEventSpec e) => _world.TickOf(e.At);
 
     /// <summary>
     /// Schedules a scripted event while the run goes (an intervention), between slices. It is delivered exactly as

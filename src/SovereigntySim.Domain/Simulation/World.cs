@@ -65,11 +65,11 @@ public sealed class World
     {
         Spec = spec;
         Clock = new SimClock(spec.Start, spec.Step, spec.Duration);
-        Countries = spec.Countries.ToDictionary(c => c.Id, StringComparer.Ordinal);
         // The scenario as each administration in office governs it, from the tick it takes office.
-        var offices = spec.Countries.SelectMany(c => c.Administrations).Select(a => Clock.TickAt(a.At.OffsetFrom(spec.Start))).Distinct().Order().ToList();
+        var offices = spec.Countries.SelectMany(c => c.Administrations).Select(a => TickOf(a.At)).Distinct().Order().ToList();
         _eras = [(0, spec), .. offices.Select(t => (t, spec with { Countries = [.. spec.Countries.Select(c => InOffice(c, t))] }))];
         _countriesByEra = [.. _eras.Select(e => (IReadOnlyDictionary<string, CountrySpec>)e.Spec.Countries.ToDictionary(c => c.Id, StringComparer.Ordinal))];
+        Countries = _countriesByEra[0];
         var caseloads = new List<CaseloadInfo>();
         foreach (var p in spec.Populations)
             for (int q = 0; q < p.Partitions; q++)
@@ -107,9 +107,12 @@ public sealed class World
 
     private CountrySpec InOffice(CountrySpec c, long tick)
     {
-        var current = c.Administrations.LastOrDefault(a => Clock.TickAt(a.At.OffsetFrom(Spec.Start)) <= tick);
+        var current = c.Administrations.LastOrDefault(a => TickOf(a.At) <= tick);
         return current is null ? c : c.Under(current);
     }
+
+    /// <summary>The tick of a moment of the scenario ('day N HH:MM' or a timestamp).</summary>
+    public long TickOf(ScenarioTime time) => Clock.TickAt(time.OffsetFrom(Spec.Start));
 
     private int EraAt(long tick)
     {
