@@ -27,7 +27,9 @@ public sealed partial class Caseload : Agent
     private readonly double[] _documentMix, _legalMix;
 
     // Removable people by (admission, index): the longest held fly first, and keep that priority when re-booked.
-    private readonly PriorityQueue<int, long> _removable = new();
+    private readonly RemovableQueue _removable = new();
+    private readonly Func<int, bool> _isRemovable;
+    private readonly Func<int, int> _classOf;
     // Legal and administrative steps due, by (tick, index).
     private readonly PriorityQueue<int, long> _due = new();
     // Everyone in admission order, for release at the detention limit.
@@ -55,6 +57,8 @@ public sealed partial class Caseload : Agent
         _capacity = (int)Math.Max(1, Math.Floor(_facility.Capacity * Load(_pop) / atFacility.Sum(c => Load(c.Population))));
         _documentMix = [_pop.Documents.Verified, _pop.Documents.Partial, _pop.Documents.Missing, _pop.Documents.Disputed];
         _legalMix = [_pop.LegalStatus.FinalOrder, _pop.LegalStatus.PendingAppeal, _pop.LegalStatus.AsylumClaim];
+        _isRemovable = i => _m.Status[i] == MigrantStatus.Removable;
+        _classOf = ClassOf;
     }
 
     protected override void On(string from, IMessage message)
@@ -116,16 +120,13 @@ public sealed partial class Caseload : Agent
         if (_pop.LandReturnsPerDay <= 0) return;
         int quota = Poisson.Sample(Random, _pop.LandReturnsPerDay / _pop.Partitions);
         bool thirdCountry = World.Countries[_pop.Destination].Acceptance.AcceptThirdCountryNationals;
-        var skipped = new List<(int, long)>();
+        int mask = BookingClass.Mask(c => thirdCountry || !c.ThirdCountry);
         int returned = 0;
-        while (returned < quota && _removable.TryDequeue(out int i, out long priority))
+        while (returned < quota && TakeRemovable(mask, out int i))
         {
-            if (_m.Status[i] != MigrantStatus.Removable) continue;
-            if (_m.Nationality[i] != 0 && !thirdCountry) { skipped.Add((i, priority)); continue; }
             Leave(i, MigrantStatus.Removed, MigrantEventKind.Removed, Reason.LandReturn);
             returned++;
         }
-        foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
         if (returned > 0) Log(EventKinds.CaseloadLandReturns, null, null, Field.Of(EventFields.Destination, _pop.Destination), Field.Of(EventFields.Removed, returned));
     }
 
@@ -216,7 +217,7 @@ public sealed partial class Caseload : Agent
     {
         if (_m.Status[i] == MigrantStatus.Removable) return;
         _m.Status[i] = MigrantStatus.Removable;
-        _removable.Enqueue(i, Key(_m.Admitted[i], i));
+        _removable.Enqueue(i, Key(_m.Admitted[i], i), ClassOf(i));
         Record(i, MigrantEventKind.Removable, Reason.None);
     }
 
@@ -304,27 +305,28 @@ public sealed partial class Caseload : Agent
     {
         _flight = flight;
         var seats = new List<Passenger>(request.Seats);
-        var skipped = new List<(int, long)>();
-        while (seats.Count < request.Seats && _removable.TryDequeue(out int i, out long priority))
+        int mask = BookingClass.Mask(c => Bookable(c, request.Rules));
+        while (seats.Count < request.Seats && TakeRemovable(mask, out int i))
         {
-            if (_m.Status[i] != MigrantStatus.Removable) continue;
-            if (!Bookable(i, request.Rules)) { skipped.Add((i, priority)); continue; }
             _m.Status[i] = MigrantStatus.Booked;
             seats.Add(new Passenger(_info.MigrantId(i), _m.Nationality[i] != 0, _m.Documents[i], _m.Legal[i], _m.Vulnerabilities[i], _m.IdentitySettled[i]));
             Record(i, MigrantEventKind.Booked, Reason.None);
         }
-        foreach (var (i, p) in skipped) _removable.Enqueue(i, p);
         _flight = null;
         Send(flight, new ManifestPart(seats));
     }
 
-    private bool Bookable(int i, BookingRules rules)
+    private int ClassOf(int i) => new BookingClass(_m.Legal[i] == LegalStatus.FinalOrder, _m.Nationality[i] != 0, _m.Documents[i]).Index;
+
+    private bool TakeRemovable(int mask, out int i) => _removable.TryTake(mask, _isRemovable, _classOf, out i);
+
+    private static bool Bookable(BookingClass c, BookingRules rules)
     {
-        if (_m.Legal[i] != LegalStatus.FinalOrder && !rules.BookPendingCases) return false;
-        if (rules.KnownRefusesThirdCountry && _m.Nationality[i] != 0) return false;
+        if (!c.FinalOrder && !rules.BookPendingCases) return false;
+        if (rules.KnownRefusesThirdCountry && c.ThirdCountry) return false;
         if (rules.KnownStandard is { } standard)
         {
-            var d = _m.Documents[i];
+            var d = c.Documents;
             if (d == DocumentStatus.Missing) return false;
             if (standard == DocumentStandard.Verified && d != DocumentStatus.Verified) return false;
             if (standard == DocumentStandard.Partial && d == DocumentStatus.Disputed) return false;

@@ -12,8 +12,8 @@ public sealed partial class Caseload
     {
         _m.Save(w);
         _log.AssertFlushed(Id);
-        WriteQueue(w, _removable);
-        WriteQueue(w, _due);
+        WriteQueue(w, _removable.Count, _removable.Entries);
+        WriteQueue(w, _due.Count, _due.UnorderedItems.Select(e => (e.Element, e.Priority)));
         w.WriteList(_byAdmission);
         w.Write(_releaseHead);
         w.WriteList(_releaseLater);
@@ -27,8 +27,10 @@ public sealed partial class Caseload
     protected override void RestoreState(CheckpointReader r)
     {
         _m.Restore(r);
-        ReadQueue(r, _removable);
-        ReadQueue(r, _due);
+        _removable.Clear();
+        ReadQueue(r, (i, key) => _removable.Enqueue(i, key, ClassOf(i)));
+        _due.Clear();
+        ReadQueue(r, (i, key) => _due.Enqueue(i, key));
         r.ReadList(_byAdmission);
         _releaseHead = r.ReadInt32();
         r.ReadList(_releaseLater);
@@ -39,31 +41,27 @@ public sealed partial class Caseload
         _flight = r.ReadNullableString();
     }
 
-    // The heap in array order, as two columns; enqueued again in that order it is the same heap (so equal
-    // priorities, if any, would still come out in the same order).
-    // The columns are rented: a weekly checkpoint of a large run would otherwise leave tens of megabytes of large
-    // arrays behind for the collector every time.
-    private static void WriteQueue(CheckpointWriter w, PriorityQueue<int, long> queue)
+    // A queue as two columns, elements and keys. Keys are unique, so the order the queue yields does not depend on
+    // the order its entries are put back in. The columns are rented: a weekly checkpoint of a large run would
+    // otherwise leave tens of megabytes of large arrays behind for the collector every time.
+    private static void WriteQueue(CheckpointWriter w, int n, IEnumerable<(int Element, long Key)> entries)
     {
-        int n = queue.Count;
         var elements = System.Buffers.ArrayPool<int>.Shared.Rent(n);
-        var priorities = System.Buffers.ArrayPool<long>.Shared.Rent(n);
+        var keys = System.Buffers.ArrayPool<long>.Shared.Rent(n);
         int i = 0;
-        foreach (var (e, p) in queue.UnorderedItems) (elements[i], priorities[i++]) = (e, p);
+        foreach (var (e, k) in entries) (elements[i], keys[i++]) = (e, k);
         w.WriteSpan<int>(elements.AsSpan(0, n));
-        w.WriteSpan<long>(priorities.AsSpan(0, n));
+        w.WriteSpan<long>(keys.AsSpan(0, n));
         System.Buffers.ArrayPool<int>.Shared.Return(elements);
-        System.Buffers.ArrayPool<long>.Shared.Return(priorities);
+        System.Buffers.ArrayPool<long>.Shared.Return(keys);
     }
 
-    private static void ReadQueue(CheckpointReader r, PriorityQueue<int, long> queue)
+    private static void ReadQueue(CheckpointReader r, Action<int, long> enqueue)
     {
         var elements = r.ReadArray<int>();
-        var priorities = r.ReadArray<long>();
-        if (elements.Length != priorities.Length) throw new CheckpointException("corrupt checkpoint: a queue with more elements than priorities");
-        queue.Clear();
-        queue.EnsureCapacity(elements.Length);
-        for (int i = 0; i < elements.Length; i++) queue.Enqueue(elements[i], priorities[i]);
+        var keys = r.ReadArray<long>();
+        if (elements.Length != keys.Length) throw new CheckpointException("corrupt checkpoint: a queue with more elements than priorities");
+        for (int i = 0; i < elements.Length; i++) enqueue(elements[i], keys[i]);
     }
 }
 
