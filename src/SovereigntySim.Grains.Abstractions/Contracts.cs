@@ -79,6 +79,8 @@ public sealed class RunRecord
     /// <summary>running, then completed, failed or interrupted (see <see cref="RunStatus"/>).</summary>
     [Id(6)] public string Status { get; set; } = RunStatus.Running;
     [Id(7)] public string? Error { get; set; }
+    /// <summary>The silo the run lives on (its simulation grain, and its agents with it): host:port of its silo endpoint.</summary>
+    [Id(8)] public string Silo { get; set; } = "";
 }
 
 public static class RunStatus

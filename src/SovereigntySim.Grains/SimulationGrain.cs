@@ -7,10 +7,11 @@ namespace SovereigntySim.Grains;
 
 /// <summary>
 /// Keeps simulated time for one run: the domain kernel decides what is delivered when and in which order; this
-/// grain only carries batches to agent grains, concurrently, and hands the events back to the caller.
+/// grain only carries batches to agent grains, concurrently, and hands the events back to the caller. Its agents are
+/// activated on its silo (<see cref="AgentGrain"/>), which its record names.
 /// </summary>
 public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run")] IPersistentState<RunRecord> record,
-    ILogger<SimulationGrain> logger) : Grain, ISimulationGrain, IAgentHost
+    ILocalSiloDetails silo, ILogger<SimulationGrain> logger) : Grain, ISimulationGrain, IAgentHost
 {
     private ScenarioPayload? _scenario;
     private Kernel? _kernel;
@@ -29,7 +30,10 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
         _scenario = scenario;
         _kernel = new Kernel(new World(scenario.Spec), this);
         DelayDeactivation(KeepAlive.Run);
-        record.State = new RunRecord { Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick };
+        record.State = new RunRecord
+        {
+            Scenario = scenario.Spec.Name, Seed = scenario.Spec.Seed, EndTick = _kernel.World.Clock.EndTick, Silo = silo.SiloAddress.Endpoint.ToString(),
+        };
         await SaveRecord();
     }
 

@@ -3,9 +3,10 @@ using Npgsql;
 namespace SovereigntySim.Hosting;
 
 /// <summary>
-/// Watches the cluster's membership table while a run goes on. A run needs every silo it started with (its agents
-/// live in their memory), so when one of them leaves (declared dead by the others, or shut down) the run fails at
-/// once with that reason, instead of waiting for a response that will never come.
+/// Watches the cluster's membership table while a run goes on. A run needs the silo its agents live on (the silo
+/// of its simulation grain: <see cref="For"/>; an experiment, every silo its runs started on), so when it leaves
+/// (declared dead by the others, or shut down) the run fails at once with that reason, instead of waiting for a
+/// response that will never come.
 /// </summary>
 public sealed class ClusterWatch
 {
@@ -16,8 +17,19 @@ public sealed class ClusterWatch
     public static readonly TimeSpan LossDetection = TimeSpan.FromSeconds(30);
     private readonly string _connection;
     private readonly HashSet<(string Address, int Port, int Generation)> _silos;
+    // The silos whose loss loses the run's agents: all of them until the run says where it lives.
+    private readonly HashSet<(string Address, int Port, int Generation)> _needed;
 
-    private ClusterWatch(string connection, HashSet<(string, int, int)> silos) => (_connection, _silos) = (connection, silos);
+    private ClusterWatch(string connection, HashSet<(string, int, int)> silos, HashSet<(string, int, int)>? needed = null) =>
+        (_connection, _silos, _needed) = (connection, silos, needed ?? silos);
+
+    /// <summary>The same watch for a run that lives on one silo (host:port, as its record names it): only that silo's
+    /// loss fails the run; the others may come and go. An endpoint it does not know leaves the watch as it was.</summary>
+    public ClusterWatch For(string endpoint)
+    {
+        var needed = _silos.Where(s => $"{s.Address}:{s.Port}" == endpoint).ToHashSet();
+        return needed.Count == 0 ? this : new ClusterWatch(_connection, _silos, needed);
+    }
 
     public int Silos => _silos.Count;
 
@@ -33,7 +45,7 @@ public sealed class ClusterWatch
     public async Task<string?> LostSiloAsync(CancellationToken cancellation = default)
     {
         var now = (await ReadAsync(_connection, cancellation)).ToDictionary(r => (r.Address, r.Port, r.Generation), r => r.Status);
-        foreach (var silo in _silos)
+        foreach (var silo in _needed)
         {
             if (now.TryGetValue(silo, out var status) && status == Active) continue;
             string state = status switch { 4 => "shutting down", 5 => "stopping", 6 => "declared dead", _ => "gone from the membership table" };
@@ -42,7 +54,7 @@ public sealed class ClusterWatch
         return null;
     }
 
-    /// <summary>Whether every silo of the run is gone: none accepts a connection on its port. Membership cannot say
+    /// <summary>Whether every silo the run started with is gone: none accepts a connection on its port. Membership cannot say
     /// so (only a live silo declares another dead), so a cluster killed whole would keep its rows active while the
     /// client waits out its response timeout.</summary>
     public async Task<bool> AllGoneAsync(CancellationToken cancellation = default)

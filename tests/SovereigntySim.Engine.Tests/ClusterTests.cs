@@ -139,6 +139,14 @@ public sealed class ScriptedCluster : IAsyncLifetime
         return null;
     }
 
+    /// <summary>The process id of the silo listening on <paramref name="endpoint"/> (host:port, as a run's record names it).</summary>
+    public int SiloPid(string endpoint)
+    {
+        int index = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..]) - int.Parse(_env["SOVSIM_SILO_PORT"]!);
+        Assert.InRange(index, 0, 2);
+        return int.Parse(File.ReadAllText(Path.Combine(State, $"silo-{index}.pid")).Trim());
+    }
+
     /// <summary>Whether grain storage holds a checkpoint (its manifest) under <paramref name="id"/>.</summary>
     public async Task<bool> HasCheckpointAsync(string id)
     {
@@ -199,6 +207,29 @@ public sealed class ClusterTests(ScriptedCluster cluster)
         await db.OpenAsync();
         await using var rows = new NpgsqlCommand("SELECT count(*) FROM sovsim_grain_state WHERE grain_type = 'run' AND payload_binary IS NOT NULL", db);
         Assert.True((long)(await rows.ExecuteScalarAsync())! >= 1);
+    }
+
+    /// <summary>Issue 17: a run's agents are activated on the silo of its simulation grain (its record names it), so
+    /// its rounds do not cross silos; several runs spread over the silos instead.</summary>
+    [Fact]
+    public async Task A_runs_agents_live_on_the_silo_its_record_names()
+    {
+        var spec = Repo.Load("colombia-2025.yaml");
+        await using var client = await PostgresCluster.ConnectAsync(Connection);
+        var silos = new HashSet<string>();
+        for (int run = 0; run < 6; run++)
+        {
+            await using var engine = await OrleansEngine.StartAsync(client.Client, spec);
+            await engine.RunAsync(engine.World.Clock.TicksForDays(3));
+            var silo = (await client.Client.GetGrain<ISimulationGrain>(engine.RunId).GetRecord()).Silo;
+            var agents = (await client.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+                .Where(g => g.GrainId.Key.ToString()!.StartsWith(engine.RunId + "|", StringComparison.Ordinal)).ToList();
+            Assert.True(agents.Count > 10, $"{agents.Count} agent activations of run {engine.RunId}");
+            Assert.All(agents, g => Assert.Equal(silo, g.SiloAddress.Endpoint.ToString()));
+            silos.Add(silo);
+        }
+        // Runs themselves are placed over the cluster: six runs do not all land on one of three silos.
+        Assert.True(silos.Count >= 2, $"six runs all on {string.Join(", ", silos)}");
     }
 
     [Fact]
@@ -473,6 +504,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await using (var engine = new ReferenceEngine(new World(Repo.Load("us-removals-fy2024.yaml")))) (reference, referenceDir) = await Repo.RunInFolder(engine);
 
         var dir = Repo.TempDir();
+        var earlier = (await cluster.RunRecordsAsync()).Keys.ToHashSet();
         var started = Stopwatch.StartNew();
         using var p = CliTests.Start("run", "scenarios/us-removals-fy2024.yaml", "--cluster", cluster.Connection, "--out", dir, "--speed", "432000");
         try
@@ -486,7 +518,10 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             var events = Path.Combine(dir, "events.jsonl");
             long atCheckpoint = new FileInfo(events).Length;
             while (started.Elapsed < TimeSpan.FromSeconds(90) && !p.Process.HasExited && new FileInfo(events).Length <= atCheckpoint) await Task.Delay(200);
-            int silo = int.Parse(File.ReadAllText(Path.Combine(cluster.State, "silo-0.pid")).Trim());
+            // The silo the run lives on (its agents are placed with its simulation grain): killing another would not touch it.
+            var record = (await cluster.RunRecordsAsync()).Where(r => !earlier.Contains(r.Key)).Select(r => r.Value)
+                .Single(r => (string)r["Scenario"]! == "us-removals-fy2024" && (string)r["Status"]! == RunStatus.Running);
+            int silo = cluster.SiloPid((string)record["Silo"]!);
             var killed = Stopwatch.StartNew();
             Process.Start("kill", ["-KILL", silo.ToString()])!.WaitForExit();
             var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // throws if the run hangs

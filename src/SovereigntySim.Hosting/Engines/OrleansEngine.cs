@@ -39,7 +39,7 @@ public sealed class OrleansEngine : ISimulationEngine
     public World World { get; }
 
     /// <summary>Starts a run on the cluster the client is connected to; <paramref name="owned"/> is disposed with the
-    /// engine. With <paramref name="watch"/>, a slice fails as soon as a silo of the run leaves the cluster. With
+    /// engine. With <paramref name="watch"/>, a slice fails as soon as the run's silo leaves the cluster. With
     /// <paramref name="snapshot"/>, the run starts from that checkpoint, in fresh grains.</summary>
     public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null, ClusterWatch? watch = null,
         RunSnapshot? snapshot = null)
@@ -63,6 +63,8 @@ public sealed class OrleansEngine : ISimulationEngine
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
+        // Its agents live on its silo: only that silo's loss loses them.
+        if (watch is not null) watch = watch.For((await run.GetRecord()).Silo);
         return new OrleansEngine(new World(spec), client, run, owned, watch);
     }
 
