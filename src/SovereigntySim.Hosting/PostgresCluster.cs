@@ -109,6 +109,25 @@ public static class PostgresCluster
         return host;
     }
 
+    /// <summary>A client of the cluster whose membership is in the database: its certificate (mutual TLS, when the
+    /// connection's Passfile has one beside it), membership, timeouts and the domain's serialisation. For a client host
+    /// of one's own (<see cref="ConnectAsync"/>) or one an application builds (the live server with --cluster).</summary>
+    public static void ConfigureClient(IClientBuilder client, string connectionString)
+    {
+        var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
+        if (certificate is not null) client.UseTls(o => ClusterCertificate.Configure(o, certificate));
+        client.Configure<ClusterOptions>(Name);
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        // A slice of a large run may take minutes; a silo that dies is noticed by ClusterWatch within seconds.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        client.Services.AddDomainSerialization();
+    }
+
     /// <summary>Connects a client to the cluster whose membership is in the database.</summary>
     public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null)
     {
@@ -116,21 +135,7 @@ public static class PostgresCluster
         await WaitForDatabaseAsync(connectionString, cancellation, notice);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
-        var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
-        builder.UseOrleansClient(client =>
-        {
-            if (certificate is not null) client.UseTls(o => ClusterCertificate.Configure(o, certificate));
-            client.Configure<ClusterOptions>(Name);
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-            });
-            // A slice of a large run may take minutes; a silo that dies is noticed by ClusterWatch within seconds.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-            client.Services.AddDomainSerialization();
-        });
+        builder.UseOrleansClient(client => ConfigureClient(client, connectionString));
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
         await host.StartAsync(cancellation);

@@ -36,6 +36,9 @@ public sealed record ServeOptions
     /// <summary>Largest request body (an uploaded scenario is at most 1 MiB of YAML, inside JSON).</summary>
     public long MaxRequestBytes { get; init; } = 2 * Limits.MaxFileBytes + 64 * 1024;
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    /// <summary>A PostgreSQL-backed cluster to run on (its connection string), as a client of its silos; null: the
+    /// embedded silo in this process.</summary>
+    public string? Cluster { get; init; }
 
     public bool Loopback => Host is "localhost" || (IPAddress.TryParse(Host, out var ip) && IPAddress.IsLoopback(ip));
 
@@ -80,7 +83,8 @@ public sealed record ServeOptions
 
 /// <summary>
 /// The live server: one ASP.NET Core application co-hosting the embedded Orleans silo (as the Orleans samples do),
-/// so runs, the SignalR hub, the HTTP API, /metrics and the Orleans dashboard share one process and container.
+/// so runs, the SignalR hub, the HTTP API, /metrics and the Orleans dashboard share one process and container; or,
+/// with <see cref="ServeOptions.Cluster"/>, a client of a PostgreSQL-backed cluster whose silos run the runs.
 /// </summary>
 public static class LiveServer
 {
@@ -105,11 +109,15 @@ public static class LiveServer
             k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             k.Listen(options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host), options.Port);
         });
-        var (siloPort, gatewayPort) = EmbeddedCluster.FreePorts();
-        builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
-            .AddMemoryGrainStorageAsDefault()
-            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort)
-            .AddDashboard());
+        if (options.Cluster is { } cluster) builder.UseOrleansClient(client => PostgresCluster.ConfigureClient(client, cluster));
+        else
+        {
+            var (siloPort, gatewayPort) = EmbeddedCluster.FreePorts();
+            builder.UseOrleans(silo => silo.ConfigureSovereigntySim()
+                .AddMemoryGrainStorageAsDefault()
+                .UseLocalhostClustering(siloPort: siloPort, gatewayPort: gatewayPort)
+                .AddDashboard());
+        }
         // sovsim handles Ctrl-C itself (it stops the server, and the runs between slices).
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         builder.Services.AddSingleton(options);
@@ -131,7 +139,10 @@ public static class LiveServer
                 await Unauthorized().ExecuteAsync(http);
             else await next(http);
         });
-        app.MapOrleansDashboard(routePrefix: "/orleans");
+        // The Orleans dashboard lives with a silo: a client of a cluster has none to show.
+        if (options.Cluster is null) app.MapOrleansDashboard(routePrefix: "/orleans");
+        else app.MapGet("/orleans/{**rest}", () => Results.Text("This server is a client of a cluster (serve --cluster): the Orleans dashboard is served where a silo is co-hosted (sovsim serve without --cluster).\n",
+            "text/plain; charset=utf-8", statusCode: 404));
         return app;
     }
 

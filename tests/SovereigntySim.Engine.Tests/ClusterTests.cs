@@ -30,7 +30,7 @@ public sealed class ScriptedCluster : IAsyncLifetime
 
     /// <summary>The first of <paramref name="count"/> consecutive free ports, avoiding <paramref name="taken"/>
     /// (scripts/cluster numbers silo and gateway ports up from a base).</summary>
-    private static int FreePorts(int count, params int[] taken)
+    public static int FreePorts(int count, params int[] taken)
     {
         for (int attempt = 0; attempt < 100; attempt++)
         {
@@ -230,6 +230,58 @@ public sealed class ClusterTests(ScriptedCluster cluster)
         }
         // Runs themselves are placed over the cluster: six runs do not all land on one of three silos.
         Assert.True(silos.Count >= 2, $"six runs all on {string.Join(", ", silos)}");
+    }
+
+    /// <summary>Issue 17 item 6: `sovsim serve --cluster` is a client of the cluster; a run started on its page runs on
+    /// the silos (its record is in PostgreSQL) and ends with the digest `sovsim run` gives on the embedded silo.</summary>
+    [Fact]
+    public async Task Serve_with_cluster_runs_the_pages_runs_on_the_silos_with_the_embedded_digest()
+    {
+        var embedded = Repo.TempDir();
+        var cli = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--out", embedded);
+        Assert.True(cli.ExitCode == 0, cli.Err);
+        var digest = (string)System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(embedded, "summary.json")))!["digest"]!;
+        var earlier = (await cluster.RunRecordsAsync()).Keys.ToHashSet();
+        int port = ScriptedCluster.FreePorts(1);
+        using var serve = CliTests.Start("serve", "--cluster", cluster.Connection, "--port", port.ToString());
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+            var limit = Stopwatch.StartNew();
+            while (true)
+            {
+                if (serve.Process.HasExited) Assert.Fail($"serve exited {serve.Process.ExitCode}: {await serve.Err}");
+                try
+                {
+                    if ((await http.GetAsync("api/scenarios")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) { }
+                Assert.True(limit.Elapsed < TimeSpan.FromMinutes(2), "serve --cluster did not answer within two minutes");
+                await Task.Delay(250);
+            }
+            var started = await http.PostAsync("api/runs", new StringContent("{\"scenario\":\"colombia-2025\",\"speed\":\"max\"}", System.Text.Encoding.UTF8, "application/json"));
+            var body = await started.Content.ReadAsStringAsync();
+            Assert.True(started.StatusCode == HttpStatusCode.Created, body);
+            var id = System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<string>();
+            System.Text.Json.Nodes.JsonNode state;
+            while ((string)(state = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"api/runs/{id}"))!)["run"]!["status"]! is not ("completed" or "failed" or "stopped"))
+            {
+                Assert.True(limit.Elapsed < TimeSpan.FromMinutes(4), $"the run did not end: {state["run"]!.ToJsonString()}");
+                await Task.Delay(200);
+            }
+            Assert.Equal("completed", (string)state["run"]!["status"]!);
+            Assert.Equal(digest, (string)state["run"]!["digest"]!);
+            var records = (await cluster.RunRecordsAsync()).Where(r => !earlier.Contains(r.Key)).Select(r => r.Value).ToList();
+            Assert.Contains(records, r => (string)r["Scenario"]! == "colombia-2025" && (string)r["Status"]! == RunStatus.Completed);
+            // No silo in this process: the Orleans dashboard says where it is instead.
+            var dashboard = await http.GetAsync("orleans/");
+            Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+            Assert.Contains("client of a cluster", await dashboard.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            serve.Stop();
+        }
     }
 
     [Fact]

@@ -23,6 +23,11 @@ public sealed class ComposeTests
         return service.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && merged is YamlMappingNode parent ? Setting(parent, key) : null;
     }
 
+    /// <summary>A mapping's entries with its `&lt;&lt;: *anchor` merges applied (an environment that extends another).</summary>
+    private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode mapping) =>
+        mapping.Children.SelectMany(kv => ((YamlScalarNode)kv.Key).Value == "<<" && kv.Value is YamlMappingNode parent
+            ? Entries(parent) : [(((YamlScalarNode)kv.Key).Value!, kv.Value)]);
+
     [Fact]
     public void Compose_describes_the_scripted_topology_with_pinned_images_secrets_from_the_environment_and_no_root()
     {
@@ -42,16 +47,15 @@ public sealed class ComposeTests
             if (name == "postgres") Assert.Null(user); // the image drops to its postgres user itself
             else Assert.StartsWith("${SOVSIM_UID", user); // the tests too: their packages come with their image
             // The database password reaches only the services that connect to the database.
-            bool password = Setting(service, "environment") is YamlMappingNode env && env.Children.ContainsKey(new YamlScalarNode("SOVSIM_DB_PASSWORD"));
-            Assert.Equal(name is "postgres" or "sovsim" || name.StartsWith("silo"), password);
+            bool password = Setting(service, "environment") is YamlMappingNode env && Entries(env).Any(e => e.Key == "SOVSIM_DB_PASSWORD");
+            Assert.Equal(name is "postgres" or "sovsim" or "dashboard" || name.StartsWith("silo"), password);
             if (Setting(service, "environment") is YamlMappingNode environment)
-                foreach (var (k, v) in environment.Children)
+                foreach (var (variable, v) in Entries(environment))
                 {
-                    var variable = ((YamlScalarNode)k).Value!;
                     var text = ((YamlScalarNode)v).Value!;
                     Assert.NotEqual("POSTGRES_HOST_AUTH_METHOD", variable);
                     // Passwords come from the environment, and compose refuses to start without them.
-                    if (variable.Contains("PASSWORD")) Assert.Matches(@"^\$\{[A-Z_]+:\?[^}]+\}$", text);
+                    if (variable.Contains("PASSWORD") || variable.Contains("TOKEN")) Assert.Matches(@"^\$\{[A-Z_]+:\?[^}]+\}$", text);
                     Assert.DoesNotContain("Password=", text, StringComparison.OrdinalIgnoreCase);
                 }
         }
@@ -61,7 +65,15 @@ public sealed class ComposeTests
         var volumes = (YamlSequenceNode)Setting((YamlMappingNode)services["tests"], "volumes")!;
         Assert.Contains(volumes.Children, v => ((YamlScalarNode)v).Value == ".:/checkout:ro");
         Assert.DoesNotContain(volumes.Children, v => ((YamlScalarNode)v).Value!.StartsWith(".:/src"));
-        // No ports published: the silos and the database stay off the host's network.
-        Assert.All(services.Children.Values, s => Assert.Null(Setting((YamlMappingNode)s, "ports")));
+        // No ports published but the dashboard's, on the host's loopback: the silos and the database stay off the
+        // host's network. The dashboard runs on the cluster (serve --cluster), and listening beyond its container's
+        // loopback it needs its token, which comes from the environment.
+        Assert.All(services.Children.Where(s => ((YamlScalarNode)s.Key).Value != "dashboard"), s => Assert.Null(Setting((YamlMappingNode)s.Value, "ports")));
+        var dashboard = (YamlMappingNode)services["dashboard"];
+        Assert.All((YamlSequenceNode)Setting(dashboard, "ports")!, p => Assert.StartsWith("127.0.0.1:", ((YamlScalarNode)p).Value));
+        var serve = ((YamlSequenceNode)Setting(dashboard, "command")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+        Assert.Equal("serve", serve[0]);
+        Assert.Contains("--cluster", serve);
+        Assert.Contains(Entries((YamlMappingNode)Setting(dashboard, "environment")!), e => e.Key == "SOVSIM_SERVE_TOKEN");
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using SovereigntySim.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using System.ComponentModel;
 using Spectre.Console.Cli;
@@ -21,9 +23,13 @@ public sealed class ServeSettings : CommandSettings
 
     [CommandOption("--scenarios <DIR>"), Description("Folder of shipped scenarios offered on the page (default: ./scenarios, or the nearest above the program).")]
     public string? Scenarios { get; init; }
+
+    [CommandOption("--cluster <CONNECTION>"), Description("Run on a PostgreSQL-backed cluster (scripts/cluster up prints the connection) as its client, instead of the embedded silo.")]
+    public string? Cluster { get; init; }
 }
 
-/// <summary>sovsim serve: the live dashboard and its HTTP API, co-hosted with the embedded silo.</summary>
+/// <summary>sovsim serve: the live dashboard and its HTTP API, co-hosted with the embedded silo, or a client of a
+/// cluster with --cluster.</summary>
 public sealed class ServeCommand : AsyncCommand<ServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellation)
@@ -40,15 +46,27 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         var options = new ServeOptions
         {
             Host = settings.Host, Port = settings.Port, Token = token,
-            ScenariosDirectory = settings.Scenarios ?? ServeOptions.FindScenarios(),
+            ScenariosDirectory = settings.Scenarios ?? ServeOptions.FindScenarios(), Cluster = settings.Cluster,
         };
+        if (settings.Cluster is { } cluster && PostgresCluster.ConnectionProblem(cluster) is { } connectionProblem)
+            return Refuse($"--cluster: {Scenarios.SafeText.Excerpt(connectionProblem, 200)}");
         if (settings.Port is < 1 or > 65535) return Refuse($"--port must be between 1 and 65535, found {settings.Port}");
         if (options.Problem() is { } problem) return Refuse(problem);
         if (settings.Scenarios is { } dir && !Directory.Exists(dir)) return Refuse($"--scenarios: no folder '{Scenarios.SafeText.Excerpt(dir, 200)}'");
         if (settings.Token is not null)
             Console.Error.WriteLine($"sovsim: --token is visible to every user of this machine (ps); {ServeOptions.TokenVariable} or --token-file keeps it private");
-        var app = LiveServer.Build(options);
-        await app.StartAsync(cancellation);
+        WebApplication app;
+        try
+        {
+            if (settings.Cluster is { } db) await PostgresCluster.WaitForDatabaseAsync(db, cancellation, Console.Error.WriteLine);
+            app = LiveServer.Build(options);
+            await app.StartAsync(cancellation);
+        }
+        catch (ClusterFaultException e)
+        {
+            Console.Error.WriteLine($"sovsim: {e.Message}");
+            return ExitCodes.Failure;
+        }
         Console.WriteLine($"sovsim serve: the live dashboard is at {LiveServer.Address(app)} (Ctrl-C to stop)");
         try { await Task.Delay(Timeout.Infinite, cancellation); }
         catch (OperationCanceledException) { }
