@@ -45,6 +45,9 @@ public static class SummaryTable
         if (r.Metrics.TensionAtEnd.Count > 0)
             Row("Tension at end (highest)", string.Join(", ", r.Metrics.TensionAtEnd.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
                 .Take(6).Select(kv => $"{kv.Key} {kv.Value:F2}")));
+        // The scenario's own outcome measures, as summary.json and runs.csv give them.
+        foreach (var m in r.Metrics.Measures)
+            Row(m.Name, m.Value is { } v ? v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : "– (never happened)");
         Row("Events / migrant-events", $"{r.Events:N0} / {r.MigrantEvents:N0}");
         double seconds = Math.Max(r.WallSeconds, 1e-9);
         Row("Wall time", $"{r.WallSeconds:F2} s ({r.Events / seconds:N0} events/s, {r.MigrantEvents / seconds:N0} migrant-events/s)");

@@ -5,15 +5,14 @@ using SovereigntySim.Domain.Simulation;
 namespace SovereigntySim.Grains;
 
 /// <summary>A thin host for one domain agent: builds it on its first message and passes batches through.
-/// An agent lives on the silo of the simulation grain that first calls it (local placement): a run's rounds are a
-/// sequential chain of calls, so a run spread over silos pays a network hop per call and gains nothing (measured: three
-/// times slower on three silos). A cluster spreads whole runs instead. Results never depend on where agents live.
+/// An agent lives on the silo of the simulation grain that first calls it (<see cref="AgentPlacement"/>). Results
+/// never depend on where agents live.
 /// The simulation grain says with every call whether the agent has had a message before (it knows which agents it
 /// delivered to); a grain asked for an agent it does not hold although the agent was created has lost its state
 /// (its activation was deactivated, or its silo went away) and fails the run loudly: rebuilding the agent from the
 /// scenario would silently give wrong results. A run that lost agents goes on from its last checkpoint in fresh grains
 /// (a new run id), every agent rolled back together: see <see cref="ISimulationGrain.Resume"/>.</summary>
-[Orleans.Placement.PreferLocalPlacement]
+[AgentPlacement]
 public sealed class AgentGrain(WorldCache worlds, IGrainFactory grains) : Grain, IAgentGrain
 {
     private Agent? _agent;

@@ -60,6 +60,7 @@ public static class SiloConfiguration
         silo.Services.AddDomainSerialization();
         silo.Services.AddSingleton<WorldCache>();
         silo.Services.AddSingleton<IRunExecutor, Experiments.LocalRunExecutor>();
+        silo.Services.AddPlacementDirector<Grains.AgentPlacement, Grains.AgentPlacementDirector>();
         // A long step of a large run may keep a grain busy for a while; it is not stuck.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
         return silo;

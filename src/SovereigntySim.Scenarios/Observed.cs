@@ -121,9 +121,10 @@ public static partial class ObservedLoader
         return new ObservedLoadResult(errors.Count == 0 && loaded is not null ? [loaded] : [], errors);
     }
 
-    /// <summary>Every measure a figure may name for a scenario: the outcome columns and removed.&lt;country&gt;.</summary>
+    /// <summary>Every measure a figure may name for a scenario: the outcome columns (the scenario's own measures
+    /// included) and removed.&lt;country&gt;.</summary>
     public static IReadOnlyList<string> Measures(ScenarioSpec? spec) =>
-        [.. Outcomes.Columns, .. (spec?.Countries ?? []).Select(c => RemovedByDestinationPrefix + c.Id)];
+        [.. Outcomes.ColumnsFor(spec), .. (spec?.Countries ?? []).Select(c => RemovedByDestinationPrefix + c.Id)];
 
     private static ObservedCase? Check(string file, ObservedCaseSpec spec, Func<string, SourcePos> position, List<ScenarioError> errors)
     {
@@ -152,9 +153,10 @@ public static partial class ObservedLoader
             string at = $"figures[{i}]";
             if (!ids.Add(f.Id)) Error($"{at}.id", "each figure id once in a file", $"'{f.Id}' again");
             bool known = Outcomes.Columns.Contains(f.Measure)
-                || (f.Measure.StartsWith(RemovedByDestinationPrefix, StringComparison.Ordinal) && (scenario is null || measures.Contains(f.Measure)));
+                || ((f.Measure.StartsWith(RemovedByDestinationPrefix, StringComparison.Ordinal) || f.Measure.StartsWith(MeasureFold.Prefix, StringComparison.Ordinal))
+                    && (scenario is null || measures.Contains(f.Measure)));
             if (!known)
-                Error($"{at}.measure", $"{RemovedByDestinationPrefix}<country id of the scenario> or an outcome measure: one of {string.Join(", ", Outcomes.Columns)}", $"'{f.Measure}'");
+                Error($"{at}.measure", $"{RemovedByDestinationPrefix}<country id of the scenario>, {MeasureFold.Prefix}<id of one of the scenario's measures> or an outcome measure: one of {string.Join(", ", Outcomes.Columns)}", $"'{f.Measure}'");
             if (f.Expect is not null && (f.Lo is not null || f.Hi is not null))
                 Error($"{at}.expect", "either expect or lo/hi, not both", $"expect: {ScenarioModel.CamelCase(f.Expect.ToString()!)} with a range");
             else if (f.Expect is null && f.Lo is null && f.Hi is null && f.Value is null)

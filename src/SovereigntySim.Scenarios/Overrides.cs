@@ -3,8 +3,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace SovereigntySim.Scenarios;
 
-/// <summary>Applies --set path=value arguments to the YAML tree before binding, so overridden values go through
-/// exactly the same checks as values in the file. Nodes it inserts keep their --set position.</summary>
+/// <summary>Applies --set path=value arguments (and path+=item, which appends to a list) to the YAML tree before
+/// binding, so overridden values go through exactly the same checks as values in the file. Nodes it inserts keep their
+/// --set position.</summary>
 internal static class Overrides
 {
     public const string File = "--set";
@@ -22,7 +23,9 @@ internal static class Overrides
             Error(1, "", "path=value, e.g. countries.MX.acceptance.weeklyFlightCap=10", $"'{arg}'");
             return;
         }
-        var segments = ParsePath(arg, eq, Error);
+        // path+=value appends an item to a list (a missing or empty key becomes a list): --measure is measures+=...
+        bool append = arg[eq - 1] == '+';
+        var segments = ParsePath(arg, append ? eq - 1 : eq, Error);
         if (segments is null) return;
         string fullPath = Shown(segments);
 
@@ -36,6 +39,11 @@ internal static class Overrides
         if (value is null) return;
         foreach (var n in value.AllNodes) source.Inject(n, At(n.Start));
 
+        if (append && segments[^1] is { IsIndex: true } or { Text: Every })
+        {
+            Error(segments[^1].Column, fullPath, "a key naming a list to append to (path+=item)", $"'{segments[^1].Text}'");
+            return;
+        }
         Descend(root, 0);
 
         // One segment at a time; '*' on a list applies the rest of the path to every item of it (calibration sets a
@@ -63,7 +71,18 @@ internal static class Overrides
                         source.Inject(key, new SourcePos(File, 1, seg.Column));
                         map.Add(key, new YamlScalarNode(""));
                     }
-                    if (last) map.Children[key] = value;
+                    if (last && append)
+                    {
+                        if (Binder.IsNull(map.Children[key]))
+                        {
+                            var list = new YamlSequenceNode();
+                            source.Inject(list, new SourcePos(File, 1, seg.Column));
+                            map.Children[key] = list;
+                        }
+                        if (map.Children[key] is YamlSequenceNode items) items.Add(value);
+                        else Error(seg.Column, path, "a list to append to (path+=item)", Binder.Found(map.Children[key]));
+                    }
+                    else if (last) map.Children[key] = value;
                     else if (Binder.IsNull(map.Children[key]))
                     {
                         // Descending through a new or empty key ("output:") makes it a mapping.

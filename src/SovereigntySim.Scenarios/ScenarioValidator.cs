@@ -1,3 +1,4 @@
+using SovereigntySim.Domain.Simulation;
 using SovereigntySim.Domain.Bargaining;
 using System.Globalization;
 
@@ -26,6 +27,7 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
     public void Run()
     {
         bool clockOk = CheckClock();
+        CheckMeasures();
 
         var countries = Unique(spec.Countries.Select((c, i) => (c.Id, $"countries[{i}].id")), "country id");
         const string CountryRef = "a country id defined in countries";
@@ -165,6 +167,39 @@ internal sealed class ScenarioValidator(ScenarioSpec spec, IReadOnlyDictionary<s
                 if (Grievance.IssuesOf(e.Reasons[r]).Count == 0)
                     Error($"{at}.reasons[{r}]", $"a refusal reason that raises a term ({string.Join(", ", Grievance.StatedReasons.Select(x => ScenarioModel.CamelCase(x.ToString())))})",
                         $"'{ScenarioModel.CamelCase(e.Reasons[r].ToString())}'");
+        }
+    }
+
+    /// <summary>The scenario's own outcome measures: a plain unique id, an event kind of the catalogue (one the log
+    /// holds line by line), a field to sum for of: sum and only then, nth only for of: first.</summary>
+    private void CheckMeasures()
+    {
+        var kinds = EventKinds.All.Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+        var migrantKinds = EventKinds.MigrantKinds.ToHashSet(StringComparer.Ordinal);
+        Unique(spec.Measures.Select((m, i) => (m.Id, $"measures[{i}].id")), "measure id");
+        for (int i = 0; i < spec.Measures.Count; i++)
+        {
+            var m = spec.Measures[i];
+            string at = $"measures[{i}]";
+            if (m.Id.Length > 0 && !(char.IsAsciiLetter(m.Id[0]) && m.Id.All(char.IsAsciiLetterOrDigit)))
+                Error($"{at}.id", "letters and digits, starting with a letter (the column is measure.<id>)", $"'{m.Id}'");
+            if (m.Event.Length > 0 && !kinds.Contains(m.Event))
+                Error($"{at}.event", "an event kind of the log (docs/model.md, the event table), e.g. flight.landed", $"'{m.Event}'");
+            else if (migrantKinds.Contains(m.Event) && spec.Output.MigrantEvents == MigrantEventLog.Compact)
+                Error($"{at}.event", "an event the log holds line by line (output.migrantEvents is compact: migrant-events are counted per caseload and round)", $"'{m.Event}'");
+            // Fields are checked against what the catalogue says the kind carries: a misspelt one would sum to 0 or
+            // match nothing without a word.
+            if (EventKinds.All.FirstOrDefault(k => k.Name == m.Event) is { } kind)
+            {
+                var carried = System.Text.RegularExpressions.Regex.Matches(kind.Carries, "[A-Za-z][A-Za-z0-9.]*").Select(x => x.Value).ToHashSet(StringComparer.Ordinal);
+                string Carried() => $"a field {m.Event} carries: {kind.Carries}";
+                if (m.Field is { Length: > 0 } field && !carried.Contains(field)) Error($"{at}.field", Carried(), $"'{field}'");
+                for (int w = 0; w < m.Where.Count; w++)
+                    if (m.Where[w].Field.Length > 0 && !carried.Contains(m.Where[w].Field)) Error($"{at}.where[{w}].field", Carried(), $"'{m.Where[w].Field}'");
+            }
+            if (m.Of == MeasureOf.Sum && string.IsNullOrEmpty(m.Field)) Error($"{at}.field", "the numeric field to sum (of: sum)", "none");
+            if (m.Of != MeasureOf.Sum && m.Field is not null) Error($"{at}.field", "no field (only of: sum sums one)", $"'{m.Field}'");
+            if (m.Of != MeasureOf.First && m.Nth != 1) Error($"{at}.nth", "no nth (only of: first counts to the nth event)", m.Nth.ToString(CultureInfo.InvariantCulture));
         }
     }
 

@@ -52,6 +52,8 @@ public sealed class DeterminismTests(OneSiloCluster one, ThreeSiloCluster three)
         Assert.Contains(lines, l => l.Contains($"\"tick\":{last},") && l.Contains("\"kind\":\"caseload.day\""));
     }
 
+    /// <summary>The three-silo fixture scatters agents (AgentPlacementOptions.Spread), so the digests above come from
+    /// runs whose messages cross silos; the scripted cluster's test checks the default, agents beside their run.</summary>
     [Fact]
     public async Task Three_silo_runs_really_place_agents_on_several_silos()
     {

@@ -1,5 +1,6 @@
 using Orleans.TestingHost;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Grains;
 using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Outputs;
@@ -9,8 +10,10 @@ using SovereigntySim.Scenarios;
 
 namespace SovereigntySim.Engine.Tests;
 
-/// <summary>An in-process Orleans test cluster configured like a SovereigntySim silo.</summary>
-public abstract class ClusterFixture(short silos) : IAsyncLifetime
+/// <summary>An in-process Orleans test cluster configured like a SovereigntySim silo. With <paramref name="spread"/>,
+/// agents are scattered over the silos instead of living beside their run (<see cref="AgentPlacementOptions"/>), so a
+/// run's messages cross silos: the determinism tests show that changes nothing.</summary>
+public abstract class ClusterFixture(short silos, bool spread = false) : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
@@ -18,7 +21,8 @@ public abstract class ClusterFixture(short silos) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) => silo.ConfigureSovereigntySim().AddMemoryGrainStorageAsDefault());
+        builder.ConfigureSilo((_, silo) => silo.ConfigureSovereigntySim().AddMemoryGrainStorageAsDefault()
+            .Configure<AgentPlacementOptions>(o => o.Spread = spread));
         builder.ConfigureClient(client => client.Services.AddDomainSerialization());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -29,7 +33,7 @@ public abstract class ClusterFixture(short silos) : IAsyncLifetime
 }
 
 public sealed class OneSiloCluster() : ClusterFixture(1);
-public sealed class ThreeSiloCluster() : ClusterFixture(3);
+public sealed class ThreeSiloCluster() : ClusterFixture(3, spread: true);
 
 [CollectionDefinition(Name)]
 public sealed class OneSiloCollection : ICollectionFixture<OneSiloCluster>

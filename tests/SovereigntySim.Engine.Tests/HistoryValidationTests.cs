@@ -61,7 +61,7 @@ public sealed class HistoryValidationTests
         Assert.False(some.Pass);
     }
 
-    private static List<Dictionary<string, string>> Csv(string path)
+    internal static List<Dictionary<string, string>> Csv(string path)
     {
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');
@@ -138,5 +138,69 @@ public sealed class HistoryValidationTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{observed}:4:5: figures[0].source: expected required key 'source'", r.Err);
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
+    }
+}
+
+/// <summary>Issue 16 item 5 end to end: a measure of one's own (--measure, or measures+= in a case's overrides) is
+/// reported like the built-in outcomes by run, replications, validate-history and sensitivity.</summary>
+public sealed class OwnMeasureTests
+{
+    private const string SecondLanding = "{id: secondLanding, what: days until the second flight lands, of: first, event: flight.landed, nth: 2}";
+
+    private static List<Dictionary<string, string>> Csv(string path) => HistoryValidationTests.Csv(path);
+
+    [Fact]
+    public async Task A_measure_of_ones_own_reaches_the_summary_runs_csv_validation_and_sensitivity()
+    {
+        var dir = Repo.TempDir();
+        // One run: the console, summary.json and the event log agree on when the second flight landed.
+        var one = Path.Combine(dir, "one");
+        var r = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--measure", SecondLanding, "--out", one);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var landed = File.ReadLines(Path.Combine(one, "events.jsonl")).Select(l => JsonNode.Parse(l)!)
+            .Where(e => (string)e["kind"]! == "flight.landed").Select(e => (long)e["tick"]!).ToList();
+        Assert.True(landed.Count >= 2);
+        var spec = Repo.Load("colombia-2025.yaml");
+        double expected = (double)landed[1] / new SovereigntySim.Domain.Simulation.World(spec).Clock.TicksPerDay;
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(one, "summary.json")))!;
+        Assert.Equal(expected, (double)summary["metrics"]!["measures"]!["measure.secondLanding"]!, 6);
+        Assert.Contains("measure.secondLanding", r.Out);
+
+        // Replications: a column of runs.csv and a row of aggregate.csv, like any outcome.
+        var reps = Path.Combine(dir, "reps");
+        r = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--measure", SecondLanding, "--replications", "3", "--out", reps);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var runs = Csv(Path.Combine(reps, "runs.csv"));
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, x => Assert.True(double.Parse(x["measure.secondLanding"], CultureInfo.InvariantCulture) > 0));
+        Assert.Contains(File.ReadLines(Path.Combine(reps, "aggregate.csv")), l => l.Contains(",measure.secondLanding,"));
+
+        // validate-history: a figure on the case's own measure, added by its overrides.
+        var observed = Path.Combine(dir, "colombia.yaml");
+        File.WriteAllText(observed, $$"""
+            case: colombia-own-measure
+            scenario: {{Repo.Scenario("colombia-2025.yaml")}}
+            overrides: ["measures+={{SecondLanding}}"]
+            figures:
+              - id: second-landing
+                measure: measure.secondLanding
+                lo: 0
+                hi: 30
+                source: { url: "https://example.org/test", date: 2025 }
+            """);
+        r = await CliTests.Run("validate-history", observed, "--replications", "2", "--out", Path.Combine(dir, "vh"));
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        var figure = Assert.Single(Csv(Path.Combine(dir, "vh", "validation.csv")));
+        Assert.Equal("measure.secondLanding", figure["measure"]);
+        Assert.Equal("1", figure["shareInRange"]);
+
+        // Sensitivity on it; an unknown measure of one's own is refused once the scenario is loaded (exit 2).
+        r = await CliTests.Run("sensitivity", "scenarios/colombia-2025.yaml", "--measure", SecondLanding, "--param", "negotiation.typeSpread=0.1:0.5",
+            "--trajectories", "2", "--outcome", "measure.secondLanding", "--out", Path.Combine(dir, "sens"));
+        Assert.True(r.ExitCode == 0, r.Err + r.Out);
+        Assert.Contains(File.ReadLines(Path.Combine(dir, "sens", "sensitivity.csv")), l => l.Contains("measure.secondLanding"));
+        r = await CliTests.Run("sensitivity", "scenarios/colombia-2025.yaml", "--param", "negotiation.typeSpread=0.1:0.5", "--outcome", "measure.nothing", "--out", Path.Combine(dir, "bad"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("the scenario defines no such measure", r.Err);
     }
 }

@@ -93,7 +93,9 @@ public class ObservedTests
     [InlineData("measure: flights.refused", "measure: flights.refusd", "figures[0].measure", "flights.refusd", 0,
         "or an outcome measure: one of flights.planned")]
     [InlineData("measure: removed.MX", "measure: removed.CA", "figures[2].measure", "removed.CA", 0,
-        "expected removed.<country id of the scenario> or an outcome measure: one of flights.planned")]
+        "expected removed.<country id of the scenario>, measure.<id of one of the scenario's measures> or an outcome measure: one of flights.planned")]
+    [InlineData("measure: flights.refused", "measure: measure.secondLanding", "figures[0].measure", "measure.secondLanding", 0,
+        "expected removed.<country id of the scenario>, measure.<id of one of the scenario's measures> or an outcome measure")]
     [InlineData("lo: 1\n    hi: 2", "lo: 5\n    hi: 2", "figures[0].hi", "hi: 2", 4,
         "expected a non-empty range: hi at least lo (5), found 2")]
     [InlineData("    lo: 1\n    hi: 2\n", "", "figures[0]", "id: refused", 0,

@@ -89,11 +89,15 @@ public sealed class CompareCommand : AsyncCommand<CompareSettings>
         var rows = new List<Row>();
         var pairs = baseline.Plan.Runs.Join(whatIf.Plan.Runs, b => b.Replicate, w => w.Replicate, (b, w) => (B: baseline.Values(b.Run), W: whatIf.Values(w.Run)))
             .Where(p => p.B is not null && p.W is not null).ToList();
-        for (int c = 0; c < Outcomes.Columns.Count; c++)
+        // Outcomes both sides have (the built-in ones, and the scenario's own measures they share), by name.
+        var whatIfColumns = whatIf.Plan.OutcomeColumns.ToList();
+        foreach (var (name, c) in baseline.Plan.OutcomeColumns.Select((name, c) => (name, c)))
         {
-            var both = pairs.Select(p => (B: p.B![c], W: p.W![c])).Where(p => double.IsFinite(p.B) && double.IsFinite(p.W)).ToList();
+            int w = whatIfColumns.IndexOf(name);
+            if (w < 0) continue;
+            var both = pairs.Select(p => (B: p.B![c], W: p.W![w])).Where(p => double.IsFinite(p.B) && double.IsFinite(p.W)).ToList();
             if (both.Count == 0) continue;
-            rows.Add(new Row(Outcomes.Columns[c], both.Average(p => p.B), both.Average(p => p.W), Descriptive.Describe(both.Select(p => p.W - p.B))));
+            rows.Add(new Row(name, both.Average(p => p.B), both.Average(p => p.W), Descriptive.Describe(both.Select(p => p.W - p.B))));
         }
         return rows;
     }

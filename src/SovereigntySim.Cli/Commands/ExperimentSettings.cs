@@ -110,7 +110,7 @@ public static class ExperimentCommand
         var dists = ExperimentTables.Distributions(result).Where(d => d.Distribution.N > 0).ToList();
         // What a what-if is usually about first (removals, refusals, deals, how long, coercion, cost), then any other.
         string[] first = [MetricKeys.MigrantsRemoved, MetricKeys.FlightsRefused, "negotiations.agreements", "days.inDispute", MetricKeys.EscalationsApplied, "cost.total"];
-        var varying = first.Concat(Domain.Metrics.Outcomes.Columns.Except(first))
+        var varying = first.Concat(result.Plan.OutcomeColumns.Except(first))
             .Where(m => dists.Where(d => d.Metric == m).Select(d => Math.Round(d.Distribution.Mean, 9)).Distinct().Count() > 1)
             .Take(maxOutcomes).ToList();
         var table = new Table().Border(TableBorder.Rounded)

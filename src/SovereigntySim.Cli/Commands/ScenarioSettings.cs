@@ -16,6 +16,9 @@ public class ScenarioSettings : CommandSettings
     [CommandOption("--set <PATH=VALUE>"), Description("Override a scenario value, e.g. --set countries.MX.acceptance.weeklyFlightCap=10 (repeatable).")]
     public string[] Set { get; init; } = [];
 
+    [CommandOption("--measure <YAML>"), Description("Add an outcome measure of your own (repeatable; same as --set measures+=YAML), e.g. --measure '{id: secondLanding, of: first, event: flight.landed, nth: 2}'.")]
+    public string[] Measure { get; init; } = [];
+
     [CommandOption("--seed <N>"), Description("Seed (same as --set seed=N).")]
     public long? Seed { get; init; }
 
@@ -32,7 +35,7 @@ public class ScenarioSettings : CommandSettings
     protected virtual bool FileOptional => false;
 
     /// <summary>The --set overrides, with --seed last, as the loader applies them.</summary>
-    public IReadOnlyList<string> Overrides => Seed is { } seed ? [.. Set, $"seed={seed}"] : Set;
+    public IReadOnlyList<string> Overrides => [.. Set, .. Measure.Select(m => "measures+=" + m), .. Seed is { } seed ? [$"seed={seed}"] : Array.Empty<string>()];
 
     /// <summary>What names the results of these settings besides the file: the overrides and the scale.</summary>
     public IReadOnlyList<string> Variant => Scale is { } f ? [.. Overrides, $"scale={f.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"] : Overrides;

@@ -37,8 +37,9 @@ public sealed class SensitivitySettings : ExperimentSettings
         : Trajectories < 2 ? ValidationResult.Error("--trajectories must be at least 2")
         : Levels < 2 ? ValidationResult.Error("--levels must be at least 2")
         : Samples < MinSobolSamples ? ValidationResult.Error($"--samples must be at least {MinSobolSamples} (Sobol' indices from fewer base samples are noise)")
-        : Outcome.FirstOrDefault(o => !Outcomes.Columns.Contains(o)) is { } bad
-            ? ValidationResult.Error($"--outcome {bad}: not an outcome; choose from {string.Join(", ", Outcomes.Columns)}")
+        // The scenario's own measures (measure.<id>) are checked once it is loaded.
+        : Outcome.FirstOrDefault(o => !Outcomes.Columns.Contains(o) && !o.StartsWith(MeasureFold.Prefix, StringComparison.Ordinal)) is { } bad
+            ? ValidationResult.Error($"--outcome {bad}: not an outcome; choose from {string.Join(", ", Outcomes.Columns)} or measure.<id> of the scenario's own measures")
         : ValidationResult.Success();
 }
 
@@ -64,6 +65,11 @@ public sealed class SensitivityCommand : AsyncCommand<SensitivitySettings>
         }
         var baseSpec = settings.Load();
         if (baseSpec is null) return ExitCodes.Usage;
+        if (settings.Outcome.FirstOrDefault(o => !Outcomes.ColumnsFor(baseSpec).Contains(o)) is { } unknown)
+        {
+            Console.Error.WriteLine($"--outcome {unknown}: the scenario defines no such measure (its own: {(baseSpec.Measures.Count == 0 ? "none" : string.Join(", ", MeasureFold.Columns(baseSpec)))})");
+            return ExitCodes.Usage;
+        }
         Design design;
         try
         {

@@ -6,8 +6,9 @@ namespace SovereigntySim.Domain.Metrics;
 
 /// <summary>
 /// The outcome measures of one run, as a fixed list of named numbers: one row of an experiment's runs table. The
-/// column set depends only on the model (instrument kinds, terms), never on what happened, so every run of every
-/// experiment has the same columns. Missing values (no agreement, say) are NaN.
+/// built-in columns depend only on the model (instrument kinds, terms), never on what happened; a scenario adds its
+/// own measures after them (<see cref="MeasureFold"/>), so every run of a scenario has the same columns. Missing values
+/// (no agreement, say) are NaN.
 /// </summary>
 public static class Outcomes
 {
@@ -15,10 +16,23 @@ public static class Outcomes
     private static readonly string[] Aircraft = Enum.GetValues<AircraftKind>().Select(k => Agents.Names.Camel(k)).ToArray();
     private static readonly string[] Instruments = Enum.GetValues<InstrumentKind>().Select(k => Agents.Names.Camel(k)).ToArray();
 
-    /// <summary>Column names, in order.</summary>
+    /// <summary>The built-in columns, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } = Build(null).Select(o => o.Name).ToArray();
 
-    public static IReadOnlyList<(string Name, double Value)> Of(RunMetrics m) => Build(m);
+    /// <summary>The columns of a scenario's runs: the built-in ones, then its own measures (measure.&lt;id&gt;).</summary>
+    public static IReadOnlyList<string> ColumnsFor(ScenarioSpec? spec) => spec is { Measures.Count: > 0 } ? [.. Columns, .. MeasureFold.Columns(spec)] : Columns;
+
+    /// <summary>A run's outcomes: the built-in ones, then the given columns beyond them (a scenario's own measures,
+    /// missing as NaN), or the run's own measures when no columns are given.</summary>
+    public static IReadOnlyList<(string Name, double Value)> Of(RunMetrics m, IReadOnlyList<string>? columns = null)
+    {
+        var o = Build(m);
+        if (columns is null) o.AddRange(m.Measures.Select(v => (v.Name, v.Value ?? double.NaN)));
+        else
+            for (int c = Columns.Count; c < columns.Count; c++)
+                o.Add((columns[c], m.Measures.FirstOrDefault(v => v.Name == columns[c])?.Value ?? double.NaN));
+        return o;
+    }
 
     private static List<(string Name, double Value)> Build(RunMetrics? m)
     {

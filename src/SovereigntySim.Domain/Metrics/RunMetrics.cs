@@ -6,10 +6,11 @@ namespace SovereigntySim.Domain.Metrics;
 /// Folds the canonical event log into the run's metrics: the summary and one row per simulated day. Metrics are
 /// derived from events only, so the summary can never disagree with the log, and both engines share it.
 /// </summary>
-public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? flightDyad = null)
+public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? flightDyad = null, IReadOnlyList<Scenario.MeasureSpec>? measures = null)
 {
-    /// <summary>An accumulator that also knows which dyad (origin->destination) each flight belongs to.</summary>
-    public static MetricsAccumulator For(World world) => new(world.Clock, actor =>
+    /// <summary>An accumulator that also knows which dyad (origin->destination) each flight belongs to, and folds the
+    /// scenario's own measures.</summary>
+    public static MetricsAccumulator For(World world) => new(world.Clock, measures: world.Spec.Measures, flightDyad: actor =>
     {
         // The flight's plan names its destination; the plan's agency gives the sending country.
         return AgentIds.PlanOf(actor) is { } planId && world.FlightPlans.TryGetValue(planId, out var plan) && world.Enforcement.TryGetValue(plan.Agency, out var agency)
@@ -43,6 +44,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     private (long Tick, string Actor, string? Subject, string? Instrument)? _firstApplied;
     private long? _firstAppliedLifted;
     private int _day;
+    private readonly MeasureFold? _measures = measures is { Count: > 0 } ? new MeasureFold(measures, clock) : null;
 
 
     // The flight statuses counted, in all and per dyad (series flights.<status>): the event that reports each, and its counter.
@@ -70,6 +72,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     public void Add(SimEvent e)
     {
         Events++;
+        _measures?.Add(e);
         CloseDaysBefore(clock.DayIndex(e.Tick));
         if (FlightStatuses.TryGetValue(e.Kind, out var status))
         {
@@ -310,6 +313,7 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
         FirstRefusalDay = _firstRefusal is { } r ? clock.Days(r) : null,
         RemovedByDestination = new SortedDictionary<string, double>(_removedByDestination),
         Departures = new SortedDictionary<string, double>(_departures),
+        Measures = _measures?.Values() ?? [],
     };
 }
 
@@ -397,4 +401,7 @@ public sealed record RunMetrics(
 
     /// <summary>People removed by landed flights, per destination country.</summary>
     public IReadOnlyDictionary<string, double> RemovedByDestination { get; init; } = new SortedDictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>The scenario's own outcome measures (<see cref="Scenario.ScenarioSpec.Measures"/>), in its order.</summary>
+    public IReadOnlyList<MeasureValue> Measures { get; init; } = [];
 }

@@ -50,6 +50,63 @@ public sealed record ScenarioSpec
 
     [Description("Scripted events at fixed simulated times.")]
     public List<ScriptedEventSpec> Events { get; init; } = [];
+
+    [Description("Outcome measures of your own over the event log, reported beside the built-in ones (column measure.<id> of runs.csv, aggregates, sweeps, validation and reports).")]
+    public List<MeasureSpec> Measures { get; init; } = [];
+}
+
+/// <summary>What a user-defined outcome measure takes of the events that match it.</summary>
+public enum MeasureOf
+{
+    /// <summary>How many events match.</summary>
+    Count,
+    /// <summary>Simulated days from the start to the nth matching event (none: missing).</summary>
+    First,
+    /// <summary>Simulated days from the start to the last matching event (none: missing).</summary>
+    Last,
+    /// <summary>The sum of a numeric field over the matching events.</summary>
+    Sum,
+}
+
+[Description("An outcome measure over the events: how many match, when the first (or nth) or the last matching one happened, or the sum of a field over them.")]
+public sealed record MeasureSpec
+{
+    [Required, Description("Name: letters and digits, starting with a letter; its column is measure.<id>.")]
+    public string Id { get; init; } = "";
+
+    [Description("What it measures, in words.")]
+    public string What { get; init; } = "";
+
+    [Required, Description("count: matching events; first: days from the start to the nth matching event; last: days to the last; sum: the sum of a numeric field over them.")]
+    public MeasureOf Of { get; init; }
+
+    [Required, Description("The event kind, e.g. flight.landed (docs/model.md, the event table).")]
+    public string Event { get; init; } = "";
+
+    [Description("Only events logged by this agent (e.g. country/MX), or by any agent whose id starts with it when it ends in '/' (flight/charter/).")]
+    public string? Actor { get; init; }
+
+    [Description("Only events about this agent (e.g. country/CO), or any whose id starts with it when it ends in '/'.")]
+    public string? Subject { get; init; }
+
+    [Description("Only events whose fields have these values.")]
+    public List<FieldValueSpec> Where { get; init; } = [];
+
+    [Description("The numeric field summed (of: sum).")]
+    public string? Field { get; init; }
+
+    [Range(1, int.MaxValue), Description("For of: first, which matching event counts (2: the second).")]
+    public int Nth { get; init; } = 1;
+}
+
+[Description("A field of an event and the value it must have (a number compares as a number, a flag as true or false).")]
+public sealed record FieldValueSpec
+{
+    [Required, Description("The field's key, e.g. instrument.")]
+    public string Field { get; init; } = "";
+
+    [Required, Description("The value it must have, e.g. tariff.")]
+    public string Value { get; init; } = "";
 }
 
 public enum MigrantEventLog

@@ -31,6 +31,10 @@ public sealed record ExperimentPlan(
     /// <summary>The paths a posterior sets on every run (runs.csv columns posterior.&lt;path&gt;); empty without one.</summary>
     public IReadOnlyList<string> PosteriorPaths { get; init; } = [];
 
+    /// <summary>The outcome columns of the plan's runs: the built-in ones, then the scenario's own measures.</summary>
+    public IReadOnlyList<string> OutcomeColumns => _outcomeColumns ??= Domain.Metrics.Outcomes.ColumnsFor(Runs.FirstOrDefault()?.Request.Spec);
+    private IReadOnlyList<string>? _outcomeColumns;
+
     /// <summary>Names the plan (scenario, overrides and every run's values and seed): a continued experiment must
     /// have the same plan as the one it continues.</summary>
     public string Hash()

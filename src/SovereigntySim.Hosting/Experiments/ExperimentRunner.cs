@@ -29,20 +29,20 @@ public sealed record ExperimentResult(
 
     private Dictionary<int, double[]>? _values;
 
-    /// <summary>Each finished run's outcome measures (in <see cref="Domain.Metrics.Outcomes.Columns"/> order), folded
-    /// once and shared by the tables and the sensitivity estimators.</summary>
+    /// <summary>Each finished run's outcome measures (in the plan's <see cref="ExperimentPlan.OutcomeColumns"/> order),
+    /// folded once and shared by the tables and the sensitivity estimators.</summary>
     public double[]? Values(int run)
     {
         _values ??= Outcomes.Where(o => o.Value.Completed)
-            .ToDictionary(o => o.Key, o => Domain.Metrics.Outcomes.Of(o.Value.Metrics).Select(v => v.Value).ToArray());
+            .ToDictionary(o => o.Key, o => Domain.Metrics.Outcomes.Of(o.Value.Metrics, Plan.OutcomeColumns).Select(v => v.Value).ToArray());
         return _values.GetValueOrDefault(run);
     }
 
     /// <summary>One outcome measure over the plan's runs, in run order (NaN for runs that did not finish).</summary>
     public double[] Output(string outcome)
     {
-        int column = Domain.Metrics.Outcomes.Columns.ToList().IndexOf(outcome);
-        if (column < 0) throw new ArgumentException($"unknown outcome '{outcome}'; known: {string.Join(", ", Domain.Metrics.Outcomes.Columns)}");
+        int column = Plan.OutcomeColumns.ToList().IndexOf(outcome);
+        if (column < 0) throw new ArgumentException($"unknown outcome '{outcome}'; known: {string.Join(", ", Plan.OutcomeColumns)}");
         return Plan.Runs.Select(r => Values(r.Run) is { } v ? v[column] : double.NaN).ToArray();
     }
 }
@@ -221,7 +221,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
 
     private static RunMetrics EmptyMetrics(PlannedRun run)
     {
-        var m = new MetricsAccumulator(new World(run.Request.Spec).Clock);
+        var m = new MetricsAccumulator(new World(run.Request.Spec).Clock, measures: run.Request.Spec.Measures);
         return m.Summary();
     }
 

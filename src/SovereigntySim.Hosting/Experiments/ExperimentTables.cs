@@ -42,11 +42,11 @@ public static class ExperimentTables
     {
         var plan = result.Plan;
         var t = new Table(["run", "point", "replicate", "seed", .. ParameterColumns(plan), .. plan.PosteriorPaths.Select(p => "posterior." + p), "completed", "error", "digest", "wallSeconds",
-            "simulationSeconds", "silo", .. Outcomes.Columns]);
+            "simulationSeconds", "silo", .. plan.OutcomeColumns]);
         foreach (var run in plan.Runs)
         {
             if (!result.Outcomes.TryGetValue(run.Run, out var o)) continue;
-            var values = result.Values(run.Run) is { } v ? v.Select(x => (object?)x) : Outcomes.Columns.Select(_ => (object?)double.NaN);
+            var values = result.Values(run.Run) is { } v ? v.Select(x => (object?)x) : plan.OutcomeColumns.Select(_ => (object?)double.NaN);
             t.Add([run.Run, run.Point, run.Replicate, run.Seed, .. run.Values.Select(Value), .. run.Drawn.Select(Value), o.Completed, o.Error, o.Digest, o.WallSeconds,
                 o.SimulationSeconds, o.Silo, .. values]);
         }
@@ -70,10 +70,11 @@ public static class ExperimentTables
         foreach (var point in ByPoint(result))
         {
             var rows = point.Select(x => result.Values(x.Run.Run)!).ToList();
-            for (int c = 0; c < Outcomes.Columns.Count; c++)
+            var columns = result.Plan.OutcomeColumns;
+            for (int c = 0; c < columns.Count; c++)
             {
                 int column = c;
-                yield return (point.Key, point.First().Run.Values, Outcomes.Columns[c], Descriptive.Describe(rows.Select(r => r[column])));
+                yield return (point.Key, point.First().Run.Values, columns[c], Descriptive.Describe(rows.Select(r => r[column])));
             }
         }
     }
@@ -134,7 +135,7 @@ public static class ExperimentTables
             ["seeds"] = "replicate r runs with seed (base seed + r); replicate 0 is the plain run",
             ["baseSeed"] = plan.Runs.Count > 0 ? plan.Runs[0].Seed : null,
             ["runsPlanned"] = plan.Runs.Count,
-            ["outcomes"] = new JsonArray([.. Outcomes.Columns.Select(c => JsonValue.Create(c))]),
+            ["outcomes"] = new JsonArray([.. plan.OutcomeColumns.Select(c => JsonValue.Create(c))]),
             ["parallel"] = options.Parallel,
             ["provenance"] = plan.Provenance.ToJson(plan.Runs.Count > 0 ? plan.Runs[0].Request.Spec : throw new InvalidOperationException("an empty plan")),
         };

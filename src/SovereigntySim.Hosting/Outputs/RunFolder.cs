@@ -158,6 +158,8 @@ public static class Summary
                 ["pressureAtEnd"] = Map(r.Metrics.PressureAtEnd),
                 ["advocacyAlerts"] = t[MetricKeys.AdvocacyAlerts],
                 ["observerAssessments"] = t[MetricKeys.ObserverAssessments],
+                // The scenario's own measures (measure.<id>), null for a time that never came.
+                ["measures"] = new JsonObject(r.Metrics.Measures.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)(m.Value is { } v ? JsonValue.Create(Table.Round(v)) : null)))),
             },
         };
     }

@@ -50,7 +50,8 @@ public static class HistoryComparison
     private static readonly Dictionary<string, int> Column = Outcomes.Columns.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
 
     /// <summary>One run's measures by name: an outcome column (the run's outcome row is computed once, at the first
-    /// column asked for), or people removed to one destination (removed.&lt;country&gt;).</summary>
+    /// column asked for), people removed to one destination (removed.&lt;country&gt;), or one of the scenario's own
+    /// measures (measure.&lt;id&gt;, NaN when missing).</summary>
     public static Func<string, double> Measures(RunMetrics metrics)
     {
         IReadOnlyList<(string Name, double Value)>? row = null;
@@ -58,6 +59,9 @@ public static class HistoryComparison
         {
             if (measure.StartsWith(ObservedLoader.RemovedByDestinationPrefix, StringComparison.Ordinal))
                 return metrics.RemovedByDestination.GetValueOrDefault(measure[ObservedLoader.RemovedByDestinationPrefix.Length..]);
+            if (measure.StartsWith(MeasureFold.Prefix, StringComparison.Ordinal))
+                return metrics.Measures.FirstOrDefault(v => v.Name == measure) is { } own ? own.Value ?? double.NaN
+                    : throw new ArgumentException($"unknown outcome measure '{measure}'");
             if (!Column.TryGetValue(measure, out int column)) throw new ArgumentException($"unknown outcome measure '{measure}'");
             return (row ??= Outcomes.Of(metrics))[column].Value;
         };
