@@ -126,6 +126,28 @@ public static class PostgresCluster
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(10));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.Services.AddDomainSerialization();
+        // A gateway that refuses this client (at the TLS handshake: its certificate is not the cluster's) or none
+        // answering: try for a while (silos may be starting), then give up with the reason instead of forever.
+        var firstFailure = new System.Diagnostics.Stopwatch();
+        client.UseConnectionRetryFilter(async (_, cancellation) =>
+        {
+            firstFailure.Start();
+            if (firstFailure.Elapsed >= GatewayPatience) return false;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            return true;
+        });
+    }
+
+    /// <summary>How long a client keeps trying to reach a gateway before it gives up.</summary>
+    public static TimeSpan GatewayPatience { get; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Why a client could not join the cluster, in one line: no gateway answered, or the gateways refused it.</summary>
+    public static string GatewayRefused(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return $"no gateway of the cluster let this client in within {GatewayPatience.TotalSeconds:N0} s ({Scenarios.SafeText.Excerpt(inner.Message.Split('\n')[0].Trim(), 160)}): "
+            + "are its silos up, and is this client's certificate (cluster.pfx beside the Passfile) the one they use? Nothing was run";
     }
 
     /// <summary>Connects a client to the cluster whose membership is in the database.</summary>
@@ -138,7 +160,12 @@ public static class PostgresCluster
         builder.UseOrleansClient(client => ConfigureClient(client, connectionString));
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
-        await host.StartAsync(cancellation);
+        try { await host.StartAsync(cancellation); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new ClusterFaultException(GatewayRefused(e));
+        }
         return new ClientHost(host, connectionString, notice);
     }
 }

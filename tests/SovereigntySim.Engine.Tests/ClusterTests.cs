@@ -399,16 +399,27 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var password = File.ReadAllText(passfile).Trim().Split(':')[^1];
         await Refused(Without(cluster.Connection, "Passfile") + ";Password=" + password);
 
+        // As a user meets it: sovsim run gives up after the client's patience with the reason, exit 1, no stack trace.
+        var started = Stopwatch.StartNew();
+        var run = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--cluster", Without(cluster.Connection, "Passfile") + ";Passfile=" + passfile,
+            "--out", Path.Combine(intruder, "out"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no gateway of the cluster let this client in", run.Err);
+        Assert.Contains("certificate", run.Err);
+        Assert.DoesNotContain("   at ", run.Err + run.Out);
+        Assert.True(started.Elapsed < TimeSpan.FromMinutes(2), $"gave up after {started.Elapsed.TotalSeconds:N0} s");
+
         static async Task Refused(string connection)
         {
-            // Refused at the handshake, the client keeps trying the gateways: no call gets through in 20 s (the
-            // member's call above took well under a second).
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            // Refused at the handshake: the client tries the gateways for its patience, then gives up with the reason;
+            // no call gets through (the member's call above took well under a second).
+            using var patience = new CancellationTokenSource(PostgresCluster.GatewayPatience + TimeSpan.FromSeconds(40));
+            var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
                 await using var client = await PostgresCluster.ConnectAsync(connection, patience.Token);
                 await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(patience.Token);
             });
+            Assert.IsType<ClusterFaultException>(refused);
         }
     }
 

@@ -67,6 +67,12 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
             Console.Error.WriteLine($"sovsim: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (settings.Cluster is not null && e is not OperationCanceledException)
+        {
+            // The client of the cluster could not connect (the server's own client, started with the application).
+            Console.Error.WriteLine($"sovsim: {PostgresCluster.GatewayRefused(e)}");
+            return ExitCodes.Failure;
+        }
         Console.WriteLine($"sovsim serve: the live dashboard is at {LiveServer.Address(app)} (Ctrl-C to stop)");
         try { await Task.Delay(Timeout.Infinite, cancellation); }
         catch (OperationCanceledException) { }
