@@ -13,7 +13,7 @@ public sealed class StateSerializer : IGrainStorageSerializer
 {
     private static readonly JsonSerializerOptions Options = new() { AllowTrailingCommas = false, MaxDepth = 16 };
 
-    public BinaryData Serialize<T>(T input)
+    public BinaryData Serialize<T>(T? input)
     {
         Allow(typeof(T));
         return new BinaryData(JsonSerializer.SerializeToUtf8Bytes(input, Options));
