@@ -141,6 +141,15 @@ public static class PostgresCluster
     /// <summary>How long a client keeps trying to reach a gateway before it gives up.</summary>
     public static TimeSpan GatewayPatience { get; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Whether a call failed on a silo that membership still lists but that is gone (a cluster restarted after
+    /// every silo died, before the new silos have declared the old ones dead): worth trying again shortly.</summary>
+    public static bool Settling(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is Orleans.Runtime.SiloUnavailableException) return true;
+        return false;
+    }
+
     /// <summary>Why a client could not join the cluster, in one line: no gateway answered, or the gateways refused it.</summary>
     public static string GatewayRefused(Exception e)
     {

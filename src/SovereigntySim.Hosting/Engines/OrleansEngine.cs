@@ -45,10 +45,12 @@ public sealed class OrleansEngine : ISimulationEngine
         RunSnapshot? snapshot = null)
     {
         // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
-        var runId = $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        var run = client.GetGrain<ISimulationGrain>(runId);
+        static string NewRunId(ScenarioSpec spec) => $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
+        var run = client.GetGrain<ISimulationGrain>(NewRunId(spec));
         // The run grain reads its record from grain storage as it activates: a database just back from a restart (its
-        // pooled connections cut, or still starting up) is given the time grain storage gives it elsewhere.
+        // pooled connections cut, or still starting up) is given the time grain storage gives it elsewhere. A cluster
+        // restarted after every silo died still lists the dead ones as active until the new ones declare them dead:
+        // a call placed on one fails, and the run starts again in fresh grains once membership has settled.
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
@@ -61,6 +63,11 @@ public sealed class OrleansEngine : ISimulationEngine
             catch (Exception e) when (FromDatabase(e) && waited.Elapsed < PostgresCluster.OutageLimit)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                run = client.GetGrain<ISimulationGrain>(NewRunId(spec));
             }
         }
         // Its agents live on its silo: only that silo's loss loses them.

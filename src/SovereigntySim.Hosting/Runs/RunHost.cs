@@ -132,7 +132,21 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
             : target;
         await using var client = await PostgresCluster.ConnectAsync(cluster, cancellation, notice);
         var store = new GrainCheckpointStore(client.Client, checkpointId);
-        var checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
-        return (checkpoint, checkpoint.Spec(store.Where), checkpointId, await store.ReadLogAsync());
+        // A cluster just restarted after losing every silo may still route a checkpoint part to a dead one: try again
+        // while membership settles (bounded), then fail with the reason.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
+                return (checkpoint, checkpoint.Spec(store.Where), checkpointId, await store.ReadLogAsync());
+            }
+            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            {
+                notice?.Invoke("a silo the cluster still lists does not answer (it is settling after a restart); trying again");
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            }
+        }
     }
 }
