@@ -141,6 +141,14 @@ public static class PostgresCluster
     /// <summary>How long a client keeps trying to reach a gateway before it gives up.</summary>
     public static TimeSpan GatewayPatience { get; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Whether a failure came from the database (Npgsql's exceptions, which cross to the client).</summary>
+    public static bool FromDatabase(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true) return true;
+        return false;
+    }
+
     /// <summary>Whether a call failed on a silo that membership still lists but that is gone (a cluster restarted after
     /// every silo died, before the new silos have declared the old ones dead): worth trying again shortly.</summary>
     public static bool Settling(Exception e)

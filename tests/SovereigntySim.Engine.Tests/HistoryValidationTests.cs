@@ -147,8 +147,6 @@ public sealed class OwnMeasureTests
 {
     private const string SecondLanding = "{id: secondLanding, what: days until the second flight lands, of: first, event: flight.landed, nth: 2}";
 
-    private static List<Dictionary<string, string>> Csv(string path) => HistoryValidationTests.Csv(path);
-
     [Fact]
     public async Task A_measure_of_ones_own_reaches_the_summary_runs_csv_validation_and_sensitivity()
     {
@@ -170,7 +168,7 @@ public sealed class OwnMeasureTests
         var reps = Path.Combine(dir, "reps");
         r = await CliTests.Run("run", "scenarios/colombia-2025.yaml", "--measure", SecondLanding, "--replications", "3", "--out", reps);
         Assert.True(r.ExitCode == 0, r.Err);
-        var runs = Csv(Path.Combine(reps, "runs.csv"));
+        var runs = HistoryValidationTests.Csv(Path.Combine(reps, "runs.csv"));
         Assert.Equal(3, runs.Count);
         Assert.All(runs, x => Assert.True(double.Parse(x["measure.secondLanding"], CultureInfo.InvariantCulture) > 0));
         Assert.Contains(File.ReadLines(Path.Combine(reps, "aggregate.csv")), l => l.Contains(",measure.secondLanding,"));
@@ -190,7 +188,7 @@ public sealed class OwnMeasureTests
             """);
         r = await CliTests.Run("validate-history", observed, "--replications", "2", "--out", Path.Combine(dir, "vh"));
         Assert.True(r.ExitCode == 0, r.Err + r.Out);
-        var figure = Assert.Single(Csv(Path.Combine(dir, "vh", "validation.csv")));
+        var figure = Assert.Single(HistoryValidationTests.Csv(Path.Combine(dir, "vh", "validation.csv")));
         Assert.Equal("measure.secondLanding", figure["measure"]);
         Assert.Equal("1", figure["shareInRange"]);
 

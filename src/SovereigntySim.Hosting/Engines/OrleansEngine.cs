@@ -60,7 +60,7 @@ public sealed class OrleansEngine : ISimulationEngine
                 else await run.Resume(new ScenarioPayload(spec), snapshot);
                 break;
             }
-            catch (Exception e) when (FromDatabase(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            catch (Exception e) when (PostgresCluster.FromDatabase(e) && waited.Elapsed < PostgresCluster.OutageLimit)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
@@ -73,14 +73,6 @@ public sealed class OrleansEngine : ISimulationEngine
         // Its agents live on its silo: only that silo's loss loses them.
         if (watch is not null) watch = watch.For((await run.GetRecord()).Silo);
         return new OrleansEngine(new World(spec), client, run, owned, watch);
-    }
-
-    /// <summary>Whether a failure came from the database (Npgsql's exceptions, which now cross to the client).</summary>
-    private static bool FromDatabase(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x.GetType().Namespace?.StartsWith("Npgsql", StringComparison.Ordinal) == true) return true;
-        return false;
     }
 
     public async Task<Slice> RunAsync(long untilTick)

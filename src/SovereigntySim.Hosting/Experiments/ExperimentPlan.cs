@@ -32,8 +32,7 @@ public sealed record ExperimentPlan(
     public IReadOnlyList<string> PosteriorPaths { get; init; } = [];
 
     /// <summary>The outcome columns of the plan's runs: the built-in ones, then the scenario's own measures.</summary>
-    public IReadOnlyList<string> OutcomeColumns => _outcomeColumns ??= Domain.Metrics.Outcomes.ColumnsFor(Runs.FirstOrDefault()?.Request.Spec);
-    private IReadOnlyList<string>? _outcomeColumns;
+    public IReadOnlyList<string> OutcomeColumns => Domain.Metrics.Outcomes.ColumnsFor(Runs.FirstOrDefault()?.Request.Spec);
 
     /// <summary>Names the plan (scenario, overrides and every run's values and seed): a continued experiment must
     /// have the same plan as the one it continues.</summary>
