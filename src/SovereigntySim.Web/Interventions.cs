@@ -22,6 +22,15 @@ public sealed record InterventionRequest
     public string? Set { get; init; }
 }
 
+/// <summary>A scenario parameter as the page draws it: <see cref="ScenarioParameter"/>, and whether it can also change
+/// while a run goes (an acceptance policy, through a setPolicy event; <see cref="InterventionRules.Live"/>).</summary>
+public sealed record ParameterView(string Path, string Section, string Name, string Kind, string Value, double? Min, double? Max,
+    IReadOnlyList<string>? Choices, string? None, string? Description, bool Live)
+{
+    public static ParameterView Of(ScenarioParameter p) =>
+        new(p.Path, p.Section, p.Name, p.Kind, p.Value, p.Min, p.Max, p.Choices, p.None, p.Description, InterventionRules.Live(p.Path));
+}
+
 /// <summary>An intervention as recorded: the tick it took effect at and the scenario event it became.</summary>
 public sealed record Intervention(int Number, long Tick, string Time, string Description, ScriptedEventSpec Event, string? Set);
 
@@ -98,6 +107,9 @@ public static partial class InterventionRules
         var patch = field.PatchOf(country.Acceptance);
         return new ScriptedEventSpec { At = at, Kind = ScriptedEventKind.SetPolicy, Country = country.Id, Policy = patch, Note = $"set {set.Trim()}" };
     }
+
+    /// <summary>Whether <c>--set path=...</c> can take effect while a run goes.</summary>
+    public static bool Live(string path) => AcceptancePath().IsMatch(path);
 
     [GeneratedRegex(@"^countries(?:\.|\[)([A-Za-z0-9_-]+)\]?\.acceptance\.([A-Za-z]+)$")]
     private static partial Regex AcceptancePath();

@@ -177,10 +177,18 @@ public static class LiveServer
         var token = TokenFilter(options);
         var api = app.MapGroup("/api");
         api.MapGet("/scenarios", (RunManager runs) => Results.Json(runs.Scenarios().Keys, Json));
+        // The form controls of a shipped scenario's parameters (a scenario that no longer loads says why, located).
+        api.MapGet("/scenarios/{name}/parameters", async (string name, RunManager runs) => await Guard(() => Task.FromResult(
+            runs.Scenarios().ContainsKey(name) ? Results.Json(runs.Parameters(name), Json)
+                : Results.Json(new { error = $"no scenario '{SafeText.Excerpt(name, 80)}'" }, Json, statusCode: StatusCodes.Status404NotFound))));
         api.MapGet("/runs", (RunManager runs) => Results.Json(runs.Runs.Select(r => r.Sink.Snapshot().Run), Json));
         api.MapGet("/runs/{id}", (string id, RunManager runs) => runs.Get(id) is { } r ? Results.Json(r.Sink.Snapshot(), Json) : NoRun(id));
         api.MapGet("/runs/{id}/export", (string id, RunManager runs) => runs.Get(id) is { } r
             ? Results.File(Encoding.UTF8.GetBytes(r.ExportYaml()), "application/yaml; charset=utf-8", $"{r.Request.Spec.Name}-live-{r.Id[^12..]}.yaml")
+            : NoRun(id));
+        // What can change while this run goes, at the values it started with.
+        api.MapGet("/runs/{id}/parameters", (string id, RunManager runs) => runs.Get(id) is { } r
+            ? Results.Json(ScenarioParameters.Of(r.Request.Spec).Select(ParameterView.Of).Where(p => p.Live), Json)
             : NoRun(id));
         api.MapGet("/runs/{id}/interventions", (string id, RunManager runs) => runs.Get(id) is { } r
             ? Results.Json(r.Interventions.Select(i => new InterventionView(i.Number, i.Tick, i.Time, i.Description, i.Set)), Json)

@@ -154,6 +154,11 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         return (loaded.Spec!, provenance, source, text);
     }
 
+    /// <summary>The parameters of a shipped scenario the page draws as form controls, each marked when it can also change
+    /// while a run goes.</summary>
+    public IReadOnlyList<ParameterView> Parameters(string scenario) =>
+        ScenarioParameters.Of(Load(scenario, null, null, null, null).Spec).Select(ParameterView.Of).ToList();
+
     private readonly ConcurrentDictionary<string, LiveEnsemble> _ensembles = new(StringComparer.Ordinal);
 
     public LiveEnsemble? GetEnsemble(string id) => _ensembles.GetValueOrDefault(id);

@@ -98,4 +98,29 @@ public sealed class ThirdCountryTests(ITestOutputHelper output)
         Assert.All(waits, w => Assert.True(w >= reviewDays, $"flew {w} days after the refusal"));
         Assert.True(waits.Min() < reviewDays + 2, $"the first flew {waits.Min()} days after the refusal");
     }
+
+    /// <summary>Model 2026-12-07.6: a travel document proves the receiving state's own national, so a non-national it
+    /// takes under a transfer flies without one, while a national without documents waits for its consulate (Panama's
+    /// 299: the people the U.S. could not return home were the ones without papers).</summary>
+    [Fact]
+    public async Task A_non_national_without_documents_flies_on_the_transfer_while_a_national_waits_for_a_travel_document()
+    {
+        var spec = TestScenario.Small(days: 10).Generous()
+            .WithPopulation(p => p with
+            {
+                ThirdCountryShare = 0.5, ArrivalsPerDay = 0,
+                Documents = new DocumentMixSpec { Verified = 0, Partial = 0, Missing = 1, Disputed = 0 },
+                Process = p.Process with { TravelDocumentMeanDays = 100_000 },
+            });
+        var run = await TestScenario.RunAsync(spec);
+
+        var detained = run.OfKind("migrant.detained").ToList();
+        var foreign = detained.Where(e => e.Text("nationality") != "MX").Select(e => e.Subject!).ToHashSet();
+        Assert.InRange(foreign.Count, 1, detained.Count - 1);
+        var removed = run.OfKind("migrant.removed").Select(e => e.Subject!).ToList();
+        Assert.NotEmpty(removed);
+        Assert.All(removed, id => Assert.Contains(id, foreign));
+        // Nobody was refused at the door for want of documents: the manifests left the nationals off.
+        Assert.DoesNotContain(run.OfKind("migrant.refused"), e => e.Reasons!.Contains("missingDocuments"));
+    }
 }

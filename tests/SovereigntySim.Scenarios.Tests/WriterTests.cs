@@ -8,8 +8,10 @@ public sealed class WriterTests
 {
     public static IEnumerable<object[]> Shipped() =>
         // The case library's scenarios too: a posture's merged ladder must read back to the same scenario.
-        Directory.GetFiles(Path.Combine(FindRoot(), "scenarios"), "*.yaml", SearchOption.AllDirectories).Order()
-            .Select(f => new object[] { Path.GetRelativePath(Path.Combine(FindRoot(), "scenarios"), f) });
+        Directory.GetFiles(Path.Combine(Root, "scenarios"), "*.yaml", SearchOption.AllDirectories).Order()
+            .Select(f => new object[] { Path.GetRelativePath(Path.Combine(Root, "scenarios"), f) });
+
+    public static string Root { get; } = FindRoot();
 
     private static string FindRoot()
     {
@@ -25,7 +27,7 @@ public sealed class WriterTests
     [MemberData(nameof(Shipped))]
     public void Shipped_scenarios_with_overrides_round_trip(string name)
     {
-        var loaded = ScenarioLoader.Load(Path.Combine(FindRoot(), "scenarios", name), ["seed=99", "negotiation.roundHours=7.5"]);
+        var loaded = ScenarioLoader.Load(Path.Combine(Root, "scenarios", name), ["seed=99", "negotiation.roundHours=7.5"]);
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
         var text = ScenarioWriter.Write(loaded.Spec!, "header line\nsecond line");
         Assert.StartsWith("# header line\n# second line\n", text);

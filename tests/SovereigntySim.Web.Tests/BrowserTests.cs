@@ -190,6 +190,83 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
         finally { await context.CloseAsync(); }
     }
 
+    /// <summary>Issue 16: parameters are form controls generated from the schema (bounds, choices, meanings on hover),
+    /// a changed control starts the run with that value, and a live policy changes from its own control.</summary>
+    [Fact]
+    public async Task Parameters_are_controls_that_start_a_run_with_the_changed_value_and_change_a_live_policy()
+    {
+        var (page, errors, context) = await Open();
+        try
+        {
+            await page.SelectOptionAsync("#scenario", Scenario);
+            const string cap = "[data-path='countries.MX.acceptance.weeklyFlightCap']";
+            await page.ClickAsync("#params-details > summary");
+            await page.WaitForSelectorAsync($"#params input.param{cap}", new() { Timeout = Patience });
+            // What a name means is on hover, from the schema; a bounded number has a slider; a choice lists its values.
+            Assert.Contains("Flights cleared per ISO week", await page.GetAttributeAsync($"#params label{cap}", "title"));
+            Assert.Equal("none", await page.InputValueAsync($"#params input.param{cap}"));
+            Assert.Equal(1, await page.Locator("label[data-path='agencies.ministries.STATE.reservationValue'] input[type=range]").CountAsync());
+            var standards = await page.EvaluateAsync<string[]>(
+                "() => [...document.querySelector(\"select.param[data-path='countries.MX.acceptance.documentationStandard']\").options].map(o => o.value)");
+            Assert.Equal(["any", "partial", "verified"], standards);
+            Assert.Equal(1, await page.Locator($"#params label{cap} span.live").CountAsync());
+            // The filter narrows the controls to what matches.
+            await page.FillAsync("#param-filter", "negotiation");
+            Assert.True(await page.Locator($"#params label{cap}").IsHiddenAsync());
+            await page.FillAsync("#param-filter", "");
+
+            await page.FillAsync($"#params input.param{cap}", "3");
+            Assert.Contains("changed", await page.GetAttributeAsync($"#params input.param{cap}", "class"));
+            await page.FillAsync("#start-speed", "max");
+            await page.CheckAsync("#start-paused");
+            await page.ClickAsync("#start");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = Patience });
+            var id = await page.EvaluateAsync<string>("() => window.sovsim.runId");
+            var export = await server.Http.GetStringAsync($"api/runs/{id}/export");
+            Assert.Matches(@"(?m)^\s+weeklyFlightCap: 3\s*$", export);
+
+            // The watched run's acceptance policies change from their controls, at the current simulated time.
+            const string live = "#live-params label[data-path='countries.MX.acceptance.weeklyFlightCap']";
+            await page.WaitForSelectorAsync($"{live} input.param", new() { Timeout = Patience });
+            Assert.Equal("3", await page.InputValueAsync($"{live} input.param"));
+            Assert.Equal(0, await page.Locator("#live-params [data-path^='negotiation.']").CountAsync());
+            await page.FillAsync($"{live} input.param", "1");
+            await page.ClickAsync($"{live} button");
+            await page.WaitForSelectorAsync("#timeline tbody tr.intervention", new() { Timeout = Patience });
+            var interventions = JsonNode.Parse(await server.Http.GetStringAsync($"api/runs/{id}/interventions"))!.AsArray();
+            Assert.Equal("countries.MX.acceptance.weeklyFlightCap=1", Assert.Single(interventions)!["set"]!.GetValue<string>());
+            Assert.DoesNotContain("changed", await page.GetAttributeAsync($"{live} input.param", "class") ?? "");
+            await server.Post($"api/runs/{id}/stop");
+            Assert.Empty(errors);
+        }
+        finally { await context.CloseAsync(); }
+    }
+
+    /// <summary>Issue 16: the words of the charts (tension, pressure, utility, reservation ...) explain themselves on
+    /// hover from one glossary, and a click opens the glossary at the word.</summary>
+    [Fact]
+    public async Task The_terms_of_the_charts_show_their_glossary_entry_on_hover_and_open_it_on_click()
+    {
+        var (page, errors, context) = await Open(width: 1400, height: 900);
+        try
+        {
+            var terms = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('abbr.term')].map(t => t.dataset.term)");
+            Assert.Superset(new HashSet<string> { "tension", "pressure", "utility", "reservation", "aspiration", "band" }, terms.ToHashSet());
+            foreach (var term in terms)
+            {
+                var entry = await page.TextContentAsync($"#glossary dd[data-term='{term}']") ?? "";
+                Assert.True(entry.Length > 40, $"{term}: '{entry}'");
+                Assert.Equal(entry, await page.GetAttributeAsync($"abbr.term[data-term='{term}']", "title"));
+            }
+            Assert.False(await page.EvaluateAsync<bool>("() => document.getElementById('glossary-details').open"));
+            await page.ClickAsync("abbr.term[data-term='tension']");
+            Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('glossary-details').open"));
+            Assert.True(await page.Locator("#g-tension").IsVisibleAsync());
+            Assert.Empty(errors);
+        }
+        finally { await context.CloseAsync(); }
+    }
+
     [Fact]
     public async Task A_bad_upload_shows_the_error_with_line_and_column()
     {

@@ -170,7 +170,7 @@ public sealed partial class Caseload : Agent
             Schedule(i, at + Draw(i, _pop.Process.AppealMeanDays));
         else if (_m.Legal[i] == LegalStatus.AsylumClaim)
             Schedule(i, at + Draw(i, _pop.Process.AsylumMeanDays));
-        else if (_m.Documents[i] == DocumentStatus.Missing)
+        else if (AwaitsTravelDocument(i))
             Schedule(i, at + Draw(i, _pop.Process.TravelDocumentMeanDays));
         else if (ScreeningRules.Unaccompanied(_m.Vulnerabilities[i]))
         {
@@ -185,9 +185,15 @@ public sealed partial class Caseload : Agent
         else
             MakeRemovable(i);
         // Enforcement that books pending cases puts them on the queue at once: the due-process gap advocates flag.
-        if (_enforcement.BookPendingCases && _m.Legal[i] != LegalStatus.FinalOrder && _m.Documents[i] != DocumentStatus.Missing && at <= Now)
+        if (_enforcement.BookPendingCases && _m.Legal[i] != LegalStatus.FinalOrder && !AwaitsTravelDocument(i) && at <= Now)
             MakeRemovable(i);
     }
+
+    /// <summary>A travel document is the receiving state's proof of its own national: a national without one waits for
+    /// its consulate. A non-national is flown on the receiving state's admission under a transfer, never on a document
+    /// that state would not issue (Panama, Costa Rica, El Salvador, 2025); it waits in the queue until the destination
+    /// takes third-country nationals.</summary>
+    private bool AwaitsTravelDocument(int i) => _m.Documents[i] == DocumentStatus.Missing && _m.Nationality[i] == 0;
 
     private long Draw(int i, double meanDays)
     {
@@ -324,7 +330,8 @@ public sealed partial class Caseload : Agent
     {
         if (!c.FinalOrder && !rules.BookPendingCases) return false;
         if (rules.KnownRefusesThirdCountry && c.ThirdCountry) return false;
-        if (rules.KnownStandard is { } standard)
+        // A non-national the destination takes under a transfer is admitted as such: its documents are not checked.
+        if (rules.KnownStandard is { } standard && !c.ThirdCountry)
         {
             var d = c.Documents;
             if (d == DocumentStatus.Missing) return false;

@@ -275,7 +275,125 @@
     $('start-details').open = false;
     history.replaceState(null, '', `#run=${encodeURIComponent(id)}`);
     apply(await connection.invoke('Watch', id));
+    await loadLiveParameters(id);
   }
+
+  // Parameters as form controls, generated from the scenario's own values and the schema's kinds and bounds
+  // (api/scenarios/NAME/parameters): numbers with a slider where both bounds are known, choices as lists, switches as
+  // check boxes; a count that may be none, and durations, as text. The name's tooltip is the schema's description.
+  const valueOf = input => input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+  function parameterInput(p) {
+    let input;
+    if (p.kind === 'boolean') { input = document.createElement('input'); input.type = 'checkbox'; input.checked = p.value === 'true'; }
+    else if (p.kind === 'choice') { input = document.createElement('select'); input.append(...p.choices.map(c => new Option(c, c))); input.value = p.value; }
+    else {
+      input = document.createElement('input');
+      if ((p.kind === 'number' || p.kind === 'integer') && p.none == null) {
+        input.type = 'number';
+        input.step = p.kind === 'integer' ? '1' : 'any';
+        if (p.min != null) input.min = p.min;
+        if (p.max != null) input.max = p.max;
+      } else input.size = 7;
+      input.value = p.value;
+      if (p.none != null) input.placeholder = `none = ${p.none}`;
+    }
+    input.className = 'param';
+    input.dataset.path = p.path;
+    input.dataset.initial = valueOf(input);
+    const mark = () => input.classList.toggle('changed', valueOf(input) !== input.dataset.initial);
+    input.addEventListener('input', mark);
+    input.addEventListener('change', mark);
+    return input;
+  }
+  function parameterRow(p, extra) {
+    const label = document.createElement('label');
+    label.title = (p.description || p.path) + (p.min != null || p.max != null ? ` [${p.min ?? ''} .. ${p.max ?? ''}]` : '') + (p.none != null ? `; none: ${p.none}` : '');
+    label.dataset.path = p.path;
+    const name = document.createElement('span');
+    name.textContent = p.name;
+    if (p.live) { const live = document.createElement('span'); live.className = 'live'; live.textContent = ' ⚡'; live.title = 'can also change while the run goes (Intervene panel)'; name.append(live); }
+    const input = parameterInput(p);
+    const row = document.createElement('span');
+    row.append(input);
+    if (input.type === 'number' && p.min != null && p.max != null) {
+      // A slider beside the number, each moving the other.
+      const slider = document.createElement('input');
+      Object.assign(slider, { type: 'range', min: p.min, max: p.max, step: p.kind === 'integer' ? 1 : (p.max - p.min) / 100, value: p.value });
+      slider.addEventListener('input', () => { input.value = slider.value; input.dispatchEvent(new Event('input')); });
+      input.addEventListener('input', () => { slider.value = input.value; });
+      row.append(slider);
+    }
+    if (extra) row.append(extra(input));
+    label.append(name, row);
+    return label;
+  }
+  function renderParameters(container, parameters, extra) {
+    const sections = new Map();
+    for (const p of parameters) {
+      if (p.path === 'seed') continue; // its own field
+      const key = p.section || 'scenario';
+      if (!sections.has(key)) {
+        const set = document.createElement('fieldset');
+        const legend = document.createElement('legend');
+        legend.textContent = key;
+        set.append(legend);
+        sections.set(key, set);
+      }
+      sections.get(key).append(parameterRow(p, extra));
+    }
+    $(container).replaceChildren(...sections.values());
+  }
+  function filterParameters() {
+    const words = $('param-filter').value.toLowerCase().split(/\s+/).filter(w => w);
+    for (const set of $('params').querySelectorAll('fieldset')) {
+      let shown = 0;
+      for (const label of set.querySelectorAll('label')) {
+        const hit = words.every(w => label.dataset.path.toLowerCase().includes(w));
+        label.hidden = !hit;
+        if (hit) shown++;
+      }
+      set.hidden = shown === 0;
+    }
+  }
+  async function loadParameters() {
+    if ($('upload').files[0] || !$('scenario').value) { $('params').replaceChildren(); return; }
+    const name = $('scenario').value;
+    const response = await fetch(`api/scenarios/${encodeURIComponent(name)}/parameters`);
+    const json = await response.json();
+    if (name !== $('scenario').value || $('upload').files[0]) return; // another scenario was chosen meanwhile: its answer draws
+    if (!response.ok) { $('start-errors').textContent = json.error; $('params').replaceChildren(); return; }
+    renderParameters('params', json);
+    filterParameters();
+  }
+  // The watched run's policies that can change now, each with its own Change button (a set intervention).
+  async function loadLiveParameters(id) {
+    const response = await fetch(`api/runs/${encodeURIComponent(id)}/parameters`);
+    const parameters = response.ok ? await response.json() : [];
+    if (id !== state.runId) return; // another run is watched now
+    renderParameters('live-params', parameters, input => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = 'Change';
+      button.addEventListener('click', async () => {
+        if (await intervene({ set: `${input.dataset.path}=${valueOf(input)}` })) {
+          input.dataset.initial = valueOf(input);
+          input.classList.remove('changed');
+        }
+      });
+      return button;
+    });
+  }
+  // Each underlined term shows its glossary entry on hover, and a click opens the glossary at it: the entry is written
+  // once, in the glossary.
+  for (const term of document.querySelectorAll('abbr.term')) {
+    const entry = document.querySelector(`#glossary dd[data-term="${term.dataset.term}"]`);
+    if (!entry) continue;
+    term.title = entry.textContent;
+    term.addEventListener('click', () => { $('glossary-details').open = true; entry.previousElementSibling.scrollIntoView({ block: 'center' }); });
+  }
+  $('scenario').addEventListener('change', loadParameters);
+  $('upload').addEventListener('change', loadParameters);
+  $('param-filter').addEventListener('input', filterParameters);
 
   function headers() {
     const h = { 'Content-Type': 'application/json' };
@@ -316,7 +434,9 @@
     const file = $('upload').files[0];
     if (file) { body.yaml = await file.text(); body.fileName = file.name; } else body.scenario = $('scenario').value;
     if ($('seed').value !== '') body.seed = Number($('seed').value);
-    const overrides = $('overrides').value.split('\n').map(s => s.trim()).filter(s => s);
+    // Changed controls first, typed overrides after them (a later --set of the same path wins).
+    const controls = file ? [] : [...$('params').querySelectorAll('.param')].filter(i => valueOf(i) !== i.dataset.initial).map(i => `${i.dataset.path}=${valueOf(i)}`);
+    const overrides = [...controls, ...$('overrides').value.split('\n').map(s => s.trim()).filter(s => s)];
     if (overrides.length) body.overrides = overrides;
   }
 
@@ -354,7 +474,7 @@
   }
   async function intervene(body) {
     if (!state.runId) { $('intervene-errors').textContent = 'watch a run first'; return; }
-    await call('POST', `api/runs/${encodeURIComponent(state.runId)}/interventions`, body, 'intervene-errors');
+    return await call('POST', `api/runs/${encodeURIComponent(state.runId)}/interventions`, body, 'intervene-errors');
   }
   $('event-form').addEventListener('submit', ev => {
     ev.preventDefault();
@@ -372,6 +492,7 @@
   (async () => {
     const names = await (await fetch('api/scenarios')).json();
     $('scenario').replaceChildren(...names.map(n => new Option(n, n)));
+    await loadParameters();
     const fromHash = new URLSearchParams(location.hash.slice(1)).get('run');
     await refreshRuns(fromHash);
     if (fromHash) await watch(fromHash);
