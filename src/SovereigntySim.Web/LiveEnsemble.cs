@@ -30,7 +30,8 @@ public sealed record StartEnsembleRequest
 /// finished replicates is pushed to its observers. Replicate r has seed base + r, so it is byte for byte
 /// `sovsim run FILE --seed base+r`.
 /// </summary>
-public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, string directory, int parallel, ILogger log)
+/// <param name="run">The live run it replicates (with its interventions), or null for a scenario.</param>
+public sealed class LiveEnsemble(string id, string source, string? run, ExperimentPlan plan, string directory, int parallel, ILogger log)
 {
     public const int MaxReplications = 200;
 
@@ -116,7 +117,7 @@ public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, 
             bands[name] = new Band(median, q05, q95);
         }
         string status = !Finished ? "running" : _stop.IsCancellationRequested ? "stopped" : "completed";
-        return new EnsembleUpdate(Id, source, _spec.Name, _spec.Seed, plan.Runs.Count, parallel, done.Count, _failed, status,
+        return new EnsembleUpdate(Id, source, run, _spec.Name, _spec.Seed, plan.Runs.Count, parallel, done.Count, _failed, status,
             [.. Enumerable.Range(1, days)], bands, Directory);
     }
 
@@ -126,6 +127,6 @@ public sealed class LiveEnsemble(string id, string source, ExperimentPlan plan, 
 public sealed record Band(double[] Median, double[] Q05, double[] Q95);
 
 /// <summary>The state of an ensemble: how many replicates finished, and each series' median and 90% band by day
-/// (day 1 is the start date) over those.</summary>
-public sealed record EnsembleUpdate(string Id, string Source, string Scenario, long BaseSeed, int Replications, int Parallel, int Finished, int Failed,
+/// (day 1 is the start date) over those. Run names the live run it replicates (null: a scenario).</summary>
+public sealed record EnsembleUpdate(string Id, string Source, string? Run, string Scenario, long BaseSeed, int Replications, int Parallel, int Finished, int Failed,
     string Status, int[] Days, IReadOnlyDictionary<string, Band> Bands, string Folder);

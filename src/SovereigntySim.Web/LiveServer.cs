@@ -33,6 +33,8 @@ public sealed record ServeOptions
     public string ResultsDirectory { get; init; } = Path.Combine("results", "serve");
     public int MaxActiveRuns { get; init; } = 8;
     public int MaxKeptRuns { get; init; } = 32;
+    /// <summary>Ensembles running at once (each runs its replicates a few at a time on the run workers).</summary>
+    public int MaxActiveEnsembles { get; init; } = 3;
     /// <summary>Largest request body (an uploaded scenario is at most 1 MiB of YAML, inside JSON).</summary>
     public long MaxRequestBytes { get; init; } = 2 * Limits.MaxFileBytes + 64 * 1024;
     public LogLevel LogLevel { get; init; } = LogLevel.Information;

@@ -183,14 +183,15 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             request.Replications, provenance);
         if (plan is null) throw new LiveInputException($"the scenario has {errors.Count} error(s); first: {errors[0]}", errors);
         var id = $"{spec.Name}-{spec.Seed}-x{request.Replications}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
-        var ensemble = new LiveEnsemble(id, source, plan, Path.Combine(options.ResultsDirectory, id), request.Parallel, logs.CreateLogger<LiveEnsemble>());
+        var ensemble = new LiveEnsemble(id, source, watched?.Id, plan, Path.Combine(options.ResultsDirectory, id), request.Parallel, logs.CreateLogger<LiveEnsemble>());
         ensemble.Publish = update => hub.Clients.Group(EnsembleGroup(id)).SendAsync("ensemble", update).ContinueWith(
             t => _log.LogWarning(t.Exception, "ensemble {EnsembleId}: push failed", id), TaskContinuationOptions.OnlyOnFaulted);
         // One check, add and start: two requests cannot both find no ensemble running (one not yet started would
         // look finished).
         lock (_gate)
         {
-            if (_ensembles.Values.Any(e => !e.Finished)) throw new LiveInputException("an ensemble is already running: stop it first");
+            if (_ensembles.Values.Count(e => !e.Finished) >= options.MaxActiveEnsembles)
+                throw new LiveInputException($"{options.MaxActiveEnsembles} ensembles are running, the most at a time: stop one first");
             foreach (var old in _ensembles.Values.Where(e => e.Finished).OrderBy(e => e.Started).SkipLast(7).ToList()) _ensembles.TryRemove(old.Id, out _);
             _ensembles[id] = ensemble;
             ensemble.Start(client);
@@ -271,6 +272,8 @@ public sealed class LiveHub(RunManager runs) : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, RunManager.EnsembleGroup(ensemble.Id));
         return ensemble.Snapshot();
     }
+
+    public Task UnwatchEnsemble(string ensembleId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, RunManager.EnsembleGroup(ensembleId));
 
     public void Received(double latencyMs) => runs.RecordLatency(latencyMs);
 }

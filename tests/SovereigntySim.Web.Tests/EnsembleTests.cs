@@ -81,8 +81,18 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
         var response = await server.Post("api/ensembles", new { run = id, replications = 3, parallel = 2 });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        var end = await WaitForEnsemble(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+        var ensembleId = JsonNode.Parse(text)!["id"]!.GetValue<string>();
+        // Several ensembles go at once: a what-if of the scenario beside the watched run's, each listed with what it replicates.
+        var other = await server.Post("api/ensembles", new { scenario = Scenario, replications = 2, parallel = 1, overrides = new[] { "countries.CO.acceptance.weeklyFlightCap=1" } });
+        var otherText = await other.Content.ReadAsStringAsync();
+        Assert.True(other.StatusCode == HttpStatusCode.Created, otherText);
+        var otherId = JsonNode.Parse(otherText)!["id"]!.GetValue<string>();
+        var listed = JsonNode.Parse(await server.Http.GetStringAsync("api/ensembles"))!.AsArray();
+        Assert.Equal(id, listed.Single(e => e!["id"]!.GetValue<string>() == ensembleId)!["run"]!.GetValue<string>());
+        Assert.Null(listed.Single(e => e!["id"]!.GetValue<string>() == otherId)!["run"]);
+        var end = await WaitForEnsemble(ensembleId);
         Assert.Equal("completed", end["status"]!.GetValue<string>());
+        Assert.Equal("completed", (await WaitForEnsemble(otherId))["status"]!.GetValue<string>());
         await server.Post($"api/runs/{id}/stop");
 
         var exported = ScenarioLoader.LoadText(await server.Http.GetStringAsync($"api/runs/{id}/export"), "export.yaml", []).Spec!;
@@ -141,5 +151,52 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
             Assert.Empty(errors);
         }
         finally { await context.CloseAsync(); }
+    }
+
+    /// <summary>Issue 16: the ensembles of the watched run, and the pinned baseline, come back after a reload (the
+    /// address names them); a link with the run alone shows its newest ensemble.</summary>
+    [Fact]
+    public async Task The_watched_runs_ensembles_and_baseline_come_back_after_a_reload()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max", paused = true, seed = 11 });
+        var context = await browser.Browser.NewContextAsync();
+        try
+        {
+            var page = await context.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, e) => errors.Add(e);
+            await page.GotoAsync($"{server.Address}#run={id}");
+            await page.WaitForFunctionAsync("() => document.getElementById('status').dataset.status === 'paused'", null, new() { Timeout = 180_000 });
+            await page.FillAsync("#ens-replications", "3");
+            await page.FillAsync("#ens-parallel", "1");
+            await page.ClickAsync("#ens-start");
+            await page.WaitForFunctionAsync("() => window.sovsim.ensemble && window.sovsim.ensemble.status === 'completed'", null, new() { Timeout = 180_000 });
+            var baseline = await page.EvaluateAsync<string>("() => window.sovsim.ensemble.id");
+            await page.ClickAsync("#ens-pin");
+            await page.FillAsync("#ens-replications", "2");
+            await page.ClickAsync("#ens-start");
+            await page.WaitForFunctionAsync($"() => window.sovsim.ensemble && window.sovsim.ensemble.id !== '{baseline}' && window.sovsim.ensemble.status === 'completed'", null, new() { Timeout = 180_000 });
+            var whatIf = await page.EvaluateAsync<string>("() => window.sovsim.ensemble.id");
+            // Both are in the list of ensembles, each naming the run it replicates.
+            var listed = await page.EvaluateAsync<string[]>("() => [...document.getElementById('ensembles').options].map(o => o.value)");
+            Assert.Superset(new HashSet<string> { baseline, whatIf }, listed.ToHashSet());
+
+            await page.ReloadAsync();
+            await page.WaitForFunctionAsync($"() => window.sovsim.ensemble && window.sovsim.ensemble.id === '{whatIf}' && window.sovsim.ensemble.status === 'completed' && window.sovsim.baseline && window.sovsim.baseline.id === '{baseline}'",
+                null, new() { Timeout = 180_000 });
+            await page.WaitForFunctionAsync("() => window.sovsim.ensembleChart.data.datasets.some(d => d.label === 'baseline median')", null, new() { Timeout = 180_000 });
+            Assert.Equal(id, await page.EvaluateAsync<string>("() => window.sovsim.runId"));
+
+            // The run alone: its newest ensemble is drawn.
+            var fresh = await context.NewPageAsync();
+            await fresh.GotoAsync($"{server.Address}#run={id}");
+            await fresh.WaitForFunctionAsync($"() => window.sovsim.ensemble && window.sovsim.ensemble.id === '{whatIf}' && window.sovsim.ensemble.status === 'completed'", null, new() { Timeout = 180_000 });
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await context.CloseAsync();
+            await server.Post($"api/runs/{id}/stop");
+        }
     }
 }

@@ -14,6 +14,7 @@ public class LiveServerFixture : IAsyncLifetime
 
     protected virtual string? Token => null;
     protected virtual int MaxActiveRuns => new ServeOptions().MaxActiveRuns;
+    protected virtual int MaxActiveEnsembles => new ServeOptions().MaxActiveEnsembles;
 
     public string Address { get; private set; } = "";
     public HttpClient Http { get; private set; } = null!;
@@ -22,7 +23,7 @@ public class LiveServerFixture : IAsyncLifetime
     {
         _app = LiveServer.Build(new ServeOptions
         {
-            Port = 0, Token = Token, MaxActiveRuns = MaxActiveRuns, ResultsDirectory = Path.Combine(Path.GetTempPath(), $"sovsim-serve-{Guid.NewGuid():N}"), ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Port = 0, Token = Token, MaxActiveRuns = MaxActiveRuns, MaxActiveEnsembles = MaxActiveEnsembles, ResultsDirectory = Path.Combine(Path.GetTempPath(), $"sovsim-serve-{Guid.NewGuid():N}"), ScenariosDirectory = Path.Combine(Repo.Root, "scenarios"), LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         });
         await _app.StartAsync();
         Address = LiveServer.Address(_app);
@@ -95,8 +96,9 @@ public sealed class TokenServerFixture : LiveServerFixture
 /// <summary>A server of its own for the flood test: few places, so the limit is what is tested.</summary>
 public sealed class FloodServerFixture : LiveServerFixture
 {
-    public const int Places = 3;
+    public const int Places = 3, EnsemblePlaces = 2;
     protected override int MaxActiveRuns => Places;
+    protected override int MaxActiveEnsembles => EnsemblePlaces;
 }
 
 [CollectionDefinition(Name)]

@@ -82,7 +82,7 @@ public sealed class LimitTests(FloodServerFixture server) : IClassFixture<FloodS
         var started = answers.Take(60).Count(a => a.StatusCode == HttpStatusCode.Created);
         var ensemblesStarted = answers.Skip(60).Count(a => a.StatusCode == HttpStatusCode.Created);
         Assert.Equal(FloodServerFixture.Places, started);
-        Assert.Equal(1, ensemblesStarted);
+        Assert.Equal(FloodServerFixture.EnsemblePlaces, ensemblesStarted);
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
         var listed = System.Text.Json.Nodes.JsonNode.Parse(await server.Http.GetStringAsync("api/runs"))!.AsArray();
         Assert.Equal(FloodServerFixture.Places, listed.Count);

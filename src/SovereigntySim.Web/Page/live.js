@@ -238,7 +238,26 @@
     if (!state.ensemble || !state.ensemble.bands) { $('ensemble-errors').textContent = 'run an ensemble first'; return; }
     state.baseline = JSON.parse(JSON.stringify(state.ensemble));
     $('ens-status').textContent += ' (pinned as baseline)';
+    setHash();
   });
+
+  // The address names what is on screen (the run, the ensemble drawn, the pinned baseline), so a reload or a shared
+  // link shows the same.
+  function setHash() {
+    const parts = new URLSearchParams();
+    if (state.runId) parts.set('run', state.runId);
+    if (state.ensemble && state.ensemble.id) parts.set('ensemble', state.ensemble.id);
+    if (state.baseline && state.baseline.id) parts.set('baseline', state.baseline.id);
+    history.replaceState(null, '', `#${parts}`);
+  }
+  async function refreshEnsembles() {
+    const ensembles = await (await fetch('api/ensembles')).json();
+    $('ensembles').replaceChildren(...ensembles.map(e => new Option(
+      `${e.scenario} x${e.replications} (${e.status})${e.run ? ` of run ${e.run.slice(-8)}` : ''} ${e.id.slice(-8)}`, e.id)));
+    if (state.ensemble && state.ensemble.id) $('ensembles').value = state.ensemble.id;
+    return ensembles;
+  }
+  $('ens-show').addEventListener('click', () => { if ($('ensembles').value) watchEnsemble($('ensembles').value); });
 
   // SignalR: reconnects by itself; on reconnect the run is watched again (a full state, then the stream).
   // The token (if the server has one) goes with the stream too: a browser's WebSocket carries it as access_token.
@@ -261,8 +280,11 @@
   connection.onreconnected(() => { if (state.runId) watch(state.runId); if (state.ensemble) watchEnsemble(state.ensemble.id); });
   async function watchEnsemble(id) {
     await connected;
+    if (state.ensemble && state.ensemble.id && state.ensemble.id !== id) await connection.invoke('UnwatchEnsemble', state.ensemble.id).catch(() => {});
     state.ensemble = { id };
+    setHash();
     takeEnsemble(await connection.invoke('WatchEnsemble', id));
+    await refreshEnsembles();
   }
   // Without the token of a server that has one, the stream waits for it to be typed in.
   let connected = connection.start().catch(() => { $('start-errors').textContent = 'the live stream needs this server\'s token: type it in the Token box'; });
@@ -273,9 +295,14 @@
     state.runId = id;
     // The run's charts come up to the first screen; the start form folds away (a click opens it again).
     $('start-details').open = false;
-    history.replaceState(null, '', `#run=${encodeURIComponent(id)}`);
+    setHash();
     apply(await connection.invoke('Watch', id));
     await loadLiveParameters(id);
+    // After a reload, the newest ensemble of this run comes back with it.
+    if (!state.ensemble) {
+      const mine = (await refreshEnsembles()).filter(e => e.run === id);
+      if (mine.length) await watchEnsemble(mine[mine.length - 1].id);
+    }
   }
 
   // Parameters as form controls, generated from the scenario's own values and the schema's kinds and bounds
@@ -493,8 +520,15 @@
     const names = await (await fetch('api/scenarios')).json();
     $('scenario').replaceChildren(...names.map(n => new Option(n, n)));
     await loadParameters();
-    const fromHash = new URLSearchParams(location.hash.slice(1)).get('run');
+    const hash = new URLSearchParams(location.hash.slice(1));
+    const fromHash = hash.get('run');
+    if (hash.get('baseline')) {
+      const response = await fetch(`api/ensembles/${encodeURIComponent(hash.get('baseline'))}`);
+      if (response.ok) state.baseline = await response.json();
+    }
+    if (hash.get('ensemble')) await watchEnsemble(hash.get('ensemble'));
     await refreshRuns(fromHash);
     if (fromHash) await watch(fromHash);
+    await refreshEnsembles();
   })();
 })();
