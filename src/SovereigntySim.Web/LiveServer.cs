@@ -159,10 +159,37 @@ public static class LiveServer
         app.MapGet("/live.css", () => Resource("live/live.css", "text/css; charset=utf-8"));
         app.MapGet("/lib/chart.umd.min.js", () => Resource("live/lib/chart.umd.min.js", "text/javascript; charset=utf-8"));
         app.MapGet("/lib/signalr.min.js", () => Resource("live/lib/signalr.min.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/lib/chartjs-chart-geo.umd.min.js", () => Resource("live/lib/chartjs-chart-geo.umd.min.js", "text/javascript; charset=utf-8"));
+        app.MapGet("/lib/countries-110m.json", () => Resource("live/lib/countries-110m.json", "application/json"));
+        app.MapGet("/lib/places.json", () => Results.Bytes(Places.Value, "application/json"));
         app.MapGet("/lib/LICENSES.txt", () => Results.Text(
             "Chart.js 4.6.1 (npm chart.js), MIT licence:\n\n" + Text("live/lib/chart.LICENSE.md")
-            + "\n\n@microsoft/signalr 10.0.11 (npm), MIT licence, Copyright (c) .NET Foundation and Contributors.\n", "text/plain; charset=utf-8"));
+            + "\n\n@microsoft/signalr 10.0.11 (npm), MIT licence, Copyright (c) .NET Foundation and Contributors.\n"
+            + "\n\nchartjs-chart-geo 4.3.6 (npm), MIT licence:\n\n" + Text("live/lib/chartjs-chart-geo.LICENSE")
+            + "\n\nworld-atlas 2.0.2 (npm; country outlines from Natural Earth, public domain), ISC licence:\n\n" + Text("live/lib/world-atlas.LICENSE")
+            + "\n\n/lib/places.json is drawn from world-countries 5.1.0 (npm, https://github.com/mledoze/countries): its cca2, ccn3, "
+            + "common name and latlng fields, made available under the Open Database License (ODbL) 1.0, "
+            + "https://opendatacommons.org/licenses/odbl/1-0/ ; places.json is likewise under the ODbL.\n", "text/plain; charset=utf-8"));
     }
+
+    /// <summary>For the route map: each country's ISO 3166 alpha-2 code (the scenarios' ids), its numeric code (the
+    /// outlines' ids) and a point to draw its routes from, taken once from world-countries (1.4 MB) down to what the
+    /// page needs (about 20 KB).</summary>
+    private static readonly Lazy<byte[]> Places = new(() =>
+    {
+        using var countries = JsonDocument.Parse(((Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult)Resource("live/lib/world-countries.json", "application/json")).FileContents);
+        var places = countries.RootElement.EnumerateArray()
+            .Where(c => c.TryGetProperty("latlng", out var ll) && ll.GetArrayLength() == 2)
+            .Select(c => new
+            {
+                id = c.GetProperty("cca2").GetString(),
+                numeric = c.GetProperty("ccn3").GetString(),
+                name = c.GetProperty("name").GetProperty("common").GetString(),
+                lat = c.GetProperty("latlng")[0].GetDouble(),
+                lon = c.GetProperty("latlng")[1].GetDouble(),
+            });
+        return JsonSerializer.SerializeToUtf8Bytes(places);
+    });
 
     private static IResult Resource(string name, string type)
     {

@@ -117,7 +117,9 @@ public sealed class LiveSink(LiveRun run) : IRunSink
                         n.AgreedTerms.Where(t => !string.IsNullOrEmpty(t.Text) || t.Number is not null).ToDictionary(t => t.Key, t => t.Number?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? t.Text!)))],
                     summary.ThreatenedByInstrument, summary.AppliedByInstrument,
                     _policies.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(p.Value)),
-                    [.. _inForce.Values], _terms.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(p.Value)));
+                    [.. _inForce.Values], _terms.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)new SortedDictionary<string, string>(p.Value)),
+                    m.FlightsByDyad.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, double>)new SortedDictionary<string, double>(d.Value, StringComparer.Ordinal)),
+                    summary.RemovedByDestination);
             }
             update = Build(full: false);
             _pointsSent = _points.Count;
@@ -278,10 +280,12 @@ public sealed record LiveTotals(
     IReadOnlyDictionary<string, long> FlightRefusalReasons, IReadOnlyDictionary<string, long> PersonRefusalReasons,
     IReadOnlyList<NegotiationView> Negotiations, IReadOnlyDictionary<string, long> Threatened, IReadOnlyDictionary<string, long> Applied,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Policies, IReadOnlyList<InstrumentInForce> InForce,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> TermsInForce)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> TermsInForce,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Routes, IReadOnlyDictionary<string, double> RemovedByDestination)
 {
     public static readonly LiveTotals Empty = new(new Dictionary<string, long>(), new Dictionary<string, long>(), [], new Dictionary<string, long>(),
-        new Dictionary<string, long>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], new Dictionary<string, IReadOnlyDictionary<string, string>>());
+        new Dictionary<string, long>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), [], new Dictionary<string, IReadOnlyDictionary<string, string>>(),
+        new Dictionary<string, IReadOnlyDictionary<string, double>>(), new Dictionary<string, double>());
 }
 
 /// <summary>One push to a run's observers. <see cref="Full"/>: the whole history (a late observer's first message);

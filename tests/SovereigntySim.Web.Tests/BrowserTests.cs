@@ -106,6 +106,54 @@ public sealed class BrowserTests(LiveServerFixture server, BrowserFixture browse
         }
     }
 
+    /// <summary>Issue 16: a map of the run's routes and flights, drawn over outlines served by this server (no tiles or
+    /// other sites fetched), with the run's own figures. SOVSIM_UPDATE_SCREENSHOTS=1 writes the README's screenshot.</summary>
+    [Fact]
+    public async Task The_route_map_draws_the_runs_routes_over_bundled_outlines_and_fetches_nothing_elsewhere()
+    {
+        var id = await server.StartAsync(new { scenario = Scenario, speed = "max" });
+        var end = await server.WaitForEnd(id);
+        var (page, errors, context) = await Open($"#run={id}", 1400, 900);
+        try
+        {
+            var requests = new List<string>();
+            page.Request += (_, r) => requests.Add(r.Url);
+            await page.ReloadAsync();
+            await page.WaitForFunctionAsync("() => window.sovsim.charts.map && window.sovsim.map.routes['US->MX']", null, new() { Timeout = Patience });
+            var landed = await page.EvaluateAsync<double>("() => window.sovsim.map.routes['US->MX']['flights.landed']");
+            Assert.True(landed > 0);
+            Assert.Equal(end["totals"]!["routes"]!["US->MX"]!["flights.landed"]!.GetValue<double>(), landed);
+            // Mexico is shaded by the people removed to it; a country outside the scenario is not shaded.
+            var shades = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+                () => {
+                  const points = window.sovsim.charts.map.data.datasets[0].data;
+                  const of = iso => points.find(p => p.feature.properties.iso === iso);
+                  return { features: points.length, mx: of('MX').value, fr: of('FR').value };
+                }
+                """);
+            Assert.True(shades.GetProperty("features").GetInt32() > 170);
+            Assert.Equal(end["totals"]!["removedByDestination"]!["MX"]!.GetValue<double>(), shades.GetProperty("mx").GetDouble());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, shades.GetProperty("fr").ValueKind);
+            // The route's ends fall on the map where the two countries are.
+            var inside = await page.EvaluateAsync<bool>("""
+                () => {
+                  const chart = window.sovsim.charts.map, projection = chart.scales.projection.projection, a = chart.chartArea;
+                  return ['US', 'MX'].every(iso => {
+                    const place = window.sovsim.map.places.get(iso), [x, y] = projection([place.lon, place.lat]);
+                    return x > a.left && x < a.right && y > a.top && y < a.bottom;
+                  });
+                }
+                """);
+            Assert.True(inside);
+            Assert.NotEmpty(requests);
+            Assert.All(requests, url => Assert.StartsWith(server.Address, url));
+            if (Environment.GetEnvironmentVariable("SOVSIM_UPDATE_SCREENSHOTS") == "1")
+                await page.ScreenshotAsync(new() { Path = Path.Combine(Repo.Root, "docs", "live-dashboard.png") });
+            Assert.Empty(errors);
+        }
+        finally { await context.CloseAsync(); }
+    }
+
     /// <summary>Issue 16: a scenario error is shown once, with where it is, not once in the summary and again in the list.</summary>
     [Fact]
     public async Task A_bad_override_is_shown_once_with_its_place()

@@ -61,6 +61,8 @@ public sealed class MetricsAccumulator(SimClock clock, Func<string, string?>? fl
     public IReadOnlyList<SeriesRow> Series => _series;
     public IReadOnlyList<OfferRow> Offers => _offers;
     public IReadOnlyDictionary<string, double> Totals => _counters;
+    /// <summary>Flights so far by dyad (origin->destination) and status (a flights.* key), cumulative.</summary>
+    public IReadOnlyDictionary<string, SortedDictionary<string, double>> FlightsByDyad => _dyadFlights;
     public double DetainedNow => Get(MetricKeys.MigrantsDetained) - Get(MetricKeys.MigrantsRemoved) - Get(MetricKeys.MigrantsReleasedAtLimit) - Get(MetricKeys.MigrantsRelief);
 
     private double Get(string key) => _counters.GetValueOrDefault(key);

@@ -43,6 +43,74 @@
     }),
   };
   state.charts = charts;
+
+  // The route map: Natural Earth's outlines (world-atlas, bundled: no tiles are fetched), each scenario country found
+  // by its ISO code (world-countries), each route drawn as an arc over the map.
+  const geo = { places: new Map(), routes: {}, removed: {} };
+  const routesPlugin = {
+    id: 'routes',
+    afterDatasetsDraw(chart) {
+      const projection = chart.scales.projection && chart.scales.projection.projection;
+      if (!projection) return;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.font = '10px system-ui, sans-serif';
+      for (const [dyad, counts] of Object.entries(geo.routes)) {
+        const [from, to] = dyad.split('->');
+        const a = geo.places.get(from), b = geo.places.get(to);
+        if (!a || !b) continue;
+        const p = projection([a.lon, a.lat]), q = projection([b.lon, b.lat]);
+        if (!p || !q) continue;
+        const landed = counts['flights.landed'] || 0;
+        const refused = (counts['flights.refused'] || 0) + (counts['flights.turnedBack'] || 0);
+        const share = landed + refused > 0 ? refused / (landed + refused) : 0;
+        // An arc bowed to the left of the route, so routes both ways stay apart.
+        const mx = (p[0] + q[0]) / 2 - (q[1] - p[1]) * 0.2, my = (p[1] + q[1]) / 2 + (q[0] - p[0]) * 0.2;
+        ctx.strokeStyle = `rgba(${Math.round(40 + 200 * share)}, ${Math.round(110 - 80 * share)}, ${Math.round(190 - 160 * share)}, 0.85)`;
+        ctx.lineWidth = 1 + Math.log2(1 + landed);
+        ctx.beginPath();
+        ctx.moveTo(p[0], p[1]);
+        ctx.quadraticCurveTo(mx, my, q[0], q[1]);
+        ctx.stroke();
+        ctx.fillStyle = '#1d2330';
+        ctx.fillText(`${to}: ${landed} landed${refused ? `, ${refused} refused` : ''}`, q[0] + 4, q[1] - 4);
+      }
+      ctx.restore();
+    },
+  };
+  async function loadMap() {
+    const [world, places] = await Promise.all([fetch('lib/countries-110m.json').then(r => r.json()), fetch('lib/places.json').then(r => r.json())]);
+    for (const place of places) geo.places.set(place.id, place);
+    const byNumeric = new Map(places.map(p => [p.numeric, p.id]));
+    const features = ChartGeo.topojson.feature(world, world.objects.countries).features;
+    for (const f of features) f.properties.iso = byNumeric.get(String(f.id).padStart(3, '0')) || '';
+    geo.world = features;
+    charts.map = new Chart($('chart-map'), {
+      type: 'choropleth',
+      data: { labels: features.map(f => f.properties.name), datasets: [{ label: 'people removed to it', outline: features, data: features.map(f => ({ feature: f, value: null })) }] },
+      options: { animation: false, maintainAspectRatio: false, showOutline: false, showGraticule: false, clipMap: 'outline+graticule',
+        plugins: { legend: { display: false } },
+        scales: { projection: { axis: 'x', projection: 'equalEarth' }, color: { axis: 'x', display: false, interpolate: 'blues', missing: '#e9ecf1' } } },
+      plugins: [routesPlugin],
+    });
+    drawMap();
+  }
+  // Destinations are shaded by the people removed to them; the sending states of the routes in a darker grey.
+  function drawMap() {
+    if (!charts.map) return;
+    const senders = new Set(Object.keys(geo.routes).map(d => d.split('->')[0]));
+    const dataset = charts.map.data.datasets[0];
+    for (const point of dataset.data) {
+      const iso = point.feature.properties.iso;
+      point.value = iso in geo.removed ? geo.removed[iso] : senders.has(iso) ? 0 : null;
+    }
+    // The map frames the countries of the routes (the whole world until there are any).
+    const framed = dataset.data.filter(p => p.value != null).map(p => p.feature);
+    const outline = framed.length ? framed : geo.world;
+    if (outline.length !== dataset.outline.length) dataset.outline = outline;
+    charts.map.update('none');
+  }
+  state.map = geo;
   const series = {
     flights: ['flights.planned', 'flights.cleared', 'flights.partiallyCleared', 'flights.refused', 'flights.turnedBack', 'flights.diverted', 'flights.landed', 'flights.cancelled'],
     people: ['migrants.detainedNow', 'migrants.detained', 'migrants.removed', 'migrants.refused', 'migrants.removedByLand'],
@@ -119,6 +187,9 @@
   const num = v => v == null ? '' : (+v).toFixed(3);
 
   function renderTotals(t) {
+    geo.routes = t.routes || {};
+    geo.removed = t.removedByDestination || {};
+    drawMap();
     setBars(charts.reasons, [{ label: 'flights refused', values: t.flightRefusalReasons }, { label: 'people refused', values: t.personRefusalReasons }]);
     setBars(charts.instruments, [{ label: 'threatened', values: t.threatened }, { label: 'applied', values: t.applied }]);
     drawAgreements(t.negotiations);
@@ -160,7 +231,8 @@
     if (u.run.id !== state.runId) return;
     if (u.full) {
       state.lastTick = -1; state.timeline = []; state.kinds = new Set(); state.offers = new Map(); state.lastSeq = 0;
-      for (const c of Object.values(charts)) { c.data.datasets = []; if (c.data.labels) c.data.labels = []; }
+      // The map keeps its outlines: its shading and routes come whole with every update's totals.
+      for (const c of Object.values(charts)) if (c !== charts.map) { c.data.datasets = []; if (c.data.labels) c.data.labels = []; }
       state.full = u;
     }
     u.points.forEach(addPoint);
@@ -517,6 +589,7 @@
   $('filter-kind').addEventListener('change', renderTimeline);
 
   (async () => {
+    loadMap().catch(e => { $('start-errors').textContent = `the route map could not load: ${e}`; });
     const names = await (await fetch('api/scenarios')).json();
     $('scenario').replaceChildren(...names.map(n => new Option(n, n)));
     await loadParameters();
