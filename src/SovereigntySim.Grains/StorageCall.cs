@@ -14,6 +14,8 @@ namespace SovereigntySim.Grains;
 /// </summary>
 public static class StorageCall
 {
+    /// <summary>How long anything of the cluster waits for a PostgreSQL that does not answer: a grain's storage call
+    /// here, a client's connection and checkpoint load (<c>PostgresCluster</c>).</summary>
     public static readonly TimeSpan OutageLimit = TimeSpan.FromSeconds(60);
 
     /// <param name="what">What the call does, for messages ("save the run's record").</param>

@@ -15,6 +15,10 @@ public sealed class ClusterWatch
     /// <summary>How long a failed call waits for membership to say whether a silo was lost (the cluster's death
     /// detection time), for a run and for an experiment's runs alike.</summary>
     public static readonly TimeSpan LossDetection = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a run goes on after losing a silo (a run from its last checkpoint, an experiment's run
+    /// sent again) before it is given up.</summary>
+    public const int LossRetries = 3;
     private readonly string _connection;
     private readonly HashSet<(string Address, int Port, int Generation)> _silos;
     // The silos whose loss loses the run's agents: all of them until the run says where it lives.

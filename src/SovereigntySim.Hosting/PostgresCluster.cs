@@ -44,8 +44,9 @@ public static class PostgresCluster
     /// <summary>Starts a silo of the cluster advertising <paramref name="advertise"/>. A silo advertising a loopback
     /// address (the scripted topology) listens on loopback only; any other (a container's own address) listens on
     /// every address of its host, as containers need.</summary>
-    /// <summary>How long a client waits for a database that does not answer before it gives up, in words.</summary>
-    public static TimeSpan OutageLimit { get; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long a client waits for a database that does not answer before it gives up, in words: the same
+    /// limit as the silos' storage calls.</summary>
+    public static TimeSpan OutageLimit => Grains.StorageCall.OutageLimit;
 
     /// <summary>Returns once the database accepts a connection; says so once (<paramref name="notice"/>) if it has to
     /// wait, and fails with the reason in words (<see cref="ClusterFaultException"/>) after <see cref="OutageLimit"/>.</summary>

@@ -60,8 +60,6 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     public const string OutcomesFolder = "outcomes";
-    /// <summary>How many times one run is sent again after losing silos before it is recorded as failed.</summary>
-    public const int Redispatches = 3;
     private int _fresh;
 
     public async Task<ExperimentResult> RunAsync(ExperimentPlan plan, ExperimentOptions options, IProgress<ExperimentProgress>? progress = null,
@@ -132,7 +130,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
             options.KeepRuns ? Path.GetFullPath(Path.Combine(options.OutputDirectory, "runs", run.Run.ToString("D5"))) : null);
         for (int attempt = 0; ; attempt++)
         {
-            var lost = monitor is not null && attempt < Redispatches ? monitor.Lost : CancellationToken.None;
+            var lost = monitor is not null && attempt < ClusterWatch.LossRetries ? monitor.Lost : CancellationToken.None;
             var call = worker.Run(work, cancellation);
             try
             {

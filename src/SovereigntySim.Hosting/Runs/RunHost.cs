@@ -38,9 +38,6 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
     /// <summary>In the folder of a cluster run: the id its checkpoints have in the cluster's grain storage.</summary>
     public const string CheckpointIdFile = "checkpoint.id";
 
-    /// <summary>How many times a cluster run goes back to its last checkpoint after losing a silo before it gives up.</summary>
-    public const int SiloLossRetries = 3;
-
     public EngineChoice Choice => choice;
 
     /// <summary>A new checkpoint id for a run on a cluster (null on the embedded silo: the folder holds them).</summary>
@@ -71,7 +68,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
     /// <summary>Carries a run to its end into <paramref name="outDir"/>: <paramref name="drive"/> runs the pipeline on
     /// each engine the host starts, with the run folder's sinks and the checkpoints; <paramref name="atEnd"/> reads the
     /// engine before it closes. After a lost silo the run starts again from its last checkpoint (at most
-    /// <see cref="SiloLossRetries"/> times); runs are deterministic, so the result is the one it would have had.</summary>
+    /// <see cref="ClusterWatch.LossRetries"/> times); runs are deterministic, so the result is the one it would have had.</summary>
     public async Task<HostedRun> RunAsync(RunRequest request, string outDir, CheckpointPlan plan,
         Func<ISimulationEngine, IReadOnlyList<IRunSink>, RunCheckpoints?, Task<RunResult>> drive,
         Func<ISimulationEngine, RunResult, Task>? atEnd, CancellationToken cancellation)
@@ -97,7 +94,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
                 // (or the start) in fresh grains on the silos that remain. The failure may reach us before membership
                 // declares the silo dead: give it the cluster's death detection time, so the next attempt is placed on
                 // live silos only. With every silo gone there is nothing to go on on: the run stops, resumable.
-                string? lost = silos is null || attempt >= SiloLossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
+                string? lost = silos is null || attempt >= ClusterWatch.LossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
                     : failed.InnerException is ClusterFaultException fault ? fault.Message
                     : await silos.LostSiloWithinAsync(ClusterWatch.LossDetection, cancellation);
                 if (lost is null) return new HostedRun(failed.Result, failed, checkpoints?.LastTick is not null);
