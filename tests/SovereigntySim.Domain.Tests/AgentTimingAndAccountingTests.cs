@@ -157,7 +157,10 @@ public sealed class AgentTimingAndAccountingTests
         // Before the announcement partial and disputed documents and third-country nationals were booked ...
         Assert.Contains(before, b => b.Documents is "partial" or "disputed");
         Assert.Contains(before, b => b.Nationality != "MX");
-        Assert.DoesNotContain(before, b => b.Documents == "missing");
+        // A national without documents waits for one; a non-national the destination takes is booked as it is (model
+        // 2026-12-07.6: a travel document proves the destination's own national).
+        Assert.DoesNotContain(before, b => b.Documents == "missing" && b.Nationality == "MX");
+        Assert.Contains(before, b => b.Documents == "missing" && b.Nationality != "MX");
         // ... after it, only verified Mexicans.
         Assert.NotEmpty(after);
         Assert.All(after, a => Assert.Equal(("verified", "MX"), (a.Documents, a.Nationality)));
