@@ -29,6 +29,14 @@ public sealed class ComposeTests
             ? Entries(parent) : [(((YamlScalarNode)kv.Key).Value!, kv.Value)]);
 
     [Fact]
+    public void The_tests_image_is_built_on_a_base_pinned_by_digest()
+    {
+        var from = File.ReadAllLines(Path.Combine(Repo.Root, "scripts", "tests.Dockerfile")).Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(from);
+        Assert.All(from, l => Assert.Matches(@"^FROM [^ ]+:[0-9.]+@sha256:[0-9a-f]{64}( AS [a-z]+)?$", l));
+    }
+
+    [Fact]
     public void Compose_describes_the_scripted_topology_with_pinned_images_secrets_from_the_environment_and_no_root()
     {
         var services = Services();
@@ -41,8 +49,10 @@ public sealed class ComposeTests
             var name = ((YamlScalarNode)key).Value!;
             var service = (YamlMappingNode)node;
             var image = ((YamlScalarNode)Setting(service, "image")!).Value!;
-            // Pinned: a tag with a version number, never latest or none.
-            Assert.Matches(@":[0-9]+\.[0-9]+(\.[0-9]+)?(-[a-z]+)?$", image);
+            // Pinned: an image pulled from a registry by its digest (with the tag that says what it is); the tests'
+            // image is built here, from a base pinned the same way.
+            if (name == "tests") Assert.Matches(@"^sovsim-tests:[0-9]+\.[0-9]+\.[0-9]+$", image);
+            else Assert.Matches(@":[0-9]+(\.[0-9]+)*(-[a-z]+)?@sha256:[0-9a-f]{64}$", image);
             var user = (Setting(service, "user") as YamlScalarNode)?.Value;
             if (name == "postgres") Assert.Null(user); // the image drops to its postgres user itself
             else Assert.StartsWith("${SOVSIM_UID", user); // the tests too: their packages come with their image
