@@ -182,10 +182,10 @@ public sealed class EnsembleTests(LiveServerFixture server, BrowserFixture brows
             Assert.Superset(new HashSet<string> { baseline, whatIf }, listed.ToHashSet());
 
             await page.ReloadAsync();
-            await page.WaitForFunctionAsync($"() => window.sovsim.ensemble && window.sovsim.ensemble.id === '{whatIf}' && window.sovsim.ensemble.status === 'completed' && window.sovsim.baseline && window.sovsim.baseline.id === '{baseline}'",
+            await page.WaitForFunctionAsync($"() => window.sovsim.runId === '{id}' && window.sovsim.ensemble && window.sovsim.ensemble.id === '{whatIf}' && window.sovsim.ensemble.status === 'completed' && window.sovsim.baseline && window.sovsim.baseline.id === '{baseline}'",
                 null, new() { Timeout = 180_000 });
             await page.WaitForFunctionAsync("() => window.sovsim.ensembleChart.data.datasets.some(d => d.label === 'baseline median')", null, new() { Timeout = 180_000 });
-            Assert.Equal(id, await page.EvaluateAsync<string>("() => window.sovsim.runId"));
+            Assert.Equal($"#run={id}&ensemble={whatIf}&baseline={baseline}", await page.EvaluateAsync<string>("() => decodeURIComponent(location.hash)"));
 
             // The run alone: its newest ensemble is drawn.
             var fresh = await context.NewPageAsync();

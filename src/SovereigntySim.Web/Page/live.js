@@ -599,9 +599,12 @@
       const response = await fetch(`api/ensembles/${encodeURIComponent(hash.get('baseline'))}`);
       if (response.ok) state.baseline = await response.json();
     }
-    if (hash.get('ensemble')) await watchEnsemble(hash.get('ensemble'));
+    // The run first (the ensemble named in the address is claimed, so the run does not pick its newest), then the
+    // ensemble: the address keeps both.
+    if (hash.get('ensemble')) state.ensemble = { id: hash.get('ensemble') };
     await refreshRuns(fromHash);
     if (fromHash) await watch(fromHash);
+    if (hash.get('ensemble')) await watchEnsemble(hash.get('ensemble'));
     await refreshEnsembles();
   })();
 })();
