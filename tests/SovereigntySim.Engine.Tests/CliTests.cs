@@ -291,7 +291,9 @@ public sealed class CliTests
     public async Task Ctrl_c_stops_a_paced_run_and_keeps_what_was_computed()
     {
         var dir = Repo.TempDir();
-        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800");
+        // Half a simulated day a second: a minute for the whole run, so a loaded machine's slow start cannot let it
+        // finish before the interrupt (it is interrupted at its first write, so this costs nothing otherwise).
+        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "43200");
         var events = Path.Combine(dir, "events.jsonl");
         // Wait (bounded) until the run has written something, then interrupt it as a terminal would.
         Assert.True(await Written(events), "the paced run wrote nothing");
@@ -318,7 +320,7 @@ public sealed class CliTests
         await using (var engine = new Hosting.Engines.ReferenceEngine(new Domain.Simulation.World(Repo.Load("mexico-flight-refusal.yaml"))))
             expected = (await Repo.RunInFolder(engine)).Result.Digest;
         var dir = Repo.TempDir();
-        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "172800", "--engine", first);
+        using var p = Start("run", "scenarios/mexico-flight-refusal.yaml", "--out", dir, "--speed", "43200", "--engine", first);
         var events = Path.Combine(dir, "events.jsonl");
         await Written(events);
         p.Signal("INT");

@@ -90,8 +90,8 @@ public sealed class ResultsFolderTests
     public async Task Two_processes_cannot_write_one_folder()
     {
         var dir = Repo.TempDir();
-        // A paced run holds the folder for a while.
-        using var first = CliTests.Start("run", Mexico, "--out", dir, "--engine", "reference", "--speed", "86400");
+        // A paced run holds the folder for a while (two minutes at most: it is interrupted once the second is refused).
+        using var first = CliTests.Start("run", Mexico, "--out", dir, "--engine", "reference", "--speed", "21600");
         Assert.True(await CliTests.Written(Path.Combine(dir, "events.jsonl")), "the first run wrote nothing");
         var second = await Run(dir);
         Assert.Equal(2, second.ExitCode);
