@@ -8,7 +8,7 @@ namespace SovereigntySim.Scenarios;
 /// schema, its value in this scenario, and what it means. The page draws a form control for each.</summary>
 /// <param name="Kind">number, integer, boolean, choice or duration.</param>
 /// <param name="None">What the word none stands for, where the value may be none (held as 0), else null.</param>
-public sealed record ScenarioParameter(string Path, string Section, string Name, string Kind, string Value, double? Min, double? Max,
+public record ScenarioParameter(string Path, string Section, string Name, string Kind, string Value, double? Min, double? Max,
     IReadOnlyList<string>? Choices, string? None, string? Description);
 
 /// <summary>

@@ -24,11 +24,13 @@ public sealed record InterventionRequest
 
 /// <summary>A scenario parameter as the page draws it: <see cref="ScenarioParameter"/>, and whether it can also change
 /// while a run goes (an acceptance policy, through a setPolicy event; <see cref="InterventionRules.Live"/>).</summary>
-public sealed record ParameterView(string Path, string Section, string Name, string Kind, string Value, double? Min, double? Max,
-    IReadOnlyList<string>? Choices, string? None, string? Description, bool Live)
+public sealed record ParameterView : ScenarioParameter
 {
-    public static ParameterView Of(ScenarioParameter p) =>
-        new(p.Path, p.Section, p.Name, p.Kind, p.Value, p.Min, p.Max, p.Choices, p.None, p.Description, InterventionRules.Live(p.Path));
+    private ParameterView(ScenarioParameter p) : base(p) => Live = InterventionRules.Live(p.Path);
+
+    public bool Live { get; }
+
+    public static ParameterView Of(ScenarioParameter p) => new(p);
 }
 
 /// <summary>An intervention as recorded: the tick it took effect at and the scenario event it became.</summary>

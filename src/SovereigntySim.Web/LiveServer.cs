@@ -177,7 +177,7 @@ public static class LiveServer
     /// page needs (about 20 KB).</summary>
     private static readonly Lazy<byte[]> Places = new(() =>
     {
-        using var countries = JsonDocument.Parse(((Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult)Resource("live/lib/world-countries.json", "application/json")).FileContents);
+        using var countries = JsonDocument.Parse(Bytes("live/lib/world-countries.json"));
         var places = countries.RootElement.EnumerateArray()
             .Where(c => c.TryGetProperty("latlng", out var ll) && ll.GetArrayLength() == 2)
             .Select(c => new
@@ -199,7 +199,9 @@ public static class LiveServer
         return Results.Bytes(copy.ToArray(), type);
     }
 
-    private static string Text(string name) => Encoding.UTF8.GetString(((Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult)Resource(name, "text/plain")).FileContents.Span);
+    private static ReadOnlyMemory<byte> Bytes(string name) => ((Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult)Resource(name, "application/octet-stream")).FileContents;
+
+    private static string Text(string name) => Encoding.UTF8.GetString(Bytes(name).Span);
 
     private static void MapApi(WebApplication app, ServeOptions options)
     {

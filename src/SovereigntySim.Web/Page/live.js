@@ -94,8 +94,10 @@
       plugins: [routesPlugin],
     });
     drawMap();
+    charts.map.update('none');
   }
-  // Destinations are shaded by the people removed to them; the sending states of the routes in a darker grey.
+  // Destinations are shaded by the people removed to them, the sending states of the routes at the scale's lightest
+  // (0), every other country grey. The caller redraws (apply updates every chart once per push).
   function drawMap() {
     if (!charts.map) return;
     const senders = new Set(Object.keys(geo.routes).map(d => d.split('->')[0]));
@@ -108,7 +110,6 @@
     const framed = dataset.data.filter(p => p.value != null).map(p => p.feature);
     const outline = framed.length ? framed : geo.world;
     if (outline.length !== dataset.outline.length) dataset.outline = outline;
-    charts.map.update('none');
   }
   state.map = geo;
   const series = {
