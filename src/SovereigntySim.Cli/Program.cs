@@ -30,6 +30,12 @@ public static class Program
             Console.Error.WriteLine($"sovsim: {problem}");
             return ExitCodes.Usage;
         }
+        // The process's settings (sovsim.json, SOVSIM_ variables) are checked before anything runs.
+        if (SovereigntySim.Hosting.Settings.Problem() is { } settings)
+        {
+            Console.Error.WriteLine($"sovsim: {settings}");
+            return ExitCodes.Usage;
+        }
         var app = new CommandApp();
         app.Configure(c =>
         {
@@ -54,6 +60,12 @@ public static class Program
         {
             int code = await app.RunAsync(args, interrupt.Token);
             return code < 0 ? ExitCodes.Usage : code;
+        }
+        catch (SovereigntySim.Hosting.SettingsException e)
+        {
+            // A section read when first needed (the live server's) is as much a usage error as one checked at the start.
+            Console.Error.WriteLine($"sovsim: {e.Message}");
+            return ExitCodes.Usage;
         }
         catch (CommandAppException e)
         {

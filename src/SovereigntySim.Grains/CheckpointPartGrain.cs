@@ -10,7 +10,7 @@ namespace SovereigntySim.Grains;
 /// during a run, and an activation must not fail while the database is away for a moment (the write waits for it,
 /// <see cref="StorageCall"/>). The bytes are let go after each call and the grain deactivates when idle, so a large
 /// run's checkpoints do not stay in the silos' memory.</summary>
-public sealed class CheckpointPartGrain(IServiceProvider services, ILogger<CheckpointPartGrain> logger) : Grain, ICheckpointPartGrain
+public sealed class CheckpointPartGrain(IServiceProvider services, ILogger<CheckpointPartGrain> logger, Microsoft.Extensions.Options.IOptions<FaultToleranceOptions> faults) : Grain, ICheckpointPartGrain
 {
     private const string StateName = "checkpoint";
     private IGrainStorage Storage => services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
@@ -57,5 +57,5 @@ public sealed class CheckpointPartGrain(IServiceProvider services, ILogger<Check
         return state;
     }
 
-    private Task Call(Func<Task> call, string what) => StorageCall.Run(call, what, logger, this.GetPrimaryKeyString());
+    private Task Call(Func<Task> call, string what) => StorageCall.Run(call, what, logger, this.GetPrimaryKeyString(), faults.Value.OutageLimit);
 }

@@ -11,7 +11,7 @@ namespace SovereigntySim.Grains;
 /// activated on its silo (<see cref="AgentGrain"/>), which its record names.
 /// </summary>
 public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run")] IPersistentState<RunRecord> record,
-    ILocalSiloDetails silo, ILogger<SimulationGrain> logger) : Grain, ISimulationGrain, IAgentHost
+    ILocalSiloDetails silo, ILogger<SimulationGrain> logger, Microsoft.Extensions.Options.IOptions<FaultToleranceOptions> faults) : Grain, ISimulationGrain, IAgentHost
 {
     private ScenarioPayload? _scenario;
     private Kernel? _kernel;
@@ -128,7 +128,7 @@ public sealed class SimulationGrain(IGrainFactory grains, [PersistentState("run"
     }
 
     /// <summary>Writes the run's record to grain storage, waiting for a database away for a moment (<see cref="StorageCall"/>).</summary>
-    private Task SaveRecord() => StorageCall.Run(record.WriteStateAsync, "save the run's record", logger, $"Run {this.GetPrimaryKeyString()}");
+    private Task SaveRecord() => StorageCall.Run(record.WriteStateAsync, "save the run's record", logger, $"Run {this.GetPrimaryKeyString()}", faults.Value.OutageLimit);
 
     private IAgentGrain Agent(string agentId)
     {

@@ -7,20 +7,17 @@ namespace SovereigntySim.Grains;
 
 /// <summary>
 /// Calls to grain storage from the run's grains. A database that cannot be reached (PostgreSQL restarted, or away for
-/// a moment) is waited for, up to <see cref="OutageLimit"/>: the call is tried again after 0.5 s, then after twice as
+/// a moment) is waited for, up to <see cref="FaultToleranceOptions.OutageLimit"/>: the call is tried again after 0.5 s, then after twice as
 /// long each time, up to 5 s, with a warning each time; the run then goes on as if nothing happened. Any other
 /// failure, or an outage longer than that, fails the call at once. The storage's own exceptions (Npgsql's) have no
 /// codec to cross to the client, which would see only "could not find a codec": a failure is passed on in words.
 /// </summary>
 public static class StorageCall
 {
-    /// <summary>How long anything of the cluster waits for a PostgreSQL that does not answer: a grain's storage call
-    /// here, a client's connection and checkpoint load (<c>PostgresCluster</c>).</summary>
-    public static readonly TimeSpan OutageLimit = TimeSpan.FromSeconds(60);
-
     /// <param name="what">What the call does, for messages ("save the run's record").</param>
     /// <param name="who">Whose call it is, for the log (a run or checkpoint id).</param>
-    public static async Task Run(Func<Task> call, string what, ILogger logger, string who)
+    /// <param name="outageLimit">How long a database that cannot be reached is waited for.</param>
+    public static async Task Run(Func<Task> call, string what, ILogger logger, string who, TimeSpan outageLimit)
     {
         var waited = Stopwatch.StartNew();
         var pause = TimeSpan.FromSeconds(0.5);
@@ -35,7 +32,7 @@ public static class StorageCall
             {
                 var cause = e.GetBaseException();
                 var why = $"{cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}";
-                if (!Unreachable(e) || waited.Elapsed + pause > OutageLimit)
+                if (!Unreachable(e) || waited.Elapsed + pause > outageLimit)
                 {
                     var after = attempt == 1 ? "" : $" (after {attempt} attempts over {waited.Elapsed.TotalSeconds:N0} s)";
                     throw new InvalidOperationException($"grain storage failed to {what}{after}: {why}");

@@ -1,4 +1,5 @@
 using Npgsql;
+using SovereigntySim.Grains;
 
 namespace SovereigntySim.Hosting;
 
@@ -12,13 +13,6 @@ public sealed class ClusterWatch
 {
     private const int Active = 3;
 
-    /// <summary>How long a failed call waits for membership to say whether a silo was lost (the cluster's death
-    /// detection time), for a run and for an experiment's runs alike.</summary>
-    public static readonly TimeSpan LossDetection = TimeSpan.FromSeconds(30);
-
-    /// <summary>How many times a run goes on after losing a silo (a run from its last checkpoint, an experiment's run
-    /// sent again) before it is given up.</summary>
-    public const int LossRetries = 3;
     private readonly string _connection;
     private readonly HashSet<(string Address, int Port, int Generation)> _silos;
     // The silos whose loss loses the run's agents: all of them until the run says where it lives.
@@ -38,9 +32,9 @@ public sealed class ClusterWatch
     public int Silos => _silos.Count;
 
     /// <summary>Notes the silos active now.</summary>
-    public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default, Action<string>? notice = null)
+    public static async Task<ClusterWatch> StartAsync(string connection, CancellationToken cancellation = default, Action<string>? notice = null, FaultToleranceOptions? faults = null)
     {
-        await PostgresCluster.WaitForDatabaseAsync(connection, cancellation, notice);
+        await PostgresCluster.WaitForDatabaseAsync(connection, cancellation, notice, faults);
         var rows = await ReadAsync(connection, cancellation);
         return new ClusterWatch(connection, rows.Where(r => r.Status == Active).Select(r => (r.Address, r.Port, r.Generation)).ToHashSet());
     }

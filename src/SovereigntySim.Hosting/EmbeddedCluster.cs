@@ -59,6 +59,7 @@ public static class SiloConfiguration
     {
         silo.Services.AddDomainSerialization();
         silo.Services.AddSingleton<WorldCache>();
+        silo.Services.AddSingleton(Settings.FaultTolerance);
         silo.Services.AddSingleton<IRunExecutor, Experiments.LocalRunExecutor>();
         silo.Services.AddPlacementDirector<Grains.AgentPlacement, Grains.AgentPlacementDirector>();
         // A long step of a large run may keep a grain busy for a while; it is not stuck.

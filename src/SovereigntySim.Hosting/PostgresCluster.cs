@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using SovereigntySim.Grains;
 using SovereigntySim.Hosting.Serialization;
 
 namespace SovereigntySim.Hosting;
@@ -44,14 +45,12 @@ public static class PostgresCluster
     /// <summary>Starts a silo of the cluster advertising <paramref name="advertise"/>. A silo advertising a loopback
     /// address (the scripted topology) listens on loopback only; any other (a container's own address) listens on
     /// every address of its host, as containers need.</summary>
-    /// <summary>How long a client waits for a database that does not answer before it gives up, in words: the same
-    /// limit as the silos' storage calls.</summary>
-    public static TimeSpan OutageLimit => Grains.StorageCall.OutageLimit;
-
     /// <summary>Returns once the database accepts a connection; says so once (<paramref name="notice"/>) if it has to
-    /// wait, and fails with the reason in words (<see cref="ClusterFaultException"/>) after <see cref="OutageLimit"/>.</summary>
-    public static async Task WaitForDatabaseAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null)
+    /// wait, and fails with the reason in words (<see cref="ClusterFaultException"/>) after the outage limit (the same
+    /// as the silos' storage calls: <see cref="FaultToleranceOptions.OutageLimit"/>).</summary>
+    public static async Task WaitForDatabaseAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null, FaultToleranceOptions? faults = null)
     {
+        var limit = (faults ?? Settings.FaultTolerance.Value).OutageLimit;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         bool told = false;
         while (true)
@@ -65,9 +64,9 @@ public static class PostgresCluster
             catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
             {
                 var why = e.GetBaseException().Message.Split('\n')[0].Trim();
-                if (waited.Elapsed >= OutageLimit)
-                    throw new ClusterFaultException($"PostgreSQL did not answer for {OutageLimit.TotalSeconds:N0} s ({why}); nothing was run");
-                if (!told) notice?.Invoke($"PostgreSQL does not answer ({why}); waiting up to {OutageLimit.TotalSeconds:N0} s");
+                if (waited.Elapsed >= limit)
+                    throw new ClusterFaultException($"PostgreSQL did not answer for {limit.TotalSeconds:N0} s ({why}); nothing was run");
+                if (!told) notice?.Invoke($"PostgreSQL does not answer ({why}); waiting up to {limit.TotalSeconds:N0} s");
                 told = true;
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             }
@@ -113,8 +112,9 @@ public static class PostgresCluster
     /// <summary>A client of the cluster whose membership is in the database: its certificate (mutual TLS, when the
     /// connection's Passfile has one beside it), membership, timeouts and the domain's serialisation. For a client host
     /// of one's own (<see cref="ConnectAsync"/>) or one an application builds (the live server with --cluster).</summary>
-    public static void ConfigureClient(IClientBuilder client, string connectionString)
+    public static void ConfigureClient(IClientBuilder client, string connectionString, FaultToleranceOptions? faults = null)
     {
+        var patience = (faults ?? Settings.FaultTolerance.Value).GatewayPatience;
         var certificate = ClusterCertificate.PathFor(connectionString) is { } path ? ClusterCertificate.Load(path) : null;
         if (certificate is not null) client.UseTls(o => ClusterCertificate.Configure(o, certificate));
         client.Configure<ClusterOptions>(Name);
@@ -133,14 +133,11 @@ public static class PostgresCluster
         client.UseConnectionRetryFilter(async (_, cancellation) =>
         {
             firstFailure.Start();
-            if (firstFailure.Elapsed >= GatewayPatience) return false;
+            if (firstFailure.Elapsed >= patience) return false;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             return true;
         });
     }
-
-    /// <summary>How long a client keeps trying to reach a gateway before it gives up.</summary>
-    public static TimeSpan GatewayPatience { get; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Whether a failure came from the database (Npgsql's exceptions, which cross to the client).</summary>
     public static bool FromDatabase(Exception e)
@@ -160,41 +157,43 @@ public static class PostgresCluster
     }
 
     /// <summary>Why a client could not join the cluster, in one line: no gateway answered, or the gateways refused it.</summary>
-    public static string GatewayRefused(Exception e)
+    public static string GatewayRefused(Exception e, FaultToleranceOptions? faults = null)
     {
+        var patience = (faults ?? Settings.FaultTolerance.Value).GatewayPatience;
         var inner = e;
         while (inner.InnerException is not null) inner = inner.InnerException;
-        return $"no gateway of the cluster let this client in within {GatewayPatience.TotalSeconds:N0} s ({Scenarios.SafeText.Excerpt(inner.Message.Split('\n')[0].Trim(), 160)}): "
+        return $"no gateway of the cluster let this client in within {patience.TotalSeconds:N0} s ({Scenarios.SafeText.Excerpt(inner.Message.Split('\n')[0].Trim(), 160)}): "
             + "are its silos up, and is this client's certificate (cluster.pfx beside the Passfile) the one they use? Nothing was run";
     }
 
     /// <summary>Connects a client to the cluster whose membership is in the database.</summary>
-    public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null)
+    public static async Task<ClientHost> ConnectAsync(string connectionString, CancellationToken cancellation = default, Action<string>? notice = null, FaultToleranceOptions? faults = null)
     {
+        faults ??= Settings.FaultTolerance.Value;
         // PostgreSQL away as a run starts (restarting, say) is waited for, as grain storage waits for it later.
-        await WaitForDatabaseAsync(connectionString, cancellation, notice);
+        await WaitForDatabaseAsync(connectionString, cancellation, notice, faults);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => ConfigureClient(client, connectionString));
+        builder.UseOrleansClient(client => ConfigureClient(client, connectionString, faults));
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         var host = builder.Build();
         try { await host.StartAsync(cancellation); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new ClusterFaultException(GatewayRefused(e));
+            throw new ClusterFaultException(GatewayRefused(e, faults));
         }
-        return new ClientHost(host, connectionString, notice);
+        return new ClientHost(host, connectionString, notice, faults);
     }
 }
 
 /// <summary>A connected cluster client, disposed with its host.</summary>
-public sealed class ClientHost(IHost host, string connectionString, Action<string>? notice = null) : IAsyncDisposable
+public sealed class ClientHost(IHost host, string connectionString, Action<string>? notice = null, FaultToleranceOptions? faults = null) : IAsyncDisposable
 {
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Starts watching the silos active now (see <see cref="ClusterWatch"/>).</summary>
-    public Task<ClusterWatch> WatchAsync(CancellationToken cancellation = default) => ClusterWatch.StartAsync(connectionString, cancellation, notice);
+    public Task<ClusterWatch> WatchAsync(CancellationToken cancellation = default) => ClusterWatch.StartAsync(connectionString, cancellation, notice, faults);
 
     public async ValueTask DisposeAsync()
     {

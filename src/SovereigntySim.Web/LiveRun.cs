@@ -33,7 +33,7 @@ public sealed class LiveRun : IRunControl
     // Pacing (the same as `sovsim run --speed`): anchored again whenever the speed or the pause changes.
     private readonly Pacer _pacer;
 
-    public LiveRun(string id, string source, RunRequest request, Speed speed, bool paused, ILogger log, string folder, RunCheckpoint? from = null)
+    public LiveRun(string id, string source, RunRequest request, Speed speed, bool paused, ILogger log, string folder, LiveOptions options, RunCheckpoint? from = null)
     {
         Id = id;
         Source = source;
@@ -46,7 +46,7 @@ public sealed class LiveRun : IRunControl
         Clock = new Domain.Simulation.SimClock(request.Spec.Start, request.Spec.Step, request.Spec.Duration);
         _pacer = new Pacer(Clock);
         _pacer.Set(speed.SimulatedSecondsPerSecond, 0);
-        Sink = new LiveSink(this);
+        Sink = new LiveSink(this, options);
     }
 
     public string Id { get; }

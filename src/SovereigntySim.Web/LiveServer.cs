@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using SovereigntySim.Hosting;
 using SovereigntySim.Scenarios;
@@ -123,6 +124,7 @@ public static class LiveServer
         // sovsim handles Ctrl-C itself (it stops the server, and the runs between slices).
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(Options.Create(Settings.Bind<LiveOptions>(LiveOptions.Section)));
         builder.Services.AddSingleton<RunManager>();
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

@@ -11,13 +11,11 @@ namespace SovereigntySim.Web;
 /// The live run's sink: it aggregates next to the simulation and pushes at most five updates a second per run,
 /// whatever the speed, so a full-speed run never floods a browser. Each update carries one new point of every
 /// series (cumulative totals, tension, pressure), the new offers, the new timeline entries (at most
-/// <see cref="MaxTimelinePerPush"/>; the rest are counted as dropped) and the current totals; a late observer gets
+/// <see cref="LiveOptions.MaxTimelinePerPush"/>; the rest are counted as dropped) and the current totals; a late observer gets
 /// the whole history kept here (<see cref="Snapshot"/>), then the stream.
 /// </summary>
-public sealed class LiveSink(LiveRun run) : IRunSink
+public sealed class LiveSink(LiveRun run, LiveOptions options) : IRunSink
 {
-    public const double PushSeconds = 0.2;
-    public const int MaxTimelinePerPush = 300, MaxTimelineKept = 3000, MaxPointsKept = 4000;
 
     // Chart series: the cumulative totals the page plots (a subset of MetricKeys.Daily).
     public static readonly string[] Charted =
@@ -77,7 +75,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
             foreach (var e in slice.Events) Observe(e);
         }
         _lastFolded = _wall.Elapsed.TotalMilliseconds;
-        if (_wall.Elapsed.TotalSeconds - _lastPush >= PushSeconds) PushNow();
+        if (_wall.Elapsed.TotalSeconds - _lastPush >= options.PushInterval.TotalSeconds) PushNow();
     }
 
     /// <summary>Builds and publishes an update now (on a pause, an intervention, the end, or the push period).</summary>
@@ -152,10 +150,10 @@ public sealed class LiveSink(LiveRun run) : IRunSink
         long firstTimeline = full ? 0 : _timelineSent;
         var timeline = _timeline.Where(t => t.Seq > firstTimeline).ToList();
         long dropped = 0;
-        if (!full && timeline.Count > MaxTimelinePerPush)
+        if (!full && timeline.Count > options.MaxTimelinePerPush)
         {
-            dropped = timeline.Count - MaxTimelinePerPush;
-            timeline = timeline[^MaxTimelinePerPush..];
+            dropped = timeline.Count - options.MaxTimelinePerPush;
+            timeline = timeline[^options.MaxTimelinePerPush..];
         }
         _timelineDropped += dropped;
         var points = full ? _points.ToList() : _points.Skip(Math.Min(_pointsSent, _points.Count)).ToList();
@@ -172,11 +170,11 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     // Unix milliseconds at which this sink's stopwatch started: lets the page compute push latency on its clock.
     private readonly double StartMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    /// <summary>A long slow run keeps at most <see cref="MaxPointsKept"/> points: the older half is thinned to
+    /// <summary>A long slow run keeps at most <see cref="LiveOptions.MaxPointsKept"/> points: the older half is thinned to
     /// every other point (charts keep their shape; the latest points stay dense).</summary>
     private void Thin()
     {
-        if (_points.Count <= MaxPointsKept) return;
+        if (_points.Count <= options.MaxPointsKept) return;
         int half = _points.Count / 2;
         var older = _points.Take(half).Where((_, i) => i % 2 == 0).ToList();
         _points.RemoveRange(0, half);
@@ -221,7 +219,7 @@ public sealed class LiveSink(LiveRun run) : IRunSink
     private void Add(TimelineEntry entry)
     {
         _timeline.Add(entry);
-        if (_timeline.Count > MaxTimelineKept + MaxTimelineKept / 4) _timeline.RemoveRange(0, _timeline.Count - MaxTimelineKept);
+        if (_timeline.Count > options.MaxTimelineKept + options.MaxTimelineKept / 4) _timeline.RemoveRange(0, _timeline.Count - options.MaxTimelineKept);
     }
 
     private static string Party(string? agent) => agent is null ? "" : AgentIds.CountryOf(agent) ?? agent;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
@@ -25,7 +26,7 @@ public sealed record StartRunRequest
 
 /// <summary>The live server's runs, side by side, on the co-hosted silo. Runs go through the same RunPipeline as
 /// `sovsim run`, on the Orleans engine.</summary>
-public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, ServeOptions options, ILoggerFactory logs)
+public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, ServeOptions options, IOptions<LiveOptions> live, ILoggerFactory logs)
 {
     private readonly ConcurrentDictionary<string, LiveRun> _runs = new(StringComparer.Ordinal);
     private readonly ILogger _log = logs.CreateLogger<RunManager>();
@@ -53,7 +54,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         {
             Forget();
             var engine = await RunHost.StartOnAsync(client, spec);
-            return (new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(), FolderOf(engine.RunId)), engine);
+            return (new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(), FolderOf(engine.RunId), live.Value), engine);
         });
     }
 
@@ -112,7 +113,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         return await LaunchAsync(async () =>
         {
             var engine = await RunHost.StartOnAsync(client, spec, checkpoint.Snapshot);
-            return (new LiveRun(id, running?.Source ?? spec.Name, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, checkpoint), engine);
+            return (new LiveRun(id, running?.Source ?? spec.Name, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, live.Value, checkpoint), engine);
         });
     }
 

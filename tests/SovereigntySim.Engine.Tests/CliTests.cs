@@ -52,11 +52,15 @@ public sealed class CliTests
         }
     }
 
-    public static Running Start(params string[] args)
+    public static Running Start(params string[] args) => StartIn(Repo.Root, null, args);
+
+    /// <summary>sovsim started in <paramref name="folder"/> with <paramref name="environment"/> added to this process's.</summary>
+    public static Running StartIn(string folder, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         psi.ArgumentList.Add(Sovsim);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         return new Running(Process.Start(psi)!);
     }
 

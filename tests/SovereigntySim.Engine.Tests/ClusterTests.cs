@@ -13,8 +13,11 @@ namespace SovereigntySim.Engine.Tests;
 
 /// <summary>The cluster topology for real, started by scripts/cluster: PostgreSQL on 127.0.0.1 and three
 /// `sovsim silo` processes that find each other through it.</summary>
-public sealed class ScriptedCluster : IAsyncLifetime
+public class ScriptedCluster : IAsyncLifetime
 {
+    /// <summary>Settings its silos get from their environment (sovsim's configuration: SOVSIM_Section__Key).</summary>
+    protected virtual IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string>();
+
     private readonly string _state = Repo.TempDir();
     private readonly Dictionary<string, string> _env = new();
     public string Connection { get; private set; } = "";
@@ -114,6 +117,7 @@ public sealed class ScriptedCluster : IAsyncLifetime
         _env["SOVSIM_CLUSTER_DIR"] = _state;
         // The tests run on the solution's build: the script need not build again beside them.
         _env["SOVSIM_NO_BUILD"] = "1";
+        foreach (var (key, value) in SiloSettings) _env[key] = value;
         int pg = FreePorts(1), silos = FreePorts(3, pg), gateways = FreePorts(3, pg, silos);
         _env["SOVSIM_PG_PORT"] = pg.ToString();
         _env["SOVSIM_SILO_PORT"] = silos.ToString();
@@ -413,7 +417,7 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         {
             // Refused at the handshake: the client tries the gateways for its patience, then gives up with the reason;
             // no call gets through (the member's call above took well under a second).
-            using var patience = new CancellationTokenSource(PostgresCluster.GatewayPatience + TimeSpan.FromSeconds(40));
+            using var patience = new CancellationTokenSource(Hosting.Settings.FaultTolerance.Value.GatewayPatience + TimeSpan.FromSeconds(40));
             var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
                 await using var client = await PostgresCluster.ConnectAsync(connection, patience.Token);

@@ -6,9 +6,21 @@ using SovereigntySim.Hosting.Runs;
 
 namespace SovereigntySim.Engine.Tests;
 
+/// <summary>A scripted cluster whose silos wait <see cref="OutageLimit"/> for PostgreSQL (the default is a minute), set
+/// through their configuration as a user would: a short outage is still ridden out, a long one fails sooner.</summary>
+public sealed class ShortOutageCluster : ScriptedCluster
+{
+    public static readonly TimeSpan OutageLimit = TimeSpan.FromSeconds(20);
+
+    protected override IReadOnlyDictionary<string, string> SiloSettings => new Dictionary<string, string>
+    {
+        [$"{Hosting.Settings.EnvironmentPrefix}{FaultToleranceOptions.Section}__{nameof(FaultToleranceOptions.OutageLimit)}"] = OutageLimit.ToString(),
+    };
+}
+
 /// <summary>PostgreSQL stopped in the middle of a paced run of us-removals-fy2024 on the scripted cluster. The cluster
 /// is one of its own (a class fixture, so its own collection): the outages must not touch the cluster other tests share.</summary>
-public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture<ScriptedCluster>
+public sealed class PostgresOutageTests(ShortOutageCluster cluster) : IClassFixture<ShortOutageCluster>
 {
     private const string Scenario = "us-removals-fy2024.yaml";
     private const string Retried = "failed to save the run's record, trying again";
@@ -105,8 +117,8 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
         }
     }
 
-    /// <summary>Down for longer than the grain waits (<see cref="StorageCall.OutageLimit"/>): the run fails
-    /// with the storage error in one line, keeps its checkpoint, and resumed on the cluster once the database is back
+    /// <summary>Down for longer than the grain waits (<see cref="FaultToleranceOptions.OutageLimit"/>, configured for the
+    /// silos: <see cref="ShortOutageCluster"/>): the run fails, after that limit and not the default minute, with the storage error in one line, keeps its checkpoint, and resumed on the cluster once the database is back
     /// ends with the digest of the uninterrupted run.</summary>
     [Fact]
     public async Task Postgres_away_for_longer_than_the_run_waits_fails_clearly_and_the_run_resumes_on_the_cluster()
@@ -119,12 +131,16 @@ public sealed class PostgresOutageTests(ScriptedCluster cluster) : IClassFixture
         {
             checkpoint = await UnderWay(p, dir);
             await cluster.StopDatabaseAsync();
-            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // the grain waits 60 s, the client 30 s more for membership
+            var r = await p.ExitAsync(TimeSpan.FromMinutes(5)); // the grain waits 20 s, the client 30 s more for membership
             Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Err}");
             Assert.DoesNotContain("   at ", r.Err + r.Out);
             // Whichever storage call met the outage first says so: saving the run's record, or a checkpoint (on
             // a loaded machine the periodic checkpoint, or the deletion of the one it replaces, can be in flight).
-            Assert.Matches(@"grain storage failed to (save the run's record|save a checkpoint|delete a checkpoint) \(after", Assert.Single(r.Err.Split('\n'), l => l.Contains("grain storage")));
+            var failure = Assert.Single(r.Err.Split('\n'), l => l.Contains("grain storage"));
+            var waited = System.Text.RegularExpressions.Regex.Match(failure, @"grain storage failed to (save the run's record|save a checkpoint|delete a checkpoint) \(after \d+ attempts over (\d+) s\)");
+            Assert.True(waited.Success, failure);
+            // The silos' configured limit, not the default minute: the setting reached them.
+            Assert.InRange(int.Parse(waited.Groups[2].Value), 5, ShortOutageCluster.OutageLimit.TotalSeconds);
             Assert.Contains($"sovsim run --resume {dir}", r.Err);
             Assert.False((bool)Summary(dir)["completed"]!);
         }

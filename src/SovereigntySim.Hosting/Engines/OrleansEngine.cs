@@ -14,14 +14,13 @@ public sealed class OrleansEngine : ISimulationEngine
     private readonly IGrainFactory _grains;
     private readonly IAsyncDisposable? _owned;
     private readonly ClusterWatch? _watch;
+    private readonly TimeSpan _watchPeriod;
     private bool _finished;
     private string? _failure;
 
-    /// <summary>How often a watched run checks that its silos are still there while a slice is under way.</summary>
-    public static readonly TimeSpan WatchPeriod = TimeSpan.FromSeconds(1);
-
-    private OrleansEngine(World world, IGrainFactory grains, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch)
+    private OrleansEngine(World world, IGrainFactory grains, ISimulationGrain run, IAsyncDisposable? owned, ClusterWatch? watch, TimeSpan watchPeriod)
     {
+        _watchPeriod = watchPeriod;
         _grains = grains;
         World = world;
         _run = run;
@@ -42,8 +41,9 @@ public sealed class OrleansEngine : ISimulationEngine
     /// engine. With <paramref name="watch"/>, a slice fails as soon as the run's silo leaves the cluster. With
     /// <paramref name="snapshot"/>, the run starts from that checkpoint, in fresh grains.</summary>
     public static async Task<OrleansEngine> StartAsync(IClusterClient client, ScenarioSpec spec, IAsyncDisposable? owned = null, ClusterWatch? watch = null,
-        RunSnapshot? snapshot = null)
+        RunSnapshot? snapshot = null, FaultToleranceOptions? faults = null)
     {
+        faults ??= Settings.FaultTolerance.Value;
         // The run id only names grains; it never enters the simulation, so a random one keeps runs apart safely.
         static string NewRunId(ScenarioSpec spec) => $"{spec.Name}-{spec.Seed}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         var run = client.GetGrain<ISimulationGrain>(NewRunId(spec));
@@ -60,11 +60,11 @@ public sealed class OrleansEngine : ISimulationEngine
                 else await run.Resume(new ScenarioPayload(spec), snapshot);
                 break;
             }
-            catch (Exception e) when (PostgresCluster.FromDatabase(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            catch (Exception e) when (PostgresCluster.FromDatabase(e) && waited.Elapsed < faults.OutageLimit)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
-            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < faults.OutageLimit)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 run = client.GetGrain<ISimulationGrain>(NewRunId(spec));
@@ -72,7 +72,7 @@ public sealed class OrleansEngine : ISimulationEngine
         }
         // Its agents live on its silo: only that silo's loss loses them.
         if (watch is not null) watch = watch.For((await run.GetRecord()).Silo);
-        return new OrleansEngine(new World(spec), client, run, owned, watch);
+        return new OrleansEngine(new World(spec), client, run, owned, watch, faults.WatchPeriod);
     }
 
     public async Task<Slice> RunAsync(long untilTick)
@@ -80,7 +80,7 @@ public sealed class OrleansEngine : ISimulationEngine
         try
         {
             var call = _run.Run(untilTick);
-            var slice = _watch is null ? (await call).Slice : await Watched(call, _watch);
+            var slice = _watch is null ? (await call).Slice : await Watched(call, _watch, _watchPeriod);
             _finished = slice.Finished || slice.NextTick >= World.Clock.EndTick;
             return slice;
         }
@@ -91,13 +91,13 @@ public sealed class OrleansEngine : ISimulationEngine
         }
     }
 
-    private static async Task<Slice> Watched(Task<SliceResult> call, ClusterWatch watch) => (await Watched<SliceResult>(call, watch)).Slice;
+    private static async Task<Slice> Watched(Task<SliceResult> call, ClusterWatch watch, TimeSpan period) => (await Watched<SliceResult>(call, watch, period)).Slice;
 
-    private static async Task<T> Watched<T>(Task<T> call, ClusterWatch watch)
+    private static async Task<T> Watched<T>(Task<T> call, ClusterWatch watch, TimeSpan period)
     {
         while (true)
         {
-            if (await Task.WhenAny(call, Task.Delay(WatchPeriod)) == call) return await call;
+            if (await Task.WhenAny(call, Task.Delay(period)) == call) return await call;
             string? lost;
             bool gone;
             try { lost = await watch.LostSiloAsync().WaitAsync(TimeSpan.FromSeconds(5)); }
@@ -119,7 +119,7 @@ public sealed class OrleansEngine : ISimulationEngine
 
     public async Task<RunSnapshot> SnapshotAsync()
     {
-        try { return _watch is null ? await _run.Snapshot() : await Watched(_run.Snapshot(), _watch); }
+        try { return _watch is null ? await _run.Snapshot() : await Watched(_run.Snapshot(), _watch, _watchPeriod); }
         catch (Exception e)
         {
             _failure ??= e.Message;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -51,14 +52,16 @@ public sealed record ExperimentResult(
 /// Runs an experiment's plan on a cluster: whole runs go to run-worker grains, at most <see cref="ExperimentOptions.Parallel"/>
 /// at a time, spread over the silos. Each finished run is saved at once (outcomes/&lt;run&gt;.json), so an interrupted
 /// experiment keeps every finished run and continues from there; the tables are written at the end.
-/// </summary>
 /// On a PostgreSQL cluster (<paramref name="watch"/> given), a silo that leaves is noticed within seconds: every run
 /// in flight is sent again to a fresh worker grain (placed on the silos left) instead of waiting for the response
 /// timeout. Runs are deterministic, so a run that was in fact still going elsewhere gives the same outcome twice.
+/// </summary>
+/// <param name="faults">How long a loss is waited for and how often a run is sent again (default: the process's settings).</param>
 public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = null, Func<CancellationToken, Task<ClusterWatch>>? watch = null,
-    Action<string>? notice = null)
+    Action<string>? notice = null, IOptions<FaultToleranceOptions>? faults = null)
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
+    private readonly FaultToleranceOptions _faults = (faults ?? Settings.FaultTolerance).Value;
     public const string OutcomesFolder = "outcomes";
     private int _fresh;
 
@@ -130,7 +133,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
             options.KeepRuns ? Path.GetFullPath(Path.Combine(options.OutputDirectory, "runs", run.Run.ToString("D5"))) : null);
         for (int attempt = 0; ; attempt++)
         {
-            var lost = monitor is not null && attempt < ClusterWatch.LossRetries ? monitor.Lost : CancellationToken.None;
+            var lost = monitor is not null && attempt < _faults.LossRetries ? monitor.Lost : CancellationToken.None;
             var call = worker.Run(work, cancellation);
             try
             {
@@ -160,10 +163,10 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         }
     }
 
-    /// <summary>Whether membership says a silo was lost within <see cref="ClusterWatch.LossDetection"/>; false at once when the
+    /// <summary>Whether membership says a silo was lost within <see cref="FaultToleranceOptions.LossDetection"/>; false at once when the
     /// experiment stops meanwhile.</summary>
-    private static async Task<bool> LostWithin(Task lost, CancellationToken stopping) =>
-        await Task.WhenAny(lost, Task.Delay(ClusterWatch.LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
+    private async Task<bool> LostWithin(Task lost, CancellationToken stopping) =>
+        await Task.WhenAny(lost, Task.Delay(_faults.LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
 
     /// <summary>Polls cluster membership once a second; when a silo leaves, cancels <see cref="Lost"/> (a new token
     /// follows for the silos left) and says so.</summary>

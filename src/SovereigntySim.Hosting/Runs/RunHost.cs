@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SovereigntySim.Domain.Checkpoints;
 using SovereigntySim.Domain.Scenario;
 using SovereigntySim.Domain.Simulation;
@@ -33,8 +34,11 @@ public sealed record HostedRun(RunResult Result, Exception? Failure, bool Resuma
 /// <see cref="CheckpointIdFile"/>), and, when a silo of the cluster goes away, goes on from the last checkpoint on
 /// the silos that remain. What the run feeds (progress, tables) is the caller's: it drives the pipeline.
 /// </summary>
-public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
+/// <param name="faults">How a cluster run rides out a lost silo or an outage (default: the process's settings).</param>
+public sealed class RunHost(EngineChoice choice, Action<string>? notice = null, IOptions<FaultToleranceOptions>? faults = null)
 {
+    private readonly FaultToleranceOptions _faults = (faults ?? Settings.FaultTolerance).Value;
+
     /// <summary>In the folder of a cluster run: the id its checkpoints have in the cluster's grain storage.</summary>
     public const string CheckpointIdFile = "checkpoint.id";
 
@@ -52,7 +56,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
         try
         {
             var watch = connection.Watch is { } w ? await w(cancellation) : null;
-            return await OrleansEngine.StartAsync(connection.Client, spec, owned: connection, watch: watch, snapshot: snapshot);
+            return await OrleansEngine.StartAsync(connection.Client, spec, owned: connection, watch: watch, snapshot: snapshot, faults: _faults);
         }
         catch
         {
@@ -68,7 +72,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
     /// <summary>Carries a run to its end into <paramref name="outDir"/>: <paramref name="drive"/> runs the pipeline on
     /// each engine the host starts, with the run folder's sinks and the checkpoints; <paramref name="atEnd"/> reads the
     /// engine before it closes. After a lost silo the run starts again from its last checkpoint (at most
-    /// <see cref="ClusterWatch.LossRetries"/> times); runs are deterministic, so the result is the one it would have had.</summary>
+    /// <see cref="FaultToleranceOptions.LossRetries"/> times); runs are deterministic, so the result is the one it would have had.</summary>
     public async Task<HostedRun> RunAsync(RunRequest request, string outDir, CheckpointPlan plan,
         Func<ISimulationEngine, IReadOnlyList<IRunSink>, RunCheckpoints?, Task<RunResult>> drive,
         Func<ISimulationEngine, RunResult, Task>? atEnd, CancellationToken cancellation)
@@ -77,7 +81,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
         for (int attempt = 0; ; attempt++)
         {
             // The silos this attempt starts with: if one goes away, the run goes on from its last checkpoint.
-            var silos = choice.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation, notice) : null;
+            var silos = choice.Cluster is { } db ? await ClusterWatch.StartAsync(db, cancellation, notice, _faults) : null;
             RunCheckpoints? checkpoints = null;
             await using var engine = await StartAsync(request.Spec, cancellation, from?.Snapshot);
             try
@@ -94,9 +98,9 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
                 // (or the start) in fresh grains on the silos that remain. The failure may reach us before membership
                 // declares the silo dead: give it the cluster's death detection time, so the next attempt is placed on
                 // live silos only. With every silo gone there is nothing to go on on: the run stops, resumable.
-                string? lost = silos is null || attempt >= ClusterWatch.LossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
+                string? lost = silos is null || attempt >= _faults.LossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
                     : failed.InnerException is ClusterFaultException fault ? fault.Message
-                    : await silos.LostSiloWithinAsync(ClusterWatch.LossDetection, cancellation);
+                    : await silos.LostSiloWithinAsync(_faults.LossDetection, cancellation);
                 if (lost is null) return new HostedRun(failed.Result, failed, checkpoints?.LastTick is not null);
                 from = checkpoints?.LastTick is not null ? await checkpoints.Store.LoadAsync() : null;
                 var at = from is null ? "the start" : "the checkpoint at " + new World(request.Spec).Clock.Iso(from.Header.Tick);
@@ -121,13 +125,14 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
     /// <summary>The checkpoint a resumed cluster run continues from: the one in grain storage under the id in the
     /// folder's <see cref="CheckpointIdFile"/>, or the id itself; with its log up to the checkpoint.</summary>
     public static async Task<(RunCheckpoint Checkpoint, ScenarioSpec Spec, string CheckpointId, byte[] Log)> LoadClusterCheckpointAsync(string cluster, string target, CancellationToken cancellation,
-        Action<string>? notice = null)
+        Action<string>? notice = null, FaultToleranceOptions? faults = null)
     {
+        faults ??= Settings.FaultTolerance.Value;
         var idFile = Path.Combine(target, CheckpointIdFile);
         var checkpointId = Directory.Exists(target)
             ? File.Exists(idFile) ? File.ReadAllText(idFile).Trim() : throw new CheckpointException($"{target} has no {CheckpointIdFile}: it is not the folder of a cluster run")
             : target;
-        await using var client = await PostgresCluster.ConnectAsync(cluster, cancellation, notice);
+        await using var client = await PostgresCluster.ConnectAsync(cluster, cancellation, notice, faults);
         var store = new GrainCheckpointStore(client.Client, checkpointId);
         // A cluster just restarted after losing every silo may still route a checkpoint part to a dead one: try again
         // while membership settles (bounded), then fail with the reason.
@@ -139,7 +144,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null)
                 var checkpoint = await store.LoadAsync() ?? throw new CheckpointException($"the cluster holds no checkpoint {checkpointId} (a completed run's checkpoint is removed)");
                 return (checkpoint, checkpoint.Spec(store.Where), checkpointId, await store.ReadLogAsync());
             }
-            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < PostgresCluster.OutageLimit)
+            catch (Exception e) when (PostgresCluster.Settling(e) && waited.Elapsed < faults.OutageLimit)
             {
                 notice?.Invoke("a silo the cluster still lists does not answer (it is settling after a restart); trying again");
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
