@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
     Action<string>? notice = null, IOptions<FaultToleranceOptions>? faults = null)
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
-    private readonly FaultToleranceOptions _faults = (faults ?? Settings.FaultTolerance).Value;
+    private readonly SiloLoss _loss = new((faults ?? Settings.FaultTolerance).Value);
     public const string OutcomesFolder = "outcomes";
     private int _fresh;
 
@@ -133,40 +133,40 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
             options.KeepRuns ? Path.GetFullPath(Path.Combine(options.OutputDirectory, "runs", run.Run.ToString("D5"))) : null);
         for (int attempt = 0; ; attempt++)
         {
-            var lost = monitor is not null && attempt < _faults.LossRetries ? monitor.Lost : CancellationToken.None;
+            // Past the retry budget a loss no longer cuts the run short: it may well finish on a silo that is left.
+            var lost = monitor is not null && _loss.MayRetry(attempt) ? monitor.Lost : CancellationToken.None;
             var call = worker.Run(work, cancellation);
+            Exception failure;
             try
             {
                 if (!lost.CanBeCanceled) return (await call, worker);
-                var lostTask = Task.Delay(Timeout.Infinite, lost);
-                if (await Task.WhenAny(call, lostTask) == call)
-                {
-                    // A call that failed may have lost its silo before membership said so: wait for the verdict.
-                    if (call.IsCompletedSuccessfully || cancellation.IsCancellationRequested || !await LostWithin(lostTask, cancellation)) return (await call, worker);
-                }
+                if (await Task.WhenAny(call, Task.Delay(Timeout.Infinite, lost)) == call) return (await call, worker);
+                // A silo left while the run was in flight: it goes again, wherever it was.
                 _ = call.ContinueWith(t => t.Exception, TaskScheduler.Default); // its late end is observed, not raised
-                _log.LogWarning("run {Run} (seed {Seed}) sent again after a silo left", run.Run, run.Seed);
-                worker = fresh();
+                failure = new ClusterFaultException(monitor!.LastLoss);
             }
             catch (Exception) when (cancellation.IsCancellationRequested)
             {
                 // The experiment is stopping (Ctrl-C, or every silo gone): a call cut short by it is an interrupted run,
                 // left to the continuation, not a failed one. A run that fails on its own returns its error instead.
-                return (new RunOutcome("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
+                return (Interrupted(run), worker);
             }
-            catch (Exception e)
+            catch (Exception e) { failure = e; }
+            // A call that failed may have lost its silo before membership said so: the same verdict as a run's.
+            string? lostSilo = monitor is null ? null : await _loss.VerdictAsync(failure, attempt, (limit, stop) => monitor.LostWithinAsync(lost, limit, stop), cancellation);
+            if (lostSilo is null)
             {
+                if (cancellation.IsCancellationRequested) return (Interrupted(run), worker);
                 // A run that fails (a bug, silos lost too often) is recorded as failed with its reason; the experiment goes on.
-                _log.LogWarning(e, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
-                return (new RunOutcome("", false, $"{e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
+                _log.LogWarning(failure, "run {Run} (seed {Seed}) failed", run.Run, run.Seed);
+                return (new RunOutcome("", false, $"{failure.GetType().Name}: {failure.Message.Split('\n')[0].TrimEnd()}", 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName), worker);
             }
+            _log.LogWarning("run {Run} (seed {Seed}) sent again after a silo left: {Lost}", run.Run, run.Seed, lostSilo);
+            worker = fresh();
         }
     }
 
-    /// <summary>Whether membership says a silo was lost within <see cref="FaultToleranceOptions.LossDetection"/>; false at once when the
-    /// experiment stops meanwhile.</summary>
-    private async Task<bool> LostWithin(Task lost, CancellationToken stopping) =>
-        await Task.WhenAny(lost, Task.Delay(_faults.LossDetection, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == lost;
+    private static RunOutcome Interrupted(PlannedRun run) => new("", false, null, 0, 0, 0, "", EmptyMetrics(run), [], LocalRunExecutor.EngineName);
 
     /// <summary>Polls cluster membership once a second; when a silo leaves, cancels <see cref="Lost"/> (a new token
     /// follows for the silos left) and says so.</summary>
@@ -177,6 +177,17 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         private Task _loop = Task.CompletedTask;
 
         public CancellationToken Lost => Volatile.Read(ref _lost).Token;
+
+        /// <summary>The last loss in words (the silo and how it left).</summary>
+        public string LastLoss { get; private set; } = "a silo left the cluster";
+
+        /// <summary>The loss in words if <paramref name="lost"/> (a token of <see cref="Lost"/>) is cancelled within
+        /// <paramref name="limit"/>; null otherwise, or at once when the experiment stops.</summary>
+        public async Task<string?> LostWithinAsync(CancellationToken lost, TimeSpan limit, CancellationToken stopping)
+        {
+            var signal = Task.Delay(Timeout.Infinite, lost);
+            return await Task.WhenAny(signal, Task.Delay(limit, CancellationToken.None), Task.Delay(Timeout.Infinite, stopping)) == signal ? LastLoss : null;
+        }
 
         public static async Task<SiloLossMonitor> StartAsync(Func<CancellationToken, Task<ClusterWatch>> watch, Action<string>? notice, Action gone,
             CancellationToken cancellation)
@@ -204,6 +215,7 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
                         return;
                     }
                     notice?.Invoke($"{lost}; the runs in flight are sent again to the silos left");
+                    LastLoss = lost;
                     var old = Interlocked.Exchange(ref _lost, new CancellationTokenSource());
                     old.Cancel();
                     current = await watch(_stop.Token); // from now on, the silos still active

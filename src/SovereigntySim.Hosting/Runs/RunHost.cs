@@ -98,9 +98,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null, 
                 // (or the start) in fresh grains on the silos that remain. The failure may reach us before membership
                 // declares the silo dead: give it the cluster's death detection time, so the next attempt is placed on
                 // live silos only. With every silo gone there is nothing to go on on: the run stops, resumable.
-                string? lost = silos is null || attempt >= _faults.LossRetries || cancellation.IsCancellationRequested || failed.InnerException is ClusterGoneException ? null
-                    : failed.InnerException is ClusterFaultException fault ? fault.Message
-                    : await silos.LostSiloWithinAsync(_faults.LossDetection, cancellation);
+                string? lost = silos is null ? null : await new SiloLoss(_faults).VerdictAsync(failed.InnerException!, attempt, silos.LostSiloWithinAsync, cancellation);
                 if (lost is null) return new HostedRun(failed.Result, failed, checkpoints?.LastTick is not null);
                 from = checkpoints?.LastTick is not null ? await checkpoints.Store.LoadAsync() : null;
                 var at = from is null ? "the start" : "the checkpoint at " + new World(request.Spec).Clock.Iso(from.Header.Tick);
