@@ -65,6 +65,10 @@ public sealed class LiveEnsemble(string id, string source, string? run, Experime
             {
                 await new ExperimentRunner(client, log).RunAsync(plan, new ExperimentOptions(Directory, parallel), new Replicates(this), _stop.Token);
             }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Stopped (by its observer, or the server stopping): the finished replicates are kept, as after Ctrl-C.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning("ensemble {EnsembleId} failed: {Error}", Id, e.Message);

@@ -135,10 +135,11 @@ public sealed class ExperimentRunner(IClusterClient client, ILogger? logger = nu
         {
             // Past the retry budget a loss no longer cuts the run short: it may well finish on a silo that is left.
             var lost = monitor is not null && _loss.MayRetry(attempt) ? monitor.Lost : CancellationToken.None;
-            var call = worker.Run(work, cancellation);
             Exception failure;
             try
             {
+                // The call is made inside: a stop that comes just before it may fail it at once.
+                var call = worker.Run(work, cancellation);
                 if (!lost.CanBeCanceled) return (await call, worker);
                 if (await Task.WhenAny(call, Task.Delay(Timeout.Infinite, lost)) == call) return (await call, worker);
                 // A silo left while the run was in flight: it goes again, wherever it was.
