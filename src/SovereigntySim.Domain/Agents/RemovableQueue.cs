@@ -62,8 +62,15 @@ public sealed class RemovableQueue
         return _heaps[bookingClass].TryDequeue(out person, out _);
     }
 
-    /// <summary>Every entry, in no particular order (for a checkpoint).</summary>
-    public IEnumerable<(int Person, long Key)> Entries => _heaps.SelectMany(h => h.UnorderedItems.Select(e => (e.Element, e.Priority)));
+    /// <summary>Marks in <paramref name="people"/> (a bit per person) everyone with an entry, valid or stale: what a
+    /// checkpoint keeps. An entry's key is its person's admission and index, and its class is found again from the
+    /// person as it is put back (a stale one stays stale), so the set of people is the queue; an entry twice for one
+    /// person yields that person once either way.</summary>
+    public void MarkPeople(Span<ulong> people)
+    {
+        foreach (var heap in _heaps)
+            foreach (var (person, _) in heap.UnorderedItems) people[person >> 6] |= 1UL << (person & 63);
+    }
 
     public void Clear()
     {

@@ -6,13 +6,13 @@ public sealed partial class Caseload
 {
     // The bulk of a large run's checkpoint: columns and queues go as raw arrays, so a million migrants cost a few
     // memory copies rather than a million writes.
-    public override int StateSizeHint => (int)Math.Min(int.MaxValue / 2, _m.StateSizeHint + 12L * (_removable.Count + _due.Count) + 4L * (_byAdmission.Count + _releaseLater.Count) + 1024);
+    public override int StateSizeHint => (int)Math.Min(int.MaxValue / 2, _m.StateSizeHint + _m.Count / 8 + 12L * _due.Count + 4L * (_byAdmission.Count + _releaseLater.Count) + 1024);
 
     protected override void SaveState(CheckpointWriter w)
     {
         _m.Save(w);
         _log.AssertFlushed(Id);
-        WriteQueue(w, _removable.Count, _removable.Entries);
+        WriteRemovable(w);
         WriteQueue(w, _due.Count, _due.UnorderedItems.Select(e => (e.Element, e.Priority)));
         w.WriteList(_byAdmission);
         w.Write(_releaseHead);
@@ -27,8 +27,7 @@ public sealed partial class Caseload
     protected override void RestoreState(CheckpointReader r)
     {
         _m.Restore(r);
-        _removable.Clear();
-        ReadQueue(r, (i, key) => _removable.Enqueue(i, key, ClassOf(i)));
+        ReadRemovable(r);
         _due.Clear();
         ReadQueue(r, (i, key) => _due.Enqueue(i, key));
         r.ReadList(_byAdmission);
@@ -54,6 +53,33 @@ public sealed partial class Caseload
         w.WriteSpan<long>(keys.AsSpan(0, n));
         System.Buffers.ArrayPool<int>.Shared.Return(elements);
         System.Buffers.ArrayPool<long>.Shared.Return(keys);
+    }
+
+    // The removable queue as a bit per person: its entries' keys and classes follow from the people (MakeRemovable),
+    // and a bit changes only where someone joined or left the queue, so an incremental checkpoint writes a few blocks
+    // of it where twelve bytes an entry in heap order changed nearly all of them every week.
+    private void WriteRemovable(CheckpointWriter w)
+    {
+        int words = (_m.Count + 63) / 64;
+        var bits = System.Buffers.ArrayPool<ulong>.Shared.Rent(words);
+        var people = bits.AsSpan(0, words);
+        people.Clear();
+        _removable.MarkPeople(people);
+        w.WriteSpan<ulong>(people);
+        System.Buffers.ArrayPool<ulong>.Shared.Return(bits);
+    }
+
+    private void ReadRemovable(CheckpointReader r)
+    {
+        var people = r.ReadArray<ulong>();
+        if (people.Length != (_m.Count + 63) / 64) throw new CheckpointException("corrupt checkpoint: a removable queue for another number of people");
+        _removable.Clear();
+        for (int word = 0; word < people.Length; word++)
+            for (ulong bits = people[word]; bits != 0; bits &= bits - 1)
+            {
+                int i = word * 64 + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                _removable.Enqueue(i, Key(_m.Admitted[i], i), ClassOf(i));
+            }
     }
 
     private static void ReadQueue(CheckpointReader r, Action<int, long> enqueue)
