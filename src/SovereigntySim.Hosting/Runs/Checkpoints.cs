@@ -507,7 +507,8 @@ public sealed class RunCheckpoints(string directory, long everyTicks, RunCheckpo
     /// <summary>Waits for the last store; a completed run's checkpoint is removed (nothing is left to resume).</summary>
     public async Task EndAsync(bool completed)
     {
-        await _writing;
+        try { await _writing; }
+        catch (Exception) when (completed) { } // the run is whole: a checkpoint it failed to store is not needed
         if (completed) await Store.DeleteAsync();
     }
 

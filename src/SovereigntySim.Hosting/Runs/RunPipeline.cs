@@ -122,7 +122,13 @@ public static class RunPipeline
             try { await checkpoints.SaveAsync(engine, control?.Effective(request) ?? request, tick, log, metrics.Events, force: true); }
             catch (Exception e) { failure = e; }
         }
-        if (checkpoints is not null) await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick);
+        // A checkpoint still being stored may fail now (the database went away meanwhile): that fails the run like a
+        // slice would, after the sinks have everything computed; the store's last whole checkpoint is the one to resume.
+        if (checkpoints is not null)
+        {
+            try { await checkpoints.EndAsync(completed: failure is null && tick >= clock.EndTick); }
+            catch (Exception e) { failure ??= e; }
+        }
         metrics.Finish(tick);
         var summary = metrics.Summary();
         var result = new RunResult(world.Spec.Name, world.Seed, log.Digest(), wall.Elapsed.TotalSeconds, simulation.Elapsed.TotalSeconds,
