@@ -55,8 +55,8 @@ public sealed class LiveRun : IRunControl
     public string Folder { get; }
     /// <summary>The checkpoint this run went on from (POST /api/runs/{id}/continue), or null.</summary>
     public RunCheckpoint? From { get; }
-    /// <summary>Stopped before its end with a checkpoint in its folder: it can go on.</summary>
-    public bool Resumable => Result is { Completed: false, Error: null } && _checkpoints?.LastTick is not null;
+    /// <summary>Stopped or failed before its end with a checkpoint in its folder: it can go on from there.</summary>
+    public bool Resumable => Result is { Completed: false } && _checkpoints?.LastTick is not null;
     private RunCheckpoints? _checkpoints;
     /// <summary>The shipped scenario's name or the uploaded file's name.</summary>
     public string Source { get; }
@@ -104,8 +104,10 @@ public sealed class LiveRun : IRunControl
                 await using (engine)
                 {
                     RunResult result;
-                    // Checkpoints only on stop, as Ctrl-C takes one in `sovsim run`: a stopped run goes on from there.
-                    _checkpoints = new RunCheckpoints(Folder, long.MaxValue, From);
+                    // Checkpoints as `sovsim run` takes them by default (a simulated week, within 10% of the time), and one
+                    // on stop: a stopped run goes on from where it stopped, one whose silo or server died from its last.
+                    var plan = CheckpointPlan.Auto(Request.Spec, From);
+                    _checkpoints = new RunCheckpoints(Folder, plan.EveryTicks!.Value, From, plan.MaxShare);
                     var sinks = (IReadOnlyList<IRunSink>)[.. RunFolder.Sinks(Folder, From?.Header.LogOffset ?? 0), Sink];
                     try { result = await RunPipeline.RunAsync(engine, Request, sinks, cancellation: _stop.Token, checkpoints: _checkpoints, control: this); }
                     catch (RunFailedException failed) { result = failed.Result; }

@@ -106,7 +106,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         RunCheckpoint checkpoint;
         try
         {
-            checkpoint = await store.LoadAsync() ?? throw new LiveInputException($"run {id} left no checkpoint: it completed, failed, or was never stopped");
+            checkpoint = await store.LoadAsync() ?? throw new LiveInputException($"run {id} left no checkpoint: it completed, or ended before its first");
         }
         catch (Domain.Checkpoints.CheckpointException e) { throw new LiveInputException($"run {id}'s checkpoint cannot be read: {e.Message}"); }
         var spec = checkpoint.Spec(store.Where);

@@ -50,12 +50,9 @@ public sealed class RunSettings : ExperimentSettings
     public TimeSpan? CheckpointPeriod => CheckpointEvery switch
     {
         "off" => null,
-        "auto" => TimeSpan.FromDays(7),
+        "auto" => CheckpointPlan.AutoPeriod,
         _ => Domain.Scenario.DurationText.TryParse(CheckpointEvery, out var t) ? t : null,
     };
-
-    /// <summary>The default keeps checkpoints under this share of a run's wall time.</summary>
-    public const double AutoCheckpointShare = 0.10;
 
     public override ValidationResult Validate() =>
         base.Validate() is { Successful: false } invalid ? invalid
@@ -103,7 +100,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
         CancellationToken cancellation)
     {
         var plan = new CheckpointPlan(settings.CheckpointPeriod is { } period ? period.Ticks / request.Spec.Step.Ticks : null,
-            settings.CheckpointEvery == "auto" ? RunSettings.AutoCheckpointShare : null, from, checkpointId);
+            settings.CheckpointEvery == "auto" ? CheckpointPlan.AutoShare : null, from, checkpointId);
         var run = await host.RunAsync(request, outDir, plan,
             (engine, sinks, checkpoints) => Progress.Run(engine, request, sinks, settings.Speed, cancellation, checkpoints),
             async (engine, result) =>

@@ -22,6 +22,15 @@ public sealed record EngineChoice(bool Reference = false, string? Cluster = null
 public sealed record CheckpointPlan(long? EveryTicks, double? MaxShare = null, RunCheckpoint? From = null, string? CheckpointId = null)
 {
     public static readonly CheckpointPlan None = new((long?)null);
+
+    /// <summary>The default ("auto"): a checkpoint a simulated week, skipped while checkpoints have taken more than
+    /// <see cref="AutoShare"/> of the run's wall time, for `sovsim run` and the live server's runs alike.</summary>
+    public static readonly TimeSpan AutoPeriod = TimeSpan.FromDays(7);
+    public const double AutoShare = 0.10;
+
+    /// <summary>The default plan for a run of <paramref name="spec"/>, going on from <paramref name="from"/> if given.</summary>
+    public static CheckpointPlan Auto(ScenarioSpec spec, RunCheckpoint? from = null, string? checkpointId = null) =>
+        new(AutoPeriod.Ticks / spec.Step.Ticks, AutoShare, from, checkpointId);
 }
 
 /// <summary>A run carried out by the host: its result, and whether a checkpoint was left to resume from.</summary>

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using SovereigntySim.Domain.Simulation;
+using SovereigntySim.Hosting.Engines;
+
+namespace SovereigntySim.Engine.Tests;
+
+/// <summary>Nothing lost when `sovsim serve` dies: a live run checkpoints as `sovsim run` does by default (a simulated
+/// week), so after the server is killed (-9) a new server on the same results folder continues it from its last
+/// checkpoint to the digest of the uninterrupted run.</summary>
+public sealed class ServeCrashTests
+{
+    private const string Scenario = "mexico-flight-refusal";
+
+    private static async Task<HttpClient> ServeAsync(CliTests.Running server, int port)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            if (server.Process.HasExited) Assert.Fail($"sovsim serve exited with {server.Process.ExitCode}: {await server.Err}");
+            try
+            {
+                if ((await http.GetAsync("api/scenarios")).IsSuccessStatusCode) return http;
+            }
+            catch (HttpRequestException) { }
+            if (DateTime.UtcNow > deadline) Assert.Fail("sovsim serve did not answer within two minutes");
+            await Task.Delay(200);
+        }
+    }
+
+    private static CliTests.Running Serve(string folder, int port) =>
+        CliTests.StartIn(folder, null, "serve", "--port", port.ToString(), "--scenarios", Path.Combine(Repo.Root, "scenarios"));
+
+    [Fact]
+    public async Task A_run_whose_server_was_killed_continues_on_a_new_server_from_its_last_checkpoint()
+    {
+        string reference;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load($"{Scenario}.yaml")))) reference = (await Repo.RunInFolder(engine)).Result.Digest;
+        var folder = Repo.TempDir();
+
+        // A paced run (a simulated day a second): its first weekly checkpoint comes after about a week's seconds.
+        int port = ScriptedCluster.FreePorts(1);
+        string id, runFolder;
+        using (var first = Serve(folder, port))
+        {
+            using var http = await ServeAsync(first, port);
+            var started = await http.PostAsJsonAsync("api/runs", new { scenario = Scenario, speed = "1d/s" });
+            var text = await started.Content.ReadAsStringAsync();
+            Assert.True(started.StatusCode == HttpStatusCode.Created, text);
+            id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
+            runFolder = Path.Combine(folder, "results", "serve", "runs", id);
+            Assert.True(await CliTests.Written(Path.Combine(runFolder, "checkpoint.bin")), "the live run wrote no checkpoint");
+            var state = JsonNode.Parse(await http.GetStringAsync($"api/runs/{id}"))!;
+            Assert.Equal("running", state["run"]!["status"]!.GetValue<string>());
+            first.Stop(); // kill -9: no stop, no last checkpoint, the run's folder as the crash left it
+        }
+
+        port = ScriptedCluster.FreePorts(1, port);
+        using var second = Serve(folder, port);
+        using var again = await ServeAsync(second, port);
+        var continued = await again.PostAsync($"api/runs/{id}/continue?speed=max", null);
+        var body = await continued.Content.ReadAsStringAsync();
+        Assert.True(continued.StatusCode == HttpStatusCode.Created, body);
+        long from = JsonNode.Parse(body)!["continuedFromTick"]!.GetValue<long>();
+        Assert.True(from > 0 && from % (7 * 24) == 0, $"continued from tick {from}: not a weekly checkpoint");
+        JsonNode end;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((end = JsonNode.Parse(await again.GetStringAsync($"api/runs/{id}"))!)["run"]!["status"]!.GetValue<string>() is "running" or "paused")
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the continued run did not end: {end["run"]!.ToJsonString()}");
+            await Task.Delay(200);
+        }
+        Assert.Equal("completed", end["run"]!["status"]!.GetValue<string>());
+        Assert.Equal(reference, end["run"]!["digest"]!.GetValue<string>());
+        // The folder is the whole run's, as `sovsim run` leaves it: the log cut at the checkpoint and continued.
+        Assert.Equal(reference, JsonNode.Parse(File.ReadAllText(Path.Combine(runFolder, "summary.json")))!["digest"]!.GetValue<string>());
+        Assert.False(File.Exists(Path.Combine(runFolder, "checkpoint.bin")), "a completed run keeps no checkpoint");
+        second.Stop();
+    }
+}
