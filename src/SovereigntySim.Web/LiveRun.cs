@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SovereigntySim.Domain.Scenario;
+using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Outputs;
 using SovereigntySim.Hosting.Runs;
@@ -67,6 +68,10 @@ public sealed class LiveRun : IRunControl
     public RunResult? Result { get; private set; }
     public string? Error { get; private set; }
     public Task Completion { get; private set; } = Task.CompletedTask;
+    /// <summary>What failed the run (a slice, a checkpoint), or null.</summary>
+    public Exception? Failure { get; private set; }
+    /// <summary>On a cluster: the silos the run started with, to tell a lost silo from a failure of the run's own.</summary>
+    public ClusterWatch? Silos { get; init; }
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     /// <summary>Seconds of wall time the paced run is behind its schedule at the last boundary (0 when on time).</summary>
     public double BehindSeconds { get; private set; }
@@ -110,7 +115,11 @@ public sealed class LiveRun : IRunControl
                     _checkpoints = new RunCheckpoints(Folder, plan.EveryTicks!.Value, From, plan.MaxShare);
                     var sinks = (IReadOnlyList<IRunSink>)[.. RunFolder.Sinks(Folder, From?.Header.LogOffset ?? 0), Sink];
                     try { result = await RunPipeline.RunAsync(engine, Request, sinks, cancellation: _stop.Token, checkpoints: _checkpoints, control: this); }
-                    catch (RunFailedException failed) { result = failed.Result; }
+                    catch (RunFailedException failed)
+                    {
+                        result = failed.Result;
+                        Failure = failed.InnerException;
+                    }
                     // The last slice's point and totals are in place before the run shows as ended: an observer who
                     // sees "completed" reads the whole run, not the state of the last periodic push.
                     Sink.PushNow();

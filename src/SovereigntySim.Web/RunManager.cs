@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SovereigntySim.Hosting;
 using SovereigntySim.Hosting.Engines;
 using SovereigntySim.Hosting.Experiments;
 using SovereigntySim.Hosting.Runs;
@@ -53,8 +54,10 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         return await LaunchAsync(async () =>
         {
             Forget();
-            var engine = await RunHost.StartOnAsync(client, spec);
-            return (new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(), FolderOf(engine.RunId), live.Value), engine);
+            var silos = await SilosAsync();
+            var engine = await RunHost.StartOnAsync(client, spec, watch: silos);
+            return (new LiveRun(engine.RunId, source, new RunRequest(spec, provenance), speed, request.Paused, logs.CreateLogger<LiveRun>(), FolderOf(engine.RunId), live.Value)
+                { Silos = silos }, engine);
         });
     }
 
@@ -79,12 +82,40 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
             run.Sink.Publish = update => Send(run.Id, update);
             _runs[run.Id] = run;
             LiveMetrics.RunsActive.Add(1);
-            run.Start(engine, _ => LiveMetrics.RunsActive.Add(-1));
+            run.Start(engine, ended =>
+            {
+                LiveMetrics.RunsActive.Add(-1);
+                _ = GoOnAfterLossAsync(ended);
+            });
             return run;
         }
         finally
         {
             lock (_gate) _starting--;
+        }
+    }
+
+    /// <summary>On a cluster, the silos active now (a run started now lives on one of them); null on the embedded silo.</summary>
+    private async Task<ClusterWatch?> SilosAsync() => options.Cluster is { } db ? await ClusterWatch.StartAsync(db) : null;
+
+    private readonly ConcurrentDictionary<string, int> _losses = new(StringComparer.Ordinal);
+
+    /// <summary>A run on a cluster whose silo was lost goes on by itself from its last checkpoint, on the silos left, under
+    /// the same id, as `sovsim run --cluster` does (the rule of <see cref="SiloLoss"/>); any other failure stays a failure,
+    /// which a user may continue.</summary>
+    private async Task GoOnAfterLossAsync(LiveRun run)
+    {
+        if (run.Failure is not { } failure || run.Silos is not { } silos || !run.Resumable) return;
+        try
+        {
+            int attempt = _losses.AddOrUpdate(run.Id, 0, (_, n) => n + 1);
+            if (await new SiloLoss(Settings.FaultTolerance.Value).VerdictAsync(failure, attempt, silos.LostSiloWithinAsync, CancellationToken.None) is not { } lost) return;
+            _log.LogWarning("run {RunId}: {Lost}; going on from its last checkpoint on the silos left", run.Id, lost);
+            await ContinueAsync(run.Id, null, paused: false, speed: run.Speed);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "run {RunId} could not go on after a lost silo", run.Id);
         }
     }
 
@@ -94,9 +125,9 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
     /// <summary>Goes on with a stopped run from the checkpoint its stop left in its folder, under the same id, paused
     /// or at <paramref name="speed"/>; it ends with the digest it would have had without the stop. Works on a run
     /// this server no longer lists (or an earlier server started), from its folder alone.</summary>
-    public async Task<LiveRun> ContinueAsync(string id, string? speedText, bool paused)
+    public async Task<LiveRun> ContinueAsync(string id, string? speedText, bool paused, Speed? speed = null)
     {
-        var speed = SpeedOf(speedText);
+        var pace = speed ?? SpeedOf(speedText);
         if (_runs.TryGetValue(id, out var running) && !running.Finished)
             throw new LiveInputException($"run {id} is still {running.Status}: stop it first");
         var folder = FolderOf(id);
@@ -112,8 +143,10 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         var spec = checkpoint.Spec(store.Where);
         return await LaunchAsync(async () =>
         {
-            var engine = await RunHost.StartOnAsync(client, spec, checkpoint.Snapshot);
-            return (new LiveRun(id, running?.Source ?? spec.Name, new RunRequest(spec, checkpoint.Header.Provenance), speed, paused, logs.CreateLogger<LiveRun>(), folder, live.Value, checkpoint), engine);
+            var silos = await SilosAsync();
+            var engine = await RunHost.StartOnAsync(client, spec, checkpoint.Snapshot, silos);
+            return (new LiveRun(id, running?.Source ?? spec.Name, new RunRequest(spec, checkpoint.Header.Provenance), pace, paused, logs.CreateLogger<LiveRun>(), folder, live.Value, checkpoint)
+                { Silos = silos }, engine);
         });
     }
 

@@ -64,6 +64,25 @@ public sealed class CliTests
         return new Running(Process.Start(psi)!);
     }
 
+    /// <summary>A client of a `sovsim serve` started with <see cref="StartIn"/> on <paramref name="port"/>, once it answers
+    /// (bounded: two minutes).</summary>
+    public static async Task<HttpClient> ServedAsync(Running server, int port)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            if (server.Process.HasExited) Assert.Fail($"sovsim serve exited with {server.Process.ExitCode}: {await server.Err}");
+            try
+            {
+                if ((await http.GetAsync("api/scenarios")).IsSuccessStatusCode) return http;
+            }
+            catch (HttpRequestException) { }
+            if (DateTime.UtcNow > deadline) Assert.Fail("sovsim serve did not answer within two minutes");
+            await Task.Delay(200);
+        }
+    }
+
     public static async Task<Result> Run(params string[] args)
     {
         using var p = Start(args);

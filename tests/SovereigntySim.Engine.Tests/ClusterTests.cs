@@ -250,19 +250,8 @@ public sealed class ClusterTests(ScriptedCluster cluster)
         using var serve = CliTests.Start("serve", "--cluster", cluster.Connection, "--port", port.ToString());
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
             var limit = Stopwatch.StartNew();
-            while (true)
-            {
-                if (serve.Process.HasExited) Assert.Fail($"serve exited {serve.Process.ExitCode}: {await serve.Err}");
-                try
-                {
-                    if ((await http.GetAsync("api/scenarios")).IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) { }
-                Assert.True(limit.Elapsed < TimeSpan.FromMinutes(2), "serve --cluster did not answer within two minutes");
-                await Task.Delay(250);
-            }
+            using var http = await CliTests.ServedAsync(serve, port);
             var started = await http.PostAsync("api/runs", new StringContent("{\"scenario\":\"colombia-2025\",\"speed\":\"max\"}", System.Text.Encoding.UTF8, "application/json"));
             var body = await started.Content.ReadAsStringAsync();
             Assert.True(started.StatusCode == HttpStatusCode.Created, body);
@@ -275,8 +264,14 @@ public sealed class ClusterTests(ScriptedCluster cluster)
             }
             Assert.Equal("completed", (string)state["run"]!["status"]!);
             Assert.Equal(digest, (string)state["run"]!["digest"]!);
-            var records = (await cluster.RunRecordsAsync()).Where(r => !earlier.Contains(r.Key)).Select(r => r.Value).ToList();
-            Assert.Contains(records, r => (string)r["Scenario"]! == "colombia-2025" && (string)r["Status"]! == RunStatus.Completed);
+            // The run's record says completed once the server has closed the run's engine, just after the page says so.
+            bool Completed(System.Text.Json.Nodes.JsonNode r) => (string)r["Scenario"]! == "colombia-2025" && (string)r["Status"]! == RunStatus.Completed;
+            var written = Stopwatch.StartNew();
+            while (!(await cluster.RunRecordsAsync()).Where(r => !earlier.Contains(r.Key)).Any(r => Completed(r.Value)))
+            {
+                Assert.True(written.Elapsed < TimeSpan.FromSeconds(60), "no completed record of the run in PostgreSQL");
+                await Task.Delay(250);
+            }
             // No silo in this process: the Orleans dashboard says where it is instead.
             var dashboard = await http.GetAsync("orleans/");
             Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
@@ -523,6 +518,48 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         var r = await client.ExitAsync(TimeSpan.FromMinutes(3)); // throws if the client hangs
         Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60), $"the client took {killed.Elapsed.TotalSeconds:N0} s to stop");
         return r;
+    }
+
+    /// <summary>Issue 17: the silo a live run of `serve --cluster` lives on is killed (-9) after the run's first weekly
+    /// checkpoint. The server goes on from that checkpoint on the silos left, under the same id, by itself, and the run
+    /// ends with the digest of the uninterrupted run.</summary>
+    [Fact]
+    public async Task Killing_the_silo_of_a_live_run_on_the_cluster_goes_on_from_its_checkpoint_by_itself()
+    {
+        string reference;
+        await using (var engine = new ReferenceEngine(new World(Repo.Load("mexico-flight-refusal.yaml")))) reference = (await Repo.RunInFolder(engine)).Result.Digest;
+        var earlier = (await cluster.RunRecordsAsync()).Keys.ToHashSet();
+        var folder = Repo.TempDir();
+        int port = ScriptedCluster.FreePorts(1);
+        using var serve = CliTests.StartIn(folder, null, "serve", "--cluster", cluster.Connection, "--port", port.ToString(), "--scenarios", Path.Combine(Repo.Root, "scenarios"));
+        try
+        {
+            var limit = Stopwatch.StartNew();
+            using var http = await CliTests.ServedAsync(serve, port);
+            // Paced at a simulated day a second: the first weekly checkpoint after about seven seconds, the end after thirty.
+            var started = await http.PostAsync("api/runs", new StringContent("{\"scenario\":\"mexico-flight-refusal\",\"speed\":\"1d/s\"}", System.Text.Encoding.UTF8, "application/json"));
+            var body = await started.Content.ReadAsStringAsync();
+            Assert.True(started.StatusCode == HttpStatusCode.Created, body);
+            var id = System.Text.Json.Nodes.JsonNode.Parse(body)!["id"]!.GetValue<string>();
+            Assert.True(await CliTests.Written(Path.Combine(folder, "results", "serve", "runs", id, "checkpoint.bin")), "the live run wrote no checkpoint");
+            var record = (await cluster.RunRecordsAsync()).Where(r => !earlier.Contains(r.Key)).Select(r => r.Value)
+                .Single(r => (string)r["Scenario"]! == "mexico-flight-refusal" && (string)r["Status"]! == RunStatus.Running);
+            Process.Start("kill", ["-KILL", cluster.SiloPid((string)record["Silo"]!).ToString()])!.WaitForExit();
+
+            System.Text.Json.Nodes.JsonNode state;
+            while ((string)(state = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"api/runs/{id}"))!)["run"]!["status"]! != "completed")
+            {
+                Assert.True(limit.Elapsed < TimeSpan.FromMinutes(5), $"the run did not go on to its end: {state["run"]!.ToJsonString()}");
+                await Task.Delay(250);
+            }
+            Assert.Equal(reference, (string)state["run"]!["digest"]!);
+            Assert.True(state["run"]!["continuedFromTick"]!.GetValue<long>() > 0, "the run started again from the start, not from its checkpoint");
+        }
+        finally
+        {
+            serve.Stop();
+            await cluster.RestoreAsync();
+        }
     }
 
     /// <summary>Every silo killed while an experiment's runs are in flight: the experiment stops within a minute as

@@ -13,23 +13,6 @@ public sealed class ServeCrashTests
 {
     private const string Scenario = "mexico-flight-refusal";
 
-    private static async Task<HttpClient> ServeAsync(CliTests.Running server, int port)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            if (server.Process.HasExited) Assert.Fail($"sovsim serve exited with {server.Process.ExitCode}: {await server.Err}");
-            try
-            {
-                if ((await http.GetAsync("api/scenarios")).IsSuccessStatusCode) return http;
-            }
-            catch (HttpRequestException) { }
-            if (DateTime.UtcNow > deadline) Assert.Fail("sovsim serve did not answer within two minutes");
-            await Task.Delay(200);
-        }
-    }
-
     private static CliTests.Running Serve(string folder, int port) =>
         CliTests.StartIn(folder, null, "serve", "--port", port.ToString(), "--scenarios", Path.Combine(Repo.Root, "scenarios"));
 
@@ -45,7 +28,7 @@ public sealed class ServeCrashTests
         string id, runFolder;
         using (var first = Serve(folder, port))
         {
-            using var http = await ServeAsync(first, port);
+            using var http = await CliTests.ServedAsync(first, port);
             var started = await http.PostAsJsonAsync("api/runs", new { scenario = Scenario, speed = "1d/s" });
             var text = await started.Content.ReadAsStringAsync();
             Assert.True(started.StatusCode == HttpStatusCode.Created, text);
@@ -59,7 +42,7 @@ public sealed class ServeCrashTests
 
         port = ScriptedCluster.FreePorts(1, port);
         using var second = Serve(folder, port);
-        using var again = await ServeAsync(second, port);
+        using var again = await CliTests.ServedAsync(second, port);
         var continued = await again.PostAsync($"api/runs/{id}/continue?speed=max", null);
         var body = await continued.Content.ReadAsStringAsync();
         Assert.True(continued.StatusCode == HttpStatusCode.Created, body);

@@ -74,9 +74,10 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null, 
         }
     }
 
-    /// <summary>An engine on a cluster the caller keeps open (the live server's own silo), which it does not own.</summary>
-    public static async Task<OrleansEngine> StartOnAsync(IClusterClient client, ScenarioSpec spec, RunSnapshot? snapshot = null) =>
-        await OrleansEngine.StartAsync(client, spec, snapshot: snapshot);
+    /// <summary>An engine on a cluster the caller keeps open (the live server's own silo, or its client of a cluster),
+    /// which it does not own; with <paramref name="watch"/>, a slice fails as soon as the run's silo leaves.</summary>
+    public static async Task<OrleansEngine> StartOnAsync(IClusterClient client, ScenarioSpec spec, RunSnapshot? snapshot = null, ClusterWatch? watch = null) =>
+        await OrleansEngine.StartAsync(client, spec, watch: watch, snapshot: snapshot);
 
     /// <summary>Carries a run to its end into <paramref name="outDir"/>: <paramref name="drive"/> runs the pipeline on
     /// each engine the host starts, with the run folder's sinks and the checkpoints; <paramref name="atEnd"/> reads the
