@@ -571,11 +571,12 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
         await using var watcher = await PostgresCluster.ConnectAsync(cluster.Connection);
         var management = watcher.Client.GetGrain<IManagementGrain>(0);
         var before = await RunWorkersAsync(management);
-        string[] args = ["run", "scenarios/us-removals-fy2024.yaml", "--set", "duration=60d", "--set", "events=[]", "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir];
+        string[] args = ["run", "scenarios/us-removals-fy2024.yaml", "--set", "events=[]", "--replications", "6", "--parallel", "6", "--cluster", cluster.Connection, "--out", dir];
         using var p = CliTests.Start(args);
         try
         {
-            // Six runs of 60 days side by side on two cores take well over 10 s: kill once all six run workers are active (bounded polling).
+            // Six runs of a year side by side on two cores take well over 20 s (six of 60 days, a few seconds each since
+            // booking classes, once finished before the kill in CI): kill once all six run workers are active (bounded polling).
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!p.Process.HasExited && DateTime.UtcNow < deadline && NewCount(await RunWorkersAsync(management), before) < 6) await Task.Delay(200);
             if (p.Process.HasExited) Assert.Fail($"the experiment ended before the silos could be killed: exit {p.Process.ExitCode}: {await p.Err}");
