@@ -111,8 +111,7 @@ public sealed class LiveRun : IRunControl
                     RunResult result;
                     // Checkpoints as `sovsim run` takes them by default (a simulated week, within 10% of the time), and one
                     // on stop: a stopped run goes on from where it stopped, one whose silo or server died from its last.
-                    var plan = CheckpointPlan.Auto(Request.Spec, From);
-                    _checkpoints = new RunCheckpoints(Folder, plan.EveryTicks!.Value, From, plan.MaxShare);
+                    _checkpoints = CheckpointPlan.Auto(Request.Spec).Checkpoints(Folder, From);
                     var sinks = (IReadOnlyList<IRunSink>)[.. RunFolder.Sinks(Folder, From?.Header.LogOffset ?? 0), Sink];
                     try { result = await RunPipeline.RunAsync(engine, Request, sinks, cancellation: _stop.Token, checkpoints: _checkpoints, control: this); }
                     catch (RunFailedException failed)

@@ -125,6 +125,7 @@ public static class LiveServer
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(Options.Create(Settings.Bind<LiveOptions>(LiveOptions.Section)));
+        builder.Services.AddSingleton(Settings.FaultTolerance);
         builder.Services.AddSingleton<RunManager>();
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

@@ -27,8 +27,10 @@ public sealed record StartRunRequest
 
 /// <summary>The live server's runs, side by side, on the co-hosted silo. Runs go through the same RunPipeline as
 /// `sovsim run`, on the Orleans engine.</summary>
-public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, ServeOptions options, IOptions<LiveOptions> live, ILoggerFactory logs)
+public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, ServeOptions options, IOptions<LiveOptions> live, IOptions<Grains.FaultToleranceOptions> faults,
+    ILoggerFactory logs)
 {
+    private readonly SiloLoss _loss = new(faults.Value);
     private readonly ConcurrentDictionary<string, LiveRun> _runs = new(StringComparer.Ordinal);
     private readonly ILogger _log = logs.CreateLogger<RunManager>();
     private readonly Lock _latencyGate = new();
@@ -109,7 +111,7 @@ public sealed class RunManager(IClusterClient client, IHubContext<LiveHub> hub, 
         try
         {
             int attempt = _losses.AddOrUpdate(run.Id, 0, (_, n) => n + 1);
-            if (await new SiloLoss(Settings.FaultTolerance.Value).VerdictAsync(failure, attempt, silos.LostSiloWithinAsync, CancellationToken.None) is not { } lost) return;
+            if (await _loss.VerdictAsync(failure, attempt, silos.LostSiloWithinAsync, CancellationToken.None) is not { } lost) return;
             _log.LogWarning("run {RunId}: {Lost}; going on from its last checkpoint on the silos left", run.Id, lost);
             await ContinueAsync(run.Id, null, paused: false, speed: run.Speed);
         }

@@ -31,6 +31,12 @@ public sealed record CheckpointPlan(long? EveryTicks, double? MaxShare = null, R
     /// <summary>The default plan for a run of <paramref name="spec"/>, going on from <paramref name="from"/> if given.</summary>
     public static CheckpointPlan Auto(ScenarioSpec spec, RunCheckpoint? from = null, string? checkpointId = null) =>
         new(AutoPeriod.Ticks / spec.Step.Ticks, AutoShare, from, checkpointId);
+
+    /// <summary>The checkpoints of a run into <paramref name="dir"/> going on from <paramref name="from"/>: at the period,
+    /// or only on Ctrl-C for a resumed run without one; null for neither.</summary>
+    public RunCheckpoints? Checkpoints(string dir, RunCheckpoint? from, CheckpointStore? store = null) =>
+        EveryTicks is { } every ? new RunCheckpoints(dir, Math.Max(1, every), from, MaxShare, store)
+        : from is null ? null : new RunCheckpoints(dir, long.MaxValue, from, store: store);
 }
 
 /// <summary>A run carried out by the host: its result, and whether a checkpoint was left to resume from.</summary>
@@ -96,7 +102,7 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null, 
             await using var engine = await StartAsync(request.Spec, cancellation, from?.Snapshot);
             try
             {
-                checkpoints = Checkpoints(plan, from, request, outDir, plan.CheckpointId is { } id ? ((OrleansEngine)engine).CheckpointStore(id) : null);
+                checkpoints = plan.Checkpoints(outDir, from, plan.CheckpointId is { } id ? ((OrleansEngine)engine).CheckpointStore(id) : null);
                 if (plan.CheckpointId is { } checkpointId) await WriteCheckpointIdAsync(outDir, checkpointId);
                 var result = await drive(engine, RunFolder.Sinks(outDir, from?.Header.LogOffset ?? 0), checkpoints);
                 if (atEnd is not null) await atEnd(engine, result);
@@ -116,10 +122,6 @@ public sealed class RunHost(EngineChoice choice, Action<string>? notice = null, 
             }
         }
     }
-
-    private static RunCheckpoints? Checkpoints(CheckpointPlan plan, RunCheckpoint? from, RunRequest request, string outDir, CheckpointStore? store) =>
-        plan.EveryTicks is { } every ? new RunCheckpoints(outDir, Math.Max(1, every), from, plan.MaxShare, store)
-        : from is null ? null : new RunCheckpoints(outDir, long.MaxValue, from, store: store);
 
     private static async Task WriteCheckpointIdAsync(string outDir, string checkpointId)
     {
