@@ -14,12 +14,18 @@ public sealed class SiloLoss(FaultToleranceOptions faults)
     /// <summary>The lost silo in words when the failure of attempt <paramref name="attempt"/> (from 0) is a lost silo and
     /// the work may go on; null when it may not: the retries are spent, the work is being stopped, every silo is gone
     /// (nothing to go on on), or no silo is declared gone within the cluster's death detection time (the failure is
-    /// the work's own). <paramref name="lostWithin"/> says which silo left within a time (membership, as the caller
+    /// the work's own; a call to a silo membership still lists but that is dead counts as lost either way).
+    /// <paramref name="lostWithin"/> says which silo left within a time (membership, as the caller
     /// watches it); a failure that already names the lost silo (<see cref="ClusterFaultException"/>) needs no wait.</summary>
     public async Task<string?> VerdictAsync(Exception failure, int attempt, Func<TimeSpan, CancellationToken, Task<string?>> lostWithin, CancellationToken cancellation)
     {
         if (!MayRetry(attempt) || cancellation.IsCancellationRequested || failure is ClusterGoneException) return null;
         if (failure is ClusterFaultException fault) return fault.Message;
+        // A call that reached no silo because the one it was placed on is dead but still listed (a cluster restarted
+        // after losing its silos, before membership has caught up) is a lost silo too: wait for membership to drop it,
+        // so the work is not placed on it again, and go on either way.
+        if (PostgresCluster.Settling(failure))
+            return await lostWithin(faults.LossDetection, cancellation) ?? "a silo the cluster still lists does not answer (it is settling after a restart)";
         return await lostWithin(faults.LossDetection, cancellation);
     }
 

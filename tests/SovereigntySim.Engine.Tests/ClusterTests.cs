@@ -563,7 +563,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
     }
 
     /// <summary>Every silo killed while an experiment's runs are in flight: the experiment stops within a minute as
-    /// interrupted (its finished runs kept), says why, and the same command continues it once silos are back.</summary>
+    /// interrupted (its finished runs kept), says why, and the same command continues it as soon as silos are back,
+    /// while membership still lists the dead ones.</summary>
     [Fact]
     public async Task With_every_silo_gone_an_experiment_stops_within_a_minute_and_continues_once_they_are_back()
     {
@@ -586,14 +587,8 @@ public sealed class ClusterSecurityTests(ScriptedCluster cluster)
             Assert.DoesNotContain("   at ", r.Err + r.Out);
 
             await cluster.RestoreAsync();
-            // The restarted cluster lists the killed silos as active until the new ones declare them dead; a run sent to
-            // one meanwhile fails. Wait for membership to settle (bounded), so what is tested is the continuation.
-            var settled = Stopwatch.StartNew();
-            while ((await ClusterWatch.StartAsync(cluster.Connection)).Silos != 3)
-            {
-                Assert.True(settled.Elapsed < TimeSpan.FromMinutes(2), "the restarted cluster's membership did not settle to three silos");
-                await Task.Delay(500);
-            }
+            // At once: the restarted cluster lists the killed silos as active until the new ones declare them dead, and
+            // a run placed on one meanwhile fails with the silo unavailable; it is sent again (SiloLoss), not lost.
             using var rerun = CliTests.Start(args);
             var again = await rerun.ExitAsync(TimeSpan.FromMinutes(6));
             Assert.True(again.ExitCode == 0, again.Err + again.Out);

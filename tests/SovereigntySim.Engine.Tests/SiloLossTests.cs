@@ -25,6 +25,22 @@ public sealed class SiloLossTests
         Assert.Equal([Faults.LossDetection, Faults.LossDetection], asked);
     }
 
+    /// <summary>After a restart, a run placed on a silo membership still lists but that is dead fails with
+    /// SiloUnavailableException: that is a loss (the run goes on once membership has had its time), not the run's own
+    /// failure, even when membership declares nothing in the wait.</summary>
+    [Fact]
+    public async Task A_call_to_a_listed_but_dead_silo_goes_on_after_membership_had_its_time()
+    {
+        var loss = new SiloLoss(Faults);
+        var asked = new List<TimeSpan>();
+        var unavailable = new InvalidOperationException("the call failed", new Orleans.Runtime.SiloUnavailableException("silo 127.0.0.1:2 is unavailable"));
+        Assert.Contains("does not answer", await loss.VerdictAsync(unavailable, 0, Membership(null, asked), default));
+        Assert.Equal("silo 127.0.0.1:2 declared dead", await loss.VerdictAsync(unavailable, 1, Membership("silo 127.0.0.1:2 declared dead", asked), default));
+        Assert.Equal([Faults.LossDetection, Faults.LossDetection], asked);
+        // Within the same budget.
+        Assert.Null(await loss.VerdictAsync(unavailable, 2, Membership(null, asked), default));
+    }
+
     [Fact]
     public async Task A_named_loss_needs_no_wait_and_a_cluster_gone_whole_or_a_spent_budget_stops_the_work()
     {
