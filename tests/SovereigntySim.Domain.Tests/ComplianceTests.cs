@@ -58,59 +58,6 @@ public sealed class ComplianceTests(ITestOutputHelper output)
         Assert.True(onAgreement.OfKind("instrument.lifted").First().Tick < lifted.Tick);
     }
 
-    /// <summary>Talks open on documents alone, because Mexico requires verified ones; Mexico holds out as the
-    /// defaults have it. The U.S. ladder holds visa sanctions lifted as <paramref name="liftOn"/> says.</summary>
-    private static ScenarioSpec DocumentsDispute(LiftOn liftOn) => TestScenario.Small(seed: 3, days: 60)
-        .WithAcceptance("MX", a => a with { DocumentationStandard = DocumentStandard.Verified })
-        .WithCountry("US", c => c with { Instruments = [new InstrumentSpec { Kind = InstrumentKind.VisaSanctions, GraceHours = 168, LiftOn = liftOn }] })
-        .WithCountry("MX", c => c with { Instruments = [] })
-        .WithoutFlights()
-        .WithEvents(TestScenario.Script(1, 2, ScriptedEventKind.OpenNegotiation, "US", "MX") with { Reasons = [Agents.Reason.UnverifiedDocuments] });
-
-    /// <summary>A state whose ladder holds a 243(d) sanction does not trade the documentation standard: the statute
-    /// asks a country to accept its nationals. Its offers keep documents at "any", it expects no deal from talks
-    /// alone and threatens; a deal comes, if at all, when the standoff's costs bring the receiving state to it.
-    /// With a sanction lifted on agreement, the same talks meet halfway.</summary>
-    [Fact]
-    public async Task A_sending_state_bound_by_243d_does_not_trade_the_documentation_standard()
-    {
-        var statute = await TestScenario.RunAsync(DocumentsDispute(LiftOn.Compliance));
-        output.Show(statute, "negotiation.", "instrument.");
-        Assert.Equal("documentation", statute.First("negotiation.opened")!.Text("agenda"));
-        var offers = statute.OfKind("negotiation.offer").Where(e => e.Text(EventFields.By) == "US").ToList();
-        Assert.NotEmpty(offers);
-        Assert.All(offers, e => Assert.Equal("documents=Any", e.Text(EventFields.Terms)));
-        Assert.NotNull(statute.First("instrument.threatened"));
-        Assert.All(statute.OfKind("negotiation.agreement"), e => Assert.Equal("documents=Any", e.Text(EventFields.Terms)));
-
-        var bargained = await TestScenario.RunAsync(DocumentsDispute(LiftOn.Agreement));
-        output.Show(bargained, "negotiation.agreement");
-        var deal = bargained.First("negotiation.agreement")!;
-        Assert.NotEqual("documents=Any", deal.Text(EventFields.Terms));
-        Assert.True(statute.First("negotiation.agreement") is not { } late || late.Tick > deal.Tick,
-            "under the statute a deal, if any, comes later");
-    }
-
-    /// <summary>The statute binds the administration whose ladder holds it: when one without a 243(d) sanction takes
-    /// office mid-dispute (the Biden posture has none), the documentation standard is on the table again.</summary>
-    [Fact]
-    public async Task The_statute_binds_only_an_administration_whose_ladder_holds_it()
-    {
-        var spec = DocumentsDispute(LiftOn.Compliance).WithCountry("US", c => c with
-        {
-            Administrations = [new AdministrationSpec { At = TestScenario.Day(20, 12), Posture = Posture.Biden, Instruments = [] }],
-        });
-        // Talks on documents again the day after the inauguration.
-        spec = spec with { Events = [.. spec.Events, TestScenario.Script(21, 2, ScriptedEventKind.OpenNegotiation, "US", "MX") with { Reasons = [Agents.Reason.UnverifiedDocuments] }] };
-        var run = await TestScenario.RunAsync(spec);
-        output.Show(run, "negotiation.offer", "negotiation.agreement", "negotiation.opened", "negotiation.resumed", "country.administration");
-        long office = run.First("country.administration")!.Tick;
-        var offers = run.OfKind("negotiation.offer").Where(e => e.Text(EventFields.By) == "US").ToList();
-        Assert.All(offers.Where(e => e.Tick < office), e => Assert.Equal("documents=Any", e.Text(EventFields.Terms)));
-        var later = run.OfKind("negotiation.offer").Concat(run.OfKind("negotiation.agreement")).Where(e => e.Tick > office).ToList();
-        Assert.Contains(later, e => e.Text(EventFields.Terms) != "documents=Any");
-    }
-
     /// <summary>The U.S. threatens visa sanctions lifted on compliance, due in ten days, and talks open at once on
     /// documents; Mexico yields at once. With or without flights to take back after the deal.</summary>
     private static ScenarioSpec Threatened(bool flights)

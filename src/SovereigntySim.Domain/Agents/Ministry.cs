@@ -91,9 +91,6 @@ public sealed partial class Ministry : Agent
         public required IssueSpace Space;
         /// <summary>The levels each side may offer: its red lines stay at its own end.</summary>
         public required double[][] SelfLevels, OtherLevels;
-        /// <summary>The terms each side does not concede in this dispute (<see cref="World.RedLinesOf"/>), as the
-        /// levels were built with.</summary>
-        public required IReadOnlyList<Issue> SelfRedLines, OtherRedLines;
         public required ReservationBelief Belief;
         /// <summary>This side's utility of the deal it expects if the other side's reservation value is each point
         /// of the belief: the offer the other would make at that aspiration (the same trade-off as ours).</summary>
@@ -112,38 +109,31 @@ public sealed partial class Ministry : Agent
     private Partner PartnerOf(string partner, bool sending, Agenda? agenda)
     {
         agenda ??= Agenda.Flights;
-        var other = World.MinistryOf(partner)!;
-        var selfRed = World.RedLinesOf(_spec, Now);
-        var otherRed = World.RedLinesOf(other, Now);
         if (_partners.TryGetValue(partner, out var p))
         {
-            // A new negotiation may have a new agenda, a new administration new red lines: the utilities and the
-            // expected deals follow them; the belief stays.
-            if (p.Space.Agenda.ToString() != agenda.ToString() || !p.SelfRedLines.SequenceEqual(selfRed) || !p.OtherRedLines.SequenceEqual(otherRed))
-                Rebuild(p, sending, agenda, selfRed, otherRed);
+            // A new negotiation may have a new agenda: the utilities and the expected deals follow it; the belief stays.
+            if (p.Space.Agenda.ToString() != agenda.ToString()) Rebuild(p, sending, agenda);
             return p;
         }
+        var other = World.MinistryOf(partner)!;
         var belief = ReservationBelief.Prior(other.ReservationValue, World.Negotiation.TypeSpread);
         p = new Partner
         {
-            Self = null!, Other = null!, Spec = other, Space = null!, SelfLevels = [], OtherLevels = [], SelfRedLines = [], OtherRedLines = [],
-            Belief = belief, Deal = [],
+            Self = null!, Other = null!, Spec = other, Space = null!, SelfLevels = [], OtherLevels = [], Belief = belief, Deal = [],
         };
-        Rebuild(p, sending, agenda, selfRed, otherRed);
+        Rebuild(p, sending, agenda);
         return _partners[partner] = p;
     }
 
-    private void Rebuild(Partner p, bool sending, Agenda agenda, IReadOnlyList<Issue> selfRed, IReadOnlyList<Issue> otherRed)
+    private void Rebuild(Partner p, bool sending, Agenda agenda)
     {
-        p.SelfRedLines = selfRed;
-        p.OtherRedLines = otherRed;
         p.Space = new IssueSpace(World.Negotiation, agenda);
         p.Self = new Utility(_spec.WeightsAs(sending), sending, agenda);
         p.Other = new Utility(p.Spec.WeightsAs(!sending), !sending, agenda);
         var levels = p.Space.Levels();
-        p.SelfLevels = RedLined(levels, selfRed, agenda, sending);
+        p.SelfLevels = RedLined(levels, _spec.RedLines, agenda, sending);
         // The other side knows our red lines too: the deals we expect from it meet them, unless they are its own.
-        p.OtherLevels = RedLined(RedLined(levels, selfRed, agenda, sending), otherRed, agenda, !sending);
+        p.OtherLevels = RedLined(RedLined(levels, _spec.RedLines, agenda, sending), p.Spec.RedLines, agenda, !sending);
         p.Deal = p.Belief.Points.Select(r => DealAt(p, r)).ToArray();
     }
 
@@ -156,11 +146,10 @@ public sealed partial class Ministry : Agent
         i < IssueSpace.Fixed ? redLines.Contains((Issue)i) && agenda.Has((Issue)i) : sending && agenda.Measures[i - IssueSpace.Fixed].SuspendsFlights;
 
     /// <summary>Whether an offer moves one of this side's red lines off its own end.</summary>
-    private static bool CrossesRedLine(Partner p, double[] x)
+    private bool CrossesRedLine(double[] x, Agenda agenda, bool sending)
     {
-        bool sending = p.Self.Sending;
         for (int i = 0; i < x.Length; i++)
-            if (IsRedLine(i, p.SelfRedLines, p.Space.Agenda, sending) && Math.Abs(x[i] - (sending ? 1 : 0)) > 1e-9) return true;
+            if (IsRedLine(i, _spec.RedLines, agenda, sending) && Math.Abs(x[i] - (sending ? 1 : 0)) > 1e-9) return true;
         return false;
     }
 
@@ -169,10 +158,7 @@ public sealed partial class Ministry : Agent
     {
         if (Indivisible(p)) return NoDeal;
         var x = TradeOff.Offer(p.Other, p.Self, r, p.OtherLevels);
-        // Our red lines may leave the other side no offer worth r to it (a documentation standard the statute holds,
-        // on an agenda of documents alone): then there is no deal to expect, only the standoff's costs to wait for.
-        if (p.Other.Of(x) < r - 1e-9) return NoDeal;
-        return CrossesRedLine(p, x) ? NoDeal : p.Self.Of(x);
+        return CrossesRedLine(x, p.Space.Agenda, p.Self.Sending) ? NoDeal : p.Self.Of(x);
     }
 
     /// <summary>For the sending side, talks in which the red lines of the receiving state hold most of what it wants
@@ -183,14 +169,14 @@ public sealed partial class Ministry : Agent
     /// A loop, not a query: it is asked for every point of the belief and every offer.</summary>
     private static bool Indivisible(Partner p)
     {
-        if (!p.Self.Sending || p.OtherRedLines.Count == 0) return false;
+        if (!p.Self.Sending || p.Spec.RedLines.Count == 0) return false;
         double redLined = 0, all = 0;
         foreach (var c in FlightConditions.All)
         {
             if (c.OnlyWhenAsked || !p.Space.Agenda.Has(c.Issue)) continue;
             double w = p.Self.Weights[(int)c.Issue];
             all += w;
-            if (p.OtherRedLines.Contains(c.Issue)) redLined += w;
+            if (p.Spec.RedLines.Contains(c.Issue)) redLined += w;
         }
         return all > 0 && redLined > all / 2;
     }
@@ -232,7 +218,7 @@ public sealed partial class Ministry : Agent
         {
             var x = p.Space.Positions(offer);
             // A red line is never conceded: an offer that crosses one is worth nothing to this side.
-            offered = CrossesRedLine(p, x) || Indivisible(p) ? double.NegativeInfinity : p.Self.Of(x);
+            offered = CrossesRedLine(x, p.Space.Agenda, r.Sending) || Indivisible(p) ? double.NegativeInfinity : p.Self.Of(x);
             Learn(p, p.Other.Of(x), r.OfferedAt);
         }
         double mean = p.Belief.Mean;

@@ -1,6 +1,5 @@
 using SovereigntySim.Domain.Bargaining;
 using SovereigntySim.Domain.Checkpoints;
-using SovereigntySim.Domain.Scenario;
 
 namespace SovereigntySim.Domain.Agents;
 
@@ -18,8 +17,6 @@ public sealed partial class Ministry
             // belief and the expected deals are learnt.
             w.Write(p.Self.Sending);
             w.WriteJson(p.Space.Agenda);
-            w.WriteJson(p.SelfRedLines);
-            w.WriteJson(p.OtherRedLines);
             p.Belief.Save(w);
             w.WriteSpan<double>(p.Deal);
             w.WriteNullable(p.LastObserved);
@@ -42,17 +39,13 @@ public sealed partial class Ministry
             var partner = r.ReadString();
             bool sending = r.ReadBoolean();
             var agenda = r.ReadJson<Agenda>();
-            var selfRed = r.ReadJson<List<Issue>>();
-            var otherRed = r.ReadJson<List<Issue>>();
             var p = new Partner
             {
-                Self = null!, Other = null!, Space = null!, SelfLevels = [], OtherLevels = [], SelfRedLines = [], OtherRedLines = [], Deal = [],
+                Self = null!, Other = null!, Space = null!, SelfLevels = [], OtherLevels = [], Deal = [],
                 Spec = World.MinistryOf(partner) ?? throw new CheckpointException($"the checkpoint of {Id} names a partner without a ministry: {partner}"),
                 Belief = ReservationBelief.Read(r),
             };
-            // The red lines the levels were built with, not today's: a new administration's are taken up when the
-            // dispute next asks, as in the run that was not interrupted.
-            Rebuild(p, sending, agenda, selfRed, otherRed);
+            Rebuild(p, sending, agenda);
             p.Deal = r.ReadArray<double>();
             p.LastObserved = r.ReadNullableInt64();
             p.Negotiating = r.ReadBoolean();

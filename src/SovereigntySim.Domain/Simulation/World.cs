@@ -157,17 +157,6 @@ public sealed class World
 
     public MinistrySpec? MinistryOf(string country) => _ministryOf.GetValueOrDefault(country);
 
-    /// <summary>The terms a ministry does not concede at this tick: its declared red lines and, while its state's
-    /// ladder in office holds a sanction lifted on compliance (INA 243(d)), the documentation standard. The statute
-    /// asks a country to accept its nationals, and only that lifts the sanction, so the documents they need are no
-    /// term of trade; the deals of the 243(d) cases were on procedure (verification, quotas, case-by-case review),
-    /// and the receiving state came to them as the standoff's costs mounted.</summary>
-    public IReadOnlyList<Issue> RedLinesOf(MinistrySpec m, long tick)
-    {
-        bool statute = CountryAt(m.Country, tick).Instruments.Any(i => i.LiftOn == LiftOn.Compliance);
-        return statute && !m.RedLines.Contains(Issue.Documentation) ? [.. m.RedLines, Issue.Documentation] : m.RedLines;
-    }
-
     public IEnumerable<string> EnforcementAgenciesOf(string country) => _enforcementOf[country];
 
     public RelationSpec Relation(string from, string to) =>

@@ -243,8 +243,7 @@ public static class CheckpointFile
     // 3: countries save their commitment and whether a new government dropped their linked demands, ministries their
     // private type, flights their infectious passengers (issue 14): a version-2 checkpoint does not read as version 3.
     // 4: flights save whether their screening reviews disputed identities case by case.
-    // 7: ministries save the red lines each dispute's levels were built with (a statute's documentation standard).
-    private const int Version = 7;
+    private const int Version = 6;
     private static readonly byte[] Magic = "SOVSIMCK"u8.ToArray();
 
     /// <summary>Appends the manifest's bytes to <paramref name="stream"/>, which must be empty.</summary>
