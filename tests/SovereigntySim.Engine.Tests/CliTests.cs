@@ -83,6 +83,29 @@ public sealed class CliTests
         }
     }
 
+    /// <summary>Starts a live run on a served `sovsim serve` and returns its id.</summary>
+    public static async Task<string> StartLiveRunAsync(HttpClient http, string scenario, string speed)
+    {
+        var started = await http.PostAsync("api/runs", new StringContent(new JsonObject { ["scenario"] = scenario, ["speed"] = speed }.ToJsonString(),
+            System.Text.Encoding.UTF8, "application/json"));
+        var body = await started.Content.ReadAsStringAsync();
+        Assert.True(started.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Polls a live run (bounded) until <paramref name="until"/> accepts its status; returns the run's record.</summary>
+    public static async Task<JsonNode> LiveRunUntilAsync(HttpClient http, string id, Func<string, bool> until, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var run = JsonNode.Parse(await http.GetStringAsync($"api/runs/{id}"))!["run"]!;
+            if (until(run["status"]!.GetValue<string>())) return run;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the live run {id} did not get there within {limit}: {run.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
     public static async Task<Result> Run(params string[] args)
     {
         using var p = Start(args);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SovereigntySim.Domain.Simulation;
 using SovereigntySim.Hosting.Engines;
@@ -29,10 +28,7 @@ public sealed class ServeCrashTests
         using (var first = Serve(folder, port))
         {
             using var http = await CliTests.ServedAsync(first, port);
-            var started = await http.PostAsJsonAsync("api/runs", new { scenario = Scenario, speed = "1d/s" });
-            var text = await started.Content.ReadAsStringAsync();
-            Assert.True(started.StatusCode == HttpStatusCode.Created, text);
-            id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
+            id = await CliTests.StartLiveRunAsync(http, Scenario, "1d/s");
             runFolder = Path.Combine(folder, "results", "serve", "runs", id);
             Assert.True(await CliTests.Written(Path.Combine(runFolder, "checkpoint.bin")), "the live run wrote no checkpoint");
             var state = JsonNode.Parse(await http.GetStringAsync($"api/runs/{id}"))!;
@@ -48,15 +44,9 @@ public sealed class ServeCrashTests
         Assert.True(continued.StatusCode == HttpStatusCode.Created, body);
         long from = JsonNode.Parse(body)!["continuedFromTick"]!.GetValue<long>();
         Assert.True(from > 0 && from % (7 * 24) == 0, $"continued from tick {from}: not a weekly checkpoint");
-        JsonNode end;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while ((end = JsonNode.Parse(await again.GetStringAsync($"api/runs/{id}"))!)["run"]!["status"]!.GetValue<string>() is "running" or "paused")
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"the continued run did not end: {end["run"]!.ToJsonString()}");
-            await Task.Delay(200);
-        }
-        Assert.Equal("completed", end["run"]!["status"]!.GetValue<string>());
-        Assert.Equal(reference, end["run"]!["digest"]!.GetValue<string>());
+        var end = await CliTests.LiveRunUntilAsync(again, id, s => s is not ("running" or "paused"), TimeSpan.FromMinutes(3));
+        Assert.Equal("completed", end["status"]!.GetValue<string>());
+        Assert.Equal(reference, end["digest"]!.GetValue<string>());
         // The folder is the whole run's, as `sovsim run` leaves it: the log cut at the checkpoint and continued.
         Assert.Equal(reference, JsonNode.Parse(File.ReadAllText(Path.Combine(runFolder, "summary.json")))!["digest"]!.GetValue<string>());
         Assert.False(File.Exists(Path.Combine(runFolder, "checkpoint.bin")), "a completed run keeps no checkpoint");
