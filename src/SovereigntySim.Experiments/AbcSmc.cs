@@ -46,6 +46,21 @@ public sealed record Particle(int Attempt, IReadOnlyList<double> Values, double 
 public sealed record Population(int Generation, double Epsilon, int Simulations, IReadOnlyList<Particle> Particles)
 {
     public double AcceptanceRate => Simulations == 0 ? 0 : (double)Particles.Count / Simulations;
+
+    /// <summary>Kish's effective sample size, (Σw)² / Σw²: how many equally weighted particles the weighted ones are
+    /// worth. Near 1, a few particles carry the weight and the posterior's intervals say little (more particles or
+    /// fewer constants).</summary>
+    public double EffectiveSampleSize
+    {
+        get
+        {
+            double sum = Particles.Sum(p => p.Weight), squares = Particles.Sum(p => p.Weight * p.Weight);
+            return squares > 0 ? sum * sum / squares : 0;
+        }
+    }
+
+    /// <summary>Whether the weights have collapsed onto a tenth of the particles or fewer (at least two).</summary>
+    public bool Degenerate => Particles.Count > 1 && EffectiveSampleSize < Math.Max(2, Particles.Count / 10.0);
 }
 
 /// <summary>Where a generation stands: accepted of the particles wanted, candidates simulated so far.</summary>

@@ -10,6 +10,8 @@ internal sealed class SourceMap(string file)
 {
     private readonly Dictionary<YamlNode, SourcePos> injected = new(ReferenceEqualityComparer.Instance);
 
+    public string File => file;
+
     public SourcePos Of(YamlNode node) =>
         injected.TryGetValue(node, out var p) ? p : new SourcePos(file, (int)node.Start.Line, (int)node.Start.Column);
 

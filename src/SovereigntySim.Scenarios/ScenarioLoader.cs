@@ -76,6 +76,10 @@ public static class ScenarioLoader
             .OrderBy(e => e.File == Overrides.File ? 0 : 1) // the command line before the file it modifies
             .ThenBy(e => e.Line).ThenBy(e => e.Column)
             .ToList();
+        // A wrong value of the era table is found again in every country that names the era: say it once, as the table's.
+        var inTable = sorted.Where(e => e.Path.StartsWith(Postures.Key + ".", StringComparison.Ordinal)).Select(Where).ToHashSet();
+        sorted.RemoveAll(e => !e.Path.StartsWith(Postures.Key + ".", StringComparison.Ordinal) && inTable.Contains(Where(e)));
+        static (string, int, int, string, string) Where(ScenarioError e) => (e.File, e.Line, e.Column, e.Expected, e.Found);
         return new ScenarioLoadResult(sorted.Count == 0 ? spec : null, sorted);
     }
 
@@ -85,11 +89,14 @@ public static class ScenarioLoader
         if (root is null) return null;
 
         var source = new SourceMap(fileName);
+        // The era table first, so that --set postures.trump1... finds the embedded values to change.
+        Postures.Seed(root, source);
         foreach (var arg in overrides) Overrides.Apply(root, arg ?? "", source, errors);
         // After the overrides, so that --set countries.US.posture=obama takes the era's values.
-        Postures.Apply(root, source);
+        var postures = Postures.Apply(root, source);
 
         var binder = new Binder(source, errors);
+        if (postures is not null) Postures.Check(postures, binder);
         if (!binder.TryBind(root, typeof(ScenarioSpec), false, "", out var bound) || errors.Count > 0) return null;
 
         // Semantic rules run only on a cleanly bound scenario: on a broken one they would mostly echo earlier errors.

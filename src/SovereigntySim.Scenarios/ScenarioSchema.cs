@@ -28,6 +28,10 @@ public static class ScenarioSchema
             ["title"] = "SovereigntySim scenario",
         };
         FillObject(root, typeof(ScenarioSpec), defs);
+        // The era table is read by the loader before binding (Postures), not bound into the spec, but a file may give it.
+        var postures = new JsonObject();
+        FillType(postures, typeof(PostureTable), defs);
+        ((JsonObject)root["properties"]!)[Postures.Key] = postures;
         root["$defs"] = new JsonObject(defs.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value)));
         return root.ToJsonString(Output) + "\n";
     }

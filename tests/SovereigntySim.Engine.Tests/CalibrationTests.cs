@@ -80,6 +80,35 @@ public sealed class CalibrationTests(OneSiloCluster one)
         Assert.Equal("negotiation.tariffDailyCost", (string)posterior["summary"]![0]!["path"]!);
     }
 
+    /// <summary>An era of the posture table is fitted like any shared constant (issue 14, item 2): the grace between a
+    /// §243(d) threat of the first Trump administration and the sanction. In Ghana 2019 a threat with a week's grace
+    /// is carried out (nobody returned yet); with a month or more Ghana has settled and is taking people back by its
+    /// date, and the threat lapses. Asked for no sanction, the fit must find the long graces; a path that did not
+    /// reach the era's ladder would leave every distance alike and the posterior at the prior (q05 about 32 hours).</summary>
+    [Fact]
+    public async Task An_eras_value_is_fitted_through_the_posture_table()
+    {
+        var dir = Repo.TempDir();
+        var observed = Case(dir, "ghana-no-sanction", Repo.Scenario(Path.Combine("history", "ghana-2019.yaml")), """
+          - id: threat-lapses
+            measure: applied.visaSanctions
+            expect: none
+        """);
+        var loaded = ObservedLoader.Load([observed]);
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        const string path = "postures.trump1.instruments[0].graceHours";
+        var (calibration, prepared) = Calibration.Prepare(Priors(dir, $"  - path: {path}\n    lo: 24\n    hi: 8760\n    scale: log\n"), loaded.Cases);
+        Assert.Empty(prepared);
+
+        // A quarter of each generation goes on: most of the prior gives the sanction (distance 1), so the median would
+        // not separate anything.
+        var options = new CalibrationOptions(Path.Combine(dir, "fit"), Particles: 12, Generations: 3, Seed: 5, Parallel: 2, Quantile: 0.25);
+        var result = await new CalibrationRunner(one.Client).RunAsync(calibration!, options);
+        var summary = AbcSmc.Summarise(calibration!.Priors, result.Last!).Single();
+        Assert.Equal(path, summary.Path);
+        Assert.True(summary.Q05 > 400, $"the fitted grace's 5% quantile is {summary.Q05:0} hours");
+    }
+
     [Fact]
     public async Task A_calibration_run_again_with_more_generations_continues_after_its_finished_ones()
     {

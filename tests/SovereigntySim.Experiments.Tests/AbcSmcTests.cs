@@ -111,6 +111,17 @@ public sealed class AbcSmcTests
         Assert.Equal(2, AbcSmc.WeightedDraw(weights, 0.99));
     }
 
+    [Fact]
+    public void The_effective_sample_size_says_how_many_particles_the_weights_are_worth()
+    {
+        static Population Of(params double[] weights) => new(1, 0.1, 10, weights.Select((w, i) => new Particle(i, [0.0], w, 0)).ToList());
+        Assert.Equal(4, Of(0.25, 0.25, 0.25, 0.25).EffectiveSampleSize, 9);
+        Assert.Equal(1 / (0.7 * 0.7 + 3 * 0.1 * 0.1), Of(0.7, 0.1, 0.1, 0.1).EffectiveSampleSize, 9);
+        Assert.False(Of([.. Enumerable.Repeat(0.05, 20)]).Degenerate);
+        // One particle of sixty carrying nearly all the weight: what a fit of too many constants came to (docs/validation.md).
+        Assert.True(Of([0.9, .. Enumerable.Repeat(0.1 / 59, 59)]).Degenerate);
+    }
+
     [Theory]
     [InlineData(2, 1, PriorScale.Linear)]
     [InlineData(0, 1, PriorScale.Log)]

@@ -68,6 +68,43 @@ public class PostureTests
         Assert.False(us.Pays);
     }
 
+    /// <summary>The era table is the scenario's to change (what calibration fits: docs/validation.md): a file's
+    /// postures block or --set changes an era for every country and administration that names it, and nothing else;
+    /// a country's own values still win.</summary>
+    [Fact]
+    public void The_era_table_can_be_changed_by_the_file_or_by_set()
+    {
+        var text = Eras.Edit("posture: trump2", "posture: obama\n    administrations:\n      - { at: day 10, posture: trump2 }");
+        var us = LoadOk(text, "postures.trump2.politics.threatCredibility=0.35", "postures.trump2.instruments[1].graceHours=2000").Countries[0];
+        Assert.Equal(0.3, us.Politics.ThreatCredibility); // obama's, untouched
+        var next = us.Under(Assert.Single(us.Administrations));
+        Assert.Equal(0.35, next.Politics.ThreatCredibility);
+        Assert.Equal(0.2, next.Politics.ThreatAudienceCost); // the era's other keys stay
+        Assert.Equal([0.0, 2000, 168], next.Instruments.Select(i => i.GraceHours));
+
+        var block = Eras + "\npostures:\n  trump2: { politics: { threatCredibility: 0.4 } }\n  biden: { instruments: [{ kind: visaSanctions }] }";
+        var fromFile = LoadOk(block).Countries[0];
+        Assert.Equal(0.4, fromFile.Politics.ThreatCredibility);
+        Assert.Equal(3, fromFile.Instruments.Count); // the ladder the block did not give is the table's
+        Assert.Equal(InstrumentKind.VisaSanctions, Assert.Single(LoadOk(block, "countries.US.posture=biden").Countries[0].Instruments).Kind);
+        // A country's own value wins over the table, changed or not.
+        var own = Eras.Edit("posture: trump2", "posture: trump2\n    politics: { threatCredibility: 0.1 }");
+        Assert.Equal(0.1, LoadOk(own, "postures.trump2.politics.threatCredibility=0.9").Countries[0].Politics.ThreatCredibility);
+    }
+
+    [Fact]
+    public void A_wrong_value_in_the_era_table_is_one_located_error()
+    {
+        var error = SingleError(Eras, "postures.trump2.politics.threatCredibility=1.5");
+        Assert.Equal(("--set", 1, 44, "postures.trump2.politics.threatCredibility"), (error.File, error.Line, error.Column, error.Path));
+        Assert.Contains("from 0 to 1", error.Expected);
+        var era = SingleError(Eras, "postures.reagan.politics.threatCredibility=0.5");
+        Assert.Equal(("postures.reagan", "'reagan'"), (era.Path, era.Found));
+        // In the file, an era's unknown key is found where it is written, even if no country names the era.
+        var block = Eras + "\npostures:\n  obama: { politic: { threatCredibility: 0.4 } }";
+        AssertAt(SingleError(block), Where(block, "politic:"), "postures.obama.politic", "politic");
+    }
+
     [Fact]
     public void Administrations_out_of_order_or_without_a_posture_are_located_errors()
     {

@@ -103,7 +103,12 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
         if (result is null) return code;
         if (result.Last is { } last) Print(calibration, last);
         foreach (var t in result.Timings)
-            AnsiConsole.MarkupLineInterpolated($"generation {t.Generation}: {t.Simulations} candidates simulated, {t.Runs} runs, {t.WallSeconds:N1} s");
+        {
+            var ess = result.Generations.FirstOrDefault(g => g.Generation == t.Generation)?.EffectiveSampleSize;
+            AnsiConsole.MarkupLineInterpolated($"generation {t.Generation}: {t.Simulations} candidates simulated, {t.Runs} runs, {t.WallSeconds:N1} s{(ess is { } e ? $", effective sample size {e:N1}" : "")}");
+        }
+        if (result.Last is { Degenerate: true } collapsed)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]the posterior's weight rests on {collapsed.EffectiveSampleSize:N1} of its {collapsed.Particles.Count} particles: its intervals are not reliable; fit with more particles, fewer constants or fewer generations[/]");
         if (result.Stopped is { } why) AnsiConsole.MarkupLineInterpolated($"[yellow]stopped early: {why}[/]");
         if (result.Interrupted)
             AnsiConsole.MarkupLineInterpolated($"[yellow]Interrupted: {result.Generations.Count} generation(s) finished and kept. Run the same command with --out {outDir} to continue.[/]");
@@ -145,7 +150,7 @@ public sealed class CalibrateCommand : AsyncCommand<CalibrateSettings>
     {
         static string F(double v) => double.IsPositiveInfinity(v) ? "∞" : Math.Abs(v) >= 1000 ? v.ToString("N0") : v.ToString("G4");
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"posterior after generation {last.Generation} (ε = {F(last.Epsilon)}, acceptance {last.AcceptanceRate:P0})"))
+            .Title(Markup.Escape($"posterior after generation {last.Generation} (ε = {F(last.Epsilon)}, acceptance {last.AcceptanceRate:P0}, effective sample size {last.EffectiveSampleSize:N1})"))
             .AddColumn("path").AddColumn("prior").AddColumn("mean").AddColumn("median").AddColumn("5%–95%");
         var summary = AbcSmc.Summarise(calibration.Priors, last);
         for (int i = 0; i < summary.Count; i++)

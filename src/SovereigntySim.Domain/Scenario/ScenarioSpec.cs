@@ -234,7 +234,7 @@ public sealed record InstrumentSpec
     public double? DailyCostToTarget { get; init; }
     [Range(0.0, 100.0), Description("Daily cost to the user while applied, in utility units. Tariffs: per unit of rate at full trade exposure (x rate x the share of the user's exports that go to the target: the trade the dispute puts at risk). Default: a quarter of negotiation.instrumentDailyCost; tariffs negotiation.tariffDailyCost.")]
     public double? DailyCostToSelf { get; init; }
-    [Range(0.0, 720.0), Description("Hours between the threat and its application if no agreement is reached.")]
+    [Range(0.0, 8760.0), Description("Hours between the threat and its application if no agreement is reached (at most a year).")]
     public double GraceHours { get; init; } = 24;
     [Description("What lifts it once applied: agreement (with the deal, or at the first landing after it when its relief was negotiated) or compliance (an INA 243(d) sanction: only once the target has taken back negotiation.complianceShare of the people at issue).")]
     public LiftOn LiftOn { get; init; } = LiftOn.Agreement;
@@ -280,6 +280,27 @@ public sealed record AdministrationSpec
 /// <summary>A sending state's posture by administration: which instruments it has and how readily it uses them
 /// (the table is data: src/SovereigntySim.Scenarios/postures.yaml).</summary>
 public enum Posture { Bush, Obama, Trump1, Biden, Trump2 }
+
+/// <summary>A scenario's <c>postures</c> block: what the loader checks it against (it merges the block into the embedded table and the table into the countries before binding, so no spec holds it), and its part of the JSON schema.</summary>
+[Description("The era table (docs/model.md §6, 'Postures by era'), for a calibration or a what-if: an era given here changes the embedded table's keys it gives (politics key by key, a ladder as a whole) for every country and administration that names the era; e.g. --set postures.trump1.politics.threatCredibility=0.7. A country's own instruments and politics still win.")]
+public sealed record PostureTable
+{
+    public PostureSpec? Bush { get; init; }
+    public PostureSpec? Obama { get; init; }
+    public PostureSpec? Trump1 { get; init; }
+    public PostureSpec? Biden { get; init; }
+    public PostureSpec? Trump2 { get; init; }
+}
+
+[Description("One era: the ladder its administration has, its threat politics, and whether it pays receiving states.")]
+public sealed record PostureSpec
+{
+    [Description("Escalation ladder, first rung first.")]
+    public List<InstrumentSpec> Instruments { get; init; } = [];
+    public PoliticsSpec? Politics { get; init; }
+    [Description("It pays receiving states for taking people.")]
+    public bool Pays { get; init; }
+}
 
 public sealed record RelationSpec
 {

@@ -24,11 +24,11 @@ public static class ScreeningRules
         return reasons;
     }
 
-    /// <summary>The reason a person is refused, or <see cref="Reason.None"/>. Draws come from the inspector's stream.</summary>
     /// <summary>A child without family on the flight and no hand-over to child protection arranged.</summary>
     public static bool Unaccompanied(Vulnerability v) =>
         (v & Vulnerability.Minor) != 0 && (v & (Vulnerability.FamilyTies | Vulnerability.Escorted)) == 0;
 
+    /// <summary>The reason a person is refused, or <see cref="Reason.None"/>. Draws come from the inspector's stream.</summary>
     public static Reason Person(AcceptancePolicySpec policy, ScreeningSpec agency, FlightTerms flight, in Passenger p, int position, Random inspector)
     {
         if (position >= policy.MaxPassengersPerFlight) return Reason.PassengerLimit;

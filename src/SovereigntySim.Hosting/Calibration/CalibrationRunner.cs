@@ -233,6 +233,7 @@ public sealed class CalibrationRunner(IClusterClient client, Func<CancellationTo
                 ["epsilon"] = double.IsFinite(p.Epsilon) ? p.Epsilon : null,
                 ["simulations"] = p.Simulations,
                 ["acceptanceRate"] = p.AcceptanceRate,
+                ["effectiveSampleSize"] = Math.Round(p.EffectiveSampleSize, 3),
                 ["runs"] = timings.FirstOrDefault(t => t.Generation == p.Generation)?.Runs,
                 ["wallSeconds"] = timings.FirstOrDefault(t => t.Generation == p.Generation) is { } t ? Math.Round(t.WallSeconds, 3) : null,
             })]),
