@@ -20,9 +20,10 @@ public sealed record Prior(string Path, double Lo, double Hi, PriorScale Scale)
     public double SpaceHi => ToSpace(Hi);
 }
 
-/// <summary>Covariance of the perturbation kernel: twice the weighted covariance of the previous generation (full), or
-/// twice each parameter's weighted variance alone (diagonal).</summary>
-public enum AbcKernel { Full, Diagonal }
+/// <summary>Covariance of the perturbation kernel: twice the weighted covariance of the previous generation (full),
+/// twice each parameter's weighted variance alone (diagonal), or one covariance per particle (local: the optimal local
+/// covariance of Filippi et al. 2013, from the previous particles already within the new tolerance).</summary>
+public enum AbcKernel { Full, Diagonal, Local }
 
 /// <summary>
 /// Budget and tuning of an ABC-SMC fit. Each generation's tolerance is the <see cref="Quantile"/> of the previous
@@ -127,7 +128,7 @@ public sealed class AbcSmc
     {
         int generation = previous is null ? 0 : previous.Generation + 1;
         double epsilon = EpsilonAfter(previous);
-        var kernel = previous is null ? null : new Kernel(_priors, previous, Settings.Kernel);
+        var kernel = previous is null ? null : new Kernel(_priors, previous, Settings.Kernel, epsilon);
         int wanted = Settings.Particles, cap = Settings.MaxSimulations;
         var accepted = new List<(Candidate Candidate, double Distance)>();
         int attempts = 0;
@@ -173,46 +174,85 @@ public sealed class AbcSmc
     private static ulong StreamKey(long seed, int generation, int attempt, int purpose) =>
         StreamRandom.Mix(StreamRandom.Mix(StreamRandom.Mix((ulong)seed) ^ (ulong)generation) ^ ((ulong)attempt << 2 | (uint)purpose));
 
-    /// <summary>The perturbation kernel of one generation: N(θ_j, 2Σ) in the priors' space, Σ the weighted covariance of
-    /// the previous particles (diagonal when asked, or when Σ is singular: every particle equal in one parameter).</summary>
+    /// <summary>The perturbation kernel of one generation, in the priors' space: N(θ_j, Σ_j) around each previous particle
+    /// θ_j. Full and diagonal: one Σ for every j, twice the weighted covariance of the previous particles (diagonal when
+    /// asked, or when it is singular: every particle equal in one parameter). Local (Filippi et al. 2013, the optimal
+    /// local covariance matrix): Σ_j = Σ_k w̃_k (θ̃_k − θ_j)(θ̃_k − θ_j)ᵀ over the previous particles θ̃_k whose distance
+    /// is already within the new tolerance, weights w̃ renormalised on them: each particle moves toward where the next
+    /// generation will be accepted, which keeps the weights from collapsing onto a few particles when many constants
+    /// are fitted at once.</summary>
     public sealed class Kernel
     {
         private readonly IReadOnlyList<Prior> _priors;
         private readonly double[][] _centres;
         private readonly double[] _cumulative;
         private readonly double[] _weights;
-        private readonly Matrix<double> _lower, _inverse;
+        // One covariance per centre (the same instances for full and diagonal): Cholesky factor, inverse, log determinant.
+        private readonly Matrix<double>[] _lower, _inverse;
+        private readonly double[] _logDet;
 
-        public Kernel(IReadOnlyList<Prior> priors, Population previous, AbcKernel shape)
+        public Kernel(IReadOnlyList<Prior> priors, Population previous, AbcKernel shape, double epsilon = double.PositiveInfinity)
         {
             _priors = priors;
-            int k = priors.Count;
+            int k = priors.Count, n = previous.Particles.Count;
             _centres = previous.Particles.Select(p => p.Values.Select((v, i) => priors[i].ToSpace(v)).ToArray()).ToArray();
             _weights = previous.Particles.Select(p => p.Weight).ToArray();
-            _cumulative = new double[_weights.Length];
+            _cumulative = new double[n];
             double sum = 0;
-            for (int j = 0; j < _weights.Length; j++) _cumulative[j] = sum += _weights[j];
+            for (int j = 0; j < n; j++) _cumulative[j] = sum += _weights[j];
+            _lower = new Matrix<double>[n];
+            _inverse = new Matrix<double>[n];
+            _logDet = new double[n];
+            if (shape == AbcKernel.Local)
+            {
+                // The particles within the new tolerance; all of them if none is (ε is a quantile of their distances, so
+                // some always are, but a population handed in from outside need not hold to that).
+                var near = Enumerable.Range(0, n).Where(j => previous.Particles[j].Distance <= epsilon).ToArray();
+                if (near.Length == 0) near = Enumerable.Range(0, n).ToArray();
+                double nearSum = near.Sum(j => _weights[j]);
+                for (int c = 0; c < n; c++)
+                {
+                    var cov = Matrix<double>.Build.Dense(k, k);
+                    foreach (int j in near)
+                        for (int a = 0; a < k; a++)
+                            for (int b = 0; b < k; b++)
+                                cov[a, b] += _weights[j] / nearSum * (_centres[j][a] - _centres[c][a]) * (_centres[j][b] - _centres[c][b]);
+                    Factor(c, cov);
+                }
+                return;
+            }
             var mean = new double[k];
-            for (int j = 0; j < _centres.Length; j++)
+            for (int j = 0; j < n; j++)
                 for (int i = 0; i < k; i++) mean[i] += _weights[j] / sum * _centres[j][i];
-            var cov = Matrix<double>.Build.Dense(k, k);
-            for (int j = 0; j < _centres.Length; j++)
+            var shared = Matrix<double>.Build.Dense(k, k);
+            for (int j = 0; j < n; j++)
                 for (int a = 0; a < k; a++)
-                    for (int b = 0; b < k; b++) cov[a, b] += 2 * _weights[j] / sum * (_centres[j][a] - mean[a]) * (_centres[j][b] - mean[b]);
-            // A parameter the particles agree on exactly still moves a little (a millionth of its prior's width).
-            for (int i = 0; i < k; i++) cov[i, i] = Math.Max(cov[i, i], Math.Pow(1e-6 * (priors[i].SpaceHi - priors[i].SpaceLo), 2));
-            if (shape == AbcKernel.Diagonal) cov = Matrix<double>.Build.DenseOfDiagonalArray(cov.Diagonal().ToArray());
-            var cholesky = cov.Cholesky();
-            if (cholesky.Determinant <= 0 || !double.IsFinite(cholesky.Determinant))
+                    for (int b = 0; b < k; b++) shared[a, b] += 2 * _weights[j] / sum * (_centres[j][a] - mean[a]) * (_centres[j][b] - mean[b]);
+            if (shape == AbcKernel.Diagonal) shared = Matrix<double>.Build.DenseOfDiagonalArray(shared.Diagonal().ToArray());
+            Factor(0, shared);
+            _logDet[0] = 0; // one covariance for every centre: its determinant cancels in the normalised weights
+            for (int c = 1; c < n; c++) (_lower[c], _inverse[c], _logDet[c]) = (_lower[0], _inverse[0], _logDet[0]);
+        }
+
+        /// <summary>Factors centre <paramref name="c"/>'s covariance, made positive definite first: a parameter the particles
+        /// agree on exactly still moves a little (a millionth of its prior's width), and a singular matrix falls back to
+        /// its diagonal.</summary>
+        private void Factor(int c, Matrix<double> cov)
+        {
+            for (int i = 0; i < cov.RowCount; i++) cov[i, i] = Math.Max(cov[i, i], Math.Pow(1e-6 * (_priors[i].SpaceHi - _priors[i].SpaceLo), 2));
+            MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double>? cholesky = null;
+            try { cholesky = cov.Cholesky(); } catch (ArgumentException) { }
+            if (cholesky is null || cholesky.Determinant <= 0 || !double.IsFinite(cholesky.Determinant))
             {
                 cov = Matrix<double>.Build.DenseOfDiagonalArray(cov.Diagonal().ToArray());
                 cholesky = cov.Cholesky();
             }
-            _lower = cholesky.Factor;
-            _inverse = cov.Inverse();
+            _lower[c] = cholesky.Factor;
+            _inverse[c] = cov.Inverse();
+            _logDet[c] = cholesky.DeterminantLn;
         }
 
-        /// <summary>A weighted draw of a previous particle, moved by the kernel until it lands inside the priors.</summary>
+        /// <summary>A weighted draw of a previous particle, moved by its kernel until it lands inside the priors.</summary>
         public double[] Perturb(Random random)
         {
             const int Tries = 100_000; // each try lands inside with probability about 2^-k at worst
@@ -222,15 +262,15 @@ public sealed class AbcSmc
                 int j = Array.BinarySearch(_cumulative, u);
                 j = Math.Min(j < 0 ? ~j : j, _centres.Length - 1);
                 var noise = Vector<double>.Build.Dense(_priors.Count, _ => Normal.Sample(random, 0, 1));
-                var z = _lower * noise;
+                var z = _lower[j] * noise;
                 var moved = _centres[j].Select((c, i) => c + z[i]).ToArray();
                 if (moved.Select((v, i) => v >= _priors[i].SpaceLo && v <= _priors[i].SpaceHi).All(x => x)) return moved;
             }
             throw new InvalidOperationException($"no perturbed particle inside the priors' bounds after {Tries} tries");
         }
 
-        /// <summary>log of π(θ) / Σ_j w_j K(θ | θ_j) up to a constant: π is constant inside the bounds, and the kernel's
-        /// normalising constant is the same for every j.</summary>
+        /// <summary>log of π(θ) / Σ_j w_j K_j(θ | θ_j) up to a constant: π is constant inside the bounds, and each kernel's
+        /// normalising constant is (2π)^(-k/2) |Σ_j|^(-1/2), of which only the determinant differs between centres.</summary>
         public double LogWeight(IReadOnlyList<double> values)
         {
             var z = values.Select((v, i) => _priors[i].ToSpace(v)).ToArray();
@@ -238,7 +278,7 @@ public sealed class AbcSmc
             for (int j = 0; j < _centres.Length; j++)
             {
                 var d = Vector<double>.Build.Dense(z.Length, i => z[i] - _centres[j][i]);
-                terms[j] = Math.Log(_weights[j]) - 0.5 * d.DotProduct(_inverse * d);
+                terms[j] = Math.Log(_weights[j]) - 0.5 * _logDet[j] - 0.5 * d.DotProduct(_inverse[j] * d);
             }
             double max = terms.Max();
             return -(max + Math.Log(terms.Sum(t => Math.Exp(t - max))));

@@ -48,7 +48,7 @@ public class CasesSettings : CommandSettings
     [CommandOption("--min-acceptance <A>"), Description("Stop when a generation accepts fewer than this share of its candidates (it then simulates at most particles / A). Default 0.02.")]
     public double MinAcceptance { get; init; } = 0.02;
 
-    [CommandOption("--kernel <K>"), Description("full (twice the weighted covariance, the default) or diagonal (twice each parameter's weighted variance).")]
+    [CommandOption("--kernel <K>"), Description("full (twice the weighted covariance, the default), diagonal (twice each parameter's weighted variance) or local (one covariance per particle, from the particles already within the new tolerance: Filippi et al. 2013).")]
     public string Kernel { get; init; } = "full";
 
     public override ValidationResult Validate() =>
@@ -57,14 +57,14 @@ public class CasesSettings : CommandSettings
         : Generations is < 1 or > 99 ? ValidationResult.Error("--generations must be between 1 and 99")
         : !(Quantile > 0 && Quantile <= 1) ? ValidationResult.Error("--quantile must be above 0 and at most 1")
         : !(MinAcceptance > 0 && MinAcceptance <= 1) ? ValidationResult.Error("--min-acceptance must be above 0 and at most 1")
-        : Kernel is not ("full" or "diagonal") ? ValidationResult.Error($"--kernel must be full or diagonal, found '{SafeText.Excerpt(Kernel, 40)}'")
+        : Kernel is not ("full" or "diagonal" or "local") ? ValidationResult.Error($"--kernel must be full, diagonal or local, found '{SafeText.Excerpt(Kernel, 40)}'")
         : Cluster is not null && Hosting.PostgresCluster.ConnectionProblem(Cluster) is { } problem ? ValidationResult.Error($"--cluster: {SafeText.Excerpt(problem, 200)}")
         : ValidationResult.Success();
 
     public int ParallelRuns => Parallel ?? Environment.ProcessorCount;
 
     public CalibrationOptions Options(string outDir, int particles, int generations) =>
-        new(outDir, Particles ?? particles, Generations ?? generations, Seed, ParallelRuns, Quantile, MinAcceptance, Kernel == "diagonal" ? AbcKernel.Diagonal : AbcKernel.Full);
+        new(outDir, Particles ?? particles, Generations ?? generations, Seed, ParallelRuns, Quantile, MinAcceptance, Kernel switch { "diagonal" => AbcKernel.Diagonal, "local" => AbcKernel.Local, _ => AbcKernel.Full });
 
     /// <summary>The observed cases and the priors, checked; prints every located error and returns null.</summary>
     public Calibration? Prepare(string command, string priorsFile)
