@@ -130,6 +130,10 @@ public sealed class CalibrationTests(OneSiloCluster one)
         Assert.Equal(5, gen1.Length);
         var progress = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, CalibrationRunner.ProgressFile)))!;
         Assert.Equal(2, progress["generations"]!.AsArray().Count);
+        // Each generation's effective sample size, (Σw)² / Σw² of its weights, in progress.json and the command's output.
+        var weights = gen1.Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(weights.Sum() * weights.Sum() / weights.Sum(w => w * w), (double)progress["generations"]![1]!["effectiveSampleSize"]!, 3);
+        Assert.Contains("effective sample size", second.Out);
 
         // Other priors in the same folder are refused before anything runs.
         var other = Priors(Repo.TempDir(), TariffPrior.Replace("hi: 100", "hi: 50"));
