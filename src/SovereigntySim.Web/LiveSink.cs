@@ -45,6 +45,9 @@ public sealed class LiveSink(LiveRun run, LiveOptions options) : IRunSink
     private MetricsAccumulator? _metrics;
     private LiveTotals _totals = LiveTotals.Empty;
     private long _seq, _timelineSeq, _timelineDropped, _events, _lastTick;
+    // The tick the totals and points were last built at: what an update says the run is at, so that a status read
+    // between a fold and its push never shows a new tick with the totals of an older one.
+    private long _shownTick;
     private int _pointsSent, _offersSent;
     private long _timelineSent;
     private double _lastPush = double.NegativeInfinity, _lastFolded;
@@ -85,6 +88,7 @@ public sealed class LiveSink(LiveRun run, LiveOptions options) : IRunSink
         lock (_gate)
         {
             _lastPush = _wall.Elapsed.TotalSeconds;
+            _shownTick = _lastTick;
             if (_metrics is { } m && (_points.Count == 0 || _points[^1].Tick != _lastTick || run.Finished))
             {
                 var summary = m.Summary();
@@ -159,7 +163,7 @@ public sealed class LiveSink(LiveRun run, LiveOptions options) : IRunSink
         var points = full ? _points.ToList() : _points.Skip(Math.Min(_pointsSent, _points.Count)).ToList();
         var offers = full ? _offers.ToList() : _offers.Skip(_offersSent).ToList();
         var result = run.Result;
-        var info = new RunInfo(run.Id, run.Source, run.Request.Spec.Name, run.Request.Spec.Seed, run.Status, _lastTick, run.Clock.EndTick, run.Clock.Iso(_lastTick),
+        var info = new RunInfo(run.Id, run.Source, run.Request.Spec.Name, run.Request.Spec.Seed, run.Status, _shownTick, run.Clock.EndTick, run.Clock.Iso(_shownTick),
             run.Clock.Iso(run.Clock.EndTick), run.Speed.ToString(), _events, run.Clock.Step.TotalHours, run.Clock.TicksPerDay, Math.Round(run.BehindSeconds, 3),
             result?.Digest, result?.Error ?? run.Error, result?.Completed ?? false, result is null ? null : Math.Round(result.WallSeconds, 3),
             run.Folder, run.Resumable, run.From?.Header.Tick);
